@@ -1,0 +1,82 @@
+package accel
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Target says what kind of hardware a platform is; it decides which budgets
+// apply (DSP and BRAM18 on FPGAs, PEs and area on ASICs).
+type Target string
+
+// The hardware targets.
+const (
+	FPGA     Target = "fpga"
+	ASIC     Target = "asic"
+	Systolic Target = "systolic"
+)
+
+// Platform is a named hardware budget a design must fit in, with the default
+// PE array drawn for it before any search has run.
+type Platform struct {
+	Name   string // short key used in URLs and on the command line, e.g. "zc706"
+	Title  string // human-readable name
+	Target Target
+
+	ClockMHz float64
+
+	// FPGA budgets (zero on other targets).
+	DSP    int
+	BRAM18 int
+
+	// Default PE array (rows × cols) shown for the platform.
+	Rows, Cols int
+
+	// On-chip global buffer in bytes (zero when the platform leaves it open).
+	GlobalBufferBytes int
+	// TechNM is the process node of an ASIC, used to pick an energy table.
+	TechNM int
+}
+
+// PEs returns the number of processing elements in the default array.
+func (p Platform) PEs() int { return p.Rows * p.Cols }
+
+// presets lists the built-in platforms in the order the UI shows them.
+// The first is the default.
+var presets = []Platform{
+	{Name: "zc706", Title: "Xilinx ZC706 (FPGA)", Target: FPGA, ClockMHz: 200,
+		DSP: 900, BRAM18: 700, Rows: 16, Cols: 16},
+	{Name: "ultra96", Title: "Avnet Ultra96 (FPGA)", Target: FPGA, ClockMHz: 200,
+		DSP: 360, BRAM18: 432, Rows: 12, Cols: 12},
+	{Name: "eyeriss", Title: "Eyeriss-like ASIC, 168 PEs", Target: ASIC, ClockMHz: 200,
+		Rows: 12, Cols: 14, GlobalBufferBytes: 108 * 1024, TechNM: 65},
+	{Name: "systolic16", Title: "16×16 systolic array", Target: Systolic, ClockMHz: 200,
+		Rows: 16, Cols: 16},
+}
+
+// DefaultPreset is the name of the platform used when none is given.
+const DefaultPreset = "zc706"
+
+// Presets returns a copy of the built-in platforms, default first.
+func Presets() []Platform {
+	return append([]Platform(nil), presets...)
+}
+
+// PresetNames returns the keys of the built-in platforms, default first.
+func PresetNames() []string {
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// Preset returns the built-in platform with the given key.
+func Preset(name string) (Platform, error) {
+	for _, p := range presets {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Platform{}, fmt.Errorf("accel: unknown platform %q (accepted: %s)", name, strings.Join(PresetNames(), ", "))
+}
