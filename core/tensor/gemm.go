@@ -1,0 +1,179 @@
+package tensor
+
+// Block sizes of the GEMM: a blockM×blockK panel of A and a blockK×blockN
+// panel of B stay in L1/L2 while the micro-kernel updates four rows of C per
+// pass over a row of B (the probe in reference/platform-notes.md §4 measured
+// 6.3 GFLOP/s natively and 3.5 in Node wasm with these).
+const (
+	blockM = 64
+	blockN = 128
+	blockK = 256
+)
+
+// Gemm computes C += op(A)·op(B), where op(A) is m×k, op(B) is k×n and C is
+// m×n with row stride ldc. If transA, A is stored k×m (row stride lda) and
+// op(A) = Aᵀ; otherwise A is m×k. If transB, B is stored n×k (row stride ldb)
+// and op(B) = Bᵀ. Both transposed at once is not supported.
+//
+// It is the blocked form of this loop, and gives the same bits:
+//
+//	for i := 0; i < m; i++ {
+//		for p := 0; p < k; p++ {
+//			for j := 0; j < n; j++ {
+//				c[i*ldc+j] += float32(opA(i, p) * opB(p, j))
+//			}
+//		}
+//	}
+func Gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	checkMatrix("C", c, m, n, ldc)
+	if transA {
+		checkMatrix("A", a, k, m, lda)
+	} else {
+		checkMatrix("A", a, m, k, lda)
+	}
+	if transB {
+		checkMatrix("B", b, n, k, ldb)
+	} else {
+		checkMatrix("B", b, k, n, ldb)
+	}
+	switch {
+	case transA && transB:
+		shapePanic("Gemm: transposing both A and B is not supported")
+	case transB:
+		gemmNT(m, n, k, a, lda, b, ldb, c, ldc)
+	case transA:
+		gemmNN(m, n, k, a, 1, lda, b, ldb, c, ldc)
+	default:
+		gemmNN(m, n, k, a, lda, 1, b, ldb, c, ldc)
+	}
+}
+
+// checkMatrix panics unless s can hold a rows×cols matrix with row stride ld.
+func checkMatrix(name string, s []float32, rows, cols, ld int) {
+	if ld < cols || len(s) < (rows-1)*ld+cols {
+		shapePanic("Gemm: %s is %d×%d with stride %d, slice has %d elements", name, rows, cols, ld, len(s))
+	}
+}
+
+// gemmNN computes C += A·B for B stored k×n, where element (i, p) of A is at
+// a[i*ai+p*ap]: (lda, 1) for A and (1, lda) for a stored Aᵀ. The p loop of
+// each block runs in increasing order, so every element of C sums along k in
+// the naive order.
+func gemmNN(m, n, k int, a []float32, ai, ap int, b []float32, ldb int, c []float32, ldc int) {
+	for p0 := 0; p0 < k; p0 += blockK {
+		p1 := min(p0+blockK, k)
+		for i0 := 0; i0 < m; i0 += blockM {
+			i1 := min(i0+blockM, m)
+			for j0 := 0; j0 < n; j0 += blockN {
+				j1 := min(j0+blockN, n)
+				kernelNN(i0, i1, j0, j1, p0, p1, a, ai, ap, b, ldb, c, ldc)
+			}
+		}
+	}
+}
+
+// kernelNN updates C[i0:i1, j0:j1] with the products over p0 ≤ p < p1, four
+// rows of C per pass over a row of B.
+func kernelNN(i0, i1, j0, j1, p0, p1 int, a []float32, ai, ap int, b []float32, ldb int, c []float32, ldc int) {
+	w := j1 - j0
+	i := i0
+	for ; i+4 <= i1; i += 4 {
+		c0 := c[i*ldc+j0:][:w]
+		c1 := c[(i+1)*ldc+j0:][:w]
+		c2 := c[(i+2)*ldc+j0:][:w]
+		c3 := c[(i+3)*ldc+j0:][:w]
+		for p := p0; p < p1; p++ {
+			a0 := a[i*ai+p*ap]
+			a1 := a[(i+1)*ai+p*ap]
+			a2 := a[(i+2)*ai+p*ap]
+			a3 := a[(i+3)*ai+p*ap]
+			bp := b[p*ldb+j0:][:w]
+			for j, bv := range bp {
+				c0[j] += float32(a0 * bv)
+				c1[j] += float32(a1 * bv)
+				c2[j] += float32(a2 * bv)
+				c3[j] += float32(a3 * bv)
+			}
+		}
+	}
+	for ; i < i1; i++ {
+		c0 := c[i*ldc+j0:][:w]
+		for p := p0; p < p1; p++ {
+			a0 := a[i*ai+p*ap]
+			bp := b[p*ldb+j0:][:w]
+			for j, bv := range bp {
+				c0[j] += float32(a0 * bv)
+			}
+		}
+	}
+}
+
+// gemmNT computes C += A·Bᵀ with B stored n×k: each element of C is a dot
+// product of a row of A and a row of B, accumulated in place along k in
+// increasing order (the naive order). Rows of A are taken four at a time and
+// rows of B two at a time, so eight sums live in registers.
+func gemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	for p0 := 0; p0 < k; p0 += blockK {
+		p1 := min(p0+blockK, k)
+		kw := p1 - p0
+		i := 0
+		for ; i+4 <= m; i += 4 {
+			a0 := a[i*lda+p0:][:kw]
+			a1 := a[(i+1)*lda+p0:][:kw]
+			a2 := a[(i+2)*lda+p0:][:kw]
+			a3 := a[(i+3)*lda+p0:][:kw]
+			ci := c[i*ldc:]
+			j := 0
+			for ; j+2 <= n; j += 2 {
+				b0 := b[j*ldb+p0:][:kw]
+				b1 := b[(j+1)*ldb+p0:][:kw]
+				s00, s01 := ci[j], ci[j+1]
+				s10, s11 := ci[ldc+j], ci[ldc+j+1]
+				s20, s21 := ci[2*ldc+j], ci[2*ldc+j+1]
+				s30, s31 := ci[3*ldc+j], ci[3*ldc+j+1]
+				for p, x0 := range a0 {
+					x1, x2, x3 := a1[p], a2[p], a3[p]
+					y0, y1 := b0[p], b1[p]
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+				}
+				ci[j], ci[j+1] = s00, s01
+				ci[ldc+j], ci[ldc+j+1] = s10, s11
+				ci[2*ldc+j], ci[2*ldc+j+1] = s20, s21
+				ci[3*ldc+j], ci[3*ldc+j+1] = s30, s31
+			}
+			for ; j < n; j++ {
+				b0 := b[j*ldb+p0:][:kw]
+				s0, s1, s2, s3 := ci[j], ci[ldc+j], ci[2*ldc+j], ci[3*ldc+j]
+				for p, y := range b0 {
+					s0 += float32(a0[p] * y)
+					s1 += float32(a1[p] * y)
+					s2 += float32(a2[p] * y)
+					s3 += float32(a3[p] * y)
+				}
+				ci[j], ci[ldc+j], ci[2*ldc+j], ci[3*ldc+j] = s0, s1, s2, s3
+			}
+		}
+		for ; i < m; i++ {
+			a0 := a[i*lda+p0:][:kw]
+			ci := c[i*ldc:]
+			for j := 0; j < n; j++ {
+				b0 := b[j*ldb+p0:][:kw]
+				s := ci[j]
+				for p, x := range a0 {
+					s += float32(x * b0[p])
+				}
+				ci[j] = s
+			}
+		}
+	}
+}
