@@ -240,7 +240,7 @@ func TestDepthwiseConvMatchesDirectConv(t *testing.T) {
 }
 
 func TestGlobalAvgPool(t *testing.T) {
-	x := []float32{1, 10, 2, 20, 3, 30, 4, 40, /* n=1 */ 0, 0, 0, 0, 0, 0, 8, -8}
+	x := []float32{1, 10, 2, 20, 3, 30, 4, 40 /* n=1 */, 0, 0, 0, 0, 0, 0, 8, -8}
 	y := make([]float32, 4)
 	GlobalAvgPool(y, x, 2, 4, 2)
 	want := []float32{2.5, 25, 2, -2}
