@@ -109,7 +109,7 @@ func (b *BatchNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
 		hr := b.xhat.Data[r*c:][:c]
 		for j, d := range dy.Data[r*c:][:c] {
 			b.sum[j] += float64(d)
-			b.sumSq[j] += float64(d) * float64(hr[j]) // exact: float32·float32 fits in float64
+			b.sumSq[j] += float64(float64(d) * float64(hr[j])) // exact: float32·float32 fits in float64
 		}
 	}
 	gamma := b.Gamma.Value.Data

@@ -60,7 +60,8 @@ func NewConv2D(name string, cfg ConvConfig, rng *rand.Rand) *Conv2D {
 // UniformInit fills w with values drawn uniformly from [-bound, bound).
 func UniformInit(w []float32, bound float32, rng *rand.Rand) {
 	for i := range w {
-		w[i] = float32(float64(bound) * (2*rng.Float64() - 1))
+		u := rng.Float64()
+		w[i] = float32(float64(bound) * (u + u - 1))
 	}
 }
 

@@ -178,7 +178,7 @@ var convGradCases = []struct {
 }{
 	{2, 5, 5, ConvConfig{In: 3, Out: 4, Kernel: 3, Stride: 1, Padding: 1, Bias: true}},
 	{1, 7, 6, ConvConfig{In: 2, Out: 3, Kernel: 3, Stride: 2, Padding: 1}},
-	{2, 6, 6, ConvConfig{In: 4, Out: 4, Kernel: 3, Stride: 1, Padding: 1, Groups: 4}},              // depthwise
+	{2, 6, 6, ConvConfig{In: 4, Out: 4, Kernel: 3, Stride: 1, Padding: 1, Groups: 4}},             // depthwise
 	{1, 7, 7, ConvConfig{In: 3, Out: 3, Kernel: 5, Stride: 2, Padding: 2, Groups: 3, Bias: true}}, // depthwise k5 s2
 	{2, 4, 5, ConvConfig{In: 6, Out: 4, Kernel: 1, Stride: 1, Padding: 0, Bias: true}},            // 1×1
 	{1, 4, 4, ConvConfig{In: 4, Out: 6, Kernel: 1, Stride: 1, Padding: 0, Groups: 2}},             // grouped 1×1

@@ -95,7 +95,7 @@ func ClipGradNorm(params []*Param, maxNorm float32) float32 {
 	var s float64
 	for _, p := range params {
 		for _, g := range p.Grad.Data {
-			s += float64(g) * float64(g) // exact: a float32 square fits in float64
+			s += float64(float64(g) * float64(g)) // exact: a float32 square fits in float64
 		}
 	}
 	norm := float32(math.Sqrt(s))
