@@ -292,6 +292,9 @@ type Design struct {
 	// Assign is one of AssignExplicit (the default when empty),
 	// AssignAutoNBACIFAR, AssignAutoNBAImageNet.
 	Assign string
+	// Pad lets tiles that do not divide evenly (unroll into RF tile, RF
+	// tile into GB tile) be padded; without it they must divide.
+	Pad    bool
 	Chunks []SubAccel
 }
 
@@ -346,9 +349,9 @@ const (
 // Validate checks the design's static constraints against the platform and
 // returns every broken one (joined; each a *ConstraintError). Constraints that
 // depend on the layers (BRAM18, buffer capacities) are checked by the cost
-// models. With pad false, tiles must divide evenly (unroll | RF tile | GB
-// tile); with pad true, remainders are padded and only the ≤ order is needed.
-func (d *Design) Validate(p Platform, pad bool) error {
+// models. Without d.Pad, tiles must divide evenly (unroll | RF tile | GB
+// tile); with it, remainders are padded and only the ≤ order is needed.
+func (d *Design) Validate(p Platform) error {
 	var errs []error
 	add := func(e *ConstraintError) { errs = append(errs, e) }
 	if len(d.Chunks) == 0 {
@@ -372,7 +375,7 @@ func (d *Design) Validate(p Platform, pad bool) error {
 			add(violation(CstChunks, where, "chunk names must be non-empty and unique"))
 		}
 		names[c.Name] = true
-		for _, e := range c.validate(where, pad) {
+		for _, e := range c.validate(where, d.Pad) {
 			add(e)
 		}
 		for _, ln := range c.Layers {

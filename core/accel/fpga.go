@@ -1,0 +1,390 @@
+package accel
+
+import (
+	"fmt"
+	"math"
+)
+
+// FPGAMode selects how the FPGA chunk model treats the gaps of the original.
+type FPGAMode uint8
+
+const (
+	// FPGAFaithful reproduces Auto-NBA's analytical_prediction.py: stride
+	// ignored in the input tile, real-valued (unpadded) trip counts, no
+	// weight buffers in BRAM for channel-parallel chunks, stem/head/skip/fc
+	// layers not costed, per-block penalty = Σ layer cycles, DSP = unrolled
+	// MACs × bits/16.
+	FPGAFaithful FPGAMode = iota
+	// FPGACorrected fixes those: strided input halos, tiles clipped to the
+	// layer and trip counts rounded up (padding), per-dimension padding of
+	// the unrolled compute, weight buffers counted in BRAM, every layer
+	// costed, a bottleneck-aware pipeline penalty, DSP = the whole array.
+	FPGACorrected
+)
+
+// String returns "faithful" or "corrected".
+func (m FPGAMode) String() string {
+	if m == FPGAFaithful {
+		return "faithful"
+	}
+	return "corrected"
+}
+
+// ParseFPGAMode returns the mode named "faithful" or "corrected".
+func ParseFPGAMode(s string) (FPGAMode, error) {
+	switch s {
+	case "faithful":
+		return FPGAFaithful, nil
+	case "corrected":
+		return FPGACorrected, nil
+	}
+	return 0, fmt.Errorf("accel: FPGA model mode %q is not one of faithful, corrected", s)
+}
+
+// Operand is one of a layer's three tensors.
+type Operand uint8
+
+// The operands.
+const (
+	OpInput Operand = iota
+	OpWeight
+	OpOutput
+	NumOperands
+)
+
+var operandNames = [NumOperands]string{"input", "weight", "output"}
+
+// String returns input, weight or output.
+func (o Operand) String() string {
+	if o < NumOperands {
+		return operandNames[o]
+	}
+	return fmt.Sprintf("Operand(%d)", uint8(o))
+}
+
+// Energy is a breakdown of energy by memory level and operand, plus the
+// arithmetic. The FPGA chunk model of Auto-NBA defines no energy; we derive
+// one from the access counts the model implies and Eyeriss' normalised unit
+// costs (per 16-bit word: DRAM 200, buffer 6, register 1; a 16-bit MAC 1).
+// Word costs scale with bits/16 and a q-bit MAC with the DNA simulator's
+// 4-bit-unit model, (⌈q/4⌉/68 + ⌈q/4⌉²/17) / (4/68 + 16/17). Units are
+// therefore "16-bit MACs": divide by nothing, multiply by a technology's pJ
+// per 16-bit MAC to get pJ.
+type Energy struct {
+	DRAM   [NumOperands]float64 `json:"dram"`
+	Buffer [NumOperands]float64 `json:"buffer"`
+	RF     [NumOperands]float64 `json:"rf"`
+	MAC    float64              `json:"mac"`
+}
+
+// Total returns the sum of every part, in a fixed order.
+func (e *Energy) Total() float64 {
+	t := 0.0
+	for o := OpInput; o < NumOperands; o++ {
+		t += e.DRAM[o]
+	}
+	for o := OpInput; o < NumOperands; o++ {
+		t += e.Buffer[o]
+	}
+	for o := OpInput; o < NumOperands; o++ {
+		t += e.RF[o]
+	}
+	return t + e.MAC
+}
+
+// add accumulates f into e.
+func (e *Energy) add(f *Energy) {
+	for o := OpInput; o < NumOperands; o++ {
+		e.DRAM[o] += f.DRAM[o]
+		e.Buffer[o] += f.Buffer[o]
+		e.RF[o] += f.RF[o]
+	}
+	e.MAC += f.MAC
+}
+
+// Normalised unit energies (Eyeriss, Chen et al. ISCA 2016, Fig. 5), per
+// 16-bit word.
+const (
+	unitDRAM   = 200.0
+	unitBuffer = 6.0
+	unitRF     = 1.0
+)
+
+// macUnit is the energy of a q-bit MAC relative to a 16-bit one, built from
+// 4-bit adders and multipliers as in the DNA simulator (dna-spec §4.2).
+func macUnit(q int) float64 {
+	a := float64((q + 3) / 4)
+	return (a/68 + a*a/17) / (4.0/68 + 16.0/17)
+}
+
+// LayerCost is what one layer costs on one chunk.
+type LayerCost struct {
+	Layer     string `json:"layer"`
+	Chunk     int    `json:"chunk"` // index into the design's chunks, -1 when not modelled
+	Depthwise bool   `json:"depthwise"`
+	// Modelled is false for the layers the faithful model leaves out
+	// (stem, head, skip, fc): their costs are zero.
+	Modelled bool `json:"modelled"`
+
+	Cycles        float64 `json:"cycles"`
+	ComputeCycles float64 `json:"compute_cycles"` // cycles the array computes (inside max(compute, load))
+	// PipelineCycles is the layer's share of the network's hardware
+	// penalty: its cycles in faithful mode (Auto-NBA sums block latencies),
+	// its cycles when its chunk is the pipeline bottleneck and 0 otherwise in
+	// corrected mode (the derivative of the bottleneck with respect to the
+	// layer's cycles).
+	PipelineCycles float64 `json:"pipeline_cycles"`
+	MACs           int64   `json:"macs"`
+	DSP            float64 `json:"dsp"`
+	BRAM18         int     `json:"bram18"`
+	// DRAMWords counts words moved between DRAM and the on-chip buffers.
+	DRAMWords [NumOperands]float64 `json:"dram_words"`
+	Energy    Energy               `json:"energy"`
+	EnergySum float64              `json:"energy_total"`
+}
+
+// port is Auto-NBA's memory port width in words: min(max(x, 2), 4).
+func port(x float64) float64 { return math.Min(math.Max(x, 2), 4) }
+
+// bram18 is Auto-NBA's bank count for x words of q bits: ⌈x·q/18000⌉.
+func bram18(x float64, q float64) float64 { return math.Ceil(x * q / 18000) }
+
+// resolveTile returns v, or next when v is 0 (unset).
+func resolveTile(v, next int) int {
+	if v == 0 {
+		return next
+	}
+	return v
+}
+
+// EvalFPGALayer costs layer l on chunk c with Auto-NBA's chunk model and
+// writes the result into dst. It does not allocate. It returns an error
+// only when the chunk's dataflow has no formula in this model: the model
+// knows Auto-NBA's channel-parallel compute modes 0 and 1 (ws) and its
+// row-parallel mode 2 (os).
+//
+// The model, per layer (notation of model-formulas.md §1.6; s = bits/16):
+// GB tiles Tr, Tc, Tm, Tn and compute tiles tr, tc, tm, tn of P, Q, K, C;
+// u = the MACs per cycle (Π unroll); per tile the compute time max'es with
+// the input load (double buffered), weights load after, outputs drain once
+// per output tile. Standard layers cost
+// trips·[O + (C/Tn)·(max(compute, I) + W)], depthwise ones
+// trips·[max(compute, I) + W + O], with trips = (P/Tr)(Q/Tc)(K/Tm). Every
+// count is multiplied by the batch N; grouped layers cost groups × one group.
+func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
+	*dst = LayerCost{Layer: l.Name, Chunk: dst.Chunk, Modelled: true, MACs: l.MACs()}
+	var rowParallel bool
+	switch c.Dataflow {
+	case WeightStationary:
+	case OutputStationary:
+		rowParallel = true
+	default:
+		return &ConstraintError{Constraint: CstModelDataflow, Where: "chunk " + c.Name,
+			Detail: "the FPGA chunk model has formulas for dataflows ws (Auto-NBA comp_mode 0/1) and os (comp_mode 2) only"}
+	}
+	dw := l.Depthwise()
+	dst.Depthwise = dw
+	corrected := mode == FPGACorrected
+
+	// Layer extents per group.
+	g := l.G()
+	P, Q := l.P(), l.Q()
+	M := l.K / g
+	Cg := l.C()
+	if dw {
+		M, Cg, g = l.K, 1, 1 // a depthwise layer is one "group" of K channels
+	}
+	kr, ks := float64(l.R), float64(l.S)
+	sh, sw := l.Stride()
+
+	// Tiles: GB (Tr, Tc, Tm, Tn) and compute (tr, tc, tm, tn).
+	gb, rf := &c.Tiles[LevelGB], &c.Tiles[LevelRF]
+	iTr, iTc, iTm, iTn := resolveTile(gb[DimP], P), resolveTile(gb[DimQ], Q), resolveTile(gb[DimK], M), resolveTile(gb[DimC], Cg)
+	if corrected {
+		iTr, iTc, iTm, iTn = min(iTr, P), min(iTc, Q), min(iTm, M), min(iTn, Cg)
+	}
+	itr, itc, itm, itn := resolveTile(rf[DimP], iTr), resolveTile(rf[DimQ], iTc), resolveTile(rf[DimK], iTm), resolveTile(rf[DimC], iTn)
+	if corrected {
+		itr, itc, itm, itn = min(itr, iTr), min(itc, iTc), min(itm, iTm), min(itn, iTn)
+	}
+	if dw {
+		iTn, itn = 1, 1
+	}
+	Tr, Tc, Tm, Tn := float64(iTr), float64(iTc), float64(iTm), float64(iTn)
+	tr, tc, tm, tn := float64(itr), float64(itc), float64(itm), float64(itn)
+	q := float64(c.Bits)
+	s := q / 16
+
+	// MACs per cycle u, and compute cycles per GB tile.
+	var compute float64
+	if corrected {
+		// Each unrolled dimension pads to a multiple of its unroll factor.
+		ext := [NumDims]int{DimN: 1, DimK: iTm, DimC: iTn, DimP: iTr, DimQ: iTc, DimR: l.R, DimS: l.S}
+		compute = 1
+		for d := Dim(0); d < NumDims; d++ {
+			u := orOne(c.Unroll[d])
+			if dw && d == DimC {
+				u = 1
+			}
+			compute *= float64((ext[d] + u - 1) / u)
+		}
+	} else {
+		u := 1
+		for d := Dim(0); d < NumDims; d++ {
+			if dw && d == DimC {
+				continue
+			}
+			u *= orOne(c.Unroll[d])
+		}
+		compute = Tr * Tc * Tm * Tn * kr * ks / float64(u)
+	}
+
+	// Input tile with its halo.
+	var Tri, Tci float64
+	if corrected {
+		Tri = float64(min((iTr-1)*sh+l.R, l.H+2*l.PadH))
+		Tci = float64(min((iTc-1)*sw+l.S, l.W+2*l.PadW))
+	} else {
+		Tri = math.Max(tr+kr-1, Tr)
+		Tci = math.Max(tc+ks-1, Tc)
+	}
+
+	// Load and store times per tile, and the words they move.
+	var in, wt, out float64
+	inWords := Tn * Tri * Tci
+	wtWords := Tm * Tn * kr * ks
+	if dw {
+		inWords = Tm * Tri * Tci
+		wtWords = Tm * kr * ks
+	}
+	outWords := Tm * Tr * Tc
+	switch {
+	case !rowParallel && !dw: // std modes 0, 1
+		in = math.Ceil(inWords/port(tn)) * s
+		wt = math.Ceil(wtWords/port(tm)) * s
+		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*Tm/tm) * s
+	case rowParallel && !dw: // std mode 2
+		in = math.Ceil(inWords/port(Tri)) * s
+		wt = Tm * Tn * kr * s
+		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*Tr/tr) * s
+	case !rowParallel && dw: // dw mode 0
+		in = math.Ceil(inWords/port(tm)) * s
+		wt = math.Ceil(wtWords/port(tm)) * s
+		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*Tm/tm) * s
+	default: // dw mode 1
+		in = math.Ceil(inWords/port(tm)) * s
+		wt = Tm * kr * s
+		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*Tr/tr) * s
+	}
+
+	// Trip counts: real-valued in the original, padded when corrected.
+	var trips, inner float64
+	if corrected {
+		trips = float64(ceilDiv(P, iTr) * ceilDiv(Q, iTc) * ceilDiv(M, iTm))
+		inner = float64(ceilDiv(Cg, iTn))
+	} else {
+		trips = (float64(Q) / Tc) * (float64(P) / Tr) * (float64(M) / Tm)
+		inner = float64(Cg) / Tn
+	}
+	var perTile float64
+	if dw {
+		perTile = math.Max(compute, in) + wt + out
+		inner = 1
+	} else {
+		perTile = out + inner*(math.Max(compute, in)+wt)
+	}
+	reps := float64(orOne(l.N)) * float64(g) // batch × groups
+	dst.Cycles = reps * trips * perTile
+	dst.ComputeCycles = reps * trips * inner * compute
+	dst.DRAMWords[OpInput] = reps * trips * inner * inWords
+	dst.DRAMWords[OpWeight] = reps * trips * inner * wtWords
+	dst.DRAMWords[OpOutput] = reps * trips * outWords
+
+	// Resources: DSP and BRAM18 of this layer's configuration.
+	if corrected {
+		dst.DSP = float64(c.PEs()) * s
+	} else {
+		u := 1
+		for d := Dim(0); d < NumDims; d++ {
+			if !(dw && d == DimC) {
+				u *= orOne(c.Unroll[d])
+			}
+		}
+		dst.DSP = float64(u) * s
+	}
+	var bram float64
+	switch {
+	case !rowParallel && !dw:
+		bram = 2*tn*bram18(Tri*Tci*Tn/tn, q) + tm*bram18(Tr*Tc*Tm/tm, q)
+		if corrected {
+			bram += tm * bram18(Tm*Tn*kr*ks/tm, q)
+		}
+	case rowParallel && !dw:
+		bram = 2*Tri*bram18(Tci*Tn, q) + tr*bram18(Tc*Tm, q) + kr*bram18(kr*Tm*Tn, q)
+	case !rowParallel && dw:
+		bram = 2*tm*bram18(Tri*Tci*Tm/tm, q) + tm*bram18(Tr*Tc*Tm/tm, q)
+		if corrected {
+			bram += tm * bram18(Tm*kr*ks/tm, q)
+		}
+	default:
+		bram = 2*Tri*bram18(Tci*Tn, q) + tr*bram18(Tc*Tm, q) + kr*bram18(kr*Tm, q)
+	}
+	dst.BRAM18 = int(bram)
+
+	fpgaEnergy(dst, c, l, dw, tr*tc, tn*kr*ks)
+	return nil
+}
+
+// fpgaEnergy fills dst.Energy from the layer's counts. On-chip buffer reads
+// per operand are the MACs divided by the operand's spatial reuse (the
+// product of the unroll factors over dimensions the operand does not
+// depend on: a broadcast for inputs and weights, a reduction for outputs)
+// and, for the stationary operand, by its reuse inside the compute tile
+// (a weight stays for the tile's output pixels under ws, a partial sum for
+// its input channels and kernel under os). Partial sums are read and
+// written; fills equal the DRAM words. Every MAC touches one register per
+// operand (two for the partial sum).
+func fpgaEnergy(dst *LayerCost, c *SubAccel, l *Layer, dw bool, pixelsPerTile, reductionPerTile float64) {
+	macs := float64(dst.MACs)
+	q := float64(c.Bits)
+	word := q / 16
+	spatial := func(o Operand) float64 {
+		r := 1.0
+		for d := Dim(0); d < NumDims; d++ {
+			if !operandDims[o].Has(d) && !(dw && d == DimC) {
+				r *= float64(orOne(c.Unroll[d]))
+			}
+		}
+		return r
+	}
+	reads := [NumOperands]float64{
+		macs / spatial(OpInput),
+		macs / spatial(OpWeight),
+		2 * macs / spatial(OpOutput),
+	}
+	switch c.Dataflow {
+	case WeightStationary:
+		reads[OpWeight] /= pixelsPerTile
+	case OutputStationary:
+		reads[OpOutput] /= reductionPerTile
+	}
+	e := &dst.Energy
+	for o := OpInput; o < NumOperands; o++ {
+		e.DRAM[o] = dst.DRAMWords[o] * unitDRAM * word
+		e.Buffer[o] = (dst.DRAMWords[o] + reads[o]) * unitBuffer * word
+	}
+	e.RF[OpInput] = macs * unitRF * word
+	e.RF[OpWeight] = macs * unitRF * word
+	e.RF[OpOutput] = 2 * macs * unitRF * word
+	e.MAC = macs * macUnit(c.Bits)
+	dst.EnergySum = e.Total()
+}
+
+// operandDims lists the dimensions each operand is indexed by.
+var operandDims = [NumOperands]DimSet{
+	OpInput:  dimSet(DimN, DimC, DimP, DimQ, DimR, DimS),
+	OpWeight: dimSet(DimK, DimC, DimR, DimS),
+	OpOutput: dimSet(DimN, DimK, DimP, DimQ),
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

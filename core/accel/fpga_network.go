@@ -1,0 +1,269 @@
+package accel
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// ChunkCost sums one chunk's layers. A chunk is sized for its worst layer,
+// so its DSP and BRAM18 are maxima over its layers, its cycles a sum.
+type ChunkCost struct {
+	Name   string  `json:"name"`
+	Layers int     `json:"layers"`
+	Cycles float64 `json:"cycles"`
+	DSP    float64 `json:"dsp"`
+	BRAM18 int     `json:"bram18"`
+}
+
+// NetworkCost is a network's cost on a design: totals, one row per chunk and
+// one per layer. Both the search and the UI show it; its JSON form is what
+// `dian eval -json` prints.
+type NetworkCost struct {
+	Design   string  `json:"design"`
+	Network  string  `json:"network"`
+	Platform string  `json:"platform"`
+	Model    string  `json:"model"` // e.g. "fpga-chunk/faithful"
+	ClockMHz float64 `json:"clock_mhz"`
+	Batch    int     `json:"batch"` // images per pass (the largest layer N)
+
+	// Cycles is Σ layer cycles: one batch through every layer in turn.
+	Cycles    float64 `json:"cycles"`
+	LatencyMs float64 `json:"latency_ms"` // Cycles at the clock
+	// BottleneckCycles is the slowest chunk's cycles; chunks work on
+	// consecutive batches concurrently, so it sets the throughput.
+	BottleneckCycles float64 `json:"bottleneck_cycles"`
+	Bottleneck       int     `json:"bottleneck_chunk"` // chunk index, -1 when nothing is modelled
+	FPS              float64 `json:"fps"`              // Batch · clock / BottleneckCycles
+
+	Energy    Energy  `json:"energy"` // per level and operand, in 16-bit-MAC units
+	EnergySum float64 `json:"energy_total"`
+	// EDP is EnergySum × LatencyMs/1000 (16-bit-MAC units × seconds).
+	EDP float64 `json:"edp"`
+
+	DSP     float64 `json:"dsp"`      // Σ over chunks
+	BRAM18  int     `json:"bram18"`   // Σ over chunks
+	AreaMM2 float64 `json:"area_mm2"` // 0: the FPGA chunk model has no area
+
+	// Feasible is false when a budget is broken; Violations say which.
+	Feasible   bool     `json:"feasible"`
+	Violations []string `json:"violations,omitempty"`
+
+	Chunks []ChunkCost `json:"chunks"`
+	Layers []LayerCost `json:"layers"`
+}
+
+// AutoNBAChunkName returns the chunk Auto-NBA assigns a layer to:
+// "{a|dwa}{0|1}q{bits}", 0 when the output map is at least bigThreshold
+// (16 on CIFAR, 28 on ImageNet).
+func AutoNBAChunkName(l *NetworkLayer, bigThreshold int) string {
+	name := "a"
+	if l.Depthwise() {
+		name = "dwa"
+	}
+	if l.P() >= bigThreshold {
+		name += "0"
+	} else {
+		name += "1"
+	}
+	return name + "q" + strconv.Itoa(l.Bits)
+}
+
+// Plan returns, for every layer of net, the index of the chunk of d that
+// runs it, or -1 for a layer mode leaves out (the faithful model ignores
+// stem, head, skip and fc layers; they need no chunk). The plan depends only
+// on the design's chunk names and layer lists, so a search that keeps those
+// fixed computes it once and calls EvaluatePlan.
+func Plan(d *Design, net *Network, mode FPGAMode) ([]int, error) {
+	plan := make([]int, len(net.Layers))
+	byName := make(map[string]int, len(d.Chunks))
+	for i := range d.Chunks {
+		byName[d.Chunks[i].Name] = i
+	}
+	owner := map[string]int{}
+	if d.Assign == "" || d.Assign == AssignExplicit {
+		for i := range d.Chunks {
+			for _, ln := range d.Chunks[i].Layers {
+				if net.Index(ln) < 0 {
+					return nil, fmt.Errorf("accel: chunk %q lists layer %q, which network %q does not have", d.Chunks[i].Name, ln, net.Name)
+				}
+				owner[ln] = i
+			}
+		}
+	}
+	for li := range net.Layers {
+		l := &net.Layers[li]
+		skipped := mode == FPGAFaithful && l.RoleOrBody() != RoleBody
+		switch d.Assign {
+		case AssignAutoNBACIFAR, AssignAutoNBAImageNet:
+			thr := 16
+			if d.Assign == AssignAutoNBAImageNet {
+				thr = 28
+			}
+			name := AutoNBAChunkName(l, thr)
+			ci, ok := byName[name]
+			switch {
+			case skipped:
+				plan[li] = -1
+			case !ok:
+				return nil, fmt.Errorf("accel: layer %q goes to chunk %q by rule %s, and design %q has no such chunk", l.Name, name, d.Assign, d.Name)
+			default:
+				plan[li] = ci
+			}
+		default:
+			ci, ok := owner[l.Name]
+			switch {
+			case skipped:
+				plan[li] = -1
+			case !ok:
+				return nil, fmt.Errorf("accel: layer %q is not assigned to any chunk of design %q", l.Name, d.Name)
+			default:
+				plan[li] = ci
+			}
+		}
+	}
+	return plan, nil
+}
+
+// EvaluateFPGA costs net on design d and platform p with the FPGA chunk
+// model. It returns an error only when the design cannot run the network
+// (a layer without a chunk, a dataflow the model lacks); broken budgets
+// come back as Feasible = false with Violations.
+func EvaluateFPGA(d *Design, net *Network, p Platform, mode FPGAMode) (*NetworkCost, error) {
+	plan, err := Plan(d, net, mode)
+	if err != nil {
+		return nil, err
+	}
+	var nc NetworkCost
+	if err := EvaluatePlan(&nc, d, net, p, mode, plan); err != nil {
+		return nil, err
+	}
+	return &nc, nil
+}
+
+// EvaluatePlan is EvaluateFPGA with a precomputed plan, writing into dst and
+// reusing its slices, so a search loop does not allocate unless a budget is
+// broken.
+func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FPGAMode, plan []int) error {
+	if len(plan) != len(net.Layers) {
+		return fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
+	}
+	layers, chunks, viol := dst.Layers[:0], dst.Chunks[:0], dst.Violations[:0]
+	*dst = NetworkCost{Design: d.Name, Network: net.Name, Platform: p.Name, ClockMHz: p.ClockMHz, Bottleneck: -1, Feasible: true}
+	switch mode {
+	case FPGAFaithful:
+		dst.Model = "fpga-chunk/faithful"
+	default:
+		dst.Model = "fpga-chunk/corrected"
+	}
+	for i := range d.Chunks {
+		chunks = append(chunks, ChunkCost{Name: d.Chunks[i].Name})
+	}
+	dst.Batch = 1
+	for li := range net.Layers {
+		l := &net.Layers[li]
+		dst.Batch = max(dst.Batch, orOne(l.N))
+		layers = append(layers, LayerCost{Layer: l.Name, Chunk: plan[li]})
+		lc := &layers[li]
+		ci := plan[li]
+		if ci < 0 {
+			lc.MACs = l.MACs()
+			lc.Depthwise = l.Depthwise()
+			continue
+		}
+		if ci >= len(d.Chunks) {
+			return fmt.Errorf("accel: plan sends layer %q to chunk %d of %d", l.Name, ci, len(d.Chunks))
+		}
+		c := &d.Chunks[ci]
+		if err := EvalFPGALayer(lc, &l.Layer, c, mode); err != nil {
+			return fmt.Errorf("accel: layer %q: %w", l.Name, err)
+		}
+		ch := &chunks[ci]
+		ch.Layers++
+		ch.Cycles += lc.Cycles
+		ch.DSP = max(ch.DSP, lc.DSP)
+		ch.BRAM18 = max(ch.BRAM18, lc.BRAM18)
+		dst.Cycles += lc.Cycles
+		dst.Energy.add(&lc.Energy)
+		if c.GBBytes > 0 {
+			if need := gbFootprintBytes(l, c); need > c.GBBytes {
+				viol = append(viol, violation(CstGBCapacity, fmt.Sprintf("chunk %q layer %q", c.Name, l.Name),
+					"tiles need %d B > gb_bytes %d", need, c.GBBytes).Error())
+			}
+		}
+	}
+	for i := range chunks {
+		ch := &chunks[i]
+		if ch.Layers == 0 {
+			continue // an unused chunk is not built
+		}
+		dst.DSP += ch.DSP
+		dst.BRAM18 += ch.BRAM18
+		if dst.Bottleneck < 0 || ch.Cycles > dst.BottleneckCycles {
+			dst.Bottleneck, dst.BottleneckCycles = i, ch.Cycles
+		}
+	}
+	for li := range layers {
+		lc := &layers[li]
+		if lc.Chunk < 0 {
+			continue
+		}
+		if mode == FPGAFaithful || lc.Chunk == dst.Bottleneck {
+			lc.PipelineCycles = lc.Cycles
+		}
+	}
+	clockHz := p.ClockMHz * 1e6
+	if clockHz > 0 {
+		dst.LatencyMs = dst.Cycles / clockHz * 1e3
+		if dst.BottleneckCycles > 0 {
+			dst.FPS = float64(dst.Batch) * clockHz / dst.BottleneckCycles
+		}
+	}
+	dst.EnergySum = dst.Energy.Total()
+	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
+	switch p.Target {
+	case FPGA:
+		if p.DSP > 0 && dst.DSP > float64(p.DSP) {
+			viol = append(viol, violation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dst.DSP, p.DSP, p.Name).Error())
+		}
+		if p.BRAM18 > 0 && dst.BRAM18 > p.BRAM18 {
+			viol = append(viol, violation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", dst.BRAM18, p.BRAM18, p.Name).Error())
+		}
+	default:
+		pes := 0
+		for i := range d.Chunks {
+			if chunks[i].Layers > 0 {
+				pes += d.Chunks[i].PEs()
+			}
+		}
+		if p.PEs() > 0 && pes > p.PEs() {
+			viol = append(viol, violation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
+		}
+	}
+	dst.Feasible = len(viol) == 0
+	dst.Layers, dst.Chunks, dst.Violations = layers, chunks, viol
+	if len(viol) == 0 {
+		dst.Violations = nil
+	}
+	return nil
+}
+
+// gbFootprintBytes is the bytes a chunk's GB tiles take for one layer:
+// a double-buffered input tile with its halo, the weight tile and the
+// output tile.
+func gbFootprintBytes(l *NetworkLayer, c *SubAccel) int64 {
+	gb := &c.Tiles[LevelGB]
+	sh, sw := l.Stride()
+	tr := min(resolveTile(gb[DimP], l.P()), l.P())
+	tc := min(resolveTile(gb[DimQ], l.Q()), l.Q())
+	tm := min(resolveTile(gb[DimK], l.K/l.G()), l.K/l.G())
+	tn := min(resolveTile(gb[DimC], l.C()), l.C())
+	if l.Depthwise() {
+		tm, tn = min(resolveTile(gb[DimK], l.K), l.K), 1
+	}
+	in := int64(tn) * int64((tr-1)*sh+l.R) * int64((tc-1)*sw+l.S)
+	if l.Depthwise() {
+		in *= int64(tm)
+	}
+	words := 2*in + int64(tm)*int64(tn)*int64(l.R)*int64(l.S) + int64(tm)*int64(tr)*int64(tc)
+	return (words*int64(c.Bits) + 7) / 8
+}
