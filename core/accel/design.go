@@ -315,8 +315,11 @@ type ConstraintError struct {
 	Detail     string // the numbers, e.g. "unroll K=16 > rf tile K=8"
 }
 
-func (e *ConstraintError) Error() string {
-	return fmt.Sprintf("accel: %s breaks %s: %s", e.Where, e.Constraint, e.Detail)
+func (e *ConstraintError) Error() string { return "accel: " + e.Message() }
+
+// Message is Error without the package prefix.
+func (e *ConstraintError) Message() string {
+	return fmt.Sprintf("%s breaks %s: %s", e.Where, e.Constraint, e.Detail)
 }
 
 func violation(constraint, where, format string, args ...any) *ConstraintError {

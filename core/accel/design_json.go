@@ -177,17 +177,29 @@ func DecodeDesign(data []byte, file string) (*Design, error) {
 		d.Chunks = append(d.Chunks, c)
 	}
 	if err := d.Validate(p); err != nil {
-		// Name the chunk's line for the first violation; list them all.
-		var ce *ConstraintError
+		// Point at the first broken chunk's line; list every violation.
 		line := 1
-		if errors.As(err, &ce) {
-			for i := range d.Chunks {
-				if strings.Contains(ce.Where, fmt.Sprintf("chunk %d ", i)) {
-					line = lineOf(i)
+		var msgs []string
+		list := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			list = j.Unwrap()
+		}
+		for _, e := range list {
+			var ce *ConstraintError
+			if !errors.As(e, &ce) {
+				msgs = append(msgs, e.Error())
+				continue
+			}
+			msgs = append(msgs, ce.Message())
+			if len(msgs) == 1 {
+				for i := range d.Chunks {
+					if strings.HasPrefix(ce.Where, fmt.Sprintf("chunk %d ", i)) {
+						line = lineOf(i)
+					}
 				}
 			}
 		}
-		return nil, fmt.Errorf("accel: %s: line %d: invalid design: %w", file, line, err)
+		return nil, fmt.Errorf("accel: %s: line %d: invalid design: %s", file, line, strings.Join(msgs, "; "))
 	}
 	return d, nil
 }
@@ -246,6 +258,8 @@ func jsonError(file string, data []byte, err error) error {
 	switch {
 	case errors.As(err, &se):
 		return fmt.Errorf("accel: %s: line %d: invalid JSON: %v", file, lineAt(data, se.Offset), se)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("accel: %s: line %d: invalid JSON: unexpected end of input", file, lineAt(data, int64(len(data))))
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
