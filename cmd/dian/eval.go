@@ -1,8 +1,14 @@
 package main
 
 import (
+	"encoding/csv"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"strconv"
+
+	"github.com/dian-explorer/dian/core/accel"
 )
 
 func init() {
@@ -23,6 +29,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	design := fs.String("design", "", "design `FILE.json` (our format; with -net)")
 	net := fs.String("net", "", "network `FILE.json` (our format; with -design)")
 	asJSON := fs.Bool("json", false, "with -design: print JSON instead of CSV")
+	fpgaMode := fs.String("fpga-mode", "corrected", "with -design: FPGA chunk model `mode`, faithful (Auto-NBA as published) or corrected")
 	scaleCfg := fs.String("scalesim-config", "", "SCALE-Sim config `FILE.cfg` (with -topology)")
 	topology := fs.String("topology", "", "SCALE-Sim topology `FILE.csv` (with -scalesim-config)")
 	tlMap := fs.String("timeloop-map", "", "Timeloop mapping printout `FILE.map.txt` (with -problem)")
@@ -48,8 +55,10 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if modes != 1 {
 		return fmt.Errorf("%w: %s", errUsage, evalUsage)
 	}
-	if *asJSON && !ourMode {
-		return fmt.Errorf("%w: -json applies to -design/-net only", errUsage)
+	modeSet := false
+	fs.Visit(func(f *flag.Flag) { modeSet = modeSet || f.Name == "fpga-mode" })
+	if (*asJSON || modeSet) && !ourMode {
+		return fmt.Errorf("%w: -json and -fpga-mode apply to -design/-net only", errUsage)
 	}
 	switch {
 	case ssMode:
@@ -66,12 +75,98 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if *design == "" || *net == "" {
 			return fmt.Errorf("%w: -design and -net go together", errUsage)
 		}
-		return evalDesign(*design, *net, *asJSON, stdout)
+		mode, err := accel.ParseFPGAMode(*fpgaMode)
+		if err != nil {
+			return fmt.Errorf("%w: -fpga-mode: %v", errUsage, err)
+		}
+		return evalDesign(*design, *net, mode, *asJSON, stdout)
 	}
 }
 
 // evalDesign evaluates our own design and network files with the FPGA chunk
-// model and prints the per-layer table and totals.
-func evalDesign(designPath, netPath string, asJSON bool, stdout io.Writer) error {
-	return fmt.Errorf("-design/-net: not implemented yet")
+// model and prints the per-layer table and totals: as JSON (the NetworkCost)
+// with asJSON, else as CSV in three blocks separated by a blank line — one
+// row per layer ending with a "total" row, one row per chunk, and
+// metric,value rows.
+func evalDesign(designPath, netPath string, mode accel.FPGAMode, asJSON bool, stdout io.Writer) error {
+	d, err := accel.ReadDesignFile(designPath)
+	if err != nil {
+		return err
+	}
+	net, err := accel.ReadNetworkFile(netPath)
+	if err != nil {
+		return err
+	}
+	p, err := accel.Preset(d.Platform)
+	if err != nil {
+		return fmt.Errorf("%s: %w", designPath, err)
+	}
+	cost, err := accel.EvaluateFPGA(d, net, p, mode)
+	if err != nil {
+		return fmt.Errorf("evaluating %s on %s: %w", netPath, designPath, err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(cost)
+	}
+	return writeCostCSV(stdout, d, cost)
+}
+
+// costLayerHeader is the header of the per-layer CSV block.
+var costLayerHeader = []string{"layer", "chunk", "depthwise", "modelled", "cycles", "compute_cycles", "pipeline_cycles",
+	"macs", "dsp", "bram18", "dram_input_words", "dram_weight_words", "dram_output_words", "energy"}
+
+func writeCostCSV(w io.Writer, d *accel.Design, c *accel.NetworkCost) error {
+	cw := csv.NewWriter(w)
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	cw.Write(costLayerHeader)
+	var total accel.LayerCost
+	for _, l := range c.Layers {
+		chunk := ""
+		if l.Chunk >= 0 {
+			chunk = d.Chunks[l.Chunk].Name
+		}
+		cw.Write([]string{l.Layer, chunk, strconv.FormatBool(l.Depthwise), strconv.FormatBool(l.Modelled),
+			f(l.Cycles), f(l.ComputeCycles), f(l.PipelineCycles), strconv.FormatInt(l.MACs, 10), f(l.DSP), strconv.Itoa(l.BRAM18),
+			f(l.DRAMWords[accel.OpInput]), f(l.DRAMWords[accel.OpWeight]), f(l.DRAMWords[accel.OpOutput]), f(l.EnergySum)})
+		total.Cycles += l.Cycles
+		total.ComputeCycles += l.ComputeCycles
+		total.PipelineCycles += l.PipelineCycles
+		total.MACs += l.MACs
+		for o := range total.DRAMWords {
+			total.DRAMWords[o] += l.DRAMWords[o]
+		}
+		total.EnergySum += l.EnergySum
+	}
+	cw.Write([]string{"total", "", "", "", f(total.Cycles), f(total.ComputeCycles), f(total.PipelineCycles),
+		strconv.FormatInt(total.MACs, 10), f(c.DSP), strconv.Itoa(c.BRAM18),
+		f(total.DRAMWords[accel.OpInput]), f(total.DRAMWords[accel.OpWeight]), f(total.DRAMWords[accel.OpOutput]), f(c.EnergySum)})
+	cw.Flush()
+	fmt.Fprintln(w)
+	cw.Write([]string{"chunk", "layers", "cycles", "dsp", "bram18"})
+	for _, ch := range c.Chunks {
+		cw.Write([]string{ch.Name, strconv.Itoa(ch.Layers), f(ch.Cycles), f(ch.DSP), strconv.Itoa(ch.BRAM18)})
+	}
+	cw.Flush()
+	fmt.Fprintln(w)
+	bottleneck := ""
+	if c.Bottleneck >= 0 {
+		bottleneck = c.Chunks[c.Bottleneck].Name
+	}
+	cw.Write([]string{"metric", "value"})
+	for _, kv := range [][2]string{
+		{"model", c.Model}, {"platform", c.Platform}, {"batch", strconv.Itoa(c.Batch)},
+		{"cycles", f(c.Cycles)}, {"latency_ms", f(c.LatencyMs)},
+		{"bottleneck_chunk", bottleneck}, {"bottleneck_cycles", f(c.BottleneckCycles)}, {"fps", f(c.FPS)},
+		{"energy", f(c.EnergySum)}, {"edp", f(c.EDP)}, {"dsp", f(c.DSP)}, {"bram18", strconv.Itoa(c.BRAM18)},
+		{"feasible", strconv.FormatBool(c.Feasible)},
+	} {
+		cw.Write(kv[:])
+	}
+	for _, v := range c.Violations {
+		cw.Write([]string{"violation", v})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -258,23 +258,29 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 		wtWords = Tm * kr * ks
 	}
 	outWords := Tm * Tr * Tc
+	// per(a, b) is how many b-wide pieces a splits into: a/b in the
+	// original, rounded up (padded) when corrected.
+	per := func(a, b float64) float64 { return a / b }
+	if corrected {
+		per = func(a, b float64) float64 { return math.Ceil(a / b) }
+	}
 	switch {
 	case !rowParallel && !dw: // std modes 0, 1
 		in = math.Ceil(inWords/port(tn)) * s
 		wt = math.Ceil(wtWords/port(tm)) * s
-		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*Tm/tm) * s
+		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*per(Tm, tm)) * s
 	case rowParallel && !dw: // std mode 2
 		in = math.Ceil(inWords/port(Tri)) * s
 		wt = Tm * Tn * kr * s
-		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*Tr/tr) * s
+		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*per(Tr, tr)) * s
 	case !rowParallel && dw: // dw mode 0
 		in = math.Ceil(inWords/port(tm)) * s
 		wt = math.Ceil(wtWords/port(tm)) * s
-		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*Tm/tm) * s
+		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*per(Tm, tm)) * s
 	default: // dw mode 1
 		in = math.Ceil(inWords/port(tm)) * s
 		wt = Tm * kr * s
-		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*Tr/tr) * s
+		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*per(Tr, tr)) * s
 	}
 
 	// Trip counts: real-valued in the original, padded when corrected.
@@ -315,16 +321,16 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 	var bram float64
 	switch {
 	case !rowParallel && !dw:
-		bram = 2*tn*bram18(Tri*Tci*Tn/tn, q) + tm*bram18(Tr*Tc*Tm/tm, q)
+		bram = 2*tn*bram18(Tri*Tci*per(Tn, tn), q) + tm*bram18(Tr*Tc*per(Tm, tm), q)
 		if corrected {
-			bram += tm * bram18(Tm*Tn*kr*ks/tm, q)
+			bram += tm * bram18(per(Tm, tm)*Tn*kr*ks, q)
 		}
 	case rowParallel && !dw:
 		bram = 2*Tri*bram18(Tci*Tn, q) + tr*bram18(Tc*Tm, q) + kr*bram18(kr*Tm*Tn, q)
 	case !rowParallel && dw:
-		bram = 2*tm*bram18(Tri*Tci*Tm/tm, q) + tm*bram18(Tr*Tc*Tm/tm, q)
+		bram = 2*tm*bram18(Tri*Tci*per(Tm, tm), q) + tm*bram18(Tr*Tc*per(Tm, tm), q)
 		if corrected {
-			bram += tm * bram18(Tm*kr*ks/tm, q)
+			bram += tm * bram18(per(Tm, tm)*kr*ks, q)
 		}
 	default:
 		bram = 2*Tri*bram18(Tci*Tn, q) + tr*bram18(Tc*Tm, q) + kr*bram18(kr*Tm, q)
