@@ -286,8 +286,8 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 	// Trip counts: real-valued in the original, padded when corrected.
 	var trips, inner float64
 	if corrected {
-		trips = float64(ceilDiv(P, iTr) * ceilDiv(Q, iTc) * ceilDiv(M, iTm))
-		inner = float64(ceilDiv(Cg, iTn))
+		trips = float64(ceilDivInt(P, iTr) * ceilDivInt(Q, iTc) * ceilDivInt(M, iTm))
+		inner = float64(ceilDivInt(Cg, iTn))
 	} else {
 		trips = (float64(Q) / Tc) * (float64(P) / Tr) * (float64(M) / Tm)
 		inner = float64(Cg) / Tn
@@ -393,4 +393,4 @@ var operandDims = [NumOperands]DimSet{
 	OpOutput: dimSet(DimN, DimK, DimP, DimQ),
 }
 
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
+func ceilDivInt(a, b int) int { return (a + b - 1) / b }
