@@ -48,7 +48,7 @@ var presets = []Platform{
 		DSP: 900, BRAM18: 700, Rows: 16, Cols: 16},
 	{Name: "ultra96", Title: "Avnet Ultra96 (FPGA)", Target: FPGA, ClockMHz: 200,
 		DSP: 360, BRAM18: 432, Rows: 12, Cols: 12},
-	{Name: "eyeriss", Title: "Eyeriss-like ASIC, 168 PEs", Target: ASIC, ClockMHz: 200,
+	{Name: "eyeriss", Title: "Eyeriss-like ASIC (65 nm)", Target: ASIC, ClockMHz: 200,
 		Rows: 12, Cols: 14, GlobalBufferBytes: 108 * 1024, TechNM: 65},
 	{Name: "systolic16", Title: "16×16 systolic array", Target: Systolic, ClockMHz: 200,
 		Rows: 16, Cols: 16},
