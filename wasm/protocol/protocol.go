@@ -1,0 +1,152 @@
+package protocol
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/dian-explorer/dian/core/accel"
+)
+
+// MaxMessageBytes bounds an incoming message; anything larger is refused
+// before it is decoded.
+const MaxMessageBytes = 64 << 20
+
+// Request is the envelope every page-to-worker message shares.
+type Request struct {
+	Type string `msgpack:"type"`
+	ID   int64  `msgpack:"id"`
+}
+
+// Ready is posted once by the worker when it can take requests.
+type Ready struct {
+	Type    string `msgpack:"type"` // "ready"
+	Version string `msgpack:"version"`
+}
+
+// Pong answers a ping: it proves the worker's core is loaded and tells the
+// page what it can offer.
+type Pong struct {
+	Type      string     `msgpack:"type"` // "pong"
+	ID        int64      `msgpack:"id"`
+	Version   string     `msgpack:"version"`
+	GoVersion string     `msgpack:"goVersion"`
+	Platforms []Platform `msgpack:"platforms"`
+}
+
+// Platform is the part of an accel.Platform the page shows.
+type Platform struct {
+	Name     string  `msgpack:"name"`
+	Title    string  `msgpack:"title"`
+	Target   string  `msgpack:"target"`
+	Rows     int     `msgpack:"rows"`
+	Cols     int     `msgpack:"cols"`
+	ClockMHz float64 `msgpack:"clockMHz"`
+	DSP      int     `msgpack:"dsp,omitempty"`
+	BRAM18   int     `msgpack:"bram18,omitempty"`
+	BufferKB int     `msgpack:"bufferKB,omitempty"`
+	TechNM   int     `msgpack:"techNM,omitempty"`
+}
+
+// Error reports a request the worker could not handle.
+type Error struct {
+	Type    string `msgpack:"type"` // "error"
+	ID      int64  `msgpack:"id"`
+	Message string `msgpack:"message"`
+}
+
+// build is set by the server's build (-ldflags -X) to the fingerprint of
+// the binary's sources.
+var build string
+
+// Version identifies this build, so a shared result can be matched to the
+// code that made it: the source fingerprint the server built it from, else
+// the VCS revision the go command recorded, else "devel".
+func Version() string {
+	if build != "" {
+		return "build " + build
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
+
+// ReadyMessage returns the encoded message the worker posts when it starts.
+func ReadyMessage() []byte {
+	b, err := msgpack.Marshal(Ready{Type: "ready", Version: Version()})
+	if err != nil {
+		panic(err) // a fixed struct of strings always encodes
+	}
+	return b
+}
+
+// Handle decodes one request and returns the encoded reply. It never
+// panics on bad input: a message it cannot read gets an "error" reply that
+// says what was wrong.
+func Handle(msg []byte) []byte {
+	reply, err := handle(msg)
+	if err != nil {
+		var id int64
+		var req Request
+		if msgpack.Unmarshal(msg, &req) == nil {
+			id = req.ID
+		}
+		reply = Error{Type: "error", ID: id, Message: err.Error()}
+	}
+	b, err := msgpack.Marshal(reply)
+	if err != nil {
+		b, _ = msgpack.Marshal(Error{Type: "error", Message: "worker: encoding the reply: " + err.Error()})
+	}
+	return b
+}
+
+func handle(msg []byte) (any, error) {
+	if len(msg) > MaxMessageBytes {
+		return nil, fmt.Errorf("worker: message of %d bytes exceeds the %d-byte limit", len(msg), MaxMessageBytes)
+	}
+	var req Request
+	if err := msgpack.Unmarshal(msg, &req); err != nil {
+		return nil, fmt.Errorf("worker: message is not a msgpack map with a string \"type\": %w", err)
+	}
+	switch req.Type {
+	case "ping":
+		return Pong{Type: "pong", ID: req.ID, Version: Version(), GoVersion: runtime.Version(), Platforms: platforms()}, nil
+	case "":
+		return nil, fmt.Errorf("worker: message has no \"type\" (accepted: ping)")
+	default:
+		return nil, fmt.Errorf("worker: unknown message type %q (accepted: ping)", req.Type)
+	}
+}
+
+func platforms() []Platform {
+	var out []Platform
+	for _, p := range accel.Presets() {
+		out = append(out, Platform{
+			Name: p.Name, Title: p.Title, Target: string(p.Target), Rows: p.Rows, Cols: p.Cols,
+			ClockMHz: p.ClockMHz, DSP: p.DSP, BRAM18: p.BRAM18, BufferKB: p.GlobalBufferBytes / 1024, TechNM: p.TechNM,
+		})
+	}
+	return out
+}
