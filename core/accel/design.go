@@ -322,7 +322,7 @@ func (e *ConstraintError) Message() string {
 	return fmt.Sprintf("%s breaks %s: %s", e.Where, e.Constraint, e.Detail)
 }
 
-func violation(constraint, where, format string, args ...any) *ConstraintError {
+func newViolation(constraint, where, format string, args ...any) *ConstraintError {
 	return &ConstraintError{Constraint: constraint, Where: where, Detail: fmt.Sprintf(format, args...)}
 }
 
@@ -358,12 +358,12 @@ func (d *Design) Validate(p Platform) error {
 	var errs []error
 	add := func(e *ConstraintError) { errs = append(errs, e) }
 	if len(d.Chunks) == 0 {
-		add(violation(CstChunks, fmt.Sprintf("design %q", d.Name), "no chunks; a design needs at least one sub-accelerator"))
+		add(newViolation(CstChunks, fmt.Sprintf("design %q", d.Name), "no chunks; a design needs at least one sub-accelerator"))
 	}
 	switch d.Assign {
 	case "", AssignExplicit, AssignAutoNBACIFAR, AssignAutoNBAImageNet:
 	default:
-		add(violation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q is not one of %s, %s, %s",
+		add(newViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q is not one of %s, %s, %s",
 			d.Assign, AssignExplicit, AssignAutoNBACIFAR, AssignAutoNBAImageNet))
 	}
 	names := map[string]bool{}
@@ -375,7 +375,7 @@ func (d *Design) Validate(p Platform) error {
 		c := &d.Chunks[i]
 		where := fmt.Sprintf("chunk %d %q", i, c.Name)
 		if c.Name == "" || names[c.Name] {
-			add(violation(CstChunks, where, "chunk names must be non-empty and unique"))
+			add(newViolation(CstChunks, where, "chunk names must be non-empty and unique"))
 		}
 		names[c.Name] = true
 		for _, e := range c.validate(where, d.Pad) {
@@ -383,7 +383,7 @@ func (d *Design) Validate(p Platform) error {
 		}
 		for _, ln := range c.Layers {
 			if prev, dup := owner[ln]; dup {
-				add(violation(CstAssign, where, "layer %q is already assigned to chunk %q", ln, prev))
+				add(newViolation(CstAssign, where, "layer %q is already assigned to chunk %q", ln, prev))
 			}
 			owner[ln] = c.Name
 		}
@@ -392,19 +392,19 @@ func (d *Design) Validate(p Platform) error {
 		gb += c.GBBytes
 	}
 	if (d.Assign == AssignAutoNBACIFAR || d.Assign == AssignAutoNBAImageNet) && len(owner) > 0 {
-		add(violation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q picks chunks by rule; chunks must not list layers", d.Assign))
+		add(newViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q picks chunks by rule; chunks must not list layers", d.Assign))
 	}
 	switch p.Target {
 	case FPGA:
 		if p.DSP > 0 && dsp > float64(p.DSP) {
-			add(violation(CstDSPBudget, fmt.Sprintf("design %q", d.Name), "Σ rows·cols·bits/16 = %g DSP > %d on %s", dsp, p.DSP, p.Name))
+			add(newViolation(CstDSPBudget, fmt.Sprintf("design %q", d.Name), "Σ rows·cols·bits/16 = %g DSP > %d on %s", dsp, p.DSP, p.Name))
 		}
 	default:
 		if p.PEs() > 0 && pes > p.PEs() {
-			add(violation(CstPEBudget, fmt.Sprintf("design %q", d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name))
+			add(newViolation(CstPEBudget, fmt.Sprintf("design %q", d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name))
 		}
 		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
-			add(violation(CstGBBudget, fmt.Sprintf("design %q", d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name))
+			add(newViolation(CstGBBudget, fmt.Sprintf("design %q", d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name))
 		}
 	}
 	return errors.Join(errs...)
@@ -415,34 +415,34 @@ func (c *SubAccel) validate(where string, pad bool) []*ConstraintError {
 	var errs []*ConstraintError
 	add := func(e *ConstraintError) { errs = append(errs, e) }
 	if c.Rows < 1 || c.Cols < 1 || c.Rows > MaxArraySide || c.Cols > MaxArraySide {
-		add(violation(CstPEArray, where, "rows=%d cols=%d; each must be in [1, %d]", c.Rows, c.Cols, MaxArraySide))
+		add(newViolation(CstPEArray, where, "rows=%d cols=%d; each must be in [1, %d]", c.Rows, c.Cols, MaxArraySide))
 	}
 	if c.Dataflow >= numDataflows {
-		add(violation(CstDataflow, where, "dataflow %d is not one of ws, os, is, rs", c.Dataflow))
+		add(newViolation(CstDataflow, where, "dataflow %d is not one of ws, os, is, rs", c.Dataflow))
 	}
 	if c.Bits < 1 || c.Bits > MaxBits {
-		add(violation(CstBits, where, "bits=%d; accepted 1..%d", c.Bits, MaxBits))
+		add(newViolation(CstBits, where, "bits=%d; accepted 1..%d", c.Bits, MaxBits))
 	}
 	for _, b := range []struct {
 		name string
 		v    int64
 	}{{"rf_bytes", c.RFBytes}, {"gb_bytes", c.GBBytes}, {"dram_bytes", c.DRAMBytes}} {
 		if b.v < 0 || b.v > MaxBufferBytes {
-			add(violation(CstBuffer, where, "%s=%d; accepted 0 (unbounded) .. %d", b.name, b.v, MaxBufferBytes))
+			add(newViolation(CstBuffer, where, "%s=%d; accepted 0 (unbounded) .. %d", b.name, b.v, MaxBufferBytes))
 		}
 	}
 	sizesOK := true
 	for lv := LevelRF; lv < LevelDRAM; lv++ {
 		for d := Dim(0); d < NumDims; d++ {
 			if v := c.Tiles[lv][d]; v < 0 || v > MaxTile {
-				add(violation(CstTile, where, "%s tile %s=%d; accepted 0 (next level's size) .. %d", lv, d, v, MaxTile))
+				add(newViolation(CstTile, where, "%s tile %s=%d; accepted 0 (next level's size) .. %d", lv, d, v, MaxTile))
 				sizesOK = false
 			}
 		}
 	}
 	for d := Dim(0); d < NumDims; d++ {
 		if v := c.Unroll[d]; v < 0 || v > MaxArraySide*MaxArraySide {
-			add(violation(CstTile, where, "unroll %s=%d; accepted 0 (=1) .. %d", d, v, MaxArraySide*MaxArraySide))
+			add(newViolation(CstTile, where, "unroll %s=%d; accepted 0 (=1) .. %d", d, v, MaxArraySide*MaxArraySide))
 			sizesOK = false
 		}
 	}
@@ -450,33 +450,33 @@ func (c *SubAccel) validate(where string, pad bool) []*ConstraintError {
 		for d := Dim(0); d < NumDims; d++ {
 			u, rf, gb := orOne(c.Unroll[d]), c.Tiles[LevelRF][d], c.Tiles[LevelGB][d]
 			if u > 1 && !c.Dataflow.Spatial().Has(d) {
-				add(violation(CstDataflowDims, where, "unroll %s=%d but dataflow %s unrolls only %s", d, u, c.Dataflow, c.Dataflow.Spatial()))
+				add(newViolation(CstDataflowDims, where, "unroll %s=%d but dataflow %s unrolls only %s", d, u, c.Dataflow, c.Dataflow.Spatial()))
 			}
 			if rf > 0 && u > rf {
-				add(violation(CstUnrollLeTile, where, "unroll %s=%d > rf tile %s=%d", d, u, d, rf))
+				add(newViolation(CstUnrollLeTile, where, "unroll %s=%d > rf tile %s=%d", d, u, d, rf))
 			}
 			if gb > 0 && rf > gb {
-				add(violation(CstUnrollLeTile, where, "rf tile %s=%d > gb tile %s=%d", d, rf, d, gb))
+				add(newViolation(CstUnrollLeTile, where, "rf tile %s=%d > gb tile %s=%d", d, rf, d, gb))
 			}
 			if gb > 0 && rf == 0 && u > gb {
-				add(violation(CstUnrollLeTile, where, "unroll %s=%d > gb tile %s=%d", d, u, d, gb))
+				add(newViolation(CstUnrollLeTile, where, "unroll %s=%d > gb tile %s=%d", d, u, d, gb))
 			}
 			if !pad {
 				if rf > 0 && rf%u != 0 {
-					add(violation(CstTilesDivide, where, "unroll %s=%d does not divide rf tile %d (allow padding or pick a divisor)", d, u, rf))
+					add(newViolation(CstTilesDivide, where, "unroll %s=%d does not divide rf tile %d (allow padding or pick a divisor)", d, u, rf))
 				}
 				if rf > 0 && gb > 0 && gb%rf != 0 {
-					add(violation(CstTilesDivide, where, "rf tile %s=%d does not divide gb tile %d (allow padding or pick a divisor)", d, rf, gb))
+					add(newViolation(CstTilesDivide, where, "rf tile %s=%d does not divide gb tile %d (allow padding or pick a divisor)", d, rf, gb))
 				}
 			}
 		}
 		if n := c.UnrollProduct(); c.Rows >= 1 && c.Cols >= 1 && n > c.PEs() {
-			add(violation(CstUnrollFits, where, "Π unroll = %d > %d×%d PEs", n, c.Rows, c.Cols))
+			add(newViolation(CstUnrollFits, where, "Π unroll = %d > %d×%d PEs", n, c.Rows, c.Cols))
 		}
 	}
 	for lv := LevelRF; lv < NumMemLevels; lv++ {
 		if o := c.Order[lv]; !o.IsZero() && !o.IsPermutation() {
-			add(violation(CstLoopOrder, where, "%s loop order %s is not a permutation of N, K, C, P, Q, R, S", lv, o))
+			add(newViolation(CstLoopOrder, where, "%s loop order %s is not a permutation of N, K, C, P, Q, R, S", lv, o))
 		}
 	}
 	return errs

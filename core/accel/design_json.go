@@ -143,10 +143,10 @@ func (d *Design) MarshalJSON() ([]byte, error) {
 // The design is validated against its platform preset.
 func DecodeDesign(data []byte, file string) (*Design, error) {
 	var dj designJSON
-	if err := decodeStrict(data, &dj); err != nil {
-		return nil, jsonError(file, data, err)
+	if err := decodeJSONStrict(data, &dj); err != nil {
+		return nil, jsonFileError(file, data, err)
 	}
-	chunkLines := elementLines(data, "chunks")
+	chunkLines := jsonElementLines(data, "chunks")
 	lineOf := func(i int) int {
 		if i < len(chunkLines) {
 			return chunkLines[i]
@@ -218,7 +218,7 @@ const maxJSONBytes = 16 << 20
 
 // decodeStrict decodes one JSON value, rejecting unknown fields and
 // trailing data.
-func decodeStrict(data []byte, v any) error {
+func decodeJSONStrict(data []byte, v any) error {
 	if len(data) > maxJSONBytes {
 		return fmt.Errorf("input is %d bytes; accepted up to %d", len(data), maxJSONBytes)
 	}
@@ -228,28 +228,28 @@ func decodeStrict(data []byte, v any) error {
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty input; expected a JSON object")
 		}
-		return offsetError{err, dec.InputOffset()}
+		return jsonOffsetError{err, dec.InputOffset()}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return offsetError{errors.New("unexpected data after the JSON object"), dec.InputOffset()}
+		return jsonOffsetError{errors.New("unexpected data after the JSON object"), dec.InputOffset()}
 	}
 	return nil
 }
 
-// offsetError carries the decoder's position for errors that have none.
-type offsetError struct {
+// jsonOffsetError carries the decoder's position for errors that have none.
+type jsonOffsetError struct {
 	err error
 	off int64
 }
 
-func (e offsetError) Error() string { return e.err.Error() }
-func (e offsetError) Unwrap() error { return e.err }
+func (e jsonOffsetError) Error() string { return e.err.Error() }
+func (e jsonOffsetError) Unwrap() error { return e.err }
 
 // jsonError rewrites an encoding/json error as "accel: FILE: line L: ...",
 // naming the field and what it accepts where json knows them.
-func jsonError(file string, data []byte, err error) error {
+func jsonFileError(file string, data []byte, err error) error {
 	off := int64(-1)
-	var oe offsetError
+	var oe jsonOffsetError
 	if errors.As(err, &oe) {
 		off = oe.off
 	}
@@ -257,22 +257,22 @@ func jsonError(file string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Errorf("accel: %s: line %d: invalid JSON: %v", file, lineAt(data, se.Offset), se)
+		return fmt.Errorf("accel: %s: line %d: invalid JSON: %v", file, jsonLineAt(data, se.Offset), se)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("accel: %s: line %d: invalid JSON: unexpected end of input", file, lineAt(data, int64(len(data))))
+		return fmt.Errorf("accel: %s: line %d: invalid JSON: unexpected end of input", file, jsonLineAt(data, int64(len(data))))
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
 			field = "(top level)"
 		}
-		return fmt.Errorf("accel: %s: line %d: field %s: got %s, accepted %s", file, lineAt(data, te.Offset), field, te.Value, acceptedFor(te.Type.Kind().String()))
+		return fmt.Errorf("accel: %s: line %d: field %s: got %s, accepted %s", file, jsonLineAt(data, te.Offset), field, te.Value, jsonAcceptedFor(te.Type.Kind().String()))
 	case off >= 0:
-		return fmt.Errorf("accel: %s: line %d: %v", file, lineAt(data, off), strings.TrimPrefix(err.Error(), "json: "))
+		return fmt.Errorf("accel: %s: line %d: %v", file, jsonLineAt(data, off), strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return fmt.Errorf("accel: %s: %w", file, err)
 }
 
-func acceptedFor(kind string) string {
+func jsonAcceptedFor(kind string) string {
 	switch kind {
 	case "int", "int64":
 		return "an integer (within the field's limits)"
@@ -289,7 +289,7 @@ func acceptedFor(kind string) string {
 }
 
 // lineAt returns the 1-based line holding byte offset off.
-func lineAt(data []byte, off int64) int {
+func jsonLineAt(data []byte, off int64) int {
 	if off > int64(len(data)) {
 		off = int64(len(data))
 	}
@@ -302,7 +302,7 @@ func lineAt(data []byte, off int64) int {
 // elementLines returns the line on which each element of the top-level
 // array field key starts, or nil when it cannot be found. It only runs on
 // input that already decoded, so it need not report errors.
-func elementLines(data []byte, key string) []int {
+func jsonElementLines(data []byte, key string) []int {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil
@@ -328,7 +328,7 @@ func elementLines(data []byte, key string) []int {
 			for off < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[off]) >= 0 {
 				off++
 			}
-			lines = append(lines, lineAt(data, off))
+			lines = append(lines, jsonLineAt(data, off))
 			var skip json.RawMessage
 			if dec.Decode(&skip) != nil {
 				return lines

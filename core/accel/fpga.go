@@ -62,7 +62,7 @@ func (o Operand) String() string {
 	return fmt.Sprintf("Operand(%d)", uint8(o))
 }
 
-// Energy is a breakdown of energy by memory level and operand, plus the
+// FPGAEnergy is a breakdown of energy by memory level and operand, plus the
 // arithmetic. The FPGA chunk model of Auto-NBA defines no energy; we derive
 // one from the access counts the model implies and Eyeriss' normalised unit
 // costs (per 16-bit word: DRAM 200, buffer 6, register 1; a 16-bit MAC 1).
@@ -70,7 +70,7 @@ func (o Operand) String() string {
 // 4-bit-unit model, (⌈q/4⌉/68 + ⌈q/4⌉²/17) / (4/68 + 16/17). Units are
 // therefore "16-bit MACs": divide by nothing, multiply by a technology's pJ
 // per 16-bit MAC to get pJ.
-type Energy struct {
+type FPGAEnergy struct {
 	DRAM   [NumOperands]float64 `json:"dram"`
 	Buffer [NumOperands]float64 `json:"buffer"`
 	RF     [NumOperands]float64 `json:"rf"`
@@ -78,7 +78,7 @@ type Energy struct {
 }
 
 // Total returns the sum of every part, in a fixed order.
-func (e *Energy) Total() float64 {
+func (e *FPGAEnergy) Total() float64 {
 	t := 0.0
 	for o := OpInput; o < NumOperands; o++ {
 		t += e.DRAM[o]
@@ -93,7 +93,7 @@ func (e *Energy) Total() float64 {
 }
 
 // add accumulates f into e.
-func (e *Energy) add(f *Energy) {
+func (e *FPGAEnergy) add(f *FPGAEnergy) {
 	for o := OpInput; o < NumOperands; o++ {
 		e.DRAM[o] += f.DRAM[o]
 		e.Buffer[o] += f.Buffer[o]
@@ -105,14 +105,14 @@ func (e *Energy) add(f *Energy) {
 // Normalised unit energies (Eyeriss, Chen et al. ISCA 2016, Fig. 5), per
 // 16-bit word.
 const (
-	unitDRAM   = 200.0
-	unitBuffer = 6.0
-	unitRF     = 1.0
+	fpgaUnitDRAM   = 200.0
+	fpgaUnitBuffer = 6.0
+	fpgaUnitRF     = 1.0
 )
 
 // macUnit is the energy of a q-bit MAC relative to a 16-bit one, built from
 // 4-bit adders and multipliers as in the DNA simulator (dna-spec §4.2).
-func macUnit(q int) float64 {
+func fpgaMACUnit(q int) float64 {
 	a := float64((q + 3) / 4)
 	return (a/68 + a*a/17) / (4.0/68 + 16.0/17)
 }
@@ -139,15 +139,15 @@ type LayerCost struct {
 	BRAM18         int     `json:"bram18"`
 	// DRAMWords counts words moved between DRAM and the on-chip buffers.
 	DRAMWords [NumOperands]float64 `json:"dram_words"`
-	Energy    Energy               `json:"energy"`
+	Energy    FPGAEnergy           `json:"energy"`
 	EnergySum float64              `json:"energy_total"`
 }
 
 // port is Auto-NBA's memory port width in words: min(max(x, 2), 4).
-func port(x float64) float64 { return math.Min(math.Max(x, 2), 4) }
+func fpgaPort(x float64) float64 { return math.Min(math.Max(x, 2), 4) }
 
 // bram18 is Auto-NBA's bank count for x words of q bits: ⌈x·q/18000⌉.
-func bram18(x float64, q float64) float64 { return math.Ceil(x * q / 18000) }
+func fpgaBRAM18(x float64, q float64) float64 { return math.Ceil(x * q / 18000) }
 
 // resolveTile returns v, or next when v is 0 (unset).
 func resolveTile(v, next int) int {
@@ -266,21 +266,21 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 	}
 	switch {
 	case !rowParallel && !dw: // std modes 0, 1
-		in = math.Ceil(inWords/port(tn)) * s
-		wt = math.Ceil(wtWords/port(tm)) * s
-		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*per(Tm, tm)) * s
+		in = math.Ceil(inWords/fpgaPort(tn)) * s
+		wt = math.Ceil(wtWords/fpgaPort(tm)) * s
+		out = (math.Ceil(outWords/fpgaPort(tm)) + Tr*Tc*per(Tm, tm)) * s
 	case rowParallel && !dw: // std mode 2
-		in = math.Ceil(inWords/port(Tri)) * s
+		in = math.Ceil(inWords/fpgaPort(Tri)) * s
 		wt = Tm * Tn * kr * s
-		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*per(Tr, tr)) * s
+		out = (math.Ceil(outWords/fpgaPort(tr)) + Tc*Tm*per(Tr, tr)) * s
 	case !rowParallel && dw: // dw mode 0
-		in = math.Ceil(inWords/port(tm)) * s
-		wt = math.Ceil(wtWords/port(tm)) * s
-		out = (math.Ceil(outWords/port(tm)) + Tr*Tc*per(Tm, tm)) * s
+		in = math.Ceil(inWords/fpgaPort(tm)) * s
+		wt = math.Ceil(wtWords/fpgaPort(tm)) * s
+		out = (math.Ceil(outWords/fpgaPort(tm)) + Tr*Tc*per(Tm, tm)) * s
 	default: // dw mode 1
-		in = math.Ceil(inWords/port(tm)) * s
+		in = math.Ceil(inWords/fpgaPort(tm)) * s
 		wt = Tm * kr * s
-		out = (math.Ceil(outWords/port(tr)) + Tc*Tm*per(Tr, tr)) * s
+		out = (math.Ceil(outWords/fpgaPort(tr)) + Tc*Tm*per(Tr, tr)) * s
 	}
 
 	// Trip counts: real-valued in the original, padded when corrected.
@@ -321,27 +321,27 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 	var bram float64
 	switch {
 	case !rowParallel && !dw:
-		bram = 2*tn*bram18(Tri*Tci*per(Tn, tn), q) + tm*bram18(Tr*Tc*per(Tm, tm), q)
+		bram = 2*tn*fpgaBRAM18(Tri*Tci*per(Tn, tn), q) + tm*fpgaBRAM18(Tr*Tc*per(Tm, tm), q)
 		if corrected {
-			bram += tm * bram18(per(Tm, tm)*Tn*kr*ks, q)
+			bram += tm * fpgaBRAM18(per(Tm, tm)*Tn*kr*ks, q)
 		}
 	case rowParallel && !dw:
-		bram = 2*Tri*bram18(Tci*Tn, q) + tr*bram18(Tc*Tm, q) + kr*bram18(kr*Tm*Tn, q)
+		bram = 2*Tri*fpgaBRAM18(Tci*Tn, q) + tr*fpgaBRAM18(Tc*Tm, q) + kr*fpgaBRAM18(kr*Tm*Tn, q)
 	case !rowParallel && dw:
-		bram = 2*tm*bram18(Tri*Tci*per(Tm, tm), q) + tm*bram18(Tr*Tc*per(Tm, tm), q)
+		bram = 2*tm*fpgaBRAM18(Tri*Tci*per(Tm, tm), q) + tm*fpgaBRAM18(Tr*Tc*per(Tm, tm), q)
 		if corrected {
-			bram += tm * bram18(per(Tm, tm)*kr*ks, q)
+			bram += tm * fpgaBRAM18(per(Tm, tm)*kr*ks, q)
 		}
 	default:
-		bram = 2*Tri*bram18(Tci*Tn, q) + tr*bram18(Tc*Tm, q) + kr*bram18(kr*Tm, q)
+		bram = 2*Tri*fpgaBRAM18(Tci*Tn, q) + tr*fpgaBRAM18(Tc*Tm, q) + kr*fpgaBRAM18(kr*Tm, q)
 	}
 	dst.BRAM18 = int(bram)
 
-	fpgaEnergy(dst, c, l, dw, tr*tc, tn*kr*ks)
+	fillFPGAEnergy(dst, c, l, dw, tr*tc, tn*kr*ks)
 	return nil
 }
 
-// fpgaEnergy fills dst.Energy from the layer's counts. On-chip buffer reads
+// fillFPGAEnergy fills dst.Energy from the layer's counts. On-chip buffer reads
 // per operand are the MACs divided by the operand's spatial reuse (the
 // product of the unroll factors over dimensions the operand does not
 // depend on: a broadcast for inputs and weights, a reduction for outputs)
@@ -350,14 +350,14 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 // its input channels and kernel under os). Partial sums are read and
 // written; fills equal the DRAM words. Every MAC touches one register per
 // operand (two for the partial sum).
-func fpgaEnergy(dst *LayerCost, c *SubAccel, l *Layer, dw bool, pixelsPerTile, reductionPerTile float64) {
+func fillFPGAEnergy(dst *LayerCost, c *SubAccel, l *Layer, dw bool, pixelsPerTile, reductionPerTile float64) {
 	macs := float64(dst.MACs)
 	q := float64(c.Bits)
 	word := q / 16
 	spatial := func(o Operand) float64 {
 		r := 1.0
 		for d := Dim(0); d < NumDims; d++ {
-			if !operandDims[o].Has(d) && !(dw && d == DimC) {
+			if !operandDimSet[o].Has(d) && !(dw && d == DimC) {
 				r *= float64(orOne(c.Unroll[d]))
 			}
 		}
@@ -376,18 +376,18 @@ func fpgaEnergy(dst *LayerCost, c *SubAccel, l *Layer, dw bool, pixelsPerTile, r
 	}
 	e := &dst.Energy
 	for o := OpInput; o < NumOperands; o++ {
-		e.DRAM[o] = dst.DRAMWords[o] * unitDRAM * word
-		e.Buffer[o] = (dst.DRAMWords[o] + reads[o]) * unitBuffer * word
+		e.DRAM[o] = dst.DRAMWords[o] * fpgaUnitDRAM * word
+		e.Buffer[o] = (dst.DRAMWords[o] + reads[o]) * fpgaUnitBuffer * word
 	}
-	e.RF[OpInput] = macs * unitRF * word
-	e.RF[OpWeight] = macs * unitRF * word
-	e.RF[OpOutput] = 2 * macs * unitRF * word
-	e.MAC = macs * macUnit(c.Bits)
+	e.RF[OpInput] = macs * fpgaUnitRF * word
+	e.RF[OpWeight] = macs * fpgaUnitRF * word
+	e.RF[OpOutput] = 2 * macs * fpgaUnitRF * word
+	e.MAC = macs * fpgaMACUnit(c.Bits)
 	dst.EnergySum = e.Total()
 }
 
-// operandDims lists the dimensions each operand is indexed by.
-var operandDims = [NumOperands]DimSet{
+// operandDimSet lists the dimensions each operand is indexed by.
+var operandDimSet = [NumOperands]DimSet{
 	OpInput:  dimSet(DimN, DimC, DimP, DimQ, DimR, DimS),
 	OpWeight: dimSet(DimK, DimC, DimR, DimS),
 	OpOutput: dimSet(DimN, DimK, DimP, DimQ),

@@ -35,8 +35,8 @@ type NetworkCost struct {
 	Bottleneck       int     `json:"bottleneck_chunk"` // chunk index, -1 when nothing is modelled
 	FPS              float64 `json:"fps"`              // Batch · clock / BottleneckCycles
 
-	Energy    Energy  `json:"energy"` // per level and operand, in 16-bit-MAC units
-	EnergySum float64 `json:"energy_total"`
+	Energy    FPGAEnergy `json:"energy"` // per level and operand, in 16-bit-MAC units
+	EnergySum float64    `json:"energy_total"`
 	// EDP is EnergySum × LatencyMs/1000 (16-bit-MAC units × seconds).
 	EDP float64 `json:"edp"`
 
@@ -186,7 +186,7 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 		dst.Energy.add(&lc.Energy)
 		if c.GBBytes > 0 {
 			if need := gbFootprintBytes(l, c); need > c.GBBytes {
-				viol = append(viol, violation(CstGBCapacity, fmt.Sprintf("chunk %q layer %q", c.Name, l.Name),
+				viol = append(viol, newViolation(CstGBCapacity, fmt.Sprintf("chunk %q layer %q", c.Name, l.Name),
 					"tiles need %d B > gb_bytes %d", need, c.GBBytes).Error())
 			}
 		}
@@ -223,10 +223,10 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 	switch p.Target {
 	case FPGA:
 		if p.DSP > 0 && dst.DSP > float64(p.DSP) {
-			viol = append(viol, violation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dst.DSP, p.DSP, p.Name).Error())
+			viol = append(viol, newViolation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dst.DSP, p.DSP, p.Name).Error())
 		}
 		if p.BRAM18 > 0 && dst.BRAM18 > p.BRAM18 {
-			viol = append(viol, violation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", dst.BRAM18, p.BRAM18, p.Name).Error())
+			viol = append(viol, newViolation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", dst.BRAM18, p.BRAM18, p.Name).Error())
 		}
 	default:
 		pes := 0
@@ -236,7 +236,7 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 			}
 		}
 		if p.PEs() > 0 && pes > p.PEs() {
-			viol = append(viol, violation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
+			viol = append(viol, newViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
 		}
 	}
 	dst.Feasible = len(viol) == 0

@@ -10,7 +10,7 @@ import (
 // the corrected model charges them.
 type Role string
 
-// The layer roles.
+// The layer layerRoles.
 const (
 	RoleBody Role = "body" // a layer of a searched block (the default)
 	RoleStem Role = "stem" // the first convolution
@@ -19,7 +19,7 @@ const (
 	RoleFC   Role = "fc"   // the classifier
 )
 
-var roles = []Role{RoleBody, RoleStem, RoleHead, RoleSkip, RoleFC}
+var layerRoles = []Role{RoleBody, RoleStem, RoleHead, RoleSkip, RoleFC}
 
 // NetworkLayer is a Layer with what the chunk models need beyond its shape.
 type NetworkLayer struct {
@@ -90,20 +90,20 @@ func (n *Network) Validate() error {
 	return nil
 }
 
-// fieldError names a field, the value found and what is accepted.
-type fieldError struct {
+// layerFieldError names a field, the value found and what is accepted.
+type layerFieldError struct {
 	Field  string
 	Value  any
 	Accept string
 }
 
-func (e *fieldError) Error() string {
+func (e *layerFieldError) Error() string {
 	return fmt.Sprintf("field %s: %v is not accepted (%s)", e.Field, e.Value, e.Accept)
 }
 
 func (l *NetworkLayer) validateLimits() error {
 	if l.Name == "" {
-		return &fieldError{"name", `""`, "a non-empty, unique name"}
+		return &layerFieldError{"name", `""`, "a non-empty, unique name"}
 	}
 	checks := []struct {
 		field    string
@@ -126,15 +126,15 @@ func (l *NetworkLayer) validateLimits() error {
 	}
 	for _, c := range checks {
 		if c.v < c.min || c.v > c.max {
-			return &fieldError{c.field, c.v, fmt.Sprintf("integer in [%d, %d]", c.min, c.max)}
+			return &layerFieldError{c.field, c.v, fmt.Sprintf("integer in [%d, %d]", c.min, c.max)}
 		}
 	}
 	ok := false
-	for _, r := range roles {
+	for _, r := range layerRoles {
 		ok = ok || l.RoleOrBody() == r
 	}
 	if !ok {
-		return &fieldError{"role", fmt.Sprintf("%q", l.Role), "one of body, stem, head, skip, fc"}
+		return &layerFieldError{"role", fmt.Sprintf("%q", l.Role), "one of body, stem, head, skip, fc"}
 	}
 	if err := l.Layer.Validate(); err != nil {
 		return err

@@ -72,13 +72,13 @@ func (n *Network) MarshalJSON() ([]byte, error) {
 // "accel: net.json: line 4: layers[1]: field k: 0 is not accepted (...)".
 func DecodeNetwork(data []byte, file string) (*Network, error) {
 	var nj networkJSON
-	if err := decodeStrict(data, &nj); err != nil {
-		return nil, jsonError(file, data, err)
+	if err := decodeJSONStrict(data, &nj); err != nil {
+		return nil, jsonFileError(file, data, err)
 	}
 	if len(nj.Layers) == 0 {
 		return nil, fmt.Errorf("accel: %s: field layers: missing or empty; a network needs at least one layer", file)
 	}
-	lines := elementLines(data, "layers")
+	lines := jsonElementLines(data, "layers")
 	net := &Network{Name: nj.Name, Layers: make([]NetworkLayer, len(nj.Layers))}
 	seen := make(map[string]int, len(nj.Layers))
 	for i, lj := range nj.Layers {
