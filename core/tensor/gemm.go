@@ -1,9 +1,8 @@
 package tensor
 
 // Block sizes of the GEMM: a blockM×blockK panel of A and a blockK×blockN
-// panel of B stay in L1/L2 while the micro-kernel updates four rows of C per
-// pass over a row of B (the probe in reference/platform-notes.md §4 measured
-// 6.3 GFLOP/s natively and 3.5 in Node wasm with these).
+// panel of B stay in L1/L2 while the micro-kernel sweeps them in 4×4 tiles
+// of C (the tile sizes of the probe in reference/platform-notes.md §4).
 const (
 	blockM = 64
 	blockN = 128
@@ -46,10 +45,26 @@ func Gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, l
 		gemmNT(m, n, k, a, lda, b, ldb, c, ldc)
 	case transA:
 		gemmNN(m, n, k, a, 1, lda, b, ldb, c, ldc)
+	case n*k <= packMax:
+		// A small B (a layer's weights) is transposed onto the stack so the
+		// dot-product kernel, whose inner loop runs over contiguous rows of
+		// both operands with no bounds checks, does the work. The order of
+		// summation is unchanged.
+		var bt [packMax]float32
+		for p := 0; p < k; p++ {
+			for j, v := range b[p*ldb:][:n] {
+				bt[j*k+p] = v
+			}
+		}
+		gemmNT(m, n, k, a, lda, bt[:n*k], k, c, ldc)
 	default:
 		gemmNN(m, n, k, a, lda, 1, b, ldb, c, ldc)
 	}
 }
+
+// packMax bounds the size of a B operand that Gemm transposes on the stack
+// (16 KiB).
+const packMax = 4096
 
 // checkMatrix panics unless s can hold a rows×cols matrix with row stride ld.
 func checkMatrix(name string, s []float32, rows, cols, ld int) {
@@ -75,38 +90,85 @@ func gemmNN(m, n, k int, a []float32, ai, ap int, b []float32, ldb int, c []floa
 	}
 }
 
-// kernelNN updates C[i0:i1, j0:j1] with the products over p0 ≤ p < p1, four
-// rows of C per pass over a row of B.
+// kernelNN updates C[i0:i1, j0:j1] with the products over p0 ≤ p < p1 in
+// 4×2 register tiles: eight sums stay in registers along p (more spill on
+// amd64), so each product costs 0.75 loads instead of a load and a store of
+// C, which matters most in wasm. Leftover rows and columns take narrower
+// paths with the same order of summation.
 func kernelNN(i0, i1, j0, j1, p0, p1 int, a []float32, ai, ap int, b []float32, ldb int, c []float32, ldc int) {
-	w := j1 - j0
+	kw := p1 - p0
 	i := i0
 	for ; i+4 <= i1; i += 4 {
-		c0 := c[i*ldc+j0:][:w]
-		c1 := c[(i+1)*ldc+j0:][:w]
-		c2 := c[(i+2)*ldc+j0:][:w]
-		c3 := c[(i+3)*ldc+j0:][:w]
-		for p := p0; p < p1; p++ {
-			a0 := a[i*ai+p*ap]
-			a1 := a[(i+1)*ai+p*ap]
-			a2 := a[(i+2)*ai+p*ap]
-			a3 := a[(i+3)*ai+p*ap]
-			bp := b[p*ldb+j0:][:w]
-			for j, bv := range bp {
-				c0[j] += float32(a0 * bv)
-				c1[j] += float32(a1 * bv)
-				c2[j] += float32(a2 * bv)
-				c3[j] += float32(a3 * bv)
+		j := j0
+		for ; j+2 <= j1; j += 2 {
+			c0 := c[i*ldc+j:][:2]
+			c1 := c[(i+1)*ldc+j:][:2]
+			c2 := c[(i+2)*ldc+j:][:2]
+			c3 := c[(i+3)*ldc+j:][:2]
+			s00, s01 := c0[0], c0[1]
+			s10, s11 := c1[0], c1[1]
+			s20, s21 := c2[0], c2[1]
+			s30, s31 := c3[0], c3[1]
+			if ap == 1 {
+				// A row-major: four contiguous rows.
+				a0 := a[i*ai+p0:][:kw]
+				a1 := a[(i+1)*ai+p0:][:kw]
+				a2 := a[(i+2)*ai+p0:][:kw]
+				a3 := a[(i+3)*ai+p0:][:kw]
+				for p, x0 := range a0 {
+					x1, x2, x3 := a1[p], a2[p], a3[p]
+					bp := b[(p0+p)*ldb+j:][:2]
+					y0, y1 := bp[0], bp[1]
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+				}
+			} else {
+				// A stored transposed (ai == 1): four contiguous values per p.
+				for p := p0; p < p1; p++ {
+					ap4 := a[p*ap+i:][:4]
+					x0, x1, x2, x3 := ap4[0], ap4[1], ap4[2], ap4[3]
+					bp := b[p*ldb+j:][:2]
+					y0, y1 := bp[0], bp[1]
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+				}
 			}
+			c0[0], c0[1] = s00, s01
+			c1[0], c1[1] = s10, s11
+			c2[0], c2[1] = s20, s21
+			c3[0], c3[1] = s30, s31
+		}
+		for ; j < j1; j++ {
+			s0, s1, s2, s3 := c[i*ldc+j], c[(i+1)*ldc+j], c[(i+2)*ldc+j], c[(i+3)*ldc+j]
+			for p := p0; p < p1; p++ {
+				y := b[p*ldb+j]
+				s0 += float32(a[i*ai+p*ap] * y)
+				s1 += float32(a[(i+1)*ai+p*ap] * y)
+				s2 += float32(a[(i+2)*ai+p*ap] * y)
+				s3 += float32(a[(i+3)*ai+p*ap] * y)
+			}
+			c[i*ldc+j], c[(i+1)*ldc+j], c[(i+2)*ldc+j], c[(i+3)*ldc+j] = s0, s1, s2, s3
 		}
 	}
 	for ; i < i1; i++ {
-		c0 := c[i*ldc+j0:][:w]
-		for p := p0; p < p1; p++ {
-			a0 := a[i*ai+p*ap]
-			bp := b[p*ldb+j0:][:w]
-			for j, bv := range bp {
-				c0[j] += float32(a0 * bv)
+		for j := j0; j < j1; j++ {
+			s := c[i*ldc+j]
+			for p := p0; p < p1; p++ {
+				s += float32(a[i*ai+p*ap] * b[p*ldb+j])
 			}
+			c[i*ldc+j] = s
 		}
 	}
 }

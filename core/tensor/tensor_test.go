@@ -313,3 +313,39 @@ func BenchmarkGemm256(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGemmConvShapes runs the GEMMs of the reference CNN's training
+// step (batch 32): forward, weight gradient (TN) and input gradient (NT).
+func BenchmarkGemmConvShapes(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, s := range []struct {
+		name   string
+		ta, tb bool
+		m, n, k int
+	}{
+		{"conv1-fwd", false, false, 25088, 8, 9},
+		{"pw3-fwd", false, false, 6272, 16, 8},
+		{"pw5-fwd", false, false, 1568, 32, 16},
+		{"conv1-dW", true, false, 9, 8, 25088},
+		{"pw3-dW", true, false, 8, 16, 6272},
+		{"pw5-dW", true, false, 16, 32, 1568},
+		{"pw3-dX", false, true, 6272, 8, 16},
+		{"pw5-dX", false, true, 1568, 16, 32},
+	} {
+		ar, ac := s.m, s.k
+		if s.ta {
+			ar, ac = s.k, s.m
+		}
+		br, bc := s.k, s.n
+		if s.tb {
+			br, bc = s.n, s.k
+		}
+		a, bb, c := randSlice(rng, ar*ac), randSlice(rng, br*bc), make([]float32, s.m*s.n)
+		b.Run(s.name, func(b *testing.B) {
+			for b.Loop() {
+				Gemm(s.ta, s.tb, s.m, s.n, s.k, a, ac, bb, bc, c, s.n)
+			}
+			b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
