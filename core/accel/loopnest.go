@@ -1,0 +1,840 @@
+package accel
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// This file is the loop-nest model: Timeloop's way of counting data movement
+// through a memory hierarchy, given a problem (a loop nest over named
+// dimensions and the data spaces its body touches) and a mapping (per storage
+// level, which data spaces it keeps and the temporal and spatial loops it
+// owns).
+//
+// The counts follow Timeloop v2+/v3 (NVlabs/timeloop, src/loop-analysis/
+// nest-analysis.cpp and tiling.cpp) closely enough to reproduce its reference
+// outputs exactly; see loopnest_timeloop_test.go and doc.go. Three of its
+// rules matter for the numbers and are easy to miss:
+//
+//  1. Reuse between consecutive tiles of a child buffer ("sliding windows")
+//     is kept only while the tile keeps moving in the same direction along
+//     the same data-space rank. When the direction changes (an inner loop
+//     wraps around and an outer one advances), the whole new tile is
+//     refetched (Timeloop's AAHR gradient reset, point-set-aahr.cpp).
+//  2. A parent serving several children at once reads a datum once for all
+//     children whose deltas are identical (multicast); overlapping but
+//     unequal deltas are read separately. The same rule merges identical
+//     partial-sum updates (spatial reduction).
+//  3. For read-write data (outputs), the first update of each element needs
+//     no read: reads = updates − partition size, and a child's fills are
+//     what its parent sends it minus its partition size.
+
+// MaxDataSpaces bounds the data spaces of a Problem (Weights, Inputs,
+// Outputs in a convolution; the bound only sizes fixed arrays).
+const MaxDataSpaces = 4
+
+// MaxRanks bounds the ranks (tensor dimensions) of one data space.
+const MaxRanks = 8
+
+// MaxProblemDims bounds the loop dimensions of a Problem.
+const MaxProblemDims = 16
+
+// MaxLevels bounds the storage levels of a Mapping.
+const MaxLevels = 16
+
+// maxCount bounds problem sizes so that every count fits an int64 with room:
+// the product of all bounds must not exceed it.
+const maxCount = int64(1) << 52
+
+// Term is one dimension of a data-space rank's index expression, scaled by a
+// coefficient (a stride or dilation).
+type Term struct {
+	Dim  int // index into Problem.Dims
+	Coef int // ≥ 1
+}
+
+// DataSpace is one tensor the loop body reads (or, if ReadWrite, updates).
+// Each rank is indexed by the sum of its terms: Inputs of a convolution
+// have a rank W indexed by Wstride·Q + Wdilation·S.
+type DataSpace struct {
+	Name      string
+	Ranks     [][]Term
+	ReadWrite bool
+}
+
+// Problem is a perfectly nested loop over named dimensions with the given
+// bounds, whose body is one multiply-accumulate touching every data space.
+type Problem struct {
+	Name       string
+	Dims       []string
+	Bounds     []int
+	DataSpaces []DataSpace
+}
+
+// DimIndex returns the index of the named dimension, or -1.
+func (p *Problem) DimIndex(name string) int {
+	for i, d := range p.Dims {
+		if d == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// DataSpaceIndex returns the index of the named data space, or -1.
+func (p *Problem) DataSpaceIndex(name string) int {
+	for i := range p.DataSpaces {
+		if p.DataSpaces[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// MACs returns the number of loop-body executions (the product of bounds).
+func (p *Problem) MACs() int64 {
+	n := int64(1)
+	for _, b := range p.Bounds {
+		n *= int64(b)
+	}
+	return n
+}
+
+// Validate checks the problem's shape: names, bounds, projections.
+func (p *Problem) Validate() error {
+	if len(p.Dims) == 0 || len(p.Dims) > MaxProblemDims {
+		return fmt.Errorf("accel: problem %q has %d dimensions; accepted 1..%d", p.Name, len(p.Dims), MaxProblemDims)
+	}
+	if len(p.Bounds) != len(p.Dims) {
+		return fmt.Errorf("accel: problem %q has %d dimensions but %d bounds", p.Name, len(p.Dims), len(p.Bounds))
+	}
+	prod := int64(1)
+	for i, d := range p.Dims {
+		if d == "" {
+			return fmt.Errorf("accel: problem %q: dimension %d has no name", p.Name, i)
+		}
+		if p.DimIndex(d) != i {
+			return fmt.Errorf("accel: problem %q: dimension %q appears twice", p.Name, d)
+		}
+		b := p.Bounds[i]
+		if b < 1 {
+			return fmt.Errorf("accel: problem %q: bound %s=%d must be ≥ 1", p.Name, d, b)
+		}
+		if int64(b) > maxCount/prod {
+			return fmt.Errorf("accel: problem %q: the product of bounds exceeds %d at %s=%d", p.Name, maxCount, d, b)
+		}
+		prod *= int64(b)
+	}
+	if len(p.DataSpaces) == 0 || len(p.DataSpaces) > MaxDataSpaces {
+		return fmt.Errorf("accel: problem %q has %d data spaces; accepted 1..%d", p.Name, len(p.DataSpaces), MaxDataSpaces)
+	}
+	for i := range p.DataSpaces {
+		ds := &p.DataSpaces[i]
+		if ds.Name == "" || p.DataSpaceIndex(ds.Name) != i {
+			return fmt.Errorf("accel: problem %q: data space %d needs a unique name", p.Name, i)
+		}
+		if len(ds.Ranks) == 0 || len(ds.Ranks) > MaxRanks {
+			return fmt.Errorf("accel: problem %q: data space %s has %d ranks; accepted 1..%d", p.Name, ds.Name, len(ds.Ranks), MaxRanks)
+		}
+		for r, rank := range ds.Ranks {
+			if len(rank) == 0 {
+				return fmt.Errorf("accel: problem %q: data space %s rank %d has no terms", p.Name, ds.Name, r)
+			}
+			for _, t := range rank {
+				if t.Dim < 0 || t.Dim >= len(p.Dims) {
+					return fmt.Errorf("accel: problem %q: data space %s rank %d refers to dimension %d of %d", p.Name, ds.Name, r, t.Dim, len(p.Dims))
+				}
+				if t.Coef < 1 || t.Coef > 1<<16 {
+					return fmt.Errorf("accel: problem %q: data space %s rank %d: coefficient %d of %s must be in 1..65536", p.Name, ds.Name, r, t.Coef, p.Dims[t.Dim])
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// DataSpaceMask is a set of data spaces, bit i for Problem.DataSpaces[i].
+type DataSpaceMask uint8
+
+// Has reports whether data space i is in the set.
+func (m DataSpaceMask) Has(i int) bool { return m&(1<<uint(i)) != 0 }
+
+// AllDataSpaces returns the mask of the first n data spaces.
+func AllDataSpaces(n int) DataSpaceMask { return DataSpaceMask(1<<uint(n)) - 1 }
+
+// Axis says along which side of a PE array a spatial loop is laid out. It
+// only affects how the loop is drawn and printed (Spatial-X / Spatial-Y).
+type Axis uint8
+
+// The spatial axes.
+const (
+	AxisX Axis = iota
+	AxisY
+)
+
+// Loop is one loop of a mapping: dimension Dim iterated Factor times.
+type Loop struct {
+	Dim    int
+	Factor int
+	// Axis is the array side a spatial loop runs along (ignored for
+	// temporal loops).
+	Axis Axis
+}
+
+// MappingLevel is one storage level of a mapping with the loops it owns.
+// A level's tile (what one instance holds) covers the loops of this level and
+// of every level inside it. Its spatial loops fan out to the instances of
+// the next inner level; in the nest they sit inside its temporal loops.
+type MappingLevel struct {
+	Name string
+	// Keep is the set of data spaces the level stores; the others bypass it.
+	Keep DataSpaceMask
+	// Temporal loops, outermost first.
+	Temporal []Loop
+	// Spatial loops, outermost first.
+	Spatial []Loop
+}
+
+// Mapping is a loop nest split over storage levels, outermost level first
+// (DRAM first). A level that keeps nothing and has only spatial loops is a
+// pure fan-out, like Timeloop's "inter_PE_spatial".
+type Mapping struct {
+	Levels []MappingLevel
+}
+
+// Clone returns a deep copy of the mapping.
+func (m *Mapping) Clone() *Mapping {
+	c := &Mapping{Levels: make([]MappingLevel, len(m.Levels))}
+	for i, l := range m.Levels {
+		c.Levels[i] = MappingLevel{Name: l.Name, Keep: l.Keep,
+			Temporal: append([]Loop(nil), l.Temporal...),
+			Spatial:  append([]Loop(nil), l.Spatial...)}
+	}
+	return c
+}
+
+// NestLoop is one loop of a mapping's flattened nest (see Mapping.Nest).
+type NestLoop struct {
+	Loop
+	Level   int  // index into Mapping.Levels
+	Spatial bool // a spatial (fan-out) loop
+}
+
+// Nest returns the mapping's loops as one nest, outermost first: for each
+// level, its temporal loops then its spatial loops. This is the order in
+// which Timeloop prints a mapping and in which Trace walks it.
+func (m *Mapping) Nest() []NestLoop {
+	var out []NestLoop
+	for li, l := range m.Levels {
+		for _, lp := range l.Temporal {
+			out = append(out, NestLoop{Loop: lp, Level: li})
+		}
+		for _, lp := range l.Spatial {
+			out = append(out, NestLoop{Loop: lp, Level: li, Spatial: true})
+		}
+	}
+	return out
+}
+
+// String prints the mapping in Timeloop's map.txt layout (without tile
+// sizes), using the problem's dimension and data-space names.
+func (m *Mapping) String(p *Problem) string {
+	var b strings.Builder
+	indent := 0
+	for _, l := range m.Levels {
+		b.WriteString(l.Name + " [")
+		for i, ds := range p.DataSpaces {
+			if l.Keep.Has(i) {
+				b.WriteString(" " + ds.Name)
+			}
+		}
+		b.WriteString(" ]\n")
+		for _, lp := range l.Temporal {
+			fmt.Fprintf(&b, "|%sfor %s in [0:%d)\n", strings.Repeat("  ", indent+1)[1:], p.Dims[lp.Dim], lp.Factor)
+			indent++
+		}
+		for _, lp := range l.Spatial {
+			ax := "X"
+			if lp.Axis == AxisY {
+				ax = "Y"
+			}
+			fmt.Fprintf(&b, "|%sfor %s in [0:%d) (Spatial-%s)\n", strings.Repeat("  ", indent+1)[1:], p.Dims[lp.Dim], lp.Factor, ax)
+			indent++
+		}
+	}
+	return b.String()
+}
+
+// DataSpaceStats are one level's counts for one data space. Counts are per
+// instance of the level, as Timeloop's stats print them.
+type DataSpaceStats struct {
+	Kept bool
+	// TileSize is what one instance holds ("utilized capacity").
+	TileSize int64
+	// PartitionSize is how many distinct elements one instance ever holds
+	// over the whole run.
+	PartitionSize int64
+	// Reads serve the child level (or the MACs); Fills come from the parent;
+	// Updates are partial sums written by the child (read-write data only).
+	Reads, Fills, Updates int64
+	// Multicast is the number of distinct deltas a parent instance serves per
+	// step across its children (≤ its fan-out); Fanout is the number of
+	// children instances (or MAC units) one instance of this level feeds.
+	Multicast, Fanout int64
+}
+
+// LevelStats are the counts of one mapping level.
+type LevelStats struct {
+	Name string
+	// Instances is how many instances of the level the mapping uses (the
+	// product of the spatial factors of the levels above it).
+	Instances int64
+	DS        [MaxDataSpaces]DataSpaceStats
+}
+
+// Stats are the loop-nest model's counts for a problem under a mapping.
+type Stats struct {
+	MACs int64
+	// ComputeInstances is the number of MAC units in use.
+	ComputeInstances int64
+	// Cycles is the compute-bound cycle count (one MAC per unit per cycle);
+	// Arch.Cycles adds bandwidth limits.
+	Cycles int64
+	Levels []LevelStats // same order as Mapping.Levels
+}
+
+// Evaluator runs the loop-nest model for one problem. It keeps scratch space
+// so that evaluating a mapping allocates nothing once the Stats it writes
+// into have grown to the mapping's number of levels. Not safe for concurrent
+// use; make one per goroutine.
+type Evaluator struct {
+	p *Problem
+
+	nloops int
+	loops  [maxNestLoops]flatLoop
+	// first[l] is the index of level l's first loop in loops; first[L] = nloops.
+	first [MaxLevels + 1]int
+	// innerSpan[l][x] is the product of the factors of dimension x at level l
+	// and inside it; innerSpatial[l][x] only counts spatial loops.
+	innerSpan    [MaxLevels + 1][MaxProblemDims]int64
+	innerSpatial [MaxLevels + 1][MaxProblemDims]int64
+	temporal     [MaxProblemDims]int64
+
+	// per-loop projections for the data space being evaluated
+	step [maxNestLoops][MaxRanks]int64
+	// scratch for distinct-offset counting
+	marks []uint64
+}
+
+// maxNestLoops bounds the number of loops with a factor above one.
+const maxNestLoops = 64
+
+type flatLoop struct {
+	dim     int
+	factor  int64
+	level   int
+	spatial bool
+	below   int64 // product of factors of the same dimension inside this loop
+}
+
+// NewEvaluator validates the problem and returns an evaluator for it.
+func NewEvaluator(p *Problem) (*Evaluator, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &Evaluator{p: p}, nil
+}
+
+// Problem returns the problem the evaluator was made for.
+func (e *Evaluator) Problem() *Problem { return e.p }
+
+// Evaluate counts a problem's data movement under a mapping; it is the
+// one-shot form of NewEvaluator and Evaluator.Evaluate.
+func Evaluate(p *Problem, m *Mapping) (*Stats, error) {
+	e, err := NewEvaluator(p)
+	if err != nil {
+		return nil, err
+	}
+	st := new(Stats)
+	if err := e.Evaluate(m, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// ErrFactorization is wrapped by the error a mapping whose factors do not
+// multiply to the problem's bounds gets.
+var ErrFactorization = errors.New("factors do not multiply to the problem bound")
+
+// CheckMapping reports the first structural problem of a mapping for p: level
+// count, factors, dimensions, keep sets, and that the factors of each
+// dimension multiply to its bound (the model needs a perfect factorization;
+// pad the problem to use a non-divisor tile).
+func CheckMapping(p *Problem, m *Mapping) error {
+	if len(m.Levels) == 0 || len(m.Levels) > MaxLevels {
+		return fmt.Errorf("accel: mapping has %d levels; accepted 1..%d", len(m.Levels), MaxLevels)
+	}
+	var prod [MaxProblemDims]int64
+	for i := range p.Dims {
+		prod[i] = 1
+	}
+	all := AllDataSpaces(len(p.DataSpaces))
+	n := 0
+	for li := range m.Levels {
+		l := &m.Levels[li]
+		if l.Keep&^all != 0 {
+			return fmt.Errorf("accel: mapping level %q keeps data spaces outside the problem's %d", l.Name, len(p.DataSpaces))
+		}
+		for si, loops := range [2][]Loop{l.Temporal, l.Spatial} {
+			for _, lp := range loops {
+				kind := "temporal"
+				if si == 1 {
+					kind = "spatial"
+				}
+				if lp.Dim < 0 || lp.Dim >= len(p.Dims) {
+					return fmt.Errorf("accel: mapping level %q: %s loop over dimension %d; the problem has %d", l.Name, kind, lp.Dim, len(p.Dims))
+				}
+				if lp.Factor < 1 {
+					return fmt.Errorf("accel: mapping level %q: %s factor %s=%d must be ≥ 1", l.Name, kind, p.Dims[lp.Dim], lp.Factor)
+				}
+				if int64(lp.Factor) > maxCount/prod[lp.Dim] {
+					return fmt.Errorf("accel: mapping level %q: %s factor %s=%d is too large", l.Name, kind, p.Dims[lp.Dim], lp.Factor)
+				}
+				prod[lp.Dim] *= int64(lp.Factor)
+				if lp.Factor > 1 {
+					n++
+				}
+			}
+		}
+	}
+	if n > maxNestLoops {
+		return fmt.Errorf("accel: mapping has %d loops with a factor above 1; accepted up to %d", n, maxNestLoops)
+	}
+	for i, d := range p.Dims {
+		if prod[i] != int64(p.Bounds[i]) {
+			return fmt.Errorf("accel: mapping: %s: %w (%d ≠ %d)", d, ErrFactorization, prod[i], p.Bounds[i])
+		}
+	}
+	outer := m.Levels[0].Keep
+	if outer != all {
+		return fmt.Errorf("accel: mapping: the outermost level %q must keep every data space", m.Levels[0].Name)
+	}
+	return nil
+}
+
+// Evaluate counts the problem's data movement under mapping m into st,
+// reusing st.Levels' storage.
+func (e *Evaluator) Evaluate(m *Mapping, st *Stats) error {
+	p := e.p
+	if err := CheckMapping(p, m); err != nil {
+		return err
+	}
+	L := len(m.Levels)
+	nd := len(p.Dims)
+
+	// Flatten the nest, dropping factor-1 loops: they never step.
+	e.nloops = 0
+	for li := range m.Levels {
+		e.first[li] = e.nloops
+		l := &m.Levels[li]
+		for _, lp := range l.Temporal {
+			if lp.Factor > 1 {
+				e.loops[e.nloops] = flatLoop{dim: lp.Dim, factor: int64(lp.Factor), level: li}
+				e.nloops++
+			}
+		}
+		for _, lp := range l.Spatial {
+			if lp.Factor > 1 {
+				e.loops[e.nloops] = flatLoop{dim: lp.Dim, factor: int64(lp.Factor), level: li, spatial: true}
+				e.nloops++
+			}
+		}
+	}
+	e.first[L] = e.nloops
+
+	// Spans, innermost first.
+	for x := 0; x < nd; x++ {
+		e.innerSpan[L][x] = 1
+		e.innerSpatial[L][x] = 1
+		e.temporal[x] = 1
+	}
+	for li := L - 1; li >= 0; li-- {
+		e.innerSpan[li] = e.innerSpan[li+1]
+		e.innerSpatial[li] = e.innerSpatial[li+1]
+		for j := e.first[li+1] - 1; j >= e.first[li]; j-- {
+			lp := &e.loops[j]
+			lp.below = e.innerSpan[li][lp.dim]
+			e.innerSpan[li][lp.dim] *= lp.factor
+			if lp.spatial {
+				e.innerSpatial[li][lp.dim] *= lp.factor
+			} else {
+				e.temporal[lp.dim] *= lp.factor
+			}
+		}
+	}
+
+	// Cycles and MAC units.
+	st.MACs = p.MACs()
+	st.Cycles = 1
+	st.ComputeInstances = 1
+	for j := 0; j < e.nloops; j++ {
+		if e.loops[j].spatial {
+			st.ComputeInstances *= e.loops[j].factor
+		} else {
+			st.Cycles *= e.loops[j].factor
+		}
+	}
+
+	// Level records.
+	if cap(st.Levels) < L {
+		st.Levels = make([]LevelStats, L)
+	}
+	st.Levels = st.Levels[:L]
+	inst := int64(1)
+	for li := 0; li < L; li++ {
+		ls := &st.Levels[li]
+		ls.Name = m.Levels[li].Name
+		ls.Instances = inst
+		ls.DS = [MaxDataSpaces]DataSpaceStats{}
+		for j := e.first[li]; j < e.first[li+1]; j++ {
+			if e.loops[j].spatial {
+				inst *= e.loops[j].factor
+			}
+		}
+	}
+
+	for d := range p.DataSpaces {
+		e.evalDataSpace(m, st, d)
+	}
+	return nil
+}
+
+// tileExtents writes the extent of data space d's tile along each rank when
+// every dimension x spans span[x]: Σ coef·(span−1) + 1, the bounding box
+// Timeloop uses (exact for unit coefficients).
+func tileExtents(ds *DataSpace, span *[MaxProblemDims]int64, ext *[MaxRanks]int64) int64 {
+	size := int64(1)
+	for r, rank := range ds.Ranks {
+		x := int64(1)
+		for _, t := range rank {
+			x += int64(t.Coef) * (span[t.Dim] - 1)
+		}
+		ext[r] = x
+		size *= x
+	}
+	return size
+}
+
+func (e *Evaluator) evalDataSpace(m *Mapping, st *Stats, d int) {
+	p := e.p
+	ds := &p.DataSpaces[d]
+	nr := len(ds.Ranks)
+	L := len(m.Levels)
+
+	// Per-loop translation of the data space's tile when the loop steps once.
+	for j := 0; j < e.nloops; j++ {
+		lp := &e.loops[j]
+		for r, rank := range ds.Ranks {
+			var s int64
+			for _, t := range rank {
+				if t.Dim == lp.dim {
+					s += int64(t.Coef) * lp.below
+				}
+			}
+			e.step[j][r] = s
+		}
+		for r := nr; r < MaxRanks; r++ {
+			e.step[j][r] = 0
+		}
+	}
+
+	var ext [MaxRanks]int64
+	var partSpan [MaxProblemDims]int64
+	child := -1 // the next inner level keeping d (-1: the MAC units)
+	for li := L - 1; li >= 0; li-- {
+		if !m.Levels[li].Keep.Has(d) {
+			continue
+		}
+		ls := &st.Levels[li].DS[d]
+		ls.Kept = true
+		ls.TileSize = tileExtents(ds, &e.innerSpan[li], &ext)
+		for x := range p.Dims {
+			partSpan[x] = e.temporal[x] * e.innerSpatial[li][x]
+		}
+		ls.PartitionSize = tileExtents(ds, &partSpan, &ext)
+
+		// What this level sends its child (reads or, for outputs, receives
+		// as updates): the child's deltas, once per distinct delta among
+		// the child instances it feeds.
+		var perChild int64
+		var groups, fanout int64
+		if child < 0 {
+			// The MAC units hold nothing: every MAC touches one element.
+			perChild = st.Cycles
+			groups, fanout = e.distinctOffsets(d, e.first[li], e.nloops)
+		} else {
+			perChild = e.deltaTotal(d, child)
+			groups, fanout = e.distinctOffsets(d, e.first[li], e.first[child])
+			cs := &st.Levels[child].DS[d]
+			// parent_access_share: each child receives its own deltas.
+			if ds.ReadWrite {
+				cs.Fills = perChild - cs.PartitionSize
+			} else {
+				cs.Fills = perChild
+			}
+		}
+		ls.Multicast, ls.Fanout = groups, fanout
+		content := groups * perChild
+		if ds.ReadWrite {
+			ls.Updates = content
+			ls.Reads = content - ls.PartitionSize
+		} else {
+			ls.Reads = content
+		}
+		child = li
+	}
+}
+
+// gradient is the direction of the last partial tile move: rank+1 with the
+// sign of the move, or 0 after a full refetch or no move.
+type gradient int
+
+// deltaTotal returns how many elements of data space d one instance of level
+// child receives over the whole run: its first tile plus, at every step of
+// the temporal loops above it, the part of the new tile not in the previous
+// one (Timeloop's delta with its gradient-reset rule, see the file comment).
+func (e *Evaluator) deltaTotal(d, child int) int64 {
+	ds := &e.p.DataSpaces[d]
+	nr := len(ds.Ranks)
+	var ext [MaxRanks]int64
+	full := tileExtents(ds, &e.innerSpan[child], &ext)
+
+	// Temporal loops above the child's boundary, outermost first.
+	var idx [maxNestLoops]int
+	m := 0
+	for j := 0; j < e.first[child]; j++ {
+		if !e.loops[j].spatial {
+			idx[m] = j
+			m++
+		}
+	}
+	if m == 0 {
+		return full
+	}
+
+	// classify returns the delta of a step translating the tile by mv and
+	// the gradient such a step leaves when its partial delta is accepted.
+	classify := func(mv *[MaxRanks]int64) (delta int64, g gradient, partial bool) {
+		moved := -1
+		for r := 0; r < nr; r++ {
+			if mv[r] != 0 {
+				if moved >= 0 {
+					return full, 0, false // moved along two ranks
+				}
+				moved = r
+			}
+		}
+		if moved < 0 {
+			return 0, 0, false // the same tile
+		}
+		a := mv[moved]
+		if a < 0 {
+			a = -a
+		}
+		if a >= ext[moved] {
+			return full, 0, false // no overlap
+		}
+		delta = a * (full / ext[moved])
+		g = gradient(moved + 1)
+		if mv[moved] < 0 {
+			g = -g
+		}
+		return delta, g, true
+	}
+
+	// Translation when loop k steps and every loop inside it wraps to 0.
+	var acc, mv [MaxRanks]int64
+	jm := idx[m-1]
+	for r := 0; r < nr; r++ {
+		mv[r] = e.step[jm][r]
+	}
+	deltaM, gM, partialM := classify(&mv)
+	for r := 0; r < nr; r++ {
+		acc[r] = (e.loops[jm].factor - 1) * e.step[jm][r]
+	}
+
+	// outer[k] = product of the factors of the loops outside loop idx[k].
+	total := full
+	var outer [maxNestLoops]int64
+	outer[0] = 1
+	for k := 1; k < m; k++ {
+		outer[k] = outer[k-1] * e.loops[idx[k-1]].factor
+	}
+	// The innermost loop's steps: all accepted once a run has started.
+	total += outer[m-1] * (e.loops[jm].factor - 1) * deltaM
+	var stateM gradient
+	if partialM {
+		stateM = gM
+	}
+	for k := m - 2; k >= 0; k-- {
+		j := idx[k]
+		for r := 0; r < nr; r++ {
+			mv[r] = e.step[j][r] - acc[r]
+			acc[r] += (e.loops[j].factor - 1) * e.step[j][r]
+		}
+		steps := outer[k] * (e.loops[j].factor - 1)
+		delta, g, partial := classify(&mv)
+		var after gradient
+		if partial {
+			if stateM == 0 || stateM == g {
+				after = g
+			} else {
+				delta = full // direction changed: refetch
+			}
+		}
+		total += steps * delta
+		// The innermost loop's first step after this carry is refused when
+		// the carry left a different direction behind.
+		if partialM && after != 0 && after != gM {
+			total += steps * (full - deltaM)
+		}
+	}
+	return total
+}
+
+// distinctOffsets returns, for the spatial loops among loops[from:to] (the
+// fan-out between a level and the child level that keeps data space d), how
+// many distinct tiles of d the children hold at once and how many children
+// there are. Children with the same tile receive one multicast.
+func (e *Evaluator) distinctOffsets(d, from, to int) (groups, fanout int64) {
+	ds := &e.p.DataSpaces[d]
+	groups, fanout = 1, 1
+	for r := range ds.Ranks {
+		// Distinct values of Σ k_j·step_j over the spatial loops moving
+		// this rank. Conv projections move each rank independently, so
+		// the product over ranks is exact unless a loop moves two ranks.
+		var n, span int64 = 0, 1
+		count := int64(1)
+		for j := from; j < to; j++ {
+			lp := &e.loops[j]
+			if !lp.spatial || e.step[j][r] == 0 {
+				continue
+			}
+			n++
+			count *= lp.factor
+			span += e.step[j][r] * (lp.factor - 1)
+		}
+		if n > 1 && count > 1 {
+			count = e.distinctSums(r, from, to, span)
+		}
+		groups *= count
+	}
+	for j := from; j < to; j++ {
+		if e.loops[j].spatial {
+			fanout *= e.loops[j].factor
+		}
+	}
+	if e.movesTwoRanks(d, from, to) {
+		groups = e.distinctVectors(d, from, to)
+	}
+	return groups, fanout
+}
+
+func (e *Evaluator) movesTwoRanks(d, from, to int) bool {
+	nr := len(e.p.DataSpaces[d].Ranks)
+	for j := from; j < to; j++ {
+		if !e.loops[j].spatial {
+			continue
+		}
+		moved := 0
+		for r := 0; r < nr; r++ {
+			if e.step[j][r] != 0 {
+				moved++
+			}
+		}
+		if moved > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// distinctSums counts distinct values of Σ k_j·step_j[r] over the spatial
+// loops in [from, to) with a bitmap of the reachable range.
+func (e *Evaluator) distinctSums(r, from, to int, span int64) int64 {
+	words := int((span + 63) / 64)
+	if cap(e.marks) < words {
+		e.marks = make([]uint64, words)
+	}
+	marks := e.marks[:words]
+	clear(marks)
+	var js [maxNestLoops]int
+	var ks [maxNestLoops]int64
+	n := 0
+	for j := from; j < to; j++ {
+		if e.loops[j].spatial && e.step[j][r] != 0 {
+			js[n] = j
+			n++
+		}
+	}
+	var count int64
+	for {
+		var v int64
+		for i := 0; i < n; i++ {
+			v += ks[i] * e.step[js[i]][r]
+		}
+		if marks[v>>6]&(1<<uint(v&63)) == 0 {
+			marks[v>>6] |= 1 << uint(v&63)
+			count++
+		}
+		i := n - 1
+		for ; i >= 0; i-- {
+			ks[i]++
+			if ks[i] < e.loops[js[i]].factor {
+				break
+			}
+			ks[i] = 0
+		}
+		if i < 0 {
+			return count
+		}
+	}
+}
+
+// distinctVectors is the general (slow) case of distinctOffsets for loops
+// that move several ranks at once: enumerate every child's offset vector
+// and count the distinct ones.
+func (e *Evaluator) distinctVectors(d, from, to int) int64 {
+	nr := len(e.p.DataSpaces[d].Ranks)
+	var js [maxNestLoops]int
+	var ks [maxNestLoops]int64
+	n := 0
+	for j := from; j < to; j++ {
+		if e.loops[j].spatial {
+			js[n] = j
+			n++
+		}
+	}
+	seen := map[[MaxRanks]int64]bool{}
+	for {
+		var v [MaxRanks]int64
+		for i := 0; i < n; i++ {
+			for r := 0; r < nr; r++ {
+				v[r] += ks[i] * e.step[js[i]][r]
+			}
+		}
+		seen[v] = true
+		i := n - 1
+		for ; i >= 0; i-- {
+			ks[i]++
+			if ks[i] < e.loops[js[i]].factor {
+				break
+			}
+			ks[i] = 0
+		}
+		if i < 0 {
+			return int64(len(seen))
+		}
+	}
+}
