@@ -113,7 +113,8 @@ func eval[T any](t *testing.T, b *browser, expr string) T {
 	return v
 }
 
-func (b *browser) screenshot(t *testing.T) image.Image {
+// screenshot captures the viewport and keeps it as <test>-<label>.png.
+func (b *browser) screenshot(t *testing.T, label string) image.Image {
 	t.Helper()
 	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -123,16 +124,16 @@ func (b *browser) screenshot(t *testing.T) image.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveScreenshot(t, shot)
+	saveScreenshot(t, label, shot)
 	return img
 }
 
 // saveScreenshot keeps the screenshot under .build/screenshots for the
 // README and for a person to look at after a failure.
-func saveScreenshot(t *testing.T, shot []byte) {
+func saveScreenshot(t *testing.T, label string, shot []byte) {
 	dir := filepath.Join(repoRoot, ".build", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err == nil {
-		name := strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()) + ".png"
+		name := strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()+"-"+label) + ".png"
 		_ = os.WriteFile(filepath.Join(dir, name), shot, 0o644)
 	}
 }
@@ -191,7 +192,7 @@ func checkPEArray(t *testing.T, b *browser, name string) {
 	// The layout is applied on the next frame; give Ebiten a few.
 	var got int
 	for range 20 {
-		if got = countPECells(b.screenshot(t), g); got == p.PEs() {
+		if got = countPECells(b.screenshot(t, name), g); got == p.PEs() {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)

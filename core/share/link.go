@@ -1,0 +1,217 @@
+package share
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MaxFragmentBytes bounds a fragment; longer ones are refused unread.
+const MaxFragmentBytes = 16 << 10
+
+// MaxResultBytes bounds the compact result a link may carry.
+const MaxResultBytes = 8 << 10
+
+// Link is everything a fragment says: the search configuration and how the
+// page should present it.
+type Link struct {
+	Config Config
+	// Run starts the search as soon as the page has loaded (run=1).
+	Run bool
+	// Lock and Hide name configuration keys whose controls the page shows
+	// read-only or not at all (classroom presets).
+	Lock, Hide []string
+	// Lesson names a guided lesson to show beside the controls.
+	Lesson string
+	// Result is the compact result the link carries (base64url), so the
+	// recipient sees it before re-running; empty when there is none.
+	Result string
+}
+
+// Lessons are the named lessons a link may open.
+var Lessons = []string{"dataflow", "tradeoff", "cosearch"}
+
+// uiKeys are the keys that shape the page rather than the search, in
+// canonical order after the configuration keys.
+var uiKeys = []string{"run", "lock", "hide", "lesson", "result"}
+
+// KeyError is a problem with one key of a fragment.
+type KeyError struct {
+	Key, Value string
+	Problem    string // what is wrong
+	Accepted   string // what the key accepts
+}
+
+func (e *KeyError) Error() string {
+	msg := e.Key + ": " + e.Problem
+	if e.Accepted != "" {
+		msg += " (accepted: " + e.Accepted + ")"
+	}
+	return msg
+}
+
+var errNotAccepted = errors.New("value not accepted")
+
+// Parse reads a fragment (with or without the leading #). Missing keys take
+// their defaults; every problem is reported, each as a *KeyError, joined
+// into one error.
+func Parse(fragment string) (Link, error) {
+	fragment = strings.TrimPrefix(fragment, "#")
+	link := Link{Config: Default()}
+	if len(fragment) > MaxFragmentBytes {
+		return link, &KeyError{Key: "fragment", Problem: fmt.Sprintf("%d bytes is too long", len(fragment)),
+			Accepted: fmt.Sprintf("at most %d bytes", MaxFragmentBytes)}
+	}
+	var errs []error
+	bad := func(key, value, problem, accepted string) {
+		errs = append(errs, &KeyError{Key: key, Value: value, Problem: problem, Accepted: accepted})
+	}
+	seen := map[string]bool{}
+	for part := range strings.SplitSeq(fragment, "&") {
+		if part == "" {
+			continue
+		}
+		key, raw, hasValue := strings.Cut(part, "=")
+		value, err := url.PathUnescape(raw)
+		switch {
+		case !hasValue:
+			bad(key, "", "has no value (write "+key+"=…)", "")
+			continue
+		case err != nil:
+			bad(key, raw, "the value is not properly %-escaped", "")
+			continue
+		case seen[key]:
+			bad(key, value, "appears more than once", "")
+			continue
+		}
+		seen[key] = true
+		if key == "v" {
+			if value != strconv.Itoa(Version) {
+				bad("v", value, fmt.Sprintf("link version %q is not supported by this build", value), strconv.Itoa(Version))
+			}
+			continue
+		}
+		if k, ok := KeyByName(key); ok {
+			if err := k.set(&link.Config, value); err != nil {
+				bad(key, value, fmt.Sprintf("%q is not accepted", value), k.Accepts())
+			}
+			continue
+		}
+		if err := link.setUI(key, value); err != nil {
+			if errors.Is(err, errUnknownKey) {
+				bad(key, value, "unknown key", "v, "+strings.Join(keyNames(), ", ")+", "+strings.Join(uiKeys, ", "))
+			} else {
+				bad(key, value, fmt.Sprintf("%q is not accepted", value), err.Error())
+			}
+		}
+	}
+	return link, errors.Join(errs...)
+}
+
+var errUnknownKey = errors.New("unknown key")
+
+func keyNames() []string {
+	names := make([]string, len(Keys))
+	for i, k := range Keys {
+		names[i] = k.Name
+	}
+	return names
+}
+
+// setUI sets a presentation key; its error says what the key accepts.
+func (l *Link) setUI(key, value string) error {
+	switch key {
+	case "run":
+		if value != "0" && value != "1" {
+			return errors.New("0 or 1")
+		}
+		l.Run = value == "1"
+	case "lock", "hide":
+		list, err := parseKeyList(value)
+		if err != nil {
+			return errors.New("a comma-separated list of configuration keys, or all")
+		}
+		if key == "lock" {
+			l.Lock = list
+		} else {
+			l.Hide = list
+		}
+	case "lesson":
+		if !slices.Contains(Lessons, value) {
+			return errors.New("one of " + strings.Join(Lessons, ", "))
+		}
+		l.Lesson = value
+	case "result":
+		if len(value) > MaxResultBytes || strings.Trim(value, base64URLAlphabet) != "" || value == "" {
+			return fmt.Errorf("base64url text of at most %d bytes", MaxResultBytes)
+		}
+		l.Result = value
+	default:
+		return errUnknownKey
+	}
+	return nil
+}
+
+const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// parseKeyList reads a list of configuration key names in canonical order.
+func parseKeyList(v string) ([]string, error) {
+	if v == "all" {
+		return keyNames(), nil
+	}
+	seen := map[string]bool{}
+	for name := range strings.SplitSeq(v, ",") {
+		if _, ok := KeyByName(name); !ok || seen[name] {
+			return nil, errNotAccepted
+		}
+		seen[name] = true
+	}
+	var out []string
+	for _, k := range Keys {
+		if seen[k.Name] {
+			out = append(out, k.Name)
+		}
+	}
+	return out, nil
+}
+
+// Encode returns the canonical fragment of the link (without the #): the
+// configuration's, then the presentation keys that differ from their
+// defaults.
+func (l Link) Encode() string {
+	var b strings.Builder
+	b.WriteString(l.Config.Encode())
+	if l.Run {
+		b.WriteString("&run=1")
+	}
+	if len(l.Lock) > 0 {
+		b.WriteString("&lock=" + strings.Join(l.Lock, ","))
+	}
+	if len(l.Hide) > 0 {
+		b.WriteString("&hide=" + strings.Join(l.Hide, ","))
+	}
+	if l.Lesson != "" {
+		b.WriteString("&lesson=" + l.Lesson)
+	}
+	if l.Result != "" {
+		b.WriteString("&result=" + l.Result)
+	}
+	return b.String()
+}
+
+// escape percent-encodes what a fragment value may not hold literally.
+func escape(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~,+", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}

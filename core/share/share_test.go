@@ -1,0 +1,164 @@
+package share
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestParseDefaults(t *testing.T) {
+	for _, frag := range []string{"", "#", "v=1", "#v=1&"} {
+		l, err := Parse(frag)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", frag, err)
+		}
+		if l.Config.Encode() != Default().Encode() || l.Run || l.Result != "" {
+			t.Errorf("Parse(%q) = %+v, want the defaults", frag, l)
+		}
+	}
+}
+
+func TestParseValues(t *testing.T) {
+	l, err := Parse("#v=1&dataset=digits8&platform=eyeriss&engine=random&seed=4294967295&epochs=3" +
+		"&lambda=1e-3&adapt=0&target=100-400&baselines=random,sequential&run=1&lock=dataset,seed&lesson=dataflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := l.Config
+	if c.Dataset != "digits8" || c.Platform != "eyeriss" || c.Engine != "random" || c.Seed != 4294967295 ||
+		c.Epochs != 3 || c.Lambda != 1e-3 || c.Adapt || c.TargetLo != 100 || c.TargetHi != 400 {
+		t.Errorf("config = %+v", c)
+	}
+	if got := strings.Join(c.Baselines, ","); got != "sequential,random" {
+		t.Errorf("baselines = %q, want canonical order sequential,random", got)
+	}
+	if !l.Run || strings.Join(l.Lock, ",") != "dataset,seed" || l.Lesson != "dataflow" {
+		t.Errorf("link = %+v", l)
+	}
+}
+
+func TestParseErrorsNameTheKey(t *testing.T) {
+	tests := []struct {
+		frag, key, want string
+	}{
+		{"v=2", "v", "not supported"},
+		{"dataset=cifar10", "dataset", "mnist14, fashion14, digits8, mnist28, fashion28"},
+		{"epochs=0", "epochs", "from 1 to 200"},
+		{"epochs=2.5", "epochs", "whole number"},
+		{"seed=-1", "seed", "not accepted"},
+		{"seed=4294967296", "seed", "not accepted"},
+		{"lambda=NaN", "lambda", "number from 0"},
+		{"lambda=inf", "lambda", "number from 0"},
+		{"lambda=0x10", "lambda", "number from 0"},
+		{"tau0=0", "tau0", "from 0.01 to 100"},
+		{"adapt=yes", "adapt", "0 or 1"},
+		{"target=400-100", "target", "lo < hi"},
+		{"target=100", "target", "auto, or lo-hi"},
+		{"baselines=sequential,sequential", "baselines", "comma-separated"},
+		{"baselines=magic", "baselines", "sequential, fixednet"},
+		{"colour=red", "colour", "unknown key"},
+		{"dataset=digits8&dataset=mnist14", "dataset", "more than once"},
+		{"seed", "seed", "no value"},
+		{"dataset=%zz", "dataset", "escaped"},
+		{"run=yes", "run", "0 or 1"},
+		{"lock=seed,colour", "lock", "configuration keys"},
+		{"lesson=magic", "lesson", "dataflow, tradeoff, cosearch"},
+		{"result=not*base64", "result", "base64url"},
+		{strings.Repeat("x", MaxFragmentBytes+1), "fragment", "too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.frag[:min(len(tt.frag), 40)], func(t *testing.T) {
+			_, err := Parse(tt.frag)
+			var ke *KeyError
+			if !errors.As(err, &ke) {
+				t.Fatalf("Parse(%q) = %v, want a *KeyError", tt.frag, err)
+			}
+			if ke.Key != tt.key || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), tt.key+":") {
+				t.Errorf("Parse(%q) error %q: want key %q and %q", tt.frag, err, tt.key, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryProblem(t *testing.T) {
+	_, err := Parse("dataset=x&epochs=999&colour=red")
+	for _, key := range []string{"dataset:", "epochs:", "colour:"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("error %v does not report %s", err, key)
+		}
+	}
+}
+
+func TestEncodeRoundTrip(t *testing.T) {
+	l := Link{Config: Default(), Run: true, Hide: []string{"engine"}, Lesson: "tradeoff", Result: "AbC-_9"}
+	l.Config.Lambda = 1.5e-7
+	l.Config.Baselines = []string{"fixednet", "random"}
+	l.Config.TargetLo, l.Config.TargetHi = 1e-05, 1e9
+	frag := l.Encode()
+	back, err := Parse(frag)
+	if err != nil {
+		t.Fatalf("Parse(Encode()) = %v for %q", err, frag)
+	}
+	if back.Encode() != frag {
+		t.Errorf("round trip changed the fragment:\n%s\n%s", frag, back.Encode())
+	}
+	if !strings.HasPrefix(frag, "v=1&dataset=mnist14&platform=zc706&") {
+		t.Errorf("fragment %q is not in canonical order", frag)
+	}
+}
+
+// Every key's default is accepted by its own parser, and every key is
+// documented: the page builds its controls and help from this table.
+func TestKeysTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, k := range Keys {
+		if seen[k.Name] || k.Doc == "" || k.Accepts() == "" {
+			t.Errorf("key %q is repeated or undocumented", k.Name)
+		}
+		seen[k.Name] = true
+		c := Default()
+		if err := k.set(&c, k.Default()); err != nil {
+			t.Errorf("key %q rejects its own default %q", k.Name, k.Default())
+		}
+	}
+	if err := Default().Validate(); err != nil {
+		t.Errorf("the default configuration does not validate: %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(Default().Encode())
+	f.Add("#v=1&dataset=digits8&run=1&result=abc")
+	f.Add("epochs=%41&&seed=")
+	f.Add("target=1e9-1e10&baselines=all&lock=all")
+	f.Fuzz(func(t *testing.T, frag string) {
+		l, err := Parse(frag)
+		if err != nil {
+			return
+		}
+		// Whatever parses encodes canonically and parses back to itself.
+		enc := l.Encode()
+		back, err := Parse(enc)
+		if err != nil {
+			t.Fatalf("Parse(%q) ok, but its encoding %q fails: %v", frag, enc, err)
+		}
+		if back.Encode() != enc {
+			t.Fatalf("not canonical: %q → %q", enc, back.Encode())
+		}
+	})
+}
+
+func ExampleParse() {
+	l, err := Parse("#v=1&dataset=digits8&platform=eyeriss&seed=7&run=1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(l.Config.Dataset, l.Config.Platform, l.Config.Seed, l.Run)
+	_, err = Parse("#v=1&epochs=1000")
+	fmt.Println(err)
+	// Output:
+	// digits8 eyeriss 7 true
+	// epochs: "1000" is not accepted (accepted: a whole number from 1 to 200)
+}
