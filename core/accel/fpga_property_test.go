@@ -1,0 +1,267 @@
+package accel
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// randomCase draws a layer and a chunk that can run it, with power-of-two
+// tiles and bit-widths so every count is a dyadic rational and products
+// with the batch are exact in float64.
+func randomCase(r *rand.Rand) (Layer, SubAccel) {
+	pick := func(xs ...int) int { return xs[r.IntN(len(xs))] }
+	k := pick(1, 3, 5)
+	l := Layer{Name: "l", N: 1, InC: pick(8, 16, 24, 32, 64), K: pick(8, 16, 32, 48), H: pick(4, 8, 14, 16, 32), R: k, S: k,
+		PadH: k / 2, PadW: k / 2}
+	l.W = l.H
+	if r.IntN(3) == 0 {
+		l.StrideH, l.StrideW = 2, 2
+	}
+	if r.IntN(3) == 0 {
+		l.K, l.Groups = l.InC, l.InC // depthwise
+	}
+	c := SubAccel{Name: "c", Bits: pick(4, 8, 16)}
+	gb, rf := &c.Tiles[LevelGB], &c.Tiles[LevelRF]
+	for _, d := range []Dim{DimP, DimQ, DimK, DimC} {
+		gb[d] = pick(1, 2, 4, 8, 16, 32)
+		rf[d] = 1 << r.IntN(1+int(math.Log2(float64(gb[d]))))
+	}
+	if r.IntN(2) == 0 {
+		c.Dataflow = WeightStationary
+		c.Unroll[DimK] = 1 << r.IntN(1+int(math.Log2(float64(rf[DimK]))))
+		c.Unroll[DimC] = 1 << r.IntN(1+int(math.Log2(float64(rf[DimC]))))
+		c.Rows, c.Cols = c.Unroll[DimC], c.Unroll[DimK]
+	} else {
+		c.Dataflow = OutputStationary
+		c.Unroll[DimP] = 1 << r.IntN(1+int(math.Log2(float64(rf[DimP]))))
+		c.Rows, c.Cols = c.Unroll[DimP], 1
+	}
+	return l, c
+}
+
+var modes = []FPGAMode{FPGAFaithful, FPGACorrected}
+
+func TestFPGAMorePEsNeverSlower(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	checked := 0
+	defer func() {
+		if checked < 500 {
+			t.Errorf("only %d of 2000 random cases could grow their array; the property was barely tested", checked)
+		}
+	}()
+	for i := 0; i < 2000; i++ {
+		l, c := randomCase(r)
+		// Double one unrolled dimension while it stays within its compute
+		// tile: the same tiles (the mapping) on a larger array.
+		more := c
+		rf := &c.Tiles[LevelRF]
+		grown := false
+		for _, d := range []Dim{DimK, DimC, DimP} {
+			if c.Dataflow.Spatial().Has(d) && (c.Dataflow == WeightStationary) == (d != DimP) && orOne(c.Unroll[d])*2 <= rf[d] {
+				more.Unroll[d] = orOne(c.Unroll[d]) * 2
+				more.Rows *= 2
+				grown = true
+				break
+			}
+		}
+		if !grown {
+			continue
+		}
+		checked++
+		for _, mode := range modes {
+			var a, b LayerCost
+			if err := EvalFPGALayer(&a, &l, &c, mode); err != nil {
+				t.Fatal(err)
+			}
+			EvalFPGALayer(&b, &l, &more, mode)
+			if b.Cycles > a.Cycles {
+				t.Fatalf("%s: %+v on unroll %v: %v cycles; on unroll %v: %v cycles (slower with more PEs)",
+					mode, l, c.Unroll, a.Cycles, more.Unroll, b.Cycles)
+			}
+		}
+	}
+}
+
+func TestFPGACountsScaleWithBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 2000; i++ {
+		l, c := randomCase(r)
+		batch := 1 + r.IntN(16)
+		lb := l
+		lb.N = batch
+		for _, mode := range modes {
+			var a, b LayerCost
+			EvalFPGALayer(&a, &l, &c, mode)
+			EvalFPGALayer(&b, &lb, &c, mode)
+			n := float64(batch)
+			exact := b.Cycles == n*a.Cycles && b.ComputeCycles == n*a.ComputeCycles && b.MACs == int64(batch)*a.MACs &&
+				b.DRAMWords[OpInput] == n*a.DRAMWords[OpInput] && b.DRAMWords[OpWeight] == n*a.DRAMWords[OpWeight] &&
+				b.DRAMWords[OpOutput] == n*a.DRAMWords[OpOutput]
+			// Resources size the hardware, not the work: unchanged.
+			same := b.DSP == a.DSP && b.BRAM18 == a.BRAM18
+			// Energies involve the non-dyadic MAC unit: equal to rounding.
+			energy := math.Abs(b.EnergySum-n*a.EnergySum) <= 1e-12*b.EnergySum
+			if !exact || !same || !energy {
+				t.Fatalf("%s batch %d: %+v vs %+v", mode, batch, b, a)
+			}
+		}
+	}
+}
+
+func TestFPGAEnergyIsSumOfParts(t *testing.T) {
+	d, err := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := Preset("zc706")
+	for _, mode := range modes {
+		nc, err := EvaluateFPGA(d, net, p, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts FPGAEnergy
+		sumOfLayers := 0.0
+		for _, lc := range nc.Layers {
+			e := lc.Energy
+			own := e.DRAM[0] + e.DRAM[1] + e.DRAM[2] + e.Buffer[0] + e.Buffer[1] + e.Buffer[2] + e.RF[0] + e.RF[1] + e.RF[2] + e.MAC
+			if lc.EnergySum != own {
+				t.Errorf("%s %s: energy_total %v, sum of its parts %v", mode, lc.Layer, lc.EnergySum, own)
+			}
+			if lc.Modelled && (e.MAC <= 0 || e.DRAM[OpWeight] <= 0) {
+				t.Errorf("%s %s: MAC and DRAM weight energy must be positive: %+v", mode, lc.Layer, e)
+			}
+			for o := OpInput; o < NumOperands; o++ {
+				parts.DRAM[o] += e.DRAM[o]
+				parts.Buffer[o] += e.Buffer[o]
+				parts.RF[o] += e.RF[o]
+			}
+			parts.MAC += e.MAC
+			sumOfLayers += lc.EnergySum
+		}
+		if nc.Energy != parts {
+			t.Errorf("%s: network energy breakdown %+v, sum over layers %+v", mode, nc.Energy, parts)
+		}
+		if math.Abs(nc.EnergySum-sumOfLayers) > 1e-12*sumOfLayers {
+			t.Errorf("%s: network energy %v, Σ layer energies %v", mode, nc.EnergySum, sumOfLayers)
+		}
+		if want := nc.EnergySum * nc.LatencyMs / 1e3; nc.EDP != want {
+			t.Errorf("%s: EDP %v, want energy × latency %v", mode, nc.EDP, want)
+		}
+	}
+}
+
+func TestFPGANetworkPipeline(t *testing.T) {
+	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
+	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
+	p, _ := Preset("zc706")
+	for _, mode := range modes {
+		nc, err := EvaluateFPGA(d, net, p, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Chunk cycles are sums of their layers, the bottleneck their max,
+		// FPS = clock / bottleneck, resources = Σ over used chunks of the
+		// per-chunk maxima.
+		var cycles [16]float64
+		var dsp [16]float64
+		var bram [16]int
+		total := 0.0
+		for _, lc := range nc.Layers {
+			if lc.Chunk >= 0 {
+				cycles[lc.Chunk] += lc.Cycles
+				dsp[lc.Chunk] = max(dsp[lc.Chunk], lc.DSP)
+				bram[lc.Chunk] = max(bram[lc.Chunk], lc.BRAM18)
+				total += lc.Cycles
+			}
+		}
+		worst, sumDSP, sumBRAM := 0.0, 0.0, 0
+		for i, ch := range nc.Chunks {
+			if ch.Cycles != cycles[i] || ch.DSP != dsp[i] || ch.BRAM18 != bram[i] {
+				t.Errorf("%s chunk %s: %+v; want cycles %v dsp %v bram %d", mode, ch.Name, ch, cycles[i], dsp[i], bram[i])
+			}
+			worst = max(worst, ch.Cycles)
+			sumDSP += ch.DSP
+			sumBRAM += ch.BRAM18
+		}
+		if nc.BottleneckCycles != worst || nc.Chunks[nc.Bottleneck].Cycles != worst || nc.FPS != 200e6/worst {
+			t.Errorf("%s: bottleneck %v (chunk %d), FPS %v; want %v, %v", mode, nc.BottleneckCycles, nc.Bottleneck, nc.FPS, worst, 200e6/worst)
+		}
+		if nc.Cycles != total || nc.DSP != sumDSP || nc.BRAM18 != sumBRAM {
+			t.Errorf("%s: totals %v cycles %v DSP %d BRAM; want %v, %v, %d", mode, nc.Cycles, nc.DSP, nc.BRAM18, total, sumDSP, sumBRAM)
+		}
+		// The pipeline penalty: faithful sums every modelled layer; corrected
+		// charges only the bottleneck chunk's layers.
+		pen := 0.0
+		for _, lc := range nc.Layers {
+			pen += lc.PipelineCycles
+		}
+		if want := map[FPGAMode]float64{FPGAFaithful: total, FPGACorrected: worst}[mode]; pen != want {
+			t.Errorf("%s: Σ pipeline cycles %v, want %v", mode, pen, want)
+		}
+	}
+}
+
+func TestFPGABudgetViolations(t *testing.T) {
+	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
+	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
+	p, _ := Preset("zc706")
+	p.DSP, p.BRAM18 = 100, 100
+	nc, err := EvaluateFPGA(d, net, p, FPGACorrected)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nc.Feasible || len(nc.Violations) != 2 {
+		t.Fatalf("on a 100-DSP, 100-BRAM18 board: feasible %v, violations %q; want both budgets broken", nc.Feasible, nc.Violations)
+	}
+	d.Chunks[0].GBBytes = 16
+	nc, _ = EvaluateFPGA(d, net, p, FPGACorrected)
+	found := false
+	for _, v := range nc.Violations {
+		found = found || strings.Contains(v, CstGBCapacity)
+	}
+	if !found {
+		t.Errorf("a 16-byte global buffer: violations %q, want %s", nc.Violations, CstGBCapacity)
+	}
+}
+
+func TestFPGAPlanErrors(t *testing.T) {
+	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
+	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
+	d.Chunks = d.Chunks[:4] // drop the q32 chunks
+	if _, err := Plan(d, net, FPGAFaithful); err != nil {
+		t.Errorf("faithful plan needs no chunk for stem/head/fc: %v", err)
+	}
+	if _, err := Plan(d, net, FPGACorrected); err == nil || !strings.Contains(err.Error(), `chunk "a0q32"`) {
+		t.Errorf("corrected plan without a0q32: %v, want an error naming the missing chunk", err)
+	}
+	ex := &Design{Name: "x", Chunks: []SubAccel{{Name: "c", Layers: []string{"b0.pw1", "nope"}}}}
+	if _, err := Plan(ex, net, FPGAFaithful); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("explicit plan naming a missing layer: %v", err)
+	}
+}
+
+func TestFPGAZeroAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("AllocsPerRun is slow-ish")
+	}
+	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
+	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
+	p, _ := Preset("zc706")
+	plan, _ := Plan(d, net, FPGACorrected)
+	var nc NetworkCost
+	var lc LayerCost
+	l, c := &net.Layers[1].Layer, &d.Chunks[0]
+	if n := testing.AllocsPerRun(100, func() { EvalFPGALayer(&lc, l, c, FPGAFaithful) }); n != 0 {
+		t.Errorf("EvalFPGALayer allocates %v times per call, want 0", n)
+	}
+	EvaluatePlan(&nc, d, net, p, FPGACorrected, plan)
+	if n := testing.AllocsPerRun(100, func() { EvaluatePlan(&nc, d, net, p, FPGACorrected, plan) }); n != 0 {
+		t.Errorf("EvaluatePlan into a reused NetworkCost allocates %v times per call, want 0", n)
+	}
+}
