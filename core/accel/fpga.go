@@ -114,7 +114,7 @@ const (
 // 4-bit adders and multipliers as in the DNA simulator (dna-spec §4.2).
 func fpgaMACUnit(q int) float64 {
 	a := float64((q + 3) / 4)
-	return (a/68 + a*a/17) / (4.0/68 + 16.0/17)
+	return (a/68 + float64(a*a)/17) / (4.0/68 + 16.0/17)
 }
 
 // LayerCost is what one layer costs on one chunk.
@@ -156,6 +156,9 @@ func resolveTile(v, next int) int {
 	}
 	return v
 }
+
+// Products that feed a sum are wrapped in float64(...) so no platform may
+// fuse them into an FMA: results are bit-identical on amd64, arm64, wasm.
 
 // EvalFPGALayer costs layer l on chunk c with Auto-NBA's chunk model and
 // writes the result into dst. It does not allocate. It returns an error
@@ -268,19 +271,19 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 	case !rowParallel && !dw: // std modes 0, 1
 		in = math.Ceil(inWords/fpgaPort(tn)) * s
 		wt = math.Ceil(wtWords/fpgaPort(tm)) * s
-		out = (math.Ceil(outWords/fpgaPort(tm)) + Tr*Tc*per(Tm, tm)) * s
+		out = (math.Ceil(outWords/fpgaPort(tm)) + float64(Tr*Tc*per(Tm, tm))) * s
 	case rowParallel && !dw: // std mode 2
 		in = math.Ceil(inWords/fpgaPort(Tri)) * s
 		wt = Tm * Tn * kr * s
-		out = (math.Ceil(outWords/fpgaPort(tr)) + Tc*Tm*per(Tr, tr)) * s
+		out = (math.Ceil(outWords/fpgaPort(tr)) + float64(Tc*Tm*per(Tr, tr))) * s
 	case !rowParallel && dw: // dw mode 0
 		in = math.Ceil(inWords/fpgaPort(tm)) * s
 		wt = math.Ceil(wtWords/fpgaPort(tm)) * s
-		out = (math.Ceil(outWords/fpgaPort(tm)) + Tr*Tc*per(Tm, tm)) * s
+		out = (math.Ceil(outWords/fpgaPort(tm)) + float64(Tr*Tc*per(Tm, tm))) * s
 	default: // dw mode 1
 		in = math.Ceil(inWords/fpgaPort(tm)) * s
 		wt = Tm * kr * s
-		out = (math.Ceil(outWords/fpgaPort(tr)) + Tc*Tm*per(Tr, tr)) * s
+		out = (math.Ceil(outWords/fpgaPort(tr)) + float64(Tc*Tm*per(Tr, tr))) * s
 	}
 
 	// Trip counts: real-valued in the original, padded when corrected.
@@ -297,7 +300,7 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 		perTile = math.Max(compute, in) + wt + out
 		inner = 1
 	} else {
-		perTile = out + inner*(math.Max(compute, in)+wt)
+		perTile = out + float64(inner*(math.Max(compute, in)+wt))
 	}
 	reps := float64(orOne(l.N)) * float64(g) // batch × groups
 	dst.Cycles = reps * trips * perTile
@@ -321,19 +324,19 @@ func EvalFPGALayer(dst *LayerCost, l *Layer, c *SubAccel, mode FPGAMode) error {
 	var bram float64
 	switch {
 	case !rowParallel && !dw:
-		bram = 2*tn*fpgaBRAM18(Tri*Tci*per(Tn, tn), q) + tm*fpgaBRAM18(Tr*Tc*per(Tm, tm), q)
+		bram = float64(2*tn*fpgaBRAM18(Tri*Tci*per(Tn, tn), q)) + float64(tm*fpgaBRAM18(Tr*Tc*per(Tm, tm), q))
 		if corrected {
-			bram += tm * fpgaBRAM18(per(Tm, tm)*Tn*kr*ks, q)
+			bram += float64(tm * fpgaBRAM18(per(Tm, tm)*Tn*kr*ks, q))
 		}
 	case rowParallel && !dw:
-		bram = 2*Tri*fpgaBRAM18(Tci*Tn, q) + tr*fpgaBRAM18(Tc*Tm, q) + kr*fpgaBRAM18(kr*Tm*Tn, q)
+		bram = float64(2*Tri*fpgaBRAM18(Tci*Tn, q)) + float64(tr*fpgaBRAM18(Tc*Tm, q)) + float64(kr*fpgaBRAM18(kr*Tm*Tn, q))
 	case !rowParallel && dw:
-		bram = 2*tm*fpgaBRAM18(Tri*Tci*per(Tm, tm), q) + tm*fpgaBRAM18(Tr*Tc*per(Tm, tm), q)
+		bram = float64(2*tm*fpgaBRAM18(Tri*Tci*per(Tm, tm), q)) + float64(tm*fpgaBRAM18(Tr*Tc*per(Tm, tm), q))
 		if corrected {
-			bram += tm * fpgaBRAM18(per(Tm, tm)*kr*ks, q)
+			bram += float64(tm * fpgaBRAM18(per(Tm, tm)*kr*ks, q))
 		}
 	default:
-		bram = 2*Tri*fpgaBRAM18(Tci*Tn, q) + tr*fpgaBRAM18(Tc*Tm, q) + kr*fpgaBRAM18(kr*Tm, q)
+		bram = float64(2*Tri*fpgaBRAM18(Tci*Tn, q)) + float64(tr*fpgaBRAM18(Tc*Tm, q)) + float64(kr*fpgaBRAM18(kr*Tm, q))
 	}
 	dst.BRAM18 = int(bram)
 
