@@ -319,8 +319,8 @@ func BenchmarkGemm256(b *testing.B) {
 func BenchmarkGemmConvShapes(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, s := range []struct {
-		name   string
-		ta, tb bool
+		name    string
+		ta, tb  bool
 		m, n, k int
 	}{
 		{"conv1-fwd", false, false, 25088, 8, 9},

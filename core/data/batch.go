@@ -1,0 +1,78 @@
+package data
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Splits is the three-way split of a co-search: Weights trains the network
+// weights, Arch the architecture (and accelerator) parameters, Test is held
+// out for the final evaluation.
+type Splits struct {
+	Weights, Arch, Test *Set
+}
+
+// Split shuffles the training set with seed and gives the first
+// round(N·(1−archFrac)) samples to Weights and the rest to Arch; Test is the
+// dataset's test set. archFrac must be in [0, 1).
+func (d *Dataset) Split(archFrac float64, seed uint64) (Splits, error) {
+	if !(archFrac >= 0 && archFrac < 1) {
+		return Splits{}, fmt.Errorf("data: architecture fraction %v is outside [0, 1)", archFrac)
+	}
+	perm := Permutation(d.Train.N, seed)
+	nw := d.Train.N - int(float64(d.Train.N)*archFrac+0.5)
+	return Splits{Weights: d.Train.Subset(perm[:nw]), Arch: d.Train.Subset(perm[nw:]), Test: d.Test}, nil
+}
+
+// Permutation returns a permutation of [0, n) drawn by Fisher–Yates from a
+// PCG generator seeded with seed: the same on every platform.
+func Permutation(n int, seed uint64) []int {
+	p := seq(0, n)
+	rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)).Shuffle(n, func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return p
+}
+
+// Batcher deals a set out in mini-batches, reshuffled every epoch with a
+// generator seeded once: batch b of epoch e is the same on every platform.
+// An epoch's last samples that do not fill a batch are skipped.
+type Batcher struct {
+	set   *Set
+	size  int
+	rng   *rand.Rand
+	perm  []int
+	pos   int
+	Epoch int // completed epochs
+}
+
+// NewBatcher returns a batcher of batches of size (at most the set's size).
+func NewBatcher(s *Set, size int, seed uint64) *Batcher {
+	if size <= 0 || size > s.N {
+		panic(fmt.Sprintf("data: batch size %d for a set of %d", size, s.N))
+	}
+	b := &Batcher{set: s, size: size, rng: rand.New(rand.NewPCG(seed, 0x5851f42d4c957f2d)), perm: seq(0, s.N)}
+	b.shuffle()
+	return b
+}
+
+func (b *Batcher) shuffle() {
+	b.rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
+	b.pos = 0
+}
+
+// Next copies the next batch into images (size·ImageSize floats) and labels
+// (size values). It does not allocate.
+func (b *Batcher) Next(images []float32, labels []int32) {
+	if b.pos+b.size > len(b.perm) {
+		b.Epoch++
+		b.shuffle()
+	}
+	sz := b.set.ImageSize()
+	for k, i := range b.perm[b.pos : b.pos+b.size] {
+		copy(images[k*sz:(k+1)*sz], b.set.Images[i*sz:(i+1)*sz])
+		labels[k] = b.set.Labels[i]
+	}
+	b.pos += b.size
+}
+
+// BatchesPerEpoch is the number of full batches in an epoch.
+func (b *Batcher) BatchesPerEpoch() int { return b.set.N / b.size }
