@@ -1,0 +1,236 @@
+package accel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+)
+
+// Knob is the kind of design choice a Decision sets.
+type Knob uint8
+
+// The knobs a Space can index.
+const (
+	// KnobMode is Auto-NBA's compute mode of a chunk. Standard chunks:
+	// 0 = ws unrolling K (tm MACs), 1 = ws unrolling K×C (tm·tn MACs),
+	// 2 = os unrolling P (tr MACs). Depthwise chunks: 0 = ws unrolling K,
+	// 1 = os unrolling P. The mode also sets the PE array to the unrolled
+	// extents (rows × cols = tn × tm, 1 × tm, or tr × 1).
+	KnobMode Knob = iota
+	// KnobGBTile is a global-buffer tile size (Auto-NBA's Tr, Tc, Tm, Tn).
+	KnobGBTile
+	// KnobRFTile is a compute-tile size (Auto-NBA's tr, tc, tm, tn).
+	KnobRFTile
+	// KnobOrder picks a loop order at a level; options index Space.Orders.
+	KnobOrder
+)
+
+var knobNames = [...]string{"mode", "gb", "rf", "order"}
+
+// String returns mode, gb, rf or order.
+func (k Knob) String() string {
+	if int(k) < len(knobNames) {
+		return knobNames[k]
+	}
+	return "Knob(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Decision is one discrete dimension of a design space: a list of options
+// for one knob of one chunk. A search engine keeps one categorical
+// distribution per Decision and picks an option index.
+type Decision struct {
+	Name  string // e.g. "a0q8.gb.P", "dwa1q8.mode"
+	Chunk int    // index into Space.Template.Chunks
+	Knob  Knob
+	Dim   Dim      // the loop dimension, for tiles
+	Level MemLevel // the level, for orders
+	// Options are the values (tile sizes descending, mode numbers, or
+	// indices into Space.Orders).
+	Options []int
+	// Depthwise marks the mode of a depthwise chunk (modes 0, 1 only).
+	Depthwise bool
+	// Bound is the index of an earlier Decision whose chosen value caps
+	// this one's (a compute tile is at most its buffer tile), or -1. As tile
+	// options are descending, the allowed ones are a suffix of the list:
+	// Auto-NBA slices its logits there.
+	Bound int
+}
+
+// Space is a design space a search engine can index: a template design
+// (chunk names, bit-widths, assignment rule, and every setting no decision
+// touches) and the decisions, ordered so that a decision's Bound comes
+// before it. A point of the space is one option index per decision.
+type Space struct {
+	Template  Design
+	Decisions []Decision
+	Orders    []LoopOrder // the values KnobOrder options index
+}
+
+// Auto-NBA's per-chunk option lists (model-formulas.md §1.5).
+var (
+	autoNBAChannelsBig   = []int{8, 4, 2, 1}
+	autoNBAChannelsSmall = []int{32, 16, 8, 4, 2, 1}
+	autoNBASpatial       = map[string][2][]int{ // big, small output maps
+		"cifar":    {{16, 8, 4, 2, 1}, {4, 2, 1}},
+		"imagenet": {{28, 14, 7, 2, 1}, {7, 2, 1}},
+	}
+)
+
+// AutoNBASpace returns Auto-NBA's FPGA accelerator space for dataset
+// "cifar" or "imagenet" and the given bit-widths: chunks a0, a1, dwa0, dwa1
+// per bit-width (named a0q8 etc.), each with its compute mode, buffer tiles
+// and compute tiles (each ≤ its buffer tile); the assignment is Auto-NBA's
+// fixed rule, and tiles may pad (ImageNet's 7 does not split into 2s).
+func AutoNBASpace(dataset string, bits []int, platform string) (*Space, error) {
+	spatial, ok := autoNBASpatial[dataset]
+	if !ok {
+		return nil, fmt.Errorf("accel: Auto-NBA space for dataset %q: accepted cifar, imagenet", dataset)
+	}
+	if len(bits) == 0 {
+		return nil, fmt.Errorf("accel: Auto-NBA space needs at least one bit-width")
+	}
+	for _, b := range bits {
+		if b < 1 || b > MaxBits {
+			return nil, fmt.Errorf("accel: bit-width %d: accepted 1..%d", b, MaxBits)
+		}
+	}
+	if _, err := Preset(platform); err != nil {
+		return nil, err
+	}
+	s := &Space{Template: Design{Name: "autonba-" + dataset, Platform: platform, Pad: true, Assign: AssignAutoNBACIFAR}}
+	if dataset == "imagenet" {
+		s.Template.Assign = AssignAutoNBAImageNet
+	}
+	for _, b := range bits {
+		for _, kind := range []struct {
+			prefix string
+			dw     bool
+			size   int // 0 big, 1 small
+		}{{"a0", false, 0}, {"a1", false, 1}, {"dwa0", true, 0}, {"dwa1", true, 1}} {
+			ci := len(s.Template.Chunks)
+			name := kind.prefix + "q" + strconv.Itoa(b)
+			c := SubAccel{Name: name, Bits: b, Rows: 1, Cols: 1}
+			if kind.dw {
+				c.Tiles[LevelGB][DimC], c.Tiles[LevelRF][DimC] = 1, 1
+			}
+			s.Template.Chunks = append(s.Template.Chunks, c)
+			modes := []int{0, 1, 2}
+			if kind.dw {
+				modes = []int{0, 1}
+			}
+			s.add(Decision{Name: name + ".mode", Chunk: ci, Knob: KnobMode, Options: modes, Depthwise: kind.dw, Bound: -1})
+			channels := autoNBAChannelsBig
+			if kind.size == 1 {
+				channels = autoNBAChannelsSmall
+			}
+			dims := []Dim{DimP, DimQ, DimK, DimC}
+			if kind.dw {
+				dims = dims[:3]
+			}
+			gbIndex := map[Dim]int{}
+			for _, d := range dims {
+				opts := channels
+				if d == DimP || d == DimQ {
+					opts = spatial[kind.size]
+				}
+				gbIndex[d] = len(s.Decisions)
+				s.add(Decision{Name: name + ".gb." + d.String(), Chunk: ci, Knob: KnobGBTile, Dim: d, Options: opts, Bound: -1})
+			}
+			for _, d := range dims {
+				opts := s.Decisions[gbIndex[d]].Options
+				s.add(Decision{Name: name + ".rf." + d.String(), Chunk: ci, Knob: KnobRFTile, Dim: d, Options: opts, Bound: gbIndex[d]})
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s *Space) add(d Decision) { s.Decisions = append(s.Decisions, d) }
+
+// Cardinality returns the number of points, ignoring bounds (an upper
+// bound on the valid ones), as a float64 because it overflows int64.
+func (s *Space) Cardinality() float64 {
+	n := 1.0
+	for i := range s.Decisions {
+		n *= float64(len(s.Decisions[i].Options))
+	}
+	return n
+}
+
+// Allowed reports whether option opt of decision i is valid given the
+// options already chosen for earlier decisions (choice[j] for j < i).
+func (s *Space) Allowed(i int, choice []int, opt int) bool {
+	d := &s.Decisions[i]
+	if opt < 0 || opt >= len(d.Options) {
+		return false
+	}
+	if d.Bound < 0 {
+		return true
+	}
+	b := &s.Decisions[d.Bound]
+	return d.Options[opt] <= b.Options[choice[d.Bound]]
+}
+
+// Sample draws a uniformly random valid option for every decision in order
+// (each among the options its bound allows) into choice, which must have
+// one entry per decision.
+func (s *Space) Sample(r *rand.Rand, choice []int) {
+	for i := range s.Decisions {
+		d := &s.Decisions[i]
+		first := 0
+		for first < len(d.Options)-1 && !s.Allowed(i, choice, first) {
+			first++
+		}
+		choice[i] = first + r.IntN(len(d.Options)-first)
+	}
+}
+
+// Decode writes the design at point choice into dst, reusing dst's chunk
+// slice (no allocation once it has the capacity). Chunks share the
+// template's Layers slices.
+func (s *Space) Decode(choice []int, dst *Design) error {
+	if len(choice) != len(s.Decisions) {
+		return fmt.Errorf("accel: point has %d choices for %d decisions", len(choice), len(s.Decisions))
+	}
+	chunks := append(dst.Chunks[:0], s.Template.Chunks...)
+	*dst = s.Template
+	dst.Chunks = chunks
+	for i := range s.Decisions {
+		d := &s.Decisions[i]
+		if !s.Allowed(i, choice, choice[i]) {
+			return fmt.Errorf("accel: decision %s: option %d is out of range or above its bound", d.Name, choice[i])
+		}
+		v := d.Options[choice[i]]
+		c := &dst.Chunks[d.Chunk]
+		switch d.Knob {
+		case KnobGBTile:
+			c.Tiles[LevelGB][d.Dim] = v
+		case KnobRFTile:
+			c.Tiles[LevelRF][d.Dim] = v
+		case KnobOrder:
+			if v < 0 || v >= len(s.Orders) {
+				return fmt.Errorf("accel: decision %s: order %d of %d", d.Name, v, len(s.Orders))
+			}
+			c.Order[d.Level] = s.Orders[v]
+		}
+	}
+	// Modes become dataflows, unrolling and arrays once the tiles are set.
+	for i := range s.Decisions {
+		d := &s.Decisions[i]
+		if d.Knob != KnobMode {
+			continue
+		}
+		c := &dst.Chunks[d.Chunk]
+		rf := &c.Tiles[LevelRF]
+		c.Unroll = Extents{}
+		switch mode := d.Options[choice[i]]; {
+		case mode == 0:
+			c.Dataflow, c.Unroll[DimK], c.Rows, c.Cols = WeightStationary, rf[DimK], 1, rf[DimK]
+		case mode == 1 && !d.Depthwise:
+			c.Dataflow, c.Unroll[DimK], c.Unroll[DimC], c.Rows, c.Cols = WeightStationary, rf[DimK], rf[DimC], rf[DimC], rf[DimK]
+		default: // std 2, dw 1
+			c.Dataflow, c.Unroll[DimP], c.Rows, c.Cols = OutputStationary, rf[DimP], rf[DimP], 1
+		}
+	}
+	return nil
+}

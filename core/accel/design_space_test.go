@@ -1,0 +1,163 @@
+package accel
+
+import (
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+func TestAutoNBASpaceOptions(t *testing.T) {
+	s, err := AutoNBASpace("cifar", []int{4, 6, 8}, "zc706")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Template.Chunks) != 12 {
+		t.Fatalf("%d chunks, want 4 types × 3 bit-widths = 12", len(s.Template.Chunks))
+	}
+	// Option lists as model-formulas.md §1.5 gives them for CIFAR.
+	want := map[string][]int{
+		"a0q8.mode": {0, 1, 2}, "a0q8.gb.P": {16, 8, 4, 2, 1}, "a0q8.rf.Q": {16, 8, 4, 2, 1},
+		"a0q8.gb.K": {8, 4, 2, 1}, "a0q8.rf.C": {8, 4, 2, 1},
+		"a1q4.gb.P": {4, 2, 1}, "a1q4.gb.C": {32, 16, 8, 4, 2, 1}, "a1q4.rf.K": {32, 16, 8, 4, 2, 1},
+		"dwa0q6.mode": {0, 1}, "dwa0q6.gb.Q": {16, 8, 4, 2, 1}, "dwa1q6.gb.K": {32, 16, 8, 4, 2, 1},
+	}
+	got := map[string][]int{}
+	for _, d := range s.Decisions {
+		got[d.Name] = d.Options
+		if d.Knob == KnobRFTile && (d.Bound < 0 || s.Decisions[d.Bound].Dim != d.Dim || s.Decisions[d.Bound].Knob != KnobGBTile) {
+			t.Errorf("%s: bound %d is not its buffer tile", d.Name, d.Bound)
+		}
+	}
+	for name, opts := range want {
+		if !reflect.DeepEqual(got[name], opts) {
+			t.Errorf("%s options = %v, want %v", name, got[name], opts)
+		}
+	}
+	if _, ok := got["dwa0q8.gb.C"]; ok {
+		t.Errorf("depthwise chunks have Tn = tn = 1, not a decision")
+	}
+	// 9 decisions per standard chunk, 7 per depthwise chunk.
+	if n := len(s.Decisions); n != 3*(2*9+2*7) {
+		t.Errorf("%d decisions, want %d", n, 3*(2*9+2*7))
+	}
+	im, _ := AutoNBASpace("imagenet", []int{8}, "zc706")
+	if im.Decisions[1].Name != "a0q8.gb.P" || !reflect.DeepEqual(im.Decisions[1].Options, []int{28, 14, 7, 2, 1}) {
+		t.Errorf("imagenet a0 spatial options = %v", im.Decisions[1].Options)
+	}
+	for _, bad := range []struct {
+		ds   string
+		bits []int
+		plat string
+	}{{"mnist", []int{8}, "zc706"}, {"cifar", nil, "zc706"}, {"cifar", []int{0}, "zc706"}, {"cifar", []int{8}, "tpu"}} {
+		if _, err := AutoNBASpace(bad.ds, bad.bits, bad.plat); err == nil {
+			t.Errorf("AutoNBASpace(%q, %v, %q) = nil error", bad.ds, bad.bits, bad.plat)
+		}
+	}
+}
+
+// pick returns the point whose options equal the given values by name;
+// unnamed decisions take their last (smallest) option.
+func pick(t *testing.T, s *Space, values map[string]int) []int {
+	choice := make([]int, len(s.Decisions))
+	for i, d := range s.Decisions {
+		choice[i] = len(d.Options) - 1
+		if v, ok := values[d.Name]; ok {
+			found := false
+			for j, o := range d.Options {
+				if o == v {
+					choice[i], found = j, true
+				}
+			}
+			if !found {
+				t.Fatalf("%s has no option %d", d.Name, v)
+			}
+		}
+	}
+	return choice
+}
+
+func TestAutoNBASpaceDecodesReference(t *testing.T) {
+	// The reference chunks of model-formulas.md §1.6 are points of the
+	// space and decode to the same costs.
+	s, _ := AutoNBASpace("cifar", []int{8}, "zc706")
+	choice := pick(t, s, map[string]int{
+		"a0q8.mode": 1, "a0q8.gb.P": 16, "a0q8.gb.Q": 16, "a0q8.gb.K": 8, "a0q8.gb.C": 8,
+		"a0q8.rf.P": 16, "a0q8.rf.Q": 16, "a0q8.rf.K": 8, "a0q8.rf.C": 8,
+		"dwa0q8.mode": 1, "dwa0q8.gb.P": 16, "dwa0q8.gb.Q": 16, "dwa0q8.gb.K": 8,
+		"dwa0q8.rf.P": 16, "dwa0q8.rf.Q": 16, "dwa0q8.rf.K": 8,
+	})
+	var d Design
+	if err := s.Decode(choice, &d); err != nil {
+		t.Fatal(err)
+	}
+	net := &Network{Name: "ref", Layers: []NetworkLayer{
+		{Layer: autoNBALayer(16, 96, 32, 1, false), Bits: 8},
+		{Layer: autoNBALayer(1, 96, 32, 3, true), Bits: 8},
+	}}
+	net.Layers[1].Name = "dw"
+	p, _ := Preset("zc706")
+	nc, err := EvaluateFPGA(&d, net, p, FPGAFaithful)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range faithfulReference {
+		got := nc.Layers[i]
+		if got.Cycles != want.cycles || got.DSP != want.dsp || got.BRAM18 != want.bram {
+			t.Errorf("%s via the space: %v cycles, %v DSP, %d BRAM18; want %v, %v, %d",
+				want.name, got.Cycles, got.DSP, got.BRAM18, want.cycles, want.dsp, want.bram)
+		}
+	}
+}
+
+func TestSpaceSampleIsValid(t *testing.T) {
+	s, _ := AutoNBASpace("cifar", []int{4, 8}, "zc706")
+	p, _ := Preset("zc706")
+	r := rand.New(rand.NewPCG(9, 10))
+	choice := make([]int, len(s.Decisions))
+	var d Design
+	for i := 0; i < 500; i++ {
+		s.Sample(r, choice)
+		for j := range choice {
+			if !s.Allowed(j, choice, choice[j]) {
+				t.Fatalf("sample %d: decision %s option %d not allowed", i, s.Decisions[j].Name, choice[j])
+			}
+		}
+		if err := s.Decode(choice, &d); err != nil {
+			t.Fatal(err)
+		}
+		// Every static constraint holds; only the DSP budget may break.
+		if err := d.Validate(p); err != nil {
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				var ce *ConstraintError
+				if !errors.As(e, &ce) || ce.Constraint != CstDSPBudget {
+					t.Fatalf("sample %d: %v", i, e)
+				}
+			}
+		}
+	}
+	bad := append([]int(nil), choice...)
+	for j, d := range s.Decisions {
+		if d.Knob == KnobRFTile {
+			bad[d.Bound], bad[j] = len(s.Decisions[d.Bound].Options)-1, 0 // buffer tile 1, compute tile the largest
+			break
+		}
+	}
+	if err := s.Decode(bad, &d); err == nil {
+		t.Errorf("Decode accepted a compute tile above its buffer tile")
+	}
+	if err := s.Decode(choice[:3], &d); err == nil {
+		t.Errorf("Decode accepted a short point")
+	}
+}
+
+func TestSpaceDecodeZeroAllocs(t *testing.T) {
+	s, _ := AutoNBASpace("cifar", []int{4, 6, 8}, "zc706")
+	choice := make([]int, len(s.Decisions))
+	s.Sample(rand.New(rand.NewPCG(1, 1)), choice)
+	var d Design
+	s.Decode(choice, &d)
+	if n := testing.AllocsPerRun(100, func() { s.Decode(choice, &d) }); n != 0 {
+		t.Errorf("Decode into a reused design allocates %v times, want 0", n)
+	}
+}
