@@ -3,8 +3,12 @@ package accel
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 )
+
+func trailingZeros(x uint64) int { return bits.TrailingZeros64(x) }
+func popCount(x uint64) int      { return bits.OnesCount64(x) }
 
 // This file is the loop-nest model: Timeloop's way of counting data movement
 // through a memory hierarchy, given a problem (a loop nest over named
@@ -316,10 +320,8 @@ type Evaluator struct {
 	// first[l] is the index of level l's first loop in loops; first[L] = nloops.
 	first [MaxLevels + 1]int
 	// innerSpan[l][x] is the product of the factors of dimension x at level l
-	// and inside it; innerSpatial[l][x] only counts spatial loops.
-	innerSpan    [MaxLevels + 1][MaxProblemDims]int64
-	innerSpatial [MaxLevels + 1][MaxProblemDims]int64
-	temporal     [MaxProblemDims]int64
+	// and inside it.
+	innerSpan [MaxLevels + 1][MaxProblemDims]int64
 
 	// per-loop projections for the data space being evaluated
 	step [maxNestLoops][MaxRanks]int64
@@ -456,21 +458,13 @@ func (e *Evaluator) Evaluate(m *Mapping, st *Stats) error {
 	// Spans, innermost first.
 	for x := 0; x < nd; x++ {
 		e.innerSpan[L][x] = 1
-		e.innerSpatial[L][x] = 1
-		e.temporal[x] = 1
 	}
 	for li := L - 1; li >= 0; li-- {
 		e.innerSpan[li] = e.innerSpan[li+1]
-		e.innerSpatial[li] = e.innerSpatial[li+1]
 		for j := e.first[li+1] - 1; j >= e.first[li]; j-- {
 			lp := &e.loops[j]
 			lp.below = e.innerSpan[li][lp.dim]
 			e.innerSpan[li][lp.dim] *= lp.factor
-			if lp.spatial {
-				e.innerSpatial[li][lp.dim] *= lp.factor
-			} else {
-				e.temporal[lp.dim] *= lp.factor
-			}
 		}
 	}
 
@@ -550,7 +544,6 @@ func (e *Evaluator) evalDataSpace(m *Mapping, st *Stats, d int) {
 	}
 
 	var ext [MaxRanks]int64
-	var partSpan [MaxProblemDims]int64
 	child := -1 // the next inner level keeping d (-1: the MAC units)
 	for li := L - 1; li >= 0; li-- {
 		if !m.Levels[li].Keep.Has(d) {
@@ -559,10 +552,7 @@ func (e *Evaluator) evalDataSpace(m *Mapping, st *Stats, d int) {
 		ls := &st.Levels[li].DS[d]
 		ls.Kept = true
 		ls.TileSize = tileExtents(ds, &e.innerSpan[li], &ext)
-		for x := range p.Dims {
-			partSpan[x] = e.temporal[x] * e.innerSpatial[li][x]
-		}
-		ls.PartitionSize = tileExtents(ds, &partSpan, &ext)
+		ls.PartitionSize = e.partition(ds, e.first[li])
 
 		// What this level sends its child (reads or, for outputs, receives
 		// as updates): the child's deltas, once per distinct delta among
@@ -594,6 +584,92 @@ func (e *Evaluator) evalDataSpace(m *Mapping, st *Stats, d int) {
 		}
 		child = li
 	}
+}
+
+// partition returns how many distinct elements of ds one instance of the
+// level whose loops start at nest position from touches over the whole run:
+// its coordinates along a dimension come from every temporal loop and from
+// the spatial loops at or inside the level. Along a rank of one dimension
+// that is the product of those loops' factors; a rank summing dimensions
+// (an input window) is counted with a bitmap unless every term is a
+// contiguous range with coefficient 1, where it is Σ (extent−1) + 1.
+func (e *Evaluator) partition(ds *DataSpace, from int) int64 {
+	size := int64(1)
+	for _, rank := range ds.Ranks {
+		simple := true
+		var boxExt int64 = 1
+		for _, t := range rank {
+			prod, ext := int64(1), int64(1)
+			for j := 0; j < e.nloops; j++ {
+				lp := &e.loops[j]
+				if lp.dim == t.Dim && (!lp.spatial || j >= from) {
+					prod *= lp.factor
+					ext += (lp.factor - 1) * lp.below
+				}
+			}
+			if len(rank) == 1 {
+				boxExt = prod // distinct by the mixed-radix strides
+				break
+			}
+			if prod != ext || t.Coef != 1 {
+				simple = false
+				break
+			}
+			boxExt += ext - 1
+		}
+		if !simple {
+			boxExt = e.rankValues(rank, from)
+		}
+		size *= boxExt
+	}
+	return size
+}
+
+// rankValues counts the distinct values of a summed rank over the loops an
+// instance runs (see partition), with a bitmap.
+func (e *Evaluator) rankValues(rank []Term, from int) int64 {
+	var span int64 = 1
+	for _, t := range rank {
+		for j := 0; j < e.nloops; j++ {
+			lp := &e.loops[j]
+			if lp.dim == t.Dim && (!lp.spatial || j >= from) {
+				span += int64(t.Coef) * (lp.factor - 1) * lp.below
+			}
+		}
+	}
+	words := int((span + 63) / 64)
+	if cap(e.marks) < 2*words {
+		e.marks = make([]uint64, 2*words)
+	}
+	cur, next := e.marks[:words], e.marks[words:2*words]
+	clear(cur)
+	cur[0] = 1
+	for _, t := range rank {
+		for j := 0; j < e.nloops; j++ {
+			lp := &e.loops[j]
+			if lp.dim != t.Dim || (lp.spatial && j < from) {
+				continue
+			}
+			step := int64(t.Coef) * lp.below
+			clear(next)
+			for w, bits := range cur {
+				for bits != 0 {
+					b := int64(w*64) + int64(trailingZeros(bits))
+					bits &= bits - 1
+					for k := int64(0); k < lp.factor; k++ {
+						v := b + k*step
+						next[v>>6] |= 1 << uint(v&63)
+					}
+				}
+			}
+			cur, next = next, cur
+		}
+	}
+	var n int64
+	for _, bits := range cur {
+		n += int64(popCount(bits))
+	}
+	return n
 }
 
 // gradient is the direction of the last partial tile move: rank+1 with the
