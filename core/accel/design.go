@@ -345,7 +345,8 @@ const (
 	CstPEBudget      = "pe-budget"         // Σ PEs ≤ platform PEs (ASIC, systolic)
 	CstGBBudget      = "gb-budget"         // Σ global buffer ≤ platform buffer
 	CstGBCapacity    = "gb-capacity"       // a layer's GB tile fits the chunk's GB
-	CstRFCapacity    = "rf-capacity"       // a layer's RF tile fits a PE's RF
+	CstRFCapacity    = "rf-capacity"       // a PE's share of a layer's RF tile fits its RF
+	CstDRAMCapacity  = "dram-capacity"     // a layer's tensors fit the DRAM
 	CstModelDataflow = "model-dataflow"    // the model supports the dataflow
 )
 

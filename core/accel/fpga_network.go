@@ -184,10 +184,17 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 		ch.BRAM18 = max(ch.BRAM18, lc.BRAM18)
 		dst.Cycles += lc.Cycles
 		dst.Energy.add(&lc.Energy)
-		if c.GBBytes > 0 {
-			if need := gbFootprintBytes(l, c); need > c.GBBytes {
-				viol = append(viol, newViolation(CstGBCapacity, fmt.Sprintf("chunk %q layer %q", c.Name, l.Name),
-					"tiles need %d B > gb_bytes %d", need, c.GBBytes).Error())
+		if c.GBBytes > 0 || c.RFBytes > 0 || c.DRAMBytes > 0 {
+			gbNeed, rfNeed, dramNeed := footprintBytes(l, c)
+			where := fmt.Sprintf("chunk %q layer %q", c.Name, l.Name)
+			if c.GBBytes > 0 && gbNeed > c.GBBytes {
+				viol = append(viol, newViolation(CstGBCapacity, where, "gb tiles need %d B > gb_bytes %d", gbNeed, c.GBBytes).Error())
+			}
+			if c.RFBytes > 0 && rfNeed > c.RFBytes {
+				viol = append(viol, newViolation(CstRFCapacity, where, "rf tiles need %d B per PE > rf_bytes %d", rfNeed, c.RFBytes).Error())
+			}
+			if c.DRAMBytes > 0 && dramNeed > c.DRAMBytes {
+				viol = append(viol, newViolation(CstDRAMCapacity, where, "the layer's tensors need %d B > dram_bytes %d", dramNeed, c.DRAMBytes).Error())
 			}
 		}
 	}
@@ -247,23 +254,45 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 	return nil
 }
 
-// gbFootprintBytes is the bytes a chunk's GB tiles take for one layer:
-// a double-buffered input tile with its halo, the weight tile and the
-// output tile.
-func gbFootprintBytes(l *NetworkLayer, c *SubAccel) int64 {
-	gb := &c.Tiles[LevelGB]
+// footprintBytes returns the bytes one layer needs on chunk c at each
+// level: in the global buffer, a double-buffered input tile with its halo,
+// the weight tile and the output tile; in each PE's register file, its share
+// of the compute tile's three operands; in DRAM, the whole layer's input,
+// weights and output.
+func footprintBytes(l *NetworkLayer, c *SubAccel) (gb, rf, dram int64) {
+	g := l.G()
+	m, cg := l.K/g, l.C()
+	if l.Depthwise() {
+		m, cg = l.K, 1
+	}
 	sh, sw := l.Stride()
-	tr := min(resolveTile(gb[DimP], l.P()), l.P())
-	tc := min(resolveTile(gb[DimQ], l.Q()), l.Q())
-	tm := min(resolveTile(gb[DimK], l.K/l.G()), l.K/l.G())
-	tn := min(resolveTile(gb[DimC], l.C()), l.C())
-	if l.Depthwise() {
-		tm, tn = min(resolveTile(gb[DimK], l.K), l.K), 1
+	words := func(lv MemLevel, outer *Extents, next [4]int) (in, wt, out int64) {
+		t := &c.Tiles[lv]
+		tr := min(resolveTile(t[DimP], next[0]), next[0])
+		tc := min(resolveTile(t[DimQ], next[1]), next[1])
+		tm := min(resolveTile(t[DimK], next[2]), next[2])
+		tn := min(resolveTile(t[DimC], next[3]), next[3])
+		ch := int64(tn)
+		if l.Depthwise() {
+			ch = int64(tm)
+		}
+		in = ch * int64((tr-1)*sh+l.R) * int64((tc-1)*sw+l.S)
+		wt = int64(tm) * int64(tn) * int64(l.R) * int64(l.S)
+		out = int64(tm) * int64(tr) * int64(tc)
+		if outer != nil {
+			*outer = Extents{DimP: tr, DimQ: tc, DimK: tm, DimC: tn}
+		}
+		return in, wt, out
 	}
-	in := int64(tn) * int64((tr-1)*sh+l.R) * int64((tc-1)*sw+l.S)
-	if l.Depthwise() {
-		in *= int64(tm)
-	}
-	words := 2*in + int64(tm)*int64(tn)*int64(l.R)*int64(l.S) + int64(tm)*int64(tr)*int64(tc)
-	return (words*int64(c.Bits) + 7) / 8
+	var gbT Extents
+	in, wt, out := words(LevelGB, &gbT, [4]int{l.P(), l.Q(), m, cg})
+	gb = bytesOf(2*in+wt+out, c.Bits)
+	in, wt, out = words(LevelRF, nil, [4]int{gbT[DimP], gbT[DimQ], gbT[DimK], gbT[DimC]})
+	pes := int64(max(c.UnrollProduct(), 1))
+	rf = bytesOf((in+wt+out+pes-1)/pes, c.Bits)
+	n := int64(orOne(l.N))
+	dram = bytesOf(n*int64(l.InC)*int64(l.H)*int64(l.W)+int64(l.K)*int64(l.C())*int64(l.R)*int64(l.S)+n*int64(l.K)*int64(l.P())*int64(l.Q()), c.Bits)
+	return gb, rf, dram
 }
+
+func bytesOf(words int64, bits int) int64 { return (words*int64(bits) + 7) / 8 }

@@ -228,6 +228,17 @@ func TestFPGABudgetViolations(t *testing.T) {
 	if !found {
 		t.Errorf("a 16-byte global buffer: violations %q, want %s", nc.Violations, CstGBCapacity)
 	}
+	// b0.pw1 (16→16, 32×32, 8 bit) on a0q8: GB tiles 16×16 pixels, 8×8
+	// channels: input 2·8·16·16 + weights 8·8 + outputs 8·16·16 = 6208 B;
+	// its RF tile is the same on 64 PEs: (2048+64+2048)/64 = 65 B per PE;
+	// DRAM holds 16·32·32 + 16·16 + 16·32·32 = 33024 B.
+	d.Chunks[0].GBBytes, d.Chunks[0].RFBytes, d.Chunks[0].DRAMBytes = 6208, 65, 33024
+	net.Layers = net.Layers[:2]
+	d.Chunks[0].Layers = nil
+	gb, rf, dram := footprintBytes(&net.Layers[1], &d.Chunks[0])
+	if gb != 6208 || rf != 65 || dram != 33024 {
+		t.Errorf("footprints of b0.pw1 on a0q8 = %d, %d, %d B; want 6208, 65, 33024", gb, rf, dram)
+	}
 }
 
 func TestFPGAPlanErrors(t *testing.T) {
