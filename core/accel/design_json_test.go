@@ -16,7 +16,10 @@ func readTestdata(t *testing.T, name string) []byte {
 	return data
 }
 
-func TestExampleFilesDecode(t *testing.T) {
+// loadExamples decodes the example design and network and returns them
+// with the ZC706 preset they target.
+func loadExamples(t *testing.T) (*Design, *Network, Platform) {
+	t.Helper()
 	d, err := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "design_autonba_cifar.json")
 	if err != nil {
 		t.Fatal(err)
@@ -25,10 +28,18 @@ func TestExampleFilesDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p, err := Preset(d.Platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, net, p
+}
+
+func TestExampleFilesDecode(t *testing.T) {
+	d, net, p := loadExamples(t)
 	if len(d.Chunks) != 6 || len(net.Layers) != 12 {
 		t.Fatalf("decoded %d chunks, %d layers; want 6, 12", len(d.Chunks), len(net.Layers))
 	}
-	p, _ := Preset(d.Platform)
 	for _, mode := range []FPGAMode{FPGAFaithful, FPGACorrected} {
 		nc, err := EvaluateFPGA(d, net, p, mode)
 		if err != nil {
@@ -85,12 +96,7 @@ const goodChunk = `{"name": "c", "rows": 8, "cols": 8, "dataflow": "ws", "bits":
  "tiles": {"gb": {"P": 16, "Q": 16, "K": 8, "C": 8}, "rf": {"P": 16, "Q": 16, "K": 8, "C": 8}},
  "unroll": {"K": 8, "C": 8}, "layers": ["l"]}`
 
-// badDesigns: each input, and the pieces its error must contain (file,
-// line, field or constraint, what is accepted).
-var badDesigns = []struct {
-	name, in string
-	want     []string
-}{
+var badDesigns = []badInput{
 	{"not json", `{"name": "x",`, []string{"bad.json", "line 1", "invalid JSON"}},
 	{"empty", ``, []string{"bad.json", "empty input"}},
 	{"unknown field", "{\"name\": \"x\",\n \"platfrom\": \"zc706\"}", []string{"bad.json", "line 2", `unknown field "platfrom"`}},
@@ -112,19 +118,31 @@ var badDesigns = []struct {
 	{"trailing data", `{"name": "x", "platform": "zc706", "chunks": []} {}`, []string{"after the JSON object"}},
 }
 
-func TestDecodeDesignErrors(t *testing.T) {
-	for _, tt := range badDesigns {
-		_, err := DecodeDesign([]byte(tt.in), "bad.json")
+// badInput is a malformed file and the pieces its error must contain
+// (file, line, field or constraint, what is accepted).
+type badInput struct {
+	name, in string
+	want     []string
+}
+
+func checkDecodeErrors(t *testing.T, fn string, decode func([]byte) error, cases []badInput) {
+	t.Helper()
+	for _, tt := range cases {
+		err := decode([]byte(tt.in))
 		if err == nil {
-			t.Errorf("%s: DecodeDesign = nil error, want one containing %q", tt.name, tt.want)
+			t.Errorf("%s: %s = nil error, want one containing %q", tt.name, fn, tt.want)
 			continue
 		}
 		for _, w := range tt.want {
 			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: DecodeDesign error %q does not contain %q", tt.name, err, w)
+				t.Errorf("%s: %s error %q does not contain %q", tt.name, fn, err, w)
 			}
 		}
 	}
+}
+
+func TestDecodeDesignErrors(t *testing.T) {
+	checkDecodeErrors(t, "DecodeDesign", func(b []byte) error { _, err := DecodeDesign(b, "bad.json"); return err }, badDesigns)
 }
 
 func TestDecodeDesignPaddingAllowed(t *testing.T) {
@@ -136,10 +154,7 @@ func TestDecodeDesignPaddingAllowed(t *testing.T) {
 
 const goodLayer = `{"name": "l", "in_c": 16, "k": 96, "h": 32, "w": 32, "r": 1, "s": 1, "bits": 8}`
 
-var badNetworks = []struct {
-	name, in string
-	want     []string
-}{
+var badNetworks = []badInput{
 	{"not json", `[`, []string{"net.json", "line 1", "invalid JSON"}},
 	{"no layers", `{"name": "n", "layers": []}`, []string{"net.json", "field layers", "at least one"}},
 	{"unknown field", "{\"name\": \"n\", \"layers\": [\n{\"name\": \"l\", \"kernel\": 3}]}", []string{"line 2", `unknown field "kernel"`}},
@@ -156,16 +171,5 @@ var badNetworks = []struct {
 }
 
 func TestDecodeNetworkErrors(t *testing.T) {
-	for _, tt := range badNetworks {
-		_, err := DecodeNetwork([]byte(tt.in), "net.json")
-		if err == nil {
-			t.Errorf("%s: DecodeNetwork = nil error, want one containing %q", tt.name, tt.want)
-			continue
-		}
-		for _, w := range tt.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: DecodeNetwork error %q does not contain %q", tt.name, err, w)
-			}
-		}
-	}
+	checkDecodeErrors(t, "DecodeNetwork", func(b []byte) error { _, err := DecodeNetwork(b, "net.json"); return err }, badNetworks)
 }

@@ -111,15 +111,7 @@ func TestFPGACountsScaleWithBatch(t *testing.T) {
 }
 
 func TestFPGAEnergyIsSumOfParts(t *testing.T) {
-	d, err := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := Preset("zc706")
+	d, net, p := loadExamples(t)
 	for _, mode := range modes {
 		nc, err := EvaluateFPGA(d, net, p, mode)
 		if err != nil {
@@ -157,9 +149,7 @@ func TestFPGAEnergyIsSumOfParts(t *testing.T) {
 }
 
 func TestFPGANetworkPipeline(t *testing.T) {
-	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
-	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
-	p, _ := Preset("zc706")
+	d, net, p := loadExamples(t)
 	for _, mode := range modes {
 		nc, err := EvaluateFPGA(d, net, p, mode)
 		if err != nil {
@@ -208,9 +198,7 @@ func TestFPGANetworkPipeline(t *testing.T) {
 }
 
 func TestFPGABudgetViolations(t *testing.T) {
-	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
-	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
-	p, _ := Preset("zc706")
+	d, net, p := loadExamples(t)
 	p.DSP, p.BRAM18 = 100, 100
 	nc, err := EvaluateFPGA(d, net, p, FPGACorrected)
 	if err != nil {
@@ -242,8 +230,7 @@ func TestFPGABudgetViolations(t *testing.T) {
 }
 
 func TestFPGAPlanErrors(t *testing.T) {
-	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
-	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
+	d, net, _ := loadExamples(t)
 	d.Chunks = d.Chunks[:4] // drop the q32 chunks
 	if _, err := Plan(d, net, FPGAFaithful); err != nil {
 		t.Errorf("faithful plan needs no chunk for stem/head/fc: %v", err)
@@ -261,9 +248,7 @@ func TestFPGAZeroAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("AllocsPerRun is slow-ish")
 	}
-	d, _ := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "d")
-	net, _ := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "n")
-	p, _ := Preset("zc706")
+	d, net, p := loadExamples(t)
 	plan, _ := Plan(d, net, FPGACorrected)
 	var nc NetworkCost
 	var lc LayerCost

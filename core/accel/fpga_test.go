@@ -38,14 +38,7 @@ func autoNBALayer(n, m, r, k int, dw bool) Layer {
 
 // The reference values of model-formulas.md §1.6, computed with the
 // original analytical_prediction.py functions.
-var faithfulReference = []struct {
-	name   string
-	layer  Layer
-	chunk  SubAccel
-	cycles float64
-	dsp    float64
-	bram   int
-}{
+var faithfulReference = []fpgaCase{
 	{"1x1 std N=16 M=96 R=32, mode 1, q=8",
 		autoNBALayer(16, 96, 32, 1, false), autoNBAChunk("a0q8", false, 1, 16, 16, 8, 8, 16, 16, 8, 8, 8),
 		43776, 32, 24},
@@ -54,30 +47,36 @@ var faithfulReference = []struct {
 		71232, 8, 55},
 }
 
-func TestFPGAFaithfulReference(t *testing.T) {
-	for _, tt := range faithfulReference {
+// fpgaCase is a layer on a chunk with its expected cycles and resources.
+type fpgaCase struct {
+	name   string
+	layer  Layer
+	chunk  SubAccel
+	cycles float64
+	dsp    float64
+	bram   int
+}
+
+func checkFPGACases(t *testing.T, mode FPGAMode, cases []fpgaCase) {
+	t.Helper()
+	for _, tt := range cases {
 		var got LayerCost
-		if err := EvalFPGALayer(&got, &tt.layer, &tt.chunk, FPGAFaithful); err != nil {
+		if err := EvalFPGALayer(&got, &tt.layer, &tt.chunk, mode); err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		if got.Cycles != tt.cycles || got.DSP != tt.dsp || got.BRAM18 != tt.bram {
-			t.Errorf("%s: cycles, DSP, BRAM18 = %v, %v, %d; want %v, %v, %d",
+			t.Errorf("%s: EvalFPGALayer cycles, DSP, BRAM18 = %v, %v, %d; want %v, %v, %d",
 				tt.name, got.Cycles, got.DSP, got.BRAM18, tt.cycles, tt.dsp, tt.bram)
 		}
 	}
 }
 
+func TestFPGAFaithfulReference(t *testing.T) { checkFPGACases(t, FPGAFaithful, faithfulReference) }
+
 // Hand-derived cases for the formulas the reference values do not reach:
 // std mode 0 and 2, dw mode 0, real-valued trips, and the halo rule.
 func TestFPGAFaithfulHandDerived(t *testing.T) {
-	tests := []struct {
-		name   string
-		layer  Layer
-		chunk  SubAccel
-		cycles float64
-		dsp    float64
-		bram   int
-	}{
+	checkFPGACases(t, FPGAFaithful, []fpgaCase{
 		// Mode 0, q=16 (s=1), 3×3 std, N=8 M=16 R=8; Tr=Tc=4 Tm=Tn=4, tr=tc=4 tm=4 tn=2.
 		// Tri=max(4+2,4)=6. C=4·4·4·4·9/4=576. I=⌈4·36/2⌉=72. W=⌈4·4·9/4⌉=36.
 		// O=⌈64/4⌉+16=32. trips=2·2·4=16, N/Tn=2 → 16·(32+2·(576+36)) = 20096.
@@ -98,17 +97,7 @@ func TestFPGAFaithfulHandDerived(t *testing.T) {
 		// (8/16)² = 1/4 of a tile. N=8 M=8, Tm=Tn=8, mode 1, q=16: C=16·16·64/64=256,
 		// I=⌈8·256/4⌉=512, W=⌈64/4⌉=16, O=⌈2048/4⌉+256=768 → ¼·(768+512+16)=324.
 		{"fractional trips", autoNBALayer(8, 8, 8, 1, false), autoNBAChunk("a", false, 1, 16, 16, 8, 8, 16, 16, 8, 8, 16), 324, 64, 2*8*1 + 8*1},
-	}
-	for _, tt := range tests {
-		var got LayerCost
-		if err := EvalFPGALayer(&got, &tt.layer, &tt.chunk, FPGAFaithful); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		if got.Cycles != tt.cycles || got.DSP != tt.dsp || got.BRAM18 != tt.bram {
-			t.Errorf("%s: cycles, DSP, BRAM18 = %v, %v, %d; want %v, %v, %d",
-				tt.name, got.Cycles, got.DSP, got.BRAM18, tt.cycles, tt.dsp, tt.bram)
-		}
-	}
+	})
 }
 
 func TestFPGAFaithfulIgnoresStride(t *testing.T) {
