@@ -1,0 +1,300 @@
+package supernet
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/dian-explorer/dian/core/nn"
+)
+
+// Supernet is the network with every candidate op of every block, and the
+// architecture parameters that choose among them.
+type Supernet struct {
+	Space  Space
+	Net    *nn.Sequential // stem, blocks, head, pooling, classifier
+	Blocks []*Block
+	// Alpha holds the op logits, [len(Blocks), len(Space.Ops)], row-major.
+	Alpha *nn.Param
+	// BatchNorms lists every batch norm in construction order; their
+	// running statistics are part of a snapshot.
+	BatchNorms []*nn.BatchNorm
+
+	weights []*nn.Param
+}
+
+// AlphaInit is the initial value of every op logit (uniform, as Auto-NBA).
+const AlphaInit = 1e-3
+
+// New builds a supernet of the given shape with weights drawn from seed.
+func New(space Space, seed uint64) *Supernet {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_5e7))
+	s := &Supernet{Space: space}
+	var layers []nn.Layer
+	layers = append(layers, convBNReLU("stem", nn.ConvConfig{In: space.InC, Out: space.StemOut, Kernel: 3, Stride: space.StemStride, Padding: 1}, true, rng, &s.BatchNorms)...)
+	for _, spec := range space.Blocks {
+		cands := make([]nn.Layer, len(space.Ops))
+		for i, o := range space.Ops {
+			cands[i] = newOpLayer(spec, o, rng, &s.BatchNorms)
+		}
+		b := newBlock(spec, cands)
+		s.Blocks = append(s.Blocks, b)
+		layers = append(layers, b)
+	}
+	last := space.Blocks[len(space.Blocks)-1].Out
+	layers = append(layers, convBNReLU("head", nn.ConvConfig{In: last, Out: space.HeadOut, Kernel: 1, Stride: 1}, true, rng, &s.BatchNorms)...)
+	layers = append(layers, nn.NewGlobalAvgPool(), nn.NewLinear("fc", space.HeadOut, space.Classes, rng))
+	s.Net = nn.NewSequential(layers...)
+	s.Net.SkipInputGrad()
+	s.weights = s.Net.Params()
+
+	n := len(space.Blocks) * len(space.Ops)
+	s.Alpha = &nn.Param{Name: "alpha", NoDecay: true}
+	s.Alpha.Value, s.Alpha.Grad = newVec(n), newVec(n)
+	for i := range s.Alpha.Value.Data {
+		s.Alpha.Value.Data[i] = AlphaInit
+	}
+	return s
+}
+
+// WeightParams returns the network weights (everything but α), in a fixed
+// order.
+func (s *Supernet) WeightParams() []*nn.Param { return s.weights }
+
+// alpha returns block b's logits.
+func (s *Supernet) alpha(b int) []float32 {
+	k := len(s.Space.Ops)
+	return s.Alpha.Value.Data[b*k : (b+1)*k]
+}
+
+func (s *Supernet) alphaGrad(b int) []float32 {
+	k := len(s.Space.Ops)
+	return s.Alpha.Grad.Data[b*k : (b+1)*k]
+}
+
+// gumbel returns a standard Gumbel sample, −log(−log u), u uniform in
+// (0, 1) with 53 random bits (never 0 or 1).
+func gumbel(rng *rand.Rand) float64 {
+	u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
+	return -math.Log(-math.Log(u))
+}
+
+// SampleHard draws, for every block, the active ops of proxy_hard sampling:
+// the top-n ops by α + Gumbel noise (n = 1 for a weight step, 2 for an
+// architecture step). The temperature does not change the ranking.
+func (s *Supernet) SampleHard(rng *rand.Rand, n int) Path {
+	path := make(Path, len(s.Blocks))
+	for bi, b := range s.Blocks {
+		a := s.alpha(bi)
+		best, second := -1, -1
+		var vb, vs float64
+		for i, v := range a {
+			z := float64(v) + gumbel(rng)
+			switch {
+			case best < 0 || z > vb:
+				second, vs = best, vb
+				best, vb = i, z
+			case second < 0 || z > vs:
+				second, vs = i, z
+			}
+		}
+		b.Soft, b.NActive, b.Active = false, n, [2]int{best, second}
+		path[bi] = best
+	}
+	return path
+}
+
+// SampleSoft sets every block to run all ops weighted by a Gumbel-softmax
+// sample at temperature tau, and returns the sample's argmax path.
+func (s *Supernet) SampleSoft(rng *rand.Rand, tau float64) Path {
+	path := make(Path, len(s.Blocks))
+	z := make([]float64, len(s.Space.Ops))
+	for bi, b := range s.Blocks {
+		for i, v := range s.alpha(bi) {
+			z[i] = (float64(v) + gumbel(rng)) / tau
+		}
+		y := softmax(z)
+		w := b.MixWeights()
+		for i := range w {
+			w[i] = float32(y[i])
+		}
+		b.Soft = true
+		path[bi] = argmax64(y)
+	}
+	return path
+}
+
+// SetPath fixes the network to one op per block (a derived network, or the
+// path whose weights a step trains).
+func (s *Supernet) SetPath(p Path) {
+	for bi, b := range s.Blocks {
+		b.Soft, b.NActive, b.Active = false, 1, [2]int{p[bi], -1}
+	}
+}
+
+// AccumulateAlphaGrad adds dL/dα from the last Backward to Alpha.Grad.
+// Hard mode (two active ops): p = softmax of the active ops' raw logits,
+// dL/dα_j = Σ_k ⟨dy, O_k⟩·p_k(δ_kj − p_j). Soft mode at temperature tau:
+// y = softmax((α+g)/τ), dL/dα_j = y_j(G_j − Σ_k y_k G_k)/τ.
+func (s *Supernet) AccumulateAlphaGrad(tau float64) {
+	for bi, b := range s.Blocks {
+		grad := s.alphaGrad(bi)
+		if b.Soft {
+			w, g := b.MixWeights(), b.MixGrads()
+			var mean float64
+			for i := range w {
+				mean += float64(w[i]) * float64(g[i])
+			}
+			for i := range w {
+				grad[i] += float32(float64(w[i]) * (float64(g[i]) - mean) / tau)
+			}
+			continue
+		}
+		if b.NActive < 2 {
+			continue
+		}
+		a := s.alpha(bi)
+		i0, i1 := b.Active[0], b.Active[1]
+		p := softmax([]float64{float64(a[i0]), float64(a[i1])})
+		// With two entries the softmax Jacobian gives
+		// dL/dα_i0 = p0·p1·(dot0 − dot1) and dL/dα_i1 = −dL/dα_i0.
+		g := p[0] * p[1] * (b.Dots[0] - b.Dots[1])
+		grad[i0] += float32(g)
+		grad[i1] -= float32(g)
+	}
+}
+
+// AddPathGrad adds per-block constants to the gradient of each block's
+// first active op: the straight-through hardware penalty of Auto-NBA,
+// Σ_b ST1(α[b, o_b])·cost_b, whose gradient is cost_b for the op in use.
+func (s *Supernet) AddPathGrad(path Path, perBlock []float64) {
+	for bi := range s.Blocks {
+		s.alphaGrad(bi)[path[bi]] += float32(perBlock[bi])
+	}
+}
+
+// ActiveLogits copies the current logits of every block's active ops, for
+// OffsetCorrect after the optimizer step.
+func (s *Supernet) ActiveLogits() [][2]float32 {
+	out := make([][2]float32, len(s.Blocks))
+	for bi, b := range s.Blocks {
+		a := s.alpha(bi)
+		out[bi][0] = a[b.Active[0]]
+		if b.NActive == 2 {
+			out[bi][1] = a[b.Active[1]]
+		}
+	}
+	return out
+}
+
+// OffsetCorrect shifts each block's two active logits by the same constant
+// so that their log-sum-exp is what it was before the step (old), leaving
+// the probabilities of the ops that were not sampled unchanged.
+func (s *Supernet) OffsetCorrect(old [][2]float32) {
+	for bi, b := range s.Blocks {
+		if b.Soft || b.NActive < 2 {
+			continue
+		}
+		a := s.alpha(bi)
+		i0, i1 := b.Active[0], b.Active[1]
+		c := logSumExp(float64(old[bi][0]), float64(old[bi][1])) - logSumExp(float64(a[i0]), float64(a[i1]))
+		a[i0] = float32(float64(a[i0]) + c)
+		a[i1] = float32(float64(a[i1]) + c)
+	}
+}
+
+// Probs returns softmax(α) for every block.
+func (s *Supernet) Probs() [][]float64 {
+	out := make([][]float64, len(s.Blocks))
+	for bi := range s.Blocks {
+		a := s.alpha(bi)
+		z := make([]float64, len(a))
+		for i, v := range a {
+			z[i] = float64(v)
+		}
+		out[bi] = softmax(z)
+	}
+	return out
+}
+
+// Derive returns the argmax path (ties go to the lower op index).
+func (s *Supernet) Derive() Path {
+	p := make(Path, len(s.Blocks))
+	for bi := range s.Blocks {
+		a := s.alpha(bi)
+		best := 0
+		for i, v := range a {
+			if v > a[best] {
+				best = i
+			}
+		}
+		p[bi] = best
+	}
+	return p
+}
+
+// Path is one op index per block.
+type Path []int
+
+// Names returns the op names of the path, e.g. "k3_e6 skip k5_e3 …".
+func (p Path) Names(ops []Op) []string {
+	out := make([]string, len(p))
+	for i, o := range p {
+		out[i] = ops[o].Name
+	}
+	return out
+}
+
+// ParsePath reads op names separated by spaces or commas.
+func ParsePath(s string, space Space) (Path, error) {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+	if len(fields) != len(space.Blocks) {
+		return nil, fmt.Errorf("supernet: path %q has %d ops, want %d (one per block)", s, len(fields), len(space.Blocks))
+	}
+	p := make(Path, len(fields))
+	for i, f := range fields {
+		found := false
+		for j, o := range space.Ops {
+			if o.Name == f {
+				p[i], found = j, true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("supernet: block %d: unknown op %q (accepted: %s)", i+1, f, OpNames(space.Ops))
+		}
+	}
+	return p, nil
+}
+
+func softmax(z []float64) []float64 {
+	m := z[0]
+	for _, v := range z {
+		m = math.Max(m, v)
+	}
+	out := make([]float64, len(z))
+	var sum float64
+	for i, v := range z {
+		out[i] = nn.Exp(v - m)
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
+}
+
+func logSumExp(a, b float64) float64 {
+	m := math.Max(a, b)
+	return m + math.Log(nn.Exp(a-m)+nn.Exp(b-m))
+}
+
+func argmax64(v []float64) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
