@@ -114,80 +114,177 @@ func Col2imAdd(dx, col []float32, g *ConvGeom, c0, cg int) {
 //
 //	y[n,oh,ow,c] = Σ_{kh,kw} x[n, oh·SH−PH+kh, ow·SW−PW+kw, c] · w[kh,kw,c]
 //
-// summed over (kh, kw) in row-major order, skipping padding.
+// summed over (kh, kw) in row-major order, skipping padding. Channels go in
+// groups of eight whose sums stay in registers across the window.
 func DepthwiseConv(y, x, w []float32, g *ConvGeom) {
 	C := g.C
-	if len(y) < g.Rows()*C || len(x) < g.N*g.H*g.W*C || len(w) < g.KH*g.KW*C {
+	n_, h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.N, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
+	if len(y) < g.Rows()*C || len(x) < n_*h_*w_*C || len(w) < kh_*kw_*C {
 		shapePanic("DepthwiseConv: y %d, x %d, w %d for %+v", len(y), len(x), len(w), *g)
 	}
 	r := 0
-	for n := 0; n < g.N; n++ {
-		xn := x[n*g.H*g.W*C:]
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
+	for n := 0; n < n_; n++ {
+		xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
+		for oh := 0; oh < oh_; oh++ {
+			kh0, kh1 := windowRange(oh, sh_, ph_, kh_, h_)
+			for ow := 0; ow < ow_; ow++ {
+				kw0, kw1 := windowRange(ow, sw_, pw_, kw_, w_)
 				yr := y[r*C:][:C]
 				r++
-				clear(yr)
-				for kh := 0; kh < g.KH; kh++ {
-					ih := oh*g.SH - g.PH + kh
-					if ih < 0 || ih >= g.H {
-						continue
-					}
-					for kw := 0; kw < g.KW; kw++ {
-						iw := ow*g.SW - g.PW + kw
-						if iw < 0 || iw >= g.W {
-							continue
+				c := 0
+				for ; c+8 <= C; c += 8 {
+					var s0, s1, s2, s3, s4, s5, s6, s7 float32
+					for kh := kh0; kh < kh1; kh++ {
+						ih := oh*sh_ - ph_ + kh
+						for kw := kw0; kw < kw1; kw++ {
+							iw := ow*sw_ - pw_ + kw
+							xr := xn[(ih*w_+iw)*C+c:][:8]
+							wr := w[(kh*kw_+kw)*C+c:][:8]
+							s0 += float32(xr[0] * wr[0])
+							s1 += float32(xr[1] * wr[1])
+							s2 += float32(xr[2] * wr[2])
+							s3 += float32(xr[3] * wr[3])
+							s4 += float32(xr[4] * wr[4])
+							s5 += float32(xr[5] * wr[5])
+							s6 += float32(xr[6] * wr[6])
+							s7 += float32(xr[7] * wr[7])
 						}
-						xr := xn[(ih*g.W+iw)*C:][:C]
-						wr := w[(kh*g.KW+kw)*C:][:C]
-						for c, v := range xr {
-							yr[c] += float32(v * wr[c])
+					}
+					yc := yr[c:][:8]
+					yc[0], yc[1], yc[2], yc[3], yc[4], yc[5], yc[6], yc[7] = s0, s1, s2, s3, s4, s5, s6, s7
+				}
+				for ; c < C; c++ {
+					var s float32
+					for kh := kh0; kh < kh1; kh++ {
+						ih := oh*sh_ - ph_ + kh
+						for kw := kw0; kw < kw1; kw++ {
+							iw := ow*sw_ - pw_ + kw
+							s += float32(xn[(ih*w_+iw)*C+c] * w[(kh*kw_+kw)*C+c])
 						}
 					}
+					yr[c] = s
 				}
 			}
 		}
 	}
 }
 
+// windowRange returns the taps [k0, k1) of a window at output position o
+// (stride s, padding p, size k) that fall inside an input of size n.
+func windowRange(o, s, p, k, n int) (k0, k1 int) {
+	start := o*s - p
+	k0 = max(0, -start)
+	k1 = min(k, n-start)
+	return k0, max(k0, k1)
+}
+
 // DepthwiseConvBackward accumulates the gradients of DepthwiseConv given dy:
-// dw[kh,kw,c] += Σ x·dy and, if dx is not nil, dx[...] += w·dy, walking the
-// forward loop nest (output positions in order, then (kh, kw)).
+// dw[kh,kw,c] += Σ x·dy over output positions in order and, if dx is not nil,
+// dx[...] += w·dy over output positions in order, then (kh, kw): the sums of
+// the forward loop nest, in its order.
 func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 	C := g.C
-	if len(dy) < g.Rows()*C || len(x) < g.N*g.H*g.W*C || len(w) < g.KH*g.KW*C || len(dw) < g.KH*g.KW*C ||
-		(dx != nil && len(dx) < g.N*g.H*g.W*C) {
+	n_, h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.N, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
+	if len(dy) < g.Rows()*C || len(x) < n_*h_*w_*C || len(w) < kh_*kw_*C || len(dw) < kh_*kw_*C ||
+		(dx != nil && len(dx) < n_*h_*w_*C) {
 		shapePanic("DepthwiseConvBackward: dx %d, dw %d, x %d, w %d, dy %d for %+v", len(dx), len(dw), len(x), len(w), len(dy), *g)
 	}
-	r := 0
-	for n := 0; n < g.N; n++ {
-		base := n * g.H * g.W * C
-		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				dyr := dy[r*C:][:C]
-				r++
-				for kh := 0; kh < g.KH; kh++ {
-					ih := oh*g.SH - g.PH + kh
-					if ih < 0 || ih >= g.H {
-						continue
-					}
-					for kw := 0; kw < g.KW; kw++ {
-						iw := ow*g.SW - g.PW + kw
-						if iw < 0 || iw >= g.W {
+	// dw, one tap at a time, eight channels' sums in registers.
+	for kh := 0; kh < kh_; kh++ {
+		for kw := 0; kw < kw_; kw++ {
+			tap := (kh*kw_ + kw) * C
+			c := 0
+			for ; c+8 <= C; c += 8 {
+				dwc := dw[tap+c:][:8]
+				s0, s1, s2, s3, s4, s5, s6, s7 := dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7]
+				for n := 0; n < n_; n++ {
+					xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
+					for oh := 0; oh < oh_; oh++ {
+						ih := oh*sh_ - ph_ + kh
+						if ih < 0 || ih >= h_ {
 							continue
 						}
-						off := base + (ih*g.W+iw)*C
-						xr := x[off:][:C]
-						dwr := dw[(kh*g.KW+kw)*C:][:C]
-						for c, d := range dyr {
-							dwr[c] += float32(xr[c] * d)
-						}
-						if dx != nil {
-							dxr := dx[off:][:C]
-							wr := w[(kh*g.KW+kw)*C:][:C]
-							for c, d := range dyr {
-								dxr[c] += float32(wr[c] * d)
+						dyRow := dy[((n*oh_+oh)*ow_)*C:]
+						for ow := 0; ow < ow_; ow++ {
+							iw := ow*sw_ - pw_ + kw
+							if iw < 0 || iw >= w_ {
+								continue
 							}
+							xr := xn[(ih*w_+iw)*C+c:][:8]
+							d := dyRow[ow*C+c:][:8]
+							s0 += float32(xr[0] * d[0])
+							s1 += float32(xr[1] * d[1])
+							s2 += float32(xr[2] * d[2])
+							s3 += float32(xr[3] * d[3])
+							s4 += float32(xr[4] * d[4])
+							s5 += float32(xr[5] * d[5])
+							s6 += float32(xr[6] * d[6])
+							s7 += float32(xr[7] * d[7])
+						}
+					}
+				}
+				dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7] = s0, s1, s2, s3, s4, s5, s6, s7
+			}
+			for ; c < C; c++ {
+				s := dw[tap+c]
+				for n := 0; n < n_; n++ {
+					for oh := 0; oh < oh_; oh++ {
+						ih := oh*sh_ - ph_ + kh
+						if ih < 0 || ih >= h_ {
+							continue
+						}
+						for ow := 0; ow < ow_; ow++ {
+							iw := ow*sw_ - pw_ + kw
+							if iw < 0 || iw >= w_ {
+								continue
+							}
+							s += float32(x[((n*h_+ih)*w_+iw)*C+c] * dy[((n*oh_+oh)*ow_+ow)*C+c])
+						}
+					}
+				}
+				dw[tap+c] = s
+			}
+		}
+	}
+	if dx == nil {
+		return
+	}
+	r := 0
+	for n := 0; n < n_; n++ {
+		dxn := dx[n*h_*w_*C : (n+1)*h_*w_*C]
+		for oh := 0; oh < oh_; oh++ {
+			kh0, kh1 := windowRange(oh, sh_, ph_, kh_, h_)
+			for ow := 0; ow < ow_; ow++ {
+				kw0, kw1 := windowRange(ow, sw_, pw_, kw_, w_)
+				dyr := dy[r*C:][:C]
+				r++
+				c := 0
+				for ; c+8 <= C; c += 8 {
+					d := dyr[c:][:8]
+					d0, d1, d2, d3, d4, d5, d6, d7 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+					for kh := kh0; kh < kh1; kh++ {
+						ih := oh*sh_ - ph_ + kh
+						for kw := kw0; kw < kw1; kw++ {
+							iw := ow*sw_ - pw_ + kw
+							o := dxn[(ih*w_+iw)*C+c:][:8]
+							wr := w[(kh*kw_+kw)*C+c:][:8]
+							o[0] += float32(wr[0] * d0)
+							o[1] += float32(wr[1] * d1)
+							o[2] += float32(wr[2] * d2)
+							o[3] += float32(wr[3] * d3)
+							o[4] += float32(wr[4] * d4)
+							o[5] += float32(wr[5] * d5)
+							o[6] += float32(wr[6] * d6)
+							o[7] += float32(wr[7] * d7)
+						}
+					}
+				}
+				for ; c < C; c++ {
+					for kh := kh0; kh < kh1; kh++ {
+						ih := oh*sh_ - ph_ + kh
+						for kw := kw0; kw < kw1; kw++ {
+							iw := ow*sw_ - pw_ + kw
+							dxn[(ih*w_+iw)*C+c] += float32(w[(kh*kw_+kw)*C+c] * dyr[c])
 						}
 					}
 				}

@@ -349,3 +349,27 @@ func BenchmarkGemmConvShapes(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDepthwiseConv runs the reference CNN's depthwise layers
+// (batch 32, 3×3, stride 2): forward and backward.
+func BenchmarkDepthwiseConv(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, s := range []struct {
+		name string
+		h, c int
+	}{{"28x28x8", 28, 8}, {"14x14x16", 14, 16}} {
+		g := NewConvGeom(32, s.h, s.h, s.c, 3, 3, 2, 2, 1, 1)
+		x, w := randSlice(rng, 32*s.h*s.h*s.c), randSlice(rng, 9*s.c)
+		y, dx, dw := make([]float32, g.Rows()*s.c), make([]float32, len(x)), make([]float32, len(w))
+		b.Run(s.name+"-fwd", func(b *testing.B) {
+			for b.Loop() {
+				DepthwiseConv(y, x, w, &g)
+			}
+		})
+		b.Run(s.name+"-bwd", func(b *testing.B) {
+			for b.Loop() {
+				DepthwiseConvBackward(dx, dw, x, w, y, &g)
+			}
+		})
+	}
+}
