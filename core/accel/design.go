@@ -350,6 +350,17 @@ const (
 	CstModelDataflow = "model-dataflow"    // the model supports the dataflow
 )
 
+// IsBudget reports whether a constraint key is a platform budget (DSP,
+// BRAM18, PEs, global buffer). A design over budget is still evaluated, and
+// the cost reports it as infeasible; other violations make it unrunnable.
+func IsBudget(constraint string) bool {
+	switch constraint {
+	case CstDSPBudget, CstBRAMBudget, CstPEBudget, CstGBBudget:
+		return true
+	}
+	return false
+}
+
 // Validate checks the design's static constraints against the platform and
 // returns every broken one (joined; each a *ConstraintError). Constraints that
 // depend on the layers (BRAM18, buffer capacities) are checked by the cost

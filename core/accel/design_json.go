@@ -140,7 +140,9 @@ func (d *Design) MarshalJSON() ([]byte, error) {
 // DecodeDesign decodes and validates a design from its JSON form. file names
 // the input in errors, which also give the line and the field, e.g.
 // "accel: d.json: line 7: chunks[0].rows: -1 is not accepted (...)".
-// The design is validated against its platform preset.
+// The design is validated against its platform preset, except for the
+// budgets (IsBudget): an over-budget design decodes, and its evaluation
+// reports it infeasible.
 func DecodeDesign(data []byte, file string) (*Design, error) {
 	var dj designJSON
 	if err := decodeJSONStrict(data, &dj); err != nil {
@@ -190,6 +192,9 @@ func DecodeDesign(data []byte, file string) (*Design, error) {
 				msgs = append(msgs, e.Error())
 				continue
 			}
+			if IsBudget(ce.Constraint) {
+				continue
+			}
 			msgs = append(msgs, ce.Message())
 			if len(msgs) == 1 {
 				for i := range d.Chunks {
@@ -199,7 +204,9 @@ func DecodeDesign(data []byte, file string) (*Design, error) {
 				}
 			}
 		}
-		return nil, fmt.Errorf("accel: %s: line %d: invalid design: %s", file, line, strings.Join(msgs, "; "))
+		if len(msgs) > 0 {
+			return nil, fmt.Errorf("accel: %s: line %d: invalid design: %s", file, line, strings.Join(msgs, "; "))
+		}
 	}
 	return d, nil
 }

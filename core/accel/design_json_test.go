@@ -113,7 +113,6 @@ var badDesigns = []badInput{
 	{"dataflow cannot unroll", `{"name": "x", "platform": "zc706", "chunks": [` + strings.Replace(goodChunk, `"ws"`, `"os"`, 1) + `]}`, []string{CstDataflowDims, "dataflow os"}},
 	{"bad order", `{"name": "x", "platform": "zc706", "chunks": [` + strings.Replace(goodChunk, `"layers"`, `"order": {"gb": "NKCPQRR"}, "layers"`, 1) + `]}`, []string{"chunks[0].order.gb", "repeats"}},
 	{"bits", `{"name": "x", "platform": "zc706", "chunks": [` + strings.Replace(goodChunk, `"bits": 8`, `"bits": 64`, 1) + `]}`, []string{CstBits, "1..32"}},
-	{"dsp budget", `{"name": "x", "platform": "ultra96", "chunks": [` + strings.Replace(strings.Replace(goodChunk, `"rows": 8, "cols": 8`, `"rows": 32, "cols": 32`, 1), `"bits": 8`, `"bits": 16`, 1) + `]}`, []string{CstDSPBudget, "1024 DSP > 360"}},
 	{"not divisible", `{"name": "x", "platform": "zc706", "chunks": [` + strings.Replace(goodChunk, `"rf": {"P": 16`, `"rf": {"P": 12`, 1) + `]}`, []string{CstTilesDivide, "rf tile P=12 does not divide gb tile 16"}},
 	{"trailing data", `{"name": "x", "platform": "zc706", "chunks": []} {}`, []string{"after the JSON object"}},
 }
@@ -143,6 +142,32 @@ func checkDecodeErrors(t *testing.T, fn string, decode func([]byte) error, cases
 
 func TestDecodeDesignErrors(t *testing.T) {
 	checkDecodeErrors(t, "DecodeDesign", func(b []byte) error { _, err := DecodeDesign(b, "bad.json"); return err }, badDesigns)
+}
+
+func TestOverBudgetDesignDecodesAndIsInfeasible(t *testing.T) {
+	in := `{"name": "x", "platform": "ultra96", "chunks": [` +
+		strings.Replace(strings.Replace(goodChunk, `"rows": 8, "cols": 8`, `"rows": 32, "cols": 32`, 1), `"bits": 8`, `"bits": 16`, 1) + `]}`
+	d, err := DecodeDesign([]byte(in), "big.json")
+	if err != nil {
+		t.Fatalf("an over-budget design must decode: %v", err)
+	}
+	ultra96, _ := Preset("ultra96")
+	if err := d.Validate(ultra96); err == nil || !strings.Contains(err.Error(), CstDSPBudget) || !strings.Contains(err.Error(), "1024 DSP > 360") {
+		t.Errorf("Validate = %v, want %s with both numbers", err, CstDSPBudget)
+	}
+	net, _ := DecodeNetwork([]byte(`{"name": "n", "layers": [`+goodLayer+`]}`), "n.json")
+	nc, err := EvaluateFPGA(d, net, ultra96, FPGACorrected)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nc.Feasible || len(nc.Violations) == 0 || !strings.Contains(nc.Violations[0], CstDSPBudget) {
+		t.Errorf("feasible %v, violations %q; want the DSP budget broken", nc.Feasible, nc.Violations)
+	}
+	// A broken static constraint is an error, not an infeasible cost.
+	d.Chunks[0].Unroll[DimK] = 64
+	if _, err := EvaluateFPGA(d, net, ultra96, FPGACorrected); err == nil || !strings.Contains(err.Error(), CstUnrollLeTile) {
+		t.Errorf("EvaluateFPGA with unroll above tile: %v, want %s", err, CstUnrollLeTile)
+	}
 }
 
 func TestDecodeDesignPaddingAllowed(t *testing.T) {

@@ -1,6 +1,7 @@
 package accel
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -124,11 +125,27 @@ func Plan(d *Design, net *Network, mode FPGAMode) ([]int, error) {
 	return plan, nil
 }
 
-// EvaluateFPGA costs net on design d and platform p with the FPGA chunk
-// model. It returns an error only when the design cannot run the network
-// (a layer without a chunk, a dataflow the model lacks); broken budgets
-// come back as Feasible = false with Violations.
+// EvaluateFPGA validates d and net, then costs net on design d and platform
+// p with the FPGA chunk model. It returns an error when the design cannot
+// run the network (a broken static constraint, a layer without a chunk, a
+// dataflow the model lacks); broken budgets and capacities come back as
+// Feasible = false with Violations.
 func EvaluateFPGA(d *Design, net *Network, p Platform, mode FPGAMode) (*NetworkCost, error) {
+	if err := net.Validate(); err != nil {
+		return nil, err
+	}
+	if err := d.Validate(p); err != nil {
+		list := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			list = j.Unwrap()
+		}
+		for _, e := range list {
+			var ce *ConstraintError
+			if !errors.As(e, &ce) || !IsBudget(ce.Constraint) {
+				return nil, err
+			}
+		}
+	}
 	plan, err := Plan(d, net, mode)
 	if err != nil {
 		return nil, err
@@ -140,9 +157,10 @@ func EvaluateFPGA(d *Design, net *Network, p Platform, mode FPGAMode) (*NetworkC
 	return &nc, nil
 }
 
-// EvaluatePlan is EvaluateFPGA with a precomputed plan, writing into dst and
-// reusing its slices, so a search loop does not allocate unless a budget is
-// broken.
+// EvaluatePlan is EvaluateFPGA with a precomputed plan and without the
+// validation (a Space's points are valid by construction), writing into dst
+// and reusing its slices, so a search loop does not allocate unless a budget
+// is broken.
 func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FPGAMode, plan []int) error {
 	if len(plan) != len(net.Layers) {
 		return fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
@@ -244,6 +262,15 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 		}
 		if p.PEs() > 0 && pes > p.PEs() {
 			viol = append(viol, newViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
+		}
+		var gb int64
+		for i := range d.Chunks {
+			if chunks[i].Layers > 0 {
+				gb += d.Chunks[i].GBBytes
+			}
+		}
+		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
+			viol = append(viol, newViolation(CstGBBudget, "design "+strconv.Quote(d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name).Error())
 		}
 	}
 	dst.Feasible = len(viol) == 0
