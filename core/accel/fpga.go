@@ -14,6 +14,13 @@ const (
 	// weight buffers in BRAM for channel-parallel chunks, stem/head/skip/fc
 	// layers not costed, per-block penalty = Σ layer cycles, DSP = unrolled
 	// MACs × bits/16.
+	//
+	// The original's lowering quirks (a skip block not consuming its
+	// bit-width, the expansion conv costed at the output resolution, 192
+	// instead of 184 channels in stage 6, skip convs dropped) live in how a
+	// supernet is turned into a Network, not here: a Network says exactly
+	// which layers exist. The later variant's DSP packing by bit-width
+	// (model-formulas.md §1.11) is not modelled; both modes use bits/16.
 	FPGAFaithful FPGAMode = iota
 	// FPGACorrected fixes those: strided input halos, tiles clipped to the
 	// layer and trip counts rounded up (padding), per-dimension padding of
