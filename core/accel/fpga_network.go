@@ -323,3 +323,21 @@ func footprintBytes(l *NetworkLayer, c *SubAccel) (gb, rf, dram int64) {
 }
 
 func bytesOf(words int64, bits int) int64 { return (words*int64(bits) + 7) / 8 }
+
+// BlockPenalties writes into dst[i] the sum of PipelineCycles over the
+// layers of net whose Block is blocks[i]: Auto-NBA's per-block latency L_b in
+// faithful mode, its bottleneck-aware version in corrected mode. c must be
+// net's cost; dst must have len(blocks) entries.
+func (c *NetworkCost) BlockPenalties(net *Network, blocks []string, dst []float64) {
+	for i := range dst {
+		dst[i] = 0
+	}
+	for li := range c.Layers {
+		b := net.Layers[li].Block
+		for i := range blocks {
+			if blocks[i] == b {
+				dst[i] += c.Layers[li].PipelineCycles
+			}
+		}
+	}
+}

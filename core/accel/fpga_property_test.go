@@ -261,3 +261,32 @@ func TestFPGAZeroAllocs(t *testing.T) {
 		t.Errorf("EvaluatePlan into a reused NetworkCost allocates %v times per call, want 0", n)
 	}
 }
+
+func TestBlockPenalties(t *testing.T) {
+	d, net, p := loadExamples(t)
+	blocks := []string{"b0", "b1", "b2", "nope"}
+	got := make([]float64, len(blocks))
+	for _, mode := range modes {
+		nc, err := EvaluateFPGA(d, net, p, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc.BlockPenalties(net, blocks, got)
+		for i, b := range blocks {
+			want := 0.0
+			for li, l := range net.Layers {
+				if l.Block == b {
+					want += nc.Layers[li].PipelineCycles
+				}
+			}
+			if got[i] != want {
+				t.Errorf("%s block %s penalty %v, want %v", mode, b, got[i], want)
+			}
+		}
+		// Faithful: every block layer counts, so b0 is the sum of its three
+		// layers' cycles.
+		if mode == FPGAFaithful && got[0] != nc.Layers[1].Cycles+nc.Layers[2].Cycles+nc.Layers[3].Cycles {
+			t.Errorf("faithful b0 penalty %v is not the sum of its layers' cycles", got[0])
+		}
+	}
+}
