@@ -93,20 +93,6 @@ func randomNestCase(rng *rand.Rand) (*Problem, *Mapping) {
 	return p, m
 }
 
-func primeFactors(n int) []int {
-	var f []int
-	for q := 2; q*q <= n; q++ {
-		for n%q == 0 {
-			f = append(f, q)
-			n /= q
-		}
-	}
-	if n > 1 {
-		f = append(f, n)
-	}
-	return f
-}
-
 // The closed form must agree with the step-by-step walk that applies
 // Timeloop's box arithmetic literally, on every count.
 func TestEvaluateMatchesTrace(t *testing.T) {
