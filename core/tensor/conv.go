@@ -39,31 +39,41 @@ func Im2col(col, x []float32, g *ConvGeom, c0, cg int) {
 	if len(col) < g.Rows()*k || len(x) < g.N*g.H*g.W*g.C || c0+cg > g.C {
 		shapePanic("Im2col: col %d, x %d for %+v, channels [%d,%d)", len(col), len(x), *g, c0, c0+cg)
 	}
+	C, h_, w_, kw_, sh_, sw_, ph_, pw_ := g.C, g.H, g.W, g.KW, g.SH, g.SW, g.PH, g.PW
 	r := 0
 	for n := 0; n < g.N; n++ {
-		xn := x[n*g.H*g.W*g.C:]
+		xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
 		for oh := 0; oh < g.OH; oh++ {
 			for ow := 0; ow < g.OW; ow++ {
 				row := col[r*k:][:k]
 				r++
-				o := 0
+				kw0, kw1 := windowRange(ow, sw_, pw_, kw_, w_)
+				iw0 := ow*sw_ - pw_
 				for kh := 0; kh < g.KH; kh++ {
-					ih := oh*g.SH - g.PH + kh
-					if ih < 0 || ih >= g.H {
-						clear(row[o : o+g.KW*cg])
-						o += g.KW * cg
+					seg := row[kh*kw_*cg:][:kw_*cg]
+					ih := oh*sh_ - ph_ + kh
+					if ih < 0 || ih >= h_ {
+						clear(seg)
 						continue
 					}
-					for kw := 0; kw < g.KW; kw++ {
-						iw := ow*g.SW - g.PW + kw
-						if iw < 0 || iw >= g.W {
-							clear(row[o : o+cg])
-						} else if cg == 1 {
-							row[o] = xn[(ih*g.W+iw)*g.C+c0]
-						} else {
-							copy(row[o:o+cg], xn[(ih*g.W+iw)*g.C+c0:])
+					clear(seg[:kw0*cg])
+					clear(seg[kw1*cg:])
+					src := xn[(ih*w_+iw0+kw0)*C:]
+					if cg == C {
+						// All channels: the window row is one contiguous run of x.
+						dst := seg[kw0*cg : kw1*cg]
+						src = src[:len(dst)]
+						for i, v := range src {
+							dst[i] = v
 						}
-						o += cg
+						continue
+					}
+					for kw := kw0; kw < kw1; kw++ {
+						dst := seg[kw*cg:][:cg]
+						s := src[(kw-kw0)*C+c0:][:cg]
+						for i, v := range s {
+							dst[i] = v
+						}
 					}
 				}
 			}

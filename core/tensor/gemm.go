@@ -130,10 +130,14 @@ func kernelNN(i0, i1, j0, j1, p0, p1 int, a []float32, ai, ap int, b []float32, 
 				}
 			} else {
 				// A stored transposed (ai == 1): four contiguous values per p.
+				// The offsets advance by addition: wasm has no cheap multiply.
+				ao, bo := p0*ap+i, p0*ldb+j
 				for p := p0; p < p1; p++ {
-					ap4 := a[p*ap+i:][:4]
+					ap4 := a[ao:][:4]
 					x0, x1, x2, x3 := ap4[0], ap4[1], ap4[2], ap4[3]
-					bp := b[p*ldb+j:][:2]
+					bp := b[bo:][:2]
+					ao += ap
+					bo += ldb
 					y0, y1 := bp[0], bp[1]
 					s00 += float32(x0 * y0)
 					s01 += float32(x0 * y1)
