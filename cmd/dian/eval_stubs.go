@@ -12,8 +12,3 @@ import (
 func evalScaleSim(cfgPath, topoPath string, stdout io.Writer) error {
 	return errors.New("-scalesim-config: not implemented yet")
 }
-
-// stub: replaced by eval_timeloop.go
-func evalTimeloop(mapPath, problemPath, archPath string, stdout io.Writer) error {
-	return errors.New("-timeloop-map: not implemented yet")
-}

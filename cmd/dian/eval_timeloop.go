@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dian-explorer/dian/core/accel"
+)
+
+// timeloopHeader is the CSV header of `dian eval -timeloop-map`.
+const timeloopHeader = "level,dataspace,utilized_instances,scalar_reads,scalar_fills,scalar_updates"
+
+// maxInputFile bounds the files eval reads.
+const maxInputFile = 1 << 20
+
+// readInput reads a file of at most maxInputFile bytes.
+func readInput(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInputFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > maxInputFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxInputFile)
+	}
+	return b, nil
+}
+
+// evalTimeloop reads a Timeloop mapping printout, its problem and optionally
+// its architecture, runs the loop-nest model and prints, per storage level
+// (innermost first, as Timeloop's stats list them) and kept data space, the
+// per-instance reads, fills and updates; then the cycles and, with an arch,
+// the energy in pJ.
+func evalTimeloop(mapPath, problemPath, archPath string, stdout io.Writer) error {
+	src, err := readInput(problemPath)
+	if err != nil {
+		return err
+	}
+	p, err := accel.ReadTimeloopProblem(problemPath, src)
+	if err != nil {
+		return err
+	}
+	if src, err = readInput(mapPath); err != nil {
+		return err
+	}
+	tm, err := accel.ReadTimeloopMapTxt(mapPath, src, p)
+	if err != nil {
+		return err
+	}
+	st, err := accel.Evaluate(p, tm.Mapping)
+	if err != nil {
+		return fmt.Errorf("%s: %w", mapPath, err)
+	}
+	var arch *accel.Arch
+	var eb accel.EnergyBreakdown
+	if archPath != "" {
+		if src, err = readInput(archPath); err != nil {
+			return err
+		}
+		if arch, err = accel.ReadTimeloopArch(archPath, src); err != nil {
+			return err
+		}
+		if err := arch.Energy(p, st, &eb); err != nil {
+			return fmt.Errorf("%s with %s: %w", mapPath, archPath, err)
+		}
+	}
+	w := bufio.NewWriter(stdout)
+	fmt.Fprintln(w, timeloopHeader)
+	for li := len(st.Levels) - 1; li >= 0; li-- {
+		ls := &st.Levels[li]
+		for d, ds := range p.DataSpaces {
+			s := &ls.DS[d]
+			if !s.Kept {
+				continue
+			}
+			fmt.Fprintf(w, "%s,%s,%d,%d,%d,%d\n", ls.Name, ds.Name, ls.Instances, s.Reads, s.Fills, s.Updates)
+		}
+	}
+	cycles := st.Cycles
+	if arch != nil {
+		cycles = arch.Cycles(p, st)
+	}
+	fmt.Fprintf(w, "cycles,%d\n", cycles)
+	if arch != nil {
+		fmt.Fprintf(w, "energy_pj,%.3f\n", eb.TotalPJ)
+	}
+	return w.Flush()
+}
