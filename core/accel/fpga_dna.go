@@ -1,0 +1,321 @@
+package accel
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// This file is the DNA-era "chip estimator" (dna-spec §4.2, model-formulas
+// §2.2): the Eyeriss-style simulator DNA's code uses for both its FPGA
+// (fpga_nips) and ASIC (hw_diff_final) accelerator searches. It gives energy
+// and latency, so EDP, for one standard convolution mapped as a loop nest
+// over four levels, RF < NoC < GB < DRAM, where NoC loops are spatial.
+// Compute and data movement are fully serialised, as in the original.
+
+// DNALevel is a level of the DNA simulator's loop nest.
+type DNALevel uint8
+
+// The DNA simulator's levels, innermost first.
+const (
+	DNARF DNALevel = iota
+	DNANoC
+	DNAGB
+	DNADRAM
+)
+
+var dnaLevelNames = [...]string{"rf", "noc", "gb", "dram"}
+
+// String returns rf, noc, gb or dram.
+func (l DNALevel) String() string {
+	if int(l) < len(dnaLevelNames) {
+		return dnaLevelNames[l]
+	}
+	return fmt.Sprintf("DNALevel(%d)", uint8(l))
+}
+
+// DNALoop is one loop of the nest: a dimension at a level with its trip count.
+type DNALoop struct {
+	Dim    Dim
+	Level  DNALevel
+	Factor int
+}
+
+// DNAMarker is a refresh point: operand X's tile is refilled into the RF
+// (Level DNARF, from the GB over the NoC) or into the GB (Level DNAGB, from
+// DRAM) just inside loop Pos of the nest (after loops [0, Pos)); Pos =
+// len(loops) puts it outside everything.
+type DNAMarker struct {
+	Level   DNALevel
+	Operand Operand
+	Pos     int
+}
+
+// DNAUnitEnergy holds the simulator's unit energies: per 4-bit adder and
+// 4-bit multiplier operation, and per bit moved over each link.
+type DNAUnitEnergy struct {
+	Add, Mul                          float64
+	DRAMToGB, GBToNoC, NoCToRF, RFALU float64
+}
+
+// The two unit-energy tables of the DNA code, normalised so a 16-bit MAC at
+// 65 nm costs 1.
+var (
+	// DNASearchEnergy is what the searches use (test_for_eyeriss.py): the
+	// MAC scaled ×1.6 ("28 nm"), DRAM→GB 200, GB→NoC 3.78, NoC→RF 0.89·2/1.5,
+	// RF→ALU 0.89 per 16-bit word.
+	DNASearchEnergy = DNAUnitEnergy{Add: 1.6 / 68, Mul: 1.6 / 17,
+		DRAMToGB: 200.0 / 16, GBToNoC: 3.78 / 16, NoCToRF: 0.89 * 2 / 24, RFALU: 0.89 / 16}
+	// DNAEyerissEnergy is the classic Eyeriss table (simulator one_config):
+	// 200 : 6 : 2 : 1 per 16-bit word, MAC 1.
+	DNAEyerissEnergy = DNAUnitEnergy{Add: 1.0 / 68, Mul: 1.0 / 17,
+		DRAMToGB: 12.5, GBToNoC: 0.375, NoCToRF: 0.125, RFALU: 0.0625}
+)
+
+// DNAHardware is the simulator's platform: PEs, RF bits per PE, GB bits,
+// clocks in Hz and unit energies. Link widths are the original's: DRAM and
+// GB ports 64 bits, RF fills 64 bits (16 for inputs), RF→ALU 16 bits.
+type DNAHardware struct {
+	NumPE                                          int
+	RFBits, GBBits                                 int64
+	ClockPE, ClockDRAM, ClockGB, ClockNoC, ClockRF float64
+	Energy                                         DNAUnitEnergy
+}
+
+// DNAASIC returns the ASIC engine's platform (hw_diff_final): DRAM at
+// 90 MHz, everything else at 250 MHz, the search energies. DNA's search
+// budget is DNAASIC(144, 512, 2<<20).
+func DNAASIC(numPE int, rfBits, gbBits int64) DNAHardware {
+	return DNAHardware{NumPE: numPE, RFBits: rfBits, GBBits: gbBits,
+		ClockPE: 250e6, ClockDRAM: 90e6, ClockGB: 250e6, ClockNoC: 250e6, ClockRF: 250e6, Energy: DNASearchEnergy}
+}
+
+// DNAFPGA returns the FPGA engine's platform (fpga_nips): PEs at 250 MHz,
+// memories at 200 MHz. DNA's ZC706 budget is DNAFPGA(900, 8000, 20·2^23).
+func DNAFPGA(numPE int, rfBits, gbBits int64) DNAHardware {
+	return DNAHardware{NumPE: numPE, RFBits: rfBits, GBBits: gbBits,
+		ClockPE: 250e6, ClockDRAM: 200e6, ClockGB: 200e6, ClockNoC: 200e6, ClockRF: 200e6, Energy: DNASearchEnergy}
+}
+
+// DNAResult is the simulator's verdict on one layer.
+type DNAResult struct {
+	// Energy by link, in units of a 16-bit 65 nm MAC: MAC, RF→ALU, NoC→RF,
+	// GB→NoC, DRAM→GB. EnergySum is their total.
+	MAC, RFALU, NoCRF, GBNoC, DRAMGB float64
+	EnergySum                        float64
+	LatencyS                         float64
+	// EDPMetric is the search objective of the original (life_eval):
+	// energy·1e-8 × latency·100.
+	EDPMetric float64
+	PEs       int   // active PEs (Π NoC factors)
+	RFBits    int64 // Σ per-PE RF tiles at RF refresh points
+	GBBits    int64 // Σ array tiles at GB refresh points
+}
+
+// dnaCost is energy by link and time: one path (FIRST or OTHER) of the
+// recursion.
+type dnaCost struct {
+	e [5]float64 // MAC, RF→ALU, NoC→RF, GB→NoC, DRAM→GB
+	t float64
+}
+
+func (c *dnaCost) add(o *dnaCost, times float64) {
+	for i := range c.e {
+		c.e[i] += float64(times * o.e[i])
+	}
+	c.t += float64(times * o.t)
+}
+
+// dnaRelevant lists the dimensions each operand depends on, as the
+// original's refresh-point logic has them (weights count batch too).
+var dnaRelevant = [NumOperands]DimSet{
+	OpInput:  dimSet(DimR, DimS, DimP, DimQ, DimC, DimN),
+	OpWeight: dimSet(DimR, DimS, DimK, DimC, DimN),
+	OpOutput: dimSet(DimK, DimP, DimQ, DimN),
+}
+
+// PlaceDNAMarkers places the six refresh points the way the original does
+// when a mapping gives none: GB points just outside the NoC loops, RF
+// points innermost; then each is hoisted when no relevant non-unit loop of
+// its own level lies outside it, to just inside the first relevant
+// non-unit loop of the next level out (GB for RF points, DRAM for GB
+// points), or outside everything. loops go innermost first, levels in
+// order. The result is written into dst (six entries).
+func PlaceDNAMarkers(loops []DNALoop, dst *[6]DNAMarker) {
+	afterNoC := 0
+	for i, l := range loops {
+		if l.Level <= DNANoC {
+			afterNoC = i + 1
+		}
+	}
+	k := 0
+	for _, lv := range []DNALevel{DNARF, DNAGB} {
+		for o := OpInput; o < NumOperands; o++ {
+			pos := 0
+			if lv == DNAGB {
+				pos = afterNoC
+			}
+			own, next := lv, DNAGB
+			if lv == DNAGB {
+				next = DNADRAM
+			}
+			if !dnaRelevantOutside(loops, pos, own, o) {
+				pos = len(loops)
+				for i := range loops {
+					l := loops[i]
+					if l.Level == next && l.Factor > 1 && dnaRelevant[o].Has(l.Dim) {
+						pos = i
+						break
+					}
+				}
+			}
+			dst[k] = DNAMarker{Level: lv, Operand: o, Pos: pos}
+			k++
+		}
+	}
+}
+
+func dnaRelevantOutside(loops []DNALoop, pos int, level DNALevel, o Operand) bool {
+	for _, l := range loops[pos:] {
+		if l.Level == level && l.Factor > 1 && dnaRelevant[o].Has(l.Dim) {
+			return true
+		}
+	}
+	return false
+}
+
+// EvalDNA runs the simulator on one standard convolution: loops innermost
+// first (RF, then NoC, GB, DRAM loops), refresh markers, the stride and the
+// word width (the original fixes 16 bits). It returns an error naming the
+// resource when the mapping needs more PEs, RF or GB than hw has (the
+// original raises a "resource" exception and the search skips the design).
+//
+// The recursion keeps two costs, FIRST (no partial sum to read) and OTHER.
+// Innermost, every PE reads an input and a weight from its RF, does a MAC
+// and writes the partial sum (OTHER also reads it). Each temporal loop of
+// factor f sets FIRST ← FIRST + (f−1)·OTHER and OTHER ← FIRST; NoC loops are
+// the P PEs the innermost step already spans. A refresh point adds its
+// transfers to both paths (an output's twice to OTHER: read back and write).
+// A transfer of b bits over a w-bit link costs b × energy-per-bit and
+// ⌈b/w⌉ cycles at each end's clock; RF↔ALU moves charge only the RF's cycle
+// (the ALU is not a clocked memory), which is what reproduces the
+// original's reference latency.
+func EvalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits int) (DNAResult, error) {
+	var res DNAResult
+	if stride < 1 || bits < 1 || bits > MaxBits {
+		return res, fmt.Errorf("accel: DNA simulator: stride %d and bits %d must be ≥ 1 (bits ≤ %d)", stride, bits, MaxBits)
+	}
+	// Total NoC factors per dimension and the active PEs.
+	var noc Extents
+	for d := range noc {
+		noc[d] = 1
+	}
+	pes := 1
+	for _, l := range loops {
+		if l.Factor < 1 || l.Factor > MaxTile || l.Dim >= NumDims || l.Level > DNADRAM {
+			return res, fmt.Errorf("accel: DNA simulator: loop %s_%s with factor %d: accepted factors 1..%d", l.Dim, l.Level, l.Factor, MaxTile)
+		}
+		if l.Level == DNANoC {
+			noc[l.Dim] *= l.Factor
+			pes *= l.Factor
+			if pes > hw.NumPE {
+				return res, fmt.Errorf("accel: DNA simulator: resource: NoC loops need more than %d PEs", hw.NumPE)
+			}
+		}
+	}
+	res.PEs = pes
+	e := &hw.Energy
+	w := float64(bits)
+	pf := float64(pes)
+
+	// Innermost step on every PE.
+	a := float64((bits + 3) / 4)
+	macE := float64(a*e.Add) + float64(float64(a*a)*e.Mul)
+	macT := 1/hw.ClockPE + 2/hw.ClockPE
+	move := float64(w * e.RFALU)
+	moveT := math.Ceil(w/16) / hw.ClockRF
+	var first, other dnaCost
+	first.e[0], first.e[1], first.t = float64(pf*macE), float64(pf*3*move), macT+3*moveT
+	other.e[0], other.e[1], other.t = float64(pf*macE), float64(pf*4*move), macT+4*moveT
+
+	for _, m := range markers {
+		if m.Pos < 0 || m.Pos > len(loops) || m.Operand >= NumOperands || (m.Level != DNARF && m.Level != DNAGB) {
+			return res, fmt.Errorf("accel: DNA simulator: marker %s %s at %d: accepted levels rf, gb at 0..%d", m.Level, m.Operand, m.Pos, len(loops))
+		}
+	}
+	// Running temporal tile extents per dimension.
+	var tile Extents
+	for d := range tile {
+		tile[d] = 1
+	}
+	xfer := func(b, width, fSrc, fDst float64) float64 {
+		n := math.Ceil(b / width)
+		return n/fSrc + n/fDst
+	}
+	for pos := 0; pos <= len(loops); pos++ {
+		for _, m := range markers {
+			if m.Pos != pos {
+				continue
+			}
+			var b1, b2 float64
+			switch m.Operand {
+			case OpInput:
+				rows := tile[DimR] + stride*(tile[DimP]-1)
+				cols := tile[DimS] + stride*(tile[DimQ]-1)
+				b1 = float64(tile[DimN]*tile[DimC]*rows*cols) * w
+				rows2 := tile[DimR]*noc[DimR] + stride*(tile[DimP]*noc[DimP]-1)
+				cols2 := tile[DimS]*noc[DimS] + stride*(tile[DimQ]*noc[DimQ]-1)
+				b2 = float64(tile[DimN]*noc[DimN]*tile[DimC]*noc[DimC]*rows2*cols2) * w
+			case OpWeight:
+				b1 = float64(tile[DimK]*tile[DimC]*tile[DimR]*tile[DimS]) * w
+				b2 = b1 * float64(noc[DimK]*noc[DimC]*noc[DimR]*noc[DimS])
+			default:
+				b1 = float64(tile[DimN]*tile[DimK]*tile[DimP]*tile[DimQ]) * w
+				b2 = b1 * float64(noc[DimN]*noc[DimK]*noc[DimP]*noc[DimQ])
+			}
+			var c dnaCost
+			if m.Level == DNARF {
+				width := 64.0
+				if m.Operand == OpInput {
+					width = 16
+				}
+				c.e[2] = float64(pf * float64(b1*e.NoCToRF))
+				c.e[3] = float64(b2 * e.GBToNoC)
+				c.t = xfer(b1, width, hw.ClockNoC, hw.ClockRF) + xfer(b2, 64, hw.ClockGB, hw.ClockNoC)
+				res.RFBits += int64(b1)
+			} else {
+				c.e[4] = float64(b2 * e.DRAMToGB)
+				c.t = xfer(b2, 64, hw.ClockDRAM, hw.ClockGB)
+				res.GBBits += int64(b2)
+			}
+			first.add(&c, 1)
+			if m.Operand == OpOutput {
+				other.add(&c, 2)
+			} else {
+				other.add(&c, 1)
+			}
+		}
+		if pos == len(loops) {
+			break
+		}
+		l := loops[pos]
+		if l.Level == DNANoC {
+			continue
+		}
+		tile[l.Dim] *= l.Factor
+		first.add(&other, float64(l.Factor-1))
+		other = first
+	}
+	var errs []error
+	if hw.RFBits > 0 && res.RFBits > hw.RFBits {
+		errs = append(errs, fmt.Errorf("accel: DNA simulator: resource: RF tiles need %d bits per PE > %d", res.RFBits, hw.RFBits))
+	}
+	if hw.GBBits > 0 && res.GBBits > hw.GBBits {
+		errs = append(errs, fmt.Errorf("accel: DNA simulator: resource: GB tiles need %d bits > %d", res.GBBits, hw.GBBits))
+	}
+	res.MAC, res.RFALU, res.NoCRF, res.GBNoC, res.DRAMGB = first.e[0], first.e[1], first.e[2], first.e[3], first.e[4]
+	res.EnergySum = res.MAC + res.RFALU + res.NoCRF + res.GBNoC + res.DRAMGB
+	res.LatencyS = first.t
+	res.EDPMetric = float64(res.EnergySum*1e-8) * float64(res.LatencyS*100)
+	return res, errors.Join(errs...)
+}
