@@ -56,3 +56,19 @@ func BenchmarkFPGANetwork(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "networks/s")
 	b.ReportMetric(float64(b.N*len(net.Layers))/b.Elapsed().Seconds(), "evals/s")
 }
+
+// BenchmarkDNASimulator measures the DNA chip estimator on its reference
+// mapping (18 loops, 6 refresh points).
+func BenchmarkDNASimulator(b *testing.B) {
+	hw := DNAASIC(144, 512, 2097152)
+	var m [6]DNAMarker
+	PlaceDNAMarkers(dnaReferenceNest, &m)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		PlaceDNAMarkers(dnaReferenceNest, &m)
+		if _, err := EvalDNA(&hw, dnaReferenceNest, m[:], 1, 16); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "evals/s")
+}
