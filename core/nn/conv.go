@@ -143,12 +143,7 @@ func (c *Conv2D) Backward(dy *tensor.Tensor) *tensor.Tensor {
 		panic(fmt.Sprintf("nn: %s backward: dy has shape %v, want [%d %d %d %d]", c.Weight.Name, dy.Shape, g.N, g.OH, g.OW, cfg.Out))
 	}
 	if c.Bias != nil {
-		db := c.Bias.Grad.Data
-		for r := 0; r < rows; r++ {
-			for j, v := range dy.Data[r*cfg.Out:][:cfg.Out] {
-				db[j] += v
-			}
-		}
+		tensor.ColSumsAdd(c.Bias.Grad.Data, dy.Data, rows, cfg.Out, cfg.Out)
 	}
 	var dx []float32
 	if !c.noInputGrad {

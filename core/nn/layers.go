@@ -185,12 +185,7 @@ func (l *Linear) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 func (l *Linear) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	n := l.y.Shape[0]
 	tensor.Gemm(true, false, l.In, l.Out, n, l.x.Data, l.In, dy.Data, l.Out, l.Weight.Grad.Data, l.Out)
-	db := l.Bias.Grad.Data
-	for r := 0; r < n; r++ {
-		for j, v := range dy.Data[r*l.Out:][:l.Out] {
-			db[j] += v
-		}
-	}
+	tensor.ColSumsAdd(l.Bias.Grad.Data, dy.Data, n, l.Out, l.Out)
 	l.dx.ResizeLike(l.x)
 	l.dx.Zero()
 	tensor.Gemm(false, true, n, l.In, l.Out, dy.Data, l.Out, l.Weight.Value.Data, l.Out, l.dx.Data, l.In)

@@ -167,13 +167,67 @@ func kernelNN(i0, i1, j0, j1, p0, p1 int, a []float32, ai, ap int, b []float32, 
 		}
 	}
 	for ; i < i1; i++ {
-		for j := j0; j < j1; j++ {
+		j := j0
+		for ; j+4 <= j1; j += 4 {
+			ci := c[i*ldc+j:][:4]
+			s0, s1, s2, s3 := ci[0], ci[1], ci[2], ci[3]
+			ao, bo := i*ai+p0*ap, p0*ldb+j
+			for p := p0; p < p1; p++ {
+				x := a[ao]
+				bp := b[bo:][:4]
+				s0 += float32(x * bp[0])
+				s1 += float32(x * bp[1])
+				s2 += float32(x * bp[2])
+				s3 += float32(x * bp[3])
+				ao += ap
+				bo += ldb
+			}
+			ci[0], ci[1], ci[2], ci[3] = s0, s1, s2, s3
+		}
+		for ; j < j1; j++ {
 			s := c[i*ldc+j]
 			for p := p0; p < p1; p++ {
 				s += float32(a[i*ai+p*ap] * b[p*ldb+j])
 			}
 			c[i*ldc+j] = s
 		}
+	}
+}
+
+// ColSumsAdd adds the column sums of the rows×cols matrix m (row stride ld)
+// to dst: dst[j] += Σ_r m[r*ld+j], summed over rows in order (a bias
+// gradient). Eight columns' sums stay in registers.
+func ColSumsAdd(dst, m []float32, rows, cols, ld int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	checkMatrix("m", m, rows, cols, ld)
+	dst = dst[:cols]
+	j := 0
+	for ; j+8 <= cols; j += 8 {
+		d := dst[j:][:8]
+		s0, s1, s2, s3, s4, s5, s6, s7 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+		o := j
+		for r := 0; r < rows; r++ {
+			v := m[o:][:8]
+			s0 += v[0]
+			s1 += v[1]
+			s2 += v[2]
+			s3 += v[3]
+			s4 += v[4]
+			s5 += v[5]
+			s6 += v[6]
+			s7 += v[7]
+			o += ld
+		}
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s0, s1, s2, s3, s4, s5, s6, s7
+	}
+	for ; j < cols; j++ {
+		s := dst[j]
+		for r := 0; r < rows; r++ {
+			s += m[r*ld+j]
+		}
+		dst[j] = s
 	}
 }
 

@@ -373,3 +373,25 @@ func BenchmarkDepthwiseConv(b *testing.B) {
 		})
 	}
 }
+
+func TestColSumsAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, cols := range []int{1, 7, 8, 19} {
+		rows, ld := 13, cols+2
+		m := randSlice(rng, rows*ld)
+		got, outer := guarded(rng, cols)
+		want := append([]float32(nil), got...)
+		for j := range cols {
+			for r := range rows {
+				want[j] += m[r*ld+j]
+			}
+		}
+		ColSumsAdd(got, m, rows, cols, ld)
+		checkGuard(t, outer, cols)
+		for j := range want {
+			if got[j] != want[j] {
+				t.Errorf("ColSumsAdd cols=%d: dst[%d] = %v, want %v", cols, j, got[j], want[j])
+			}
+		}
+	}
+}
