@@ -29,7 +29,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	design := fs.String("design", "", "design `FILE.json` (our format; with -net)")
 	net := fs.String("net", "", "network `FILE.json` (our format; with -design)")
 	asJSON := fs.Bool("json", false, "with -design: print JSON instead of CSV")
-	fpgaMode := fs.String("fpga-mode", "corrected", "with -design: FPGA chunk model `mode`, faithful (Auto-NBA as published) or corrected")
+	model := fs.String("model", "corrected", "with -design: cost `model`: faithful (Auto-NBA's FPGA chunk model as published), corrected (its fixed version) or dna (DNA's Eyeriss-style estimator)")
 	scaleCfg := fs.String("scalesim-config", "", "SCALE-Sim config `FILE.cfg` (with -topology)")
 	topology := fs.String("topology", "", "SCALE-Sim topology `FILE.csv` (with -scalesim-config)")
 	tlMap := fs.String("timeloop-map", "", "Timeloop mapping printout `FILE.map.txt` (with -problem)")
@@ -56,9 +56,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: %s", errUsage, evalUsage)
 	}
 	modeSet := false
-	fs.Visit(func(f *flag.Flag) { modeSet = modeSet || f.Name == "fpga-mode" })
+	fs.Visit(func(f *flag.Flag) { modeSet = modeSet || f.Name == "model" })
 	if (*asJSON || modeSet) && !ourMode {
-		return fmt.Errorf("%w: -json and -fpga-mode apply to -design/-net only", errUsage)
+		return fmt.Errorf("%w: -json and -model apply to -design/-net only", errUsage)
 	}
 	switch {
 	case ssMode:
@@ -75,20 +75,21 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if *design == "" || *net == "" {
 			return fmt.Errorf("%w: -design and -net go together", errUsage)
 		}
-		mode, err := accel.ParseFPGAMode(*fpgaMode)
-		if err != nil {
-			return fmt.Errorf("%w: -fpga-mode: %v", errUsage, err)
+		if *model != "dna" {
+			if _, err := accel.ParseFPGAMode(*model); err != nil {
+				return fmt.Errorf("%w: -model %q is not one of faithful, corrected, dna", errUsage, *model)
+			}
 		}
-		return evalDesign(*design, *net, mode, *asJSON, stdout)
+		return evalDesign(*design, *net, *model, *asJSON, stdout)
 	}
 }
 
-// evalDesign evaluates our own design and network files with the FPGA chunk
-// model and prints the per-layer table and totals: as JSON (the NetworkCost)
+// evalDesign evaluates our own design and network files with the chosen
+// model (faithful, corrected, dna) and prints the per-layer table and totals: as JSON (the NetworkCost)
 // with asJSON, else as CSV in three blocks separated by a blank line — one
 // row per layer ending with a "total" row, one row per chunk, and
 // metric,value rows.
-func evalDesign(designPath, netPath string, mode accel.FPGAMode, asJSON bool, stdout io.Writer) error {
+func evalDesign(designPath, netPath, model string, asJSON bool, stdout io.Writer) error {
 	d, err := accel.ReadDesignFile(designPath)
 	if err != nil {
 		return err
@@ -101,7 +102,13 @@ func evalDesign(designPath, netPath string, mode accel.FPGAMode, asJSON bool, st
 	if err != nil {
 		return fmt.Errorf("%s: %w", designPath, err)
 	}
-	cost, err := accel.EvaluateFPGA(d, net, p, mode)
+	var cost *accel.NetworkCost
+	if model == "dna" {
+		cost, err = accel.EvaluateDNA(d, net, p)
+	} else {
+		mode, _ := accel.ParseFPGAMode(model)
+		cost, err = accel.EvaluateFPGA(d, net, p, mode)
+	}
 	if err != nil {
 		return fmt.Errorf("evaluating %s on %s: %w", netPath, designPath, err)
 	}

@@ -42,7 +42,7 @@ func TestEvalDesignCSV(t *testing.T) {
 
 func TestEvalDesignJSON(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"eval", "-json", "-fpga-mode", "faithful", "-design", exampleDesign, "-net", exampleNet}, &out, &errb); code != 0 {
+	if code := run([]string{"eval", "-json", "-model", "faithful", "-design", exampleDesign, "-net", exampleNet}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var got struct {
@@ -62,13 +62,23 @@ func TestEvalDesignJSON(t *testing.T) {
 	}
 }
 
+func TestEvalDesignDNA(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"eval", "-model", "dna", "-design", exampleDesign, "-net", exampleNet}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "model,dna-estimator") {
+		t.Errorf("-model dna output lacks model,dna-estimator:\n%s", out.String())
+	}
+}
+
 func TestEvalUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{},
 		{"-design", exampleDesign},
 		{"-design", exampleDesign, "-net", exampleNet, "-timeloop-map", "m.txt"},
 		{"-scalesim-config", "a.cfg", "-topology", "t.csv", "-json"},
-		{"-design", exampleDesign, "-net", exampleNet, "-fpga-mode", "exact"},
+		{"-design", exampleDesign, "-net", exampleNet, "-model", "exact"},
 		{"-scalesim-config", "a.cfg"},
 		{"-problem", "p.yaml"},
 	} {

@@ -348,6 +348,7 @@ const (
 	CstRFCapacity    = "rf-capacity"       // a PE's share of a layer's RF tile fits its RF
 	CstDRAMCapacity  = "dram-capacity"     // a layer's tensors fit the DRAM
 	CstModelDataflow = "model-dataflow"    // the model supports the dataflow
+	CstDNAResource   = "dna-resource"      // the DNA estimator's PE, RF and GB checks
 )
 
 // IsBudget reports whether a constraint key is a platform budget (DSP,

@@ -99,11 +99,12 @@ func DNAFPGA(numPE int, rfBits, gbBits int64) DNAHardware {
 
 // DNAResult is the simulator's verdict on one layer.
 type DNAResult struct {
-	// Energy by link, in units of a 16-bit 65 nm MAC: MAC, RF→ALU, NoC→RF,
-	// GB→NoC, DRAM→GB. EnergySum is their total.
-	MAC, RFALU, NoCRF, GBNoC, DRAMGB float64
-	EnergySum                        float64
-	LatencyS                         float64
+	// Energy of the MACs and, per operand, of each link, in units of a
+	// 16-bit 65 nm MAC. EnergySum is their total.
+	MAC                         float64
+	RFALU, NoCRF, GBNoC, DRAMGB [NumOperands]float64
+	EnergySum                   float64
+	LatencyS                    float64
 	// EDPMetric is the search objective of the original (life_eval):
 	// energy·1e-8 × latency·100.
 	EDPMetric float64
@@ -112,12 +113,17 @@ type DNAResult struct {
 	GBBits    int64 // Σ array tiles at GB refresh points
 }
 
-// dnaCost is energy by link and time: one path (FIRST or OTHER) of the
-// recursion.
+// dnaCost is energy by link and operand, and time: one path (FIRST or
+// OTHER) of the recursion.
 type dnaCost struct {
-	e [5]float64 // MAC, RF→ALU, NoC→RF, GB→NoC, DRAM→GB
+	e [dnaParts]float64 // MAC, then RF→ALU, NoC→RF, GB→NoC, DRAM→GB × operand
 	t float64
 }
+
+const dnaParts = 1 + 4*int(NumOperands)
+
+// dnaPart indexes dnaCost.e: link 0 RF→ALU, 1 NoC→RF, 2 GB→NoC, 3 DRAM→GB.
+func dnaPart(link int, o Operand) int { return 1 + link*int(NumOperands) + int(o) }
 
 func (c *dnaCost) add(o *dnaCost, times float64) {
 	for i := range c.e {
@@ -141,7 +147,18 @@ var dnaRelevant = [NumOperands]DimSet{
 // non-unit loop of the next level out (GB for RF points, DRAM for GB
 // points), or outside everything. loops go innermost first, levels in
 // order. The result is written into dst (six entries).
-func PlaceDNAMarkers(loops []DNALoop, dst *[6]DNAMarker) {
+func PlaceDNAMarkers(loops []DNALoop, dst *[6]DNAMarker) { placeDNAMarkers(loops, dst, false) }
+
+// dnaRelevantTo returns the dimensions operand o depends on; a depthwise
+// layer's input depends on K instead of C.
+func dnaRelevantTo(o Operand, depthwise bool) DimSet {
+	if depthwise && o == OpInput {
+		return dimSet(DimR, DimS, DimP, DimQ, DimK, DimN)
+	}
+	return dnaRelevant[o]
+}
+
+func placeDNAMarkers(loops []DNALoop, dst *[6]DNAMarker, depthwise bool) {
 	afterNoC := 0
 	for i, l := range loops {
 		if l.Level <= DNANoC {
@@ -159,11 +176,12 @@ func PlaceDNAMarkers(loops []DNALoop, dst *[6]DNAMarker) {
 			if lv == DNAGB {
 				next = DNADRAM
 			}
-			if !dnaRelevantOutside(loops, pos, own, o) {
+			rel := dnaRelevantTo(o, depthwise)
+			if !dnaRelevantOutside(loops, pos, own, rel) {
 				pos = len(loops)
 				for i := range loops {
 					l := loops[i]
-					if l.Level == next && l.Factor > 1 && dnaRelevant[o].Has(l.Dim) {
+					if l.Level == next && l.Factor > 1 && rel.Has(l.Dim) {
 						pos = i
 						break
 					}
@@ -175,9 +193,9 @@ func PlaceDNAMarkers(loops []DNALoop, dst *[6]DNAMarker) {
 	}
 }
 
-func dnaRelevantOutside(loops []DNALoop, pos int, level DNALevel, o Operand) bool {
+func dnaRelevantOutside(loops []DNALoop, pos int, level DNALevel, rel DimSet) bool {
 	for _, l := range loops[pos:] {
-		if l.Level == level && l.Factor > 1 && dnaRelevant[o].Has(l.Dim) {
+		if l.Level == level && l.Factor > 1 && rel.Has(l.Dim) {
 			return true
 		}
 	}
@@ -201,6 +219,12 @@ func dnaRelevantOutside(loops []DNALoop, pos int, level DNALevel, o Operand) boo
 // (the ALU is not a clocked memory), which is what reproduces the
 // original's reference latency.
 func EvalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits int) (DNAResult, error) {
+	return evalDNA(hw, loops, markers, stride, bits, false)
+}
+
+// evalDNA is EvalDNA; depthwise layers (one input channel per output
+// channel) read their input along K instead of C.
+func evalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits int, depthwise bool) (DNAResult, error) {
 	var res DNAResult
 	if stride < 1 || bits < 1 || bits > MaxBits {
 		return res, fmt.Errorf("accel: DNA simulator: stride %d and bits %d must be ≥ 1 (bits ≤ %d)", stride, bits, MaxBits)
@@ -235,8 +259,17 @@ func EvalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 	move := float64(w * e.RFALU)
 	moveT := math.Ceil(w/16) / hw.ClockRF
 	var first, other dnaCost
-	first.e[0], first.e[1], first.t = float64(pf*macE), float64(pf*3*move), macT+3*moveT
-	other.e[0], other.e[1], other.t = float64(pf*macE), float64(pf*4*move), macT+4*moveT
+	first.e[0], first.t = float64(pf*macE), macT+3*moveT
+	other.e[0], other.t = float64(pf*macE), macT+4*moveT
+	for o := OpInput; o < NumOperands; o++ {
+		first.e[dnaPart(0, o)] = float64(pf * move)
+		other.e[dnaPart(0, o)] = float64(pf * move)
+	}
+	other.e[dnaPart(0, OpOutput)] = float64(pf * 2 * move) // read back and write the partial sum
+	inCh := DimC
+	if depthwise {
+		inCh = DimK
+	}
 
 	for _, m := range markers {
 		if m.Pos < 0 || m.Pos > len(loops) || m.Operand >= NumOperands || (m.Level != DNARF && m.Level != DNAGB) {
@@ -262,10 +295,10 @@ func EvalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 			case OpInput:
 				rows := tile[DimR] + stride*(tile[DimP]-1)
 				cols := tile[DimS] + stride*(tile[DimQ]-1)
-				b1 = float64(tile[DimN]*tile[DimC]*rows*cols) * w
+				b1 = float64(tile[DimN]*tile[inCh]*rows*cols) * w
 				rows2 := tile[DimR]*noc[DimR] + stride*(tile[DimP]*noc[DimP]-1)
 				cols2 := tile[DimS]*noc[DimS] + stride*(tile[DimQ]*noc[DimQ]-1)
-				b2 = float64(tile[DimN]*noc[DimN]*tile[DimC]*noc[DimC]*rows2*cols2) * w
+				b2 = float64(tile[DimN]*noc[DimN]*tile[inCh]*noc[inCh]*rows2*cols2) * w
 			case OpWeight:
 				b1 = float64(tile[DimK]*tile[DimC]*tile[DimR]*tile[DimS]) * w
 				b2 = b1 * float64(noc[DimK]*noc[DimC]*noc[DimR]*noc[DimS])
@@ -279,12 +312,12 @@ func EvalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 				if m.Operand == OpInput {
 					width = 16
 				}
-				c.e[2] = float64(pf * float64(b1*e.NoCToRF))
-				c.e[3] = float64(b2 * e.GBToNoC)
+				c.e[dnaPart(1, m.Operand)] = float64(pf * float64(b1*e.NoCToRF))
+				c.e[dnaPart(2, m.Operand)] = float64(b2 * e.GBToNoC)
 				c.t = xfer(b1, width, hw.ClockNoC, hw.ClockRF) + xfer(b2, 64, hw.ClockGB, hw.ClockNoC)
 				res.RFBits += int64(b1)
 			} else {
-				c.e[4] = float64(b2 * e.DRAMToGB)
+				c.e[dnaPart(3, m.Operand)] = float64(b2 * e.DRAMToGB)
 				c.t = xfer(b2, 64, hw.ClockDRAM, hw.ClockGB)
 				res.GBBits += int64(b2)
 			}
@@ -313,8 +346,19 @@ func EvalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 	if hw.GBBits > 0 && res.GBBits > hw.GBBits {
 		errs = append(errs, fmt.Errorf("accel: DNA simulator: resource: GB tiles need %d bits > %d", res.GBBits, hw.GBBits))
 	}
-	res.MAC, res.RFALU, res.NoCRF, res.GBNoC, res.DRAMGB = first.e[0], first.e[1], first.e[2], first.e[3], first.e[4]
-	res.EnergySum = res.MAC + res.RFALU + res.NoCRF + res.GBNoC + res.DRAMGB
+	res.MAC = first.e[0]
+	res.EnergySum = res.MAC
+	for o := OpInput; o < NumOperands; o++ {
+		res.RFALU[o] = first.e[dnaPart(0, o)]
+		res.NoCRF[o] = first.e[dnaPart(1, o)]
+		res.GBNoC[o] = first.e[dnaPart(2, o)]
+		res.DRAMGB[o] = first.e[dnaPart(3, o)]
+	}
+	for _, part := range [...]*[NumOperands]float64{&res.RFALU, &res.NoCRF, &res.GBNoC, &res.DRAMGB} {
+		for o := OpInput; o < NumOperands; o++ {
+			res.EnergySum += part[o]
+		}
+	}
 	res.LatencyS = first.t
 	res.EDPMetric = float64(res.EnergySum*1e-8) * float64(res.LatencyS*100)
 	return res, errors.Join(errs...)

@@ -24,7 +24,7 @@ func TestDNASimulatorReference(t *testing.T) {
 	}
 	// Reference: energy 644,371,906.56, latency 0.0175609 s, DRAM share
 	// 95.3%, EDP metric 11.3158 (each to the digits printed).
-	share := 100 * got.DRAMGB / got.EnergySum
+	share := 100 * (got.DRAMGB[0] + got.DRAMGB[1] + got.DRAMGB[2]) / got.EnergySum
 	if math.Abs(got.EnergySum-644371906.56) > 0.005 || math.Abs(got.LatencyS-0.0175609) > 5e-8 ||
 		math.Abs(share-95.3) > 0.05 || math.Abs(got.EDPMetric-11.3158) > 5e-5 {
 		t.Errorf("EvalDNA = energy %.2f, latency %.7f s, DRAM %.1f%%, EDP %.4f; want 644371906.56, 0.0175609, 95.3, 11.3158",
@@ -114,5 +114,113 @@ func TestDNASimulatorResources(t *testing.T) {
 	bad[0].Pos = 99
 	if _, err := EvalDNA(&DNAHardware{NumPE: 144}, dnaReferenceNest, bad[:], 1, 16); err == nil {
 		t.Errorf("a marker outside the nest was accepted")
+	}
+}
+
+// dnaReferenceChunk is a design chunk whose translation is the reference
+// nest: a 12×12 ws array unrolling S, R, C, K by 3, 3, 4, 4, no RF loops,
+// GB tiles 32×32 channels and 8×8 pixels in the order K, C, P, Q (innermost
+// first), DRAM loops Q, P.
+func dnaReferenceChunk() SubAccel {
+	c := SubAccel{Name: "asic", Rows: 12, Cols: 12, Dataflow: WeightStationary, Bits: 16, RFBytes: 64,
+		Unroll: Extents{DimK: 4, DimC: 4, DimR: 3, DimS: 3}}
+	c.Tiles[LevelRF] = Extents{DimN: 1, DimK: 4, DimC: 4, DimP: 1, DimQ: 1, DimR: 3, DimS: 3}
+	c.Tiles[LevelGB] = Extents{DimK: 32, DimC: 32, DimP: 8, DimQ: 8, DimR: 3, DimS: 3}
+	c.Order[LevelGB], _ = parseLoopOrder("RQNPSCK")
+	c.Order[LevelDRAM], _ = parseLoopOrder("RSPCNKQ")
+	return c
+}
+
+func TestDNANestTranslation(t *testing.T) {
+	l := Layer{Name: "conv", N: 1, InC: 32, K: 32, H: 16, W: 16, R: 3, S: 3, PadH: 1, PadW: 1}
+	c := dnaReferenceChunk()
+	got := DNANest(nil, &l, &c)
+	var want []DNALoop
+	for _, lp := range dnaReferenceNest {
+		if lp.Factor > 1 {
+			want = append(want, lp)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("DNANest = %v, want %v", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("DNANest[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+	// Padding: a 10-wide output on 8-wide GB tiles takes two DRAM steps.
+	l.H, l.W = 10, 10
+	for _, lp := range DNANest(nil, &l, &c) {
+		if lp.Level == DNAGB && lp.Dim == DimP && lp.Factor != 8 || lp.Level == DNADRAM && lp.Dim == DimP && lp.Factor != 2 {
+			t.Errorf("10-row output: loop %v, want gb P 8 and dram P 2", lp)
+		}
+	}
+}
+
+func TestEvaluateDNAReproducesReference(t *testing.T) {
+	c := dnaReferenceChunk()
+	c.Layers = []string{"conv", "conv2"}
+	d := &Design{Name: "dna", Platform: "eyeriss", Chunks: []SubAccel{c}}
+	net := &Network{Name: "two", Layers: []NetworkLayer{
+		{Layer: Layer{Name: "conv", N: 1, InC: 32, K: 32, H: 16, W: 16, R: 3, S: 3, PadH: 1, PadW: 1}},
+		{Layer: Layer{Name: "conv2", N: 1, InC: 32, K: 32, H: 16, W: 16, R: 3, S: 3, PadH: 1, PadW: 1}},
+	}}
+	eyeriss, _ := Preset("eyeriss")
+	nc, err := EvaluateDNA(d, net, eyeriss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !nc.Feasible {
+		t.Fatalf("infeasible: %v", nc.Violations)
+	}
+	l := nc.Layers[0]
+	if math.Abs(l.EnergySum-644371906.56) > 0.005 || math.Abs(l.Cycles/250e6-0.0175609) > 5e-8 {
+		t.Errorf("layer via the design: energy %.2f, latency %.7f s; want 644371906.56, 0.0175609", l.EnergySum, l.Cycles/250e6)
+	}
+	// Two identical layers in sequence: twice the energy and latency, EDP
+	// = Σ energy × Σ latency, FPS = 1 / latency.
+	if nc.EnergySum != 2*l.EnergySum || nc.Cycles != 2*l.Cycles || nc.FPS != 250e6/nc.Cycles ||
+		nc.EDP != nc.EnergySum*nc.LatencyMs/1e3 || nc.Bottleneck != -1 {
+		t.Errorf("network: %+v", nc)
+	}
+	// The breakdown adds up: DRAM 95.3% of the energy.
+	var dram float64
+	for o := OpInput; o < NumOperands; o++ {
+		dram += l.Energy.DRAM[o]
+	}
+	if math.Abs(100*dram/l.EnergySum-95.3) > 0.05 {
+		t.Errorf("DRAM share %.2f%%, want 95.3%%", 100*dram/l.EnergySum)
+	}
+	// The per-PE RF tiles take 48 bits (6 bytes); a 5-byte RF cannot hold them.
+	d.Chunks[0].RFBytes = 5
+	nc, _ = EvaluateDNA(d, net, eyeriss)
+	if nc.Feasible || len(nc.Violations) != 2 || !strings.Contains(nc.Violations[0], CstDNAResource) {
+		t.Errorf("5-byte RF: feasible %v, violations %q; want both layers over their RF", nc.Feasible, nc.Violations)
+	}
+}
+
+func TestEvaluateDNADepthwiseAndGroups(t *testing.T) {
+	// A depthwise layer reads its input along K: on a chunk unrolling K by
+	// 4 its per-PE input tile is one word, and it costs what a 1-channel
+	// standard conv costs per channel group, with the K loop spatial.
+	c := SubAccel{Name: "dw", Rows: 1, Cols: 4, Dataflow: WeightStationary, Bits: 16, Unroll: Extents{DimK: 4}}
+	c.Tiles[LevelGB] = Extents{DimK: 4, DimP: 4, DimQ: 4}
+	dw := Layer{Name: "dw", N: 1, InC: 8, K: 8, H: 8, W: 8, R: 3, S: 3, PadH: 1, PadW: 1, Groups: 8}
+	g2 := Layer{Name: "g2", N: 1, InC: 8, K: 8, H: 8, W: 8, R: 1, S: 1, Groups: 2}
+	one := Layer{Name: "one", N: 1, InC: 4, K: 4, H: 8, W: 8, R: 1, S: 1}
+	hw := DNAHardwareFor(Platform{Target: ASIC}, &c)
+	var a, b, e LayerCost
+	if _, err := EvalDNALayer(&a, &dw, &c, &hw, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a.Energy.MAC <= 0 || a.EnergySum <= 0 || a.Cycles <= 0 {
+		t.Errorf("depthwise cost %+v", a)
+	}
+	// A group-2 conv costs twice one group.
+	EvalDNALayer(&b, &g2, &c, &hw, nil)
+	EvalDNALayer(&e, &one, &c, &hw, nil)
+	if b.EnergySum != 2*e.EnergySum || b.Cycles != 2*e.Cycles {
+		t.Errorf("group-2 conv: energy %v cycles %v; want twice one group's %v, %v", b.EnergySum, b.Cycles, e.EnergySum, e.Cycles)
 	}
 }

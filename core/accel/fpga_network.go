@@ -245,34 +245,7 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 	}
 	dst.EnergySum = dst.Energy.Total()
 	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
-	switch p.Target {
-	case FPGA:
-		if p.DSP > 0 && dst.DSP > float64(p.DSP) {
-			viol = append(viol, newViolation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dst.DSP, p.DSP, p.Name).Error())
-		}
-		if p.BRAM18 > 0 && dst.BRAM18 > p.BRAM18 {
-			viol = append(viol, newViolation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", dst.BRAM18, p.BRAM18, p.Name).Error())
-		}
-	default:
-		pes := 0
-		for i := range d.Chunks {
-			if chunks[i].Layers > 0 {
-				pes += d.Chunks[i].PEs()
-			}
-		}
-		if p.PEs() > 0 && pes > p.PEs() {
-			viol = append(viol, newViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
-		}
-		var gb int64
-		for i := range d.Chunks {
-			if chunks[i].Layers > 0 {
-				gb += d.Chunks[i].GBBytes
-			}
-		}
-		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
-			viol = append(viol, newViolation(CstGBBudget, "design "+strconv.Quote(d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name).Error())
-		}
-	}
+	viol = appendBudgetViolations(viol, d, chunks, p, dst.DSP, dst.BRAM18)
 	dst.Feasible = len(viol) == 0
 	dst.Layers, dst.Chunks, dst.Violations = layers, chunks, viol
 	if len(viol) == 0 {
@@ -340,4 +313,39 @@ func (c *NetworkCost) BlockPenalties(net *Network, blocks []string, dst []float6
 			}
 		}
 	}
+}
+
+// appendBudgetViolations checks the platform budgets against the chunks
+// that run at least one layer: DSP and BRAM18 on an FPGA, PEs and global
+// buffer elsewhere.
+func appendBudgetViolations(viol []string, d *Design, chunks []ChunkCost, p Platform, dsp float64, bram int) []string {
+	switch p.Target {
+	case FPGA:
+		if p.DSP > 0 && dsp > float64(p.DSP) {
+			viol = append(viol, newViolation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dsp, p.DSP, p.Name).Error())
+		}
+		if p.BRAM18 > 0 && bram > p.BRAM18 {
+			viol = append(viol, newViolation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", bram, p.BRAM18, p.Name).Error())
+		}
+	default:
+		pes := 0
+		for i := range d.Chunks {
+			if chunks[i].Layers > 0 {
+				pes += d.Chunks[i].PEs()
+			}
+		}
+		if p.PEs() > 0 && pes > p.PEs() {
+			viol = append(viol, newViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
+		}
+		var gb int64
+		for i := range d.Chunks {
+			if chunks[i].Layers > 0 {
+				gb += d.Chunks[i].GBBytes
+			}
+		}
+		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
+			viol = append(viol, newViolation(CstGBBudget, "design "+strconv.Quote(d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name).Error())
+		}
+	}
+	return viol
 }
