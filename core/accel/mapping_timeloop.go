@@ -980,7 +980,7 @@ func ReadTimeloopMapYAML(file string, src []byte, p *Problem, a *Arch) (*Mapping
 				}
 			}
 		case "temporal", "spatial":
-			loops, err := r.factorsAndPermutation(it, where, p)
+			loops, err := r.factorsAndPermutation(it, where, p, typ == "spatial")
 			if err != nil {
 				return nil, err
 			}
@@ -999,7 +999,10 @@ func ReadTimeloopMapYAML(file string, src []byte, p *Problem, a *Arch) (*Mapping
 	return m, nil
 }
 
-func (r yReader) factorsAndPermutation(it *yNode, where string, p *Problem) ([]Loop, error) {
+// factorsAndPermutation reads a temporal or spatial directive. In a spatial
+// one, "split: k" puts the first k dimensions of the permutation along X and
+// the rest along Y (all along X without it).
+func (r yReader) factorsAndPermutation(it *yNode, where string, p *Problem, spatial bool) ([]Loop, error) {
 	fn := it.get("factors")
 	if fn == nil {
 		return nil, r.errf(it, "%s: missing factors", where)
@@ -1079,11 +1082,26 @@ func (r yReader) factorsAndPermutation(it *yNode, where string, p *Problem) ([]L
 			perm = append(perm, d)
 		}
 	}
+	split := len(perm)
+	if sn := it.get("split"); sn != nil {
+		if !spatial {
+			return nil, r.errf(sn, "%s.split: only spatial directives split dimensions over X and Y", where)
+		}
+		v, err := r.integer(sn, where+".split", 0, int64(len(perm)))
+		if err != nil {
+			return nil, err
+		}
+		split = int(v)
+	}
 	// perm is innermost first; loops are outermost first.
 	var loops []Loop
 	for k := len(perm) - 1; k >= 0; k-- {
 		d := perm[k]
-		loops = append(loops, Loop{Dim: d, Factor: factors[d]})
+		lp := Loop{Dim: d, Factor: factors[d]}
+		if spatial && k >= split {
+			lp.Axis = AxisY
+		}
+		loops = append(loops, lp)
 	}
 	return loops, nil
 }
@@ -1099,6 +1117,20 @@ func WriteTimeloopMapYAML(w io.Writer, p *Problem, m *Mapping) error {
 		factors := make([]int, len(p.Dims))
 		for i := range factors {
 			factors[i] = 1
+		}
+		split := -1
+		if typ == "spatial" {
+			// X dimensions first, then Y, with split between them.
+			var xs, ys []Loop
+			for _, lp := range loops {
+				if lp.Axis == AxisY {
+					ys = append(ys, lp)
+				} else {
+					xs = append(xs, lp)
+				}
+			}
+			loops = append(ys, xs...) // reversed below: X innermost first
+			split = len(xs)
 		}
 		var order []int // innermost first
 		for k := len(loops) - 1; k >= 0; k-- {
@@ -1128,6 +1160,9 @@ func WriteTimeloopMapYAML(w io.Writer, p *Problem, m *Mapping) error {
 			perm = append(perm, p.Dims[d])
 		}
 		fmt.Fprintf(&b, "    factors: %s\n    permutation: [ %s ]\n", strings.Join(fs, " "), strings.Join(perm, ", "))
+		if split >= 0 {
+			fmt.Fprintf(&b, "    split: %d\n", split)
+		}
 	}
 	for _, l := range m.Levels {
 		write(l.Name, "temporal", l.Temporal)

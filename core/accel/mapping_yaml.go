@@ -374,7 +374,10 @@ func (f *flowParser) value(depth int) (*yNode, error) {
 			}
 			n.items = append(n.items, v)
 			f.skip()
-			if f.i < len(f.s) && f.s[f.i] == ',' {
+			if f.i >= len(f.s) {
+				return nil, f.p.errf(f.line, "unterminated flow list (it must close on the same line)")
+			}
+			if f.s[f.i] == ',' {
 				f.i++
 				continue
 			}
@@ -409,7 +412,10 @@ func (f *flowParser) value(depth int) (*yNode, error) {
 			n.keys = append(n.keys, key)
 			n.vals = append(n.vals, v)
 			f.skip()
-			if f.i < len(f.s) && f.s[f.i] == ',' {
+			if f.i >= len(f.s) {
+				return nil, f.p.errf(f.line, "unterminated flow map (it must close on the same line)")
+			}
+			if f.s[f.i] == ',' {
 				f.i++
 				continue
 			}
