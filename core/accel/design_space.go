@@ -23,9 +23,14 @@ const (
 	KnobRFTile
 	// KnobOrder picks a loop order at a level; options index Space.Orders.
 	KnobOrder
+	// KnobDataflow picks a chunk's dataflow; options are Dataflow values.
+	KnobDataflow
+	// KnobUnroll is the spatial unroll of a dimension; it applies only when
+	// the chunk's dataflow may unroll that dimension (else the unroll is 1).
+	KnobUnroll
 )
 
-var knobNames = [...]string{"mode", "gb", "rf", "order"}
+var knobNames = [...]string{"mode", "gb", "rf", "order", "dataflow", "unroll"}
 
 // String returns mode, gb, rf or order.
 func (k Knob) String() string {
@@ -212,7 +217,31 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 				return fmt.Errorf("accel: decision %s: order %d of %d", d.Name, v, len(s.Orders))
 			}
 			c.Order[d.Level] = s.Orders[v]
+		case KnobDataflow:
+			c.Dataflow = Dataflow(v)
 		}
+	}
+	// Unrolling depends on the dataflow; the array is sized to hold it,
+	// rows over C, R, P, N and columns over K, S, Q.
+	for i := range s.Decisions {
+		d := &s.Decisions[i]
+		if d.Knob != KnobUnroll {
+			continue
+		}
+		c := &dst.Chunks[d.Chunk]
+		c.Unroll[d.Dim] = 1
+		if c.Dataflow.Spatial().Has(d.Dim) {
+			c.Unroll[d.Dim] = d.Options[choice[i]]
+		}
+		rows, cols := 1, 1
+		for dim := Dim(0); dim < NumDims; dim++ {
+			if dimSet(DimC, DimR, DimP, DimN).Has(dim) {
+				rows *= orOne(c.Unroll[dim])
+			} else {
+				cols *= orOne(c.Unroll[dim])
+			}
+		}
+		c.Rows, c.Cols = rows, cols
 	}
 	// Modes become dataflows, unrolling and arrays once the tiles are set.
 	for i := range s.Decisions {
@@ -233,4 +262,94 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 		}
 	}
 	return nil
+}
+
+// ChunkChoices lists the options GenericSpace offers for every chunk of a
+// template; an empty list leaves the template's value. Tile and unroll
+// options must be positive and descending.
+type ChunkChoices struct {
+	Dataflows              []Dataflow
+	GBTile, RFTile, Unroll [NumDims][]int
+	// Orders are the loop orders offered at the GB and DRAM levels.
+	Orders []LoopOrder
+}
+
+// GenericSpace returns the space of designs shaped like template (its
+// chunks, bit-widths, buffers and assignment) whose chunks each pick a
+// dataflow, GB tiles, compute tiles (≤ the GB tile), unrolling (≤ the
+// compute tile, or the GB tile) and GB and DRAM loop orders from choices.
+// It is the DNA-style space: evaluate its points with EvaluateDNA (which
+// uses loop orders) or the corrected chunk model. Tiles may pad.
+func GenericSpace(template Design, choices ChunkChoices) (*Space, error) {
+	if len(template.Chunks) == 0 {
+		return nil, fmt.Errorf("accel: generic space: the template has no chunks")
+	}
+	for _, df := range choices.Dataflows {
+		if df >= numDataflows {
+			return nil, fmt.Errorf("accel: generic space: dataflow %d is not one of ws, os, is, rs", df)
+		}
+	}
+	for d := Dim(0); d < NumDims; d++ {
+		for _, list := range [][]int{choices.GBTile[d], choices.RFTile[d], choices.Unroll[d]} {
+			for i, v := range list {
+				if v < 1 || v > MaxTile || (i > 0 && v >= list[i-1]) {
+					return nil, fmt.Errorf("accel: generic space: %s options %v must be descending, in [1, %d]", d, list, MaxTile)
+				}
+			}
+		}
+	}
+	for _, o := range choices.Orders {
+		if !o.IsPermutation() {
+			return nil, fmt.Errorf("accel: generic space: loop order %s is not a permutation of N, K, C, P, Q, R, S", o)
+		}
+	}
+	s := &Space{Template: template, Orders: choices.Orders}
+	s.Template.Pad = true
+	s.Template.Chunks = append([]SubAccel(nil), template.Chunks...)
+	indices := func(n int) []int {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
+	}
+	for ci := range s.Template.Chunks {
+		name := s.Template.Chunks[ci].Name
+		if len(choices.Dataflows) > 0 {
+			opts := make([]int, len(choices.Dataflows))
+			for i, df := range choices.Dataflows {
+				opts[i] = int(df)
+			}
+			s.add(Decision{Name: name + ".dataflow", Chunk: ci, Knob: KnobDataflow, Options: opts, Bound: -1})
+		}
+		var gbAt, rfAt [NumDims]int
+		for d := Dim(0); d < NumDims; d++ {
+			gbAt[d], rfAt[d] = -1, -1
+			if len(choices.GBTile[d]) > 0 {
+				gbAt[d] = len(s.Decisions)
+				s.add(Decision{Name: name + ".gb." + d.String(), Chunk: ci, Knob: KnobGBTile, Dim: d, Options: choices.GBTile[d], Bound: -1})
+			}
+		}
+		for d := Dim(0); d < NumDims; d++ {
+			if len(choices.RFTile[d]) > 0 {
+				rfAt[d] = len(s.Decisions)
+				s.add(Decision{Name: name + ".rf." + d.String(), Chunk: ci, Knob: KnobRFTile, Dim: d, Options: choices.RFTile[d], Bound: gbAt[d]})
+			}
+		}
+		for d := Dim(0); d < NumDims; d++ {
+			if len(choices.Unroll[d]) > 0 {
+				bound := rfAt[d]
+				if bound < 0 {
+					bound = gbAt[d]
+				}
+				s.add(Decision{Name: name + ".unroll." + d.String(), Chunk: ci, Knob: KnobUnroll, Dim: d, Options: choices.Unroll[d], Bound: bound})
+			}
+		}
+		if len(choices.Orders) > 0 {
+			for _, lv := range []MemLevel{LevelGB, LevelDRAM} {
+				s.add(Decision{Name: name + ".order." + lv.String(), Chunk: ci, Knob: KnobOrder, Level: lv, Options: indices(len(choices.Orders)), Bound: -1})
+			}
+		}
+	}
+	return s, nil
 }

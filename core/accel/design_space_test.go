@@ -2,6 +2,7 @@ package accel
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -159,5 +160,70 @@ func TestSpaceDecodeZeroAllocs(t *testing.T) {
 	s.Decode(choice, &d)
 	if n := testing.AllocsPerRun(100, func() { s.Decode(choice, &d) }); n != 0 {
 		t.Errorf("Decode into a reused design allocates %v times, want 0", n)
+	}
+}
+
+func TestGenericSpace(t *testing.T) {
+	tmpl := dnaReferenceChunk()
+	tmpl.Layers = []string{"conv"}
+	orders := []LoopOrder{DefaultLoopOrder, tmpl.Order[LevelGB], tmpl.Order[LevelDRAM]}
+	var ch ChunkChoices
+	ch.Dataflows = []Dataflow{WeightStationary, OutputStationary, RowStationary}
+	for _, d := range []Dim{DimK, DimC, DimP, DimQ} {
+		ch.GBTile[d] = []int{32, 16, 8, 4}
+		ch.RFTile[d] = []int{8, 4, 2, 1}
+		ch.Unroll[d] = []int{4, 2, 1}
+	}
+	ch.Unroll[DimR], ch.Unroll[DimS] = []int{3, 1}, []int{3, 1}
+	ch.Orders = orders
+	s, err := GenericSpace(Design{Name: "g", Platform: "eyeriss", Chunks: []SubAccel{tmpl}}, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// dataflow + 4 GB tiles + 4 RF tiles + 6 unrolls + 2 orders.
+	if len(s.Decisions) != 17 {
+		t.Fatalf("%d decisions, want 17", len(s.Decisions))
+	}
+	// The reference design is a point of the space, and evaluates to the
+	// reference energy.
+	choice := pick(t, s, map[string]int{"asic.dataflow": int(WeightStationary),
+		"asic.gb.K": 32, "asic.gb.C": 32, "asic.gb.P": 8, "asic.gb.Q": 8,
+		"asic.rf.K": 4, "asic.rf.C": 4, "asic.rf.P": 1, "asic.rf.Q": 1,
+		"asic.unroll.K": 4, "asic.unroll.C": 4, "asic.unroll.P": 1, "asic.unroll.Q": 1, "asic.unroll.R": 3, "asic.unroll.S": 3,
+		"asic.order.gb": 1, "asic.order.dram": 2})
+	var d Design
+	if err := s.Decode(choice, &d); err != nil {
+		t.Fatal(err)
+	}
+	net := &Network{Name: "one", Layers: []NetworkLayer{{Layer: Layer{Name: "conv", N: 1, InC: 32, K: 32, H: 16, W: 16, R: 3, S: 3, PadH: 1, PadW: 1}}}}
+	eyeriss, _ := Preset("eyeriss")
+	nc, err := EvaluateDNA(&d, net, eyeriss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := d.Chunks[0]; c.Rows != 12 || c.Cols != 12 || math.Abs(nc.EnergySum-644371906.56) > 0.005 {
+		t.Errorf("reference point: %d×%d array, energy %.2f; want 12×12, 644371906.56", c.Rows, c.Cols, nc.EnergySum)
+	}
+	// Random points are valid designs: only budgets may break.
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 300; i++ {
+		s.Sample(r, choice)
+		if err := s.Decode(choice, &d); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Validate(eyeriss); err != nil {
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				var ce *ConstraintError
+				if !errors.As(e, &ce) || !IsBudget(ce.Constraint) {
+					t.Fatalf("point %d: %v", i, e)
+				}
+			}
+		}
+		if _, err := EvaluateDNA(&d, net, eyeriss); err != nil {
+			t.Fatalf("point %d: %v", i, err)
+		}
+	}
+	if _, err := GenericSpace(Design{Name: "g", Chunks: []SubAccel{tmpl}}, ChunkChoices{GBTile: [NumDims][]int{DimK: {4, 8}}}); err == nil {
+		t.Errorf("ascending tile options accepted")
 	}
 }
