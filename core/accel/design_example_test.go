@@ -110,3 +110,27 @@ func ExampleSpace() {
 	// a0q8.rf.P is bounded by a0q8.gb.P
 	// true
 }
+
+// DNA's chip estimator on the mapping of its reference value (model-formulas
+// §2.2): a 32→32-channel 3×3 layer on 144 PEs, 512-bit RFs, a 2 Mbit GB.
+func ExampleEvalDNA() {
+	loops := []accel.DNALoop{ // innermost first
+		{Dim: accel.DimS, Level: accel.DNANoC, Factor: 3}, {Dim: accel.DimR, Level: accel.DNANoC, Factor: 3},
+		{Dim: accel.DimC, Level: accel.DNANoC, Factor: 4}, {Dim: accel.DimK, Level: accel.DNANoC, Factor: 4},
+		{Dim: accel.DimK, Level: accel.DNAGB, Factor: 8}, {Dim: accel.DimC, Level: accel.DNAGB, Factor: 8},
+		{Dim: accel.DimP, Level: accel.DNAGB, Factor: 8}, {Dim: accel.DimQ, Level: accel.DNAGB, Factor: 8},
+		{Dim: accel.DimQ, Level: accel.DNADRAM, Factor: 2}, {Dim: accel.DimP, Level: accel.DNADRAM, Factor: 2},
+	}
+	var markers [6]accel.DNAMarker
+	accel.PlaceDNAMarkers(loops, &markers)
+	hw := accel.DNAASIC(144, 512, 2097152)
+	r, err := accel.EvalDNA(&hw, loops, markers[:], 1, 16)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dram := r.DRAMGB[accel.OpInput] + r.DRAMGB[accel.OpWeight] + r.DRAMGB[accel.OpOutput]
+	fmt.Printf("energy %.2f, latency %.7f s, DRAM %.1f%%, EDP metric %.4f\n", r.EnergySum, r.LatencyS, 100*dram/r.EnergySum, r.EDPMetric)
+	// Output:
+	// energy 644371906.56, latency 0.0175609 s, DRAM 95.3%, EDP metric 11.3158
+}
