@@ -237,7 +237,7 @@ func TestEmptyPayloadIsCanonical(t *testing.T) {
 
 // decodeErrorTests: each class of bad input, the sentinel it must match and
 // a piece of the message that says what is wrong.
-func decodeErrorTests(t *testing.T) []struct {
+func decodeErrorTests(t testing.TB) []struct {
 	name string
 	data []byte
 	want snapshot.Expect
