@@ -1,0 +1,403 @@
+package accel
+
+import "fmt"
+
+// Systolic mode: an R×C systolic array running one convolution at a time as
+// a GEMM, with SCALE-Sim v2's mapping, timing and access accounting
+// (scalesim-project/scale-sim-v2, v2.0.2, default CALC bandwidth mode).
+//
+// # How a convolution maps
+//
+// The convolution becomes three operand matrices: IFMAP (P·Q output pixels ×
+// R·S·C taps, the im2col view), FILTER (R·S·C × M) and OFMAP (P·Q × M). The
+// dataflow picks which matrix dimensions go onto the array rows (Sr) and
+// columns (Sc) and which one streams through time (T):
+//
+//	dataflow  Sr (rows)   Sc (cols)   T (streamed)  stays in the PEs
+//	os        P·Q         M           R·S·C         one output
+//	ws        R·S·C       M           P·Q           one weight
+//	is        R·S·C       P·Q         M             one input
+//
+// A layer that does not fit is folded: ceil(Sr/Rows) × ceil(Sc/Cols) folds run
+// one after another (column folds outside, row folds inside), and every fold
+// pays its own fill and drain:
+//
+//	os:     T + Rows + Cols − 2 cycles per fold (skew in, drain out)
+//	ws, is: T + 2·Rows + Cols − 2 cycles per fold (plus Rows cycles to load
+//	        the stationary operand)
+//
+// # What the numbers mean, as SCALE-Sim defines them
+//
+//   - TotalCycles is SCALE-Sim's "Total Cycles": the 0-based index of the
+//     last cycle, folds·cycles_per_fold − 1 (stalls are zero in CALC mode).
+//     Cycles is the count (TotalCycles + 1).
+//   - OverallUtilPct = 100·MACs / (TotalCycles·Rows·Cols), with the 0-based
+//     TotalCycles, as SCALE-Sim computes it. MACs counts every window
+//     position, including taps that fall outside the input.
+//   - MappingEfficiencyPct and ComputeUtilPct are unweighted means over
+//     folds; ComputeUtilPct for ws/is divides by T+2·Rows+2·Cols−3, one
+//     Cols−1 longer than the fold, as SCALE-Sim's code does.
+//   - SRAM reads count operand-matrix elements streamed into the array:
+//     os ifmap ColFolds·P·Q·R·S·C, filter RowFolds·R·S·C·M; ws ifmap
+//     ColFolds·P·Q·R·S·C, filter R·S·C·M; is ifmap P·Q·R·S·C, filter
+//     ColFolds·R·S·C·M. OFMAP SRAM writes are P·Q·M·RowFolds for ws and is
+//     (every row fold writes its partial sums, never read back in the
+//     counts) and P·Q·M + folds·(Rows+Cols) for os — SCALE-Sim adds the
+//     padded fold shape to its os write count; we report the same number.
+//   - DRAM reads are what SCALE-Sim's CALC-mode read buffer fetches: the
+//     SRAM holds 1024·KB one-byte words, split in 100 sets, half of them the
+//     active buffer. Addresses are taken in demand order; an address already
+//     fetched since the active half was last refilled is a hit; every 50 sets
+//     of new addresses the window moves on. When an operand's distinct
+//     addresses fit in that half, DRAM reads equal the distinct addresses
+//     (H·W·C touched input words, R·S·C·M filter words).
+//   - DRAM OFMAP writes are what SCALE-Sim's double-buffered write buffer
+//     drains: every real output write (including ws/is partial sums) plus the
+//     padding of the partial line it forces out when its first drain starts.
+//
+// # Where ours differs from SCALE-Sim, and why
+//
+//   - Padding and groups: SCALE-Sim has neither. SystolicConvOf feeds it the
+//     padded input (as SCALE-Sim's docs ask) and runs a grouped or depthwise
+//     layer as Groups (×N images) independent convolutions back to back,
+//     each with fresh buffers — what SCALE-Sim does for a topology row whose
+//     name contains "DP" (it runs Channels copies with one channel each).
+//     Batch is 1 in SCALE-Sim; N images are N runs.
+//   - Output size: SCALE-Sim uses ceil((H−R+stride)/stride); a window that
+//     runs past the input edge reads address −1 (skipped by the memory, still
+//     counted as an SRAM read and a MAC). ScaleSimConv reproduces that;
+//     SystolicConvOf uses the layer's true (floor) output size.
+//   - DRAM reads of the ifmap when it does not fit in half its SRAM: for os
+//     and ws, SCALE-Sim streams the whole im2col matrix once per column fold;
+//     we simulate the first pass exactly and charge every later pass the
+//     same, which ignores how the read buffer's window happens to sit when a
+//     pass starts (measured within 1% of the full simulation; see
+//     testdata/scalesim/README.md). Every other count is exact.
+//   - USER bandwidth mode (stall cycles from a fixed DRAM bandwidth) is not
+//     modelled: its DRAM "reads" count padded prefetch lines, not traffic,
+//     and its stalls come from an ad-hoc prefetch schedule. The config parser
+//     reads it; Evaluate reports the CALC-mode quantities.
+//   - Words are one byte and there is no energy, as in SCALE-Sim; pair the
+//     counts with an energy table elsewhere.
+
+// SystolicArray is a SCALE-Sim style design: a Rows × Cols array of MACs
+// with one of the os, ws or is dataflows and three double-buffered SRAMs.
+type SystolicArray struct {
+	Rows, Cols int
+	// Dataflow is WeightStationary, OutputStationary or InputStationary.
+	Dataflow Dataflow
+	// SRAM sizes in KB of one-byte words (SCALE-Sim's IfmapSramSzkB, ...).
+	IfmapSRAMKB, FilterSRAMKB, OfmapSRAMKB int
+}
+
+// Limits on systolic inputs; larger values are rejected so the counts stay
+// far from int64 overflow and a bad file cannot ask for a huge allocation.
+const (
+	MaxSystolicSide  = 1 << 12 // array rows or columns
+	MaxSystolicKB    = 1 << 20 // SRAM size per operand (1 GB)
+	MaxSystolicDim   = 1 << 16 // any convolution extent
+	maxSystolicInput = 1 << 25 // H·W·C words of one input feature map (the DRAM model keeps a stamp per word)
+)
+
+// Validate reports the first thing that makes the array unusable.
+func (a SystolicArray) Validate() error {
+	switch {
+	case a.Rows < 1 || a.Cols < 1 || a.Rows > MaxSystolicSide || a.Cols > MaxSystolicSide:
+		return fmt.Errorf("accel: systolic array %d×%d: rows and cols must be in [1, %d]", a.Rows, a.Cols, MaxSystolicSide)
+	case a.Dataflow != OutputStationary && a.Dataflow != WeightStationary && a.Dataflow != InputStationary:
+		return fmt.Errorf("accel: systolic dataflow %s is not one of os, ws, is", a.Dataflow)
+	}
+	for _, kb := range [...]struct {
+		name string
+		v    int
+	}{{"ifmap", a.IfmapSRAMKB}, {"filter", a.FilterSRAMKB}, {"ofmap", a.OfmapSRAMKB}} {
+		if kb.v < 1 || kb.v > MaxSystolicKB {
+			return fmt.Errorf("accel: systolic %s SRAM %d KB must be in [1, %d]", kb.name, kb.v, MaxSystolicKB)
+		}
+	}
+	return nil
+}
+
+// SystolicConv is one convolution as SCALE-Sim sees it: batch 1, no padding
+// (H and W are the padded input), one group.
+type SystolicConv struct {
+	Name             string
+	H, W             int // input rows and columns
+	R, S             int // filter rows and columns
+	C, M             int // input channels and filters
+	StrideH, StrideW int
+	P, Q             int // output rows and columns
+}
+
+// ScaleSimConv returns the convolution a SCALE-Sim topology row describes,
+// with SCALE-Sim's output size ceil((H−R+stride)/stride).
+func ScaleSimConv(name string, h, w, r, s, c, m, strideH, strideW int) SystolicConv {
+	cv := SystolicConv{Name: name, H: h, W: w, R: r, S: s, C: c, M: m, StrideH: strideH, StrideW: strideW}
+	if strideH > 0 && strideW > 0 {
+		cv.P = (h - r + 2*strideH - 1) / strideH
+		cv.Q = (w - s + 2*strideW - 1) / strideW
+	}
+	return cv
+}
+
+// SystolicConvOf returns one group of l as a SystolicConv (input padded, true
+// output size) and how many such convolutions the layer runs back to back:
+// groups × batch.
+func SystolicConvOf(l Layer) (SystolicConv, int, error) {
+	if err := l.Validate(); err != nil {
+		return SystolicConv{}, 0, err
+	}
+	sh, sw := l.Stride()
+	cv := SystolicConv{Name: l.Name, H: l.H + 2*l.PadH, W: l.W + 2*l.PadW, R: l.R, S: l.S,
+		C: l.C(), M: l.K / l.G(), StrideH: sh, StrideW: sw, P: l.P(), Q: l.Q()}
+	return cv, l.G() * orOne(l.N), cv.Validate()
+}
+
+// Validate reports the first shape problem of the convolution.
+func (c SystolicConv) Validate() error {
+	for _, d := range [...]struct {
+		name string
+		v    int
+	}{{"H", c.H}, {"W", c.W}, {"R", c.R}, {"S", c.S}, {"C", c.C}, {"M", c.M},
+		{"stride H", c.StrideH}, {"stride W", c.StrideW}, {"P", c.P}, {"Q", c.Q}} {
+		if d.v < 1 || d.v > MaxSystolicDim {
+			return fmt.Errorf("accel: systolic conv %q: %s=%d must be in [1, %d]", c.Name, d.name, d.v, MaxSystolicDim)
+		}
+	}
+	switch {
+	case c.R > c.H || c.S > c.W:
+		return fmt.Errorf("accel: systolic conv %q: filter %d×%d larger than input %d×%d", c.Name, c.R, c.S, c.H, c.W)
+	case (c.P-1)*c.StrideH >= c.H || (c.Q-1)*c.StrideW >= c.W:
+		return fmt.Errorf("accel: systolic conv %q: output %d×%d starts windows outside the %d×%d input", c.Name, c.P, c.Q, c.H, c.W)
+	case int64(c.H)*int64(c.W)*int64(c.C) > maxSystolicInput:
+		return fmt.Errorf("accel: systolic conv %q: input %d×%d×%d exceeds %d words", c.Name, c.H, c.W, c.C, maxSystolicInput)
+	}
+	return nil
+}
+
+// Window returns R·S·C, the taps of one output (the GEMM's inner dimension).
+func (c SystolicConv) Window() int { return c.R * c.S * c.C }
+
+// Pixels returns P·Q, the output pixels of one filter.
+func (c SystolicConv) Pixels() int { return c.P * c.Q }
+
+// MACs returns SCALE-Sim's compute count P·Q·M·R·S·C.
+func (c SystolicConv) MACs() int64 { return int64(c.Pixels()) * int64(c.M) * int64(c.Window()) }
+
+// SystolicStats are SCALE-Sim's per-layer report items.
+type SystolicStats struct {
+	Layer string
+	// Runs is how many identical convolutions the numbers cover (groups ×
+	// batch); every count below is summed over them.
+	Runs int
+
+	Sr, Sc, T          int // spatial rows, spatial cols, streamed dimension
+	RowFolds, ColFolds int
+	CyclesPerFold      int
+
+	TotalCycles int64 // SCALE-Sim's Total Cycles: Runs·(Cycles per run − 1)
+	Cycles      int64 // cycles counted from 1, summed over runs
+	StallCycles int64 // always 0 (CALC mode)
+	MACs        int64
+
+	OverallUtilPct       float64
+	MappingEfficiencyPct float64
+	ComputeUtilPct       float64
+
+	SRAMIfmapReads, SRAMFilterReads, SRAMOfmapWrites int64
+	DRAMIfmapReads, DRAMFilterReads, DRAMOfmapWrites int64
+}
+
+// SystolicPlan is how one convolution folds onto an array: enough to draw
+// the array fold by fold and cycle by cycle (see PEActive) and to count what
+// each fold moves (see Fold). The folds' counts add up to Evaluate's.
+type SystolicPlan struct {
+	Array SystolicArray
+	Conv  SystolicConv
+
+	Sr, Sc, T          int
+	RowFolds, ColFolds int
+	CyclesPerFold      int
+}
+
+// Plan folds c onto the array.
+func (a SystolicArray) Plan(c SystolicConv) (SystolicPlan, error) {
+	if err := a.Validate(); err != nil {
+		return SystolicPlan{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return SystolicPlan{}, err
+	}
+	p := SystolicPlan{Array: a, Conv: c}
+	switch a.Dataflow {
+	case OutputStationary:
+		p.Sr, p.Sc, p.T = c.Pixels(), c.M, c.Window()
+		p.CyclesPerFold = p.T + a.Rows + a.Cols - 2
+	case WeightStationary:
+		p.Sr, p.Sc, p.T = c.Window(), c.M, c.Pixels()
+		p.CyclesPerFold = p.T + 2*a.Rows + a.Cols - 2
+	default:
+		p.Sr, p.Sc, p.T = c.Window(), c.Pixels(), c.M
+		p.CyclesPerFold = p.T + 2*a.Rows + a.Cols - 2
+	}
+	p.RowFolds = (p.Sr + a.Rows - 1) / a.Rows
+	p.ColFolds = (p.Sc + a.Cols - 1) / a.Cols
+	return p, nil
+}
+
+// Folds returns the number of folds.
+func (p SystolicPlan) Folds() int { return p.RowFolds * p.ColFolds }
+
+// SystolicFold is one fold of a plan: which part of the array it uses, when
+// it runs and what it moves.
+type SystolicFold struct {
+	Index            int // position in execution order
+	RowFold, ColFold int
+	// UsedRows × UsedCols PEs hold data; the rest idle for the fold.
+	UsedRows, UsedCols int
+	// StartCycle is the fold's first cycle; it lasts CyclesPerFold cycles.
+	StartCycle int64
+
+	SRAMIfmapReads, SRAMFilterReads, SRAMOfmapWrites int64
+}
+
+// Fold returns fold k (0 ≤ k < Folds()) in execution order: column folds
+// outside, row folds inside.
+func (p SystolicPlan) Fold(k int) SystolicFold {
+	if k < 0 || k >= p.Folds() {
+		panic(fmt.Sprintf("accel: fold %d outside [0, %d)", k, p.Folds()))
+	}
+	a := p.Array
+	f := SystolicFold{Index: k, ColFold: k / p.RowFolds, RowFold: k % p.RowFolds}
+	f.UsedRows = min(a.Rows, p.Sr-f.RowFold*a.Rows)
+	f.UsedCols = min(a.Cols, p.Sc-f.ColFold*a.Cols)
+	f.StartCycle = int64(k) * int64(p.CyclesPerFold)
+	ur, uc, t := int64(f.UsedRows), int64(f.UsedCols), int64(p.T)
+	switch a.Dataflow {
+	case OutputStationary:
+		f.SRAMIfmapReads, f.SRAMFilterReads = t*ur, t*uc
+		f.SRAMOfmapWrites = ur*uc + int64(a.Rows+a.Cols)
+	case WeightStationary:
+		f.SRAMIfmapReads, f.SRAMFilterReads, f.SRAMOfmapWrites = t*ur, ur*uc, t*uc
+	default:
+		f.SRAMIfmapReads, f.SRAMFilterReads, f.SRAMOfmapWrites = ur*uc, t*ur, t*uc
+	}
+	return f
+}
+
+// PEActive reports whether PE (i, j) performs a MAC at cycle `cycle` of fold
+// k (counted from the fold's start). Operands enter row i and column j
+// skewed by i and j cycles, so the active PEs form the diagonal wave a
+// visualisation draws; ws and is first spend Rows cycles loading the
+// stationary operand. Over a fold exactly UsedRows·UsedCols·T (PE, cycle)
+// pairs are active.
+func (p SystolicPlan) PEActive(k, cycle, i, j int) bool {
+	f := p.Fold(k)
+	if i < 0 || j < 0 || i >= f.UsedRows || j >= f.UsedCols {
+		return false
+	}
+	t := cycle - i - j
+	if p.Array.Dataflow != OutputStationary {
+		t -= p.Array.Rows
+	}
+	return t >= 0 && t < p.T
+}
+
+// Evaluate returns SCALE-Sim's report items for one convolution.
+func (a SystolicArray) Evaluate(c SystolicConv) (SystolicStats, error) {
+	p, err := a.Plan(c)
+	if err != nil {
+		return SystolicStats{}, err
+	}
+	return p.stats(), nil
+}
+
+// EvaluateLayer evaluates a network layer: one SystolicConv per group and
+// image, run back to back (see SystolicConvOf), counts summed.
+func (a SystolicArray) EvaluateLayer(l Layer) (SystolicStats, error) {
+	c, runs, err := SystolicConvOf(l)
+	if err != nil {
+		return SystolicStats{}, err
+	}
+	st, err := a.Evaluate(c)
+	if err != nil {
+		return SystolicStats{}, err
+	}
+	return st.repeat(runs), nil
+}
+
+func (p SystolicPlan) stats() SystolicStats {
+	a, c := p.Array, p.Conv
+	folds := int64(p.Folds())
+	rows, cols := int64(a.Rows), int64(a.Cols)
+	sr, sc, t := int64(p.Sr), int64(p.Sc), int64(p.T)
+	rf, cf := int64(p.RowFolds), int64(p.ColFolds)
+	st := SystolicStats{Layer: c.Name, Runs: 1, Sr: p.Sr, Sc: p.Sc, T: p.T,
+		RowFolds: p.RowFolds, ColFolds: p.ColFolds, CyclesPerFold: p.CyclesPerFold}
+	st.Cycles = folds * int64(p.CyclesPerFold)
+	st.TotalCycles = st.Cycles - 1
+	st.MACs = c.MACs()
+
+	// The three percentages follow SCALE-Sim's arithmetic step by step
+	// (per-fold ratios summed in fold order, then averaged) so they agree
+	// with its reports to the last bit, not just to rounding.
+	pes := rows * cols
+	st.OverallUtilPct = float64(st.MACs*100) / float64(max(st.TotalCycles, 1)*pes)
+	measured := t + rows + cols - 2 // SCALE-Sim's per-fold length for compute_util
+	if a.Dataflow != OutputStationary {
+		measured = t + 2*rows + 2*cols - 3
+	}
+	var mapping, compute float64
+	for fc := int64(0); fc < cf; fc++ {
+		for fr := int64(0); fr < rf; fr++ {
+			used := min(rows, sr-fr*rows) * min(cols, sc-fc*cols)
+			mapping += float64(used) / float64(pes)
+			compute += float64(used*t) / float64(pes*measured)
+		}
+	}
+	st.MappingEfficiencyPct = mapping / float64(folds) * 100
+	st.ComputeUtilPct = compute / float64(folds) * 100
+
+	window, pixels, m := int64(c.Window()), int64(c.Pixels()), int64(c.M)
+	var ofmapWrites int64 // real words written, without the os bookkeeping term
+	switch a.Dataflow {
+	case OutputStationary:
+		st.SRAMIfmapReads = cf * pixels * window
+		st.SRAMFilterReads = rf * window * m
+		ofmapWrites = pixels * m
+		st.SRAMOfmapWrites = ofmapWrites + folds*(rows+cols)
+	case WeightStationary:
+		st.SRAMIfmapReads = cf * pixels * window
+		st.SRAMFilterReads = window * m
+		ofmapWrites = rf * pixels * m
+		st.SRAMOfmapWrites = ofmapWrites
+	default:
+		st.SRAMIfmapReads = pixels * window
+		st.SRAMFilterReads = cf * window * m
+		ofmapWrites = rf * pixels * m
+		st.SRAMOfmapWrites = ofmapWrites
+	}
+	st.DRAMIfmapReads = p.dramIfmapReads()
+	st.DRAMFilterReads = p.dramFilterReads()
+	st.DRAMOfmapWrites = systolicOfmapDrain(ofmapWrites, a.OfmapSRAMKB, a.Cols)
+	return st
+}
+
+// repeat scales the stats to n back-to-back runs of the same convolution.
+func (s SystolicStats) repeat(n int) SystolicStats {
+	if n == 1 {
+		return s
+	}
+	k := int64(n)
+	s.Runs *= n
+	s.TotalCycles *= k
+	s.Cycles *= k
+	s.MACs *= k
+	s.SRAMIfmapReads *= k
+	s.SRAMFilterReads *= k
+	s.SRAMOfmapWrites *= k
+	s.DRAMIfmapReads *= k
+	s.DRAMFilterReads *= k
+	s.DRAMOfmapWrites *= k
+	return s
+}

@@ -1,0 +1,292 @@
+package accel
+
+import "sort"
+
+// The memory side of the systolic model: SCALE-Sim v2's CALC-mode read
+// buffers (memory/read_buffer_estimate_bw.py) and its double-buffered OFMAP
+// write buffer (memory/write_buffer.py), reduced to what decides their
+// counts.
+//
+// Read buffer. The SRAM holds 1024·KB words split into 100 sets of
+// floor(1024·KB/100) words; 50 sets are the active half. Each new address
+// (not in the active window's sets, nor in the set being filled) joins the
+// set being filled; when 50 new sets are complete the window jumps past
+// them, so nothing fetched before is a hit any more. Hence: walk the demand
+// stream, count addresses not seen since the last jump, and jump every
+// systolicEpochWords new addresses. The DRAM reads are that count.
+
+// systolicEpochWords returns how many new words the read buffer collects
+// before its active window moves on: 50 sets of floor(1024·KB/100) words.
+func systolicEpochWords(kb int) int64 { return 50 * (int64(1024*kb) / 100) }
+
+// systolicScanRepeat returns the DRAM reads of reading u distinct words,
+// none of them in the buffer yet, reps times in the same order, starting
+// with fill new words already collected in the current window; and the fill
+// afterwards. A scan that fits (u < epoch) misses once, plus, if the window
+// moved during the first scan, the part read before the move once more; a
+// scan that does not fit misses on every word of every pass.
+func systolicScanRepeat(fill, u, reps, epoch int64) (cost, fillAfter int64) {
+	if reps <= 0 || u <= 0 {
+		return 0, fill
+	}
+	if u >= epoch {
+		return u * reps, (fill + u*reps) % epoch
+	}
+	if fill+u < epoch {
+		return u, fill + u
+	}
+	before := epoch - fill // words read before the window moved
+	if reps == 1 {
+		return u, u - before
+	}
+	return u + before, u
+}
+
+// dramFilterReads returns the filter words the read buffer fetches. Filter
+// addresses are all distinct within a fold, so the stream is a sequence of
+// repeated scans: ws reads every weight once; os reads the weights of column
+// fold fc once per row fold, back to back; is reads all weights once per
+// column fold.
+func (p SystolicPlan) dramFilterReads() int64 {
+	a, c := p.Array, p.Conv
+	epoch := systolicEpochWords(a.FilterSRAMKB)
+	all := int64(c.Window()) * int64(c.M)
+	switch a.Dataflow {
+	case WeightStationary:
+		return all
+	case InputStationary:
+		cost, _ := systolicScanRepeat(0, all, int64(p.ColFolds), epoch)
+		return cost
+	}
+	var total, fill int64
+	for fc := 0; fc < p.ColFolds; fc++ {
+		used := min(a.Cols, p.Sc-fc*a.Cols)
+		var cost int64
+		cost, fill = systolicScanRepeat(fill, int64(p.T)*int64(used), int64(p.RowFolds), epoch)
+		total += cost
+	}
+	return total
+}
+
+// ifmapTouched returns how many distinct input words the windows read:
+// input rows any window covers × columns any window covers × channels.
+func (c SystolicConv) ifmapTouched() int64 {
+	covered := func(n, k, stride, out int) int64 {
+		var count, next int // next: first row not yet counted
+		for o := 0; o < out; o++ {
+			lo, hi := max(o*stride, next), min(o*stride+k, n)
+			if hi > lo {
+				count += hi - lo
+				next = hi
+			}
+		}
+		return int64(count)
+	}
+	return covered(c.H, c.R, c.StrideH, c.P) * covered(c.W, c.S, c.StrideW, c.Q) * int64(c.C)
+}
+
+// The ifmap walk is exact up to systolicWalkBudget accesses: os and ws
+// passes beyond it are charged the mean of the later passes walked, and a
+// single pass longer than maxSystolicSimulated is scaled from its start.
+// (A variable so the accuracy test can shrink it and check the
+// extrapolation on small layers.)
+var systolicWalkBudget int64 = 1 << 22
+
+const maxSystolicSimulated = 1 << 25
+
+// dramIfmapReads returns the input words the read buffer fetches. When the
+// touched input fits in the active half, that is exactly the touched words.
+// Otherwise the demand stream is walked in SCALE-Sim's order: for is, the
+// whole stream; for os and ws, the ColFolds identical passes over the
+// im2col matrix, up to systolicWalkBudget accesses, the remaining passes
+// charged the mean of the passes after the first (the first starts with an
+// empty buffer, the others where the previous pass left it).
+func (p SystolicPlan) dramIfmapReads() int64 {
+	a, c := p.Array, p.Conv
+	epoch := systolicEpochWords(a.IfmapSRAMKB)
+	if touched := c.ifmapTouched(); touched < epoch {
+		return touched
+	}
+	w := newIfmapWalker(c, epoch)
+	rows, cols := a.Rows, a.Cols
+	if a.Dataflow == InputStationary {
+		// Each fold loads its block of inputs row by row, bottom tap first
+		// (SCALE-Sim flips the block so the top row enters last).
+		for fc := 0; fc < p.ColFolds && !w.full(); fc++ {
+			usedCols := min(cols, p.Sc-fc*cols)
+			for fr := 0; fr < p.RowFolds && !w.full(); fr++ {
+				usedRows := min(rows, p.Sr-fr*rows)
+				for k := usedRows - 1; k >= 0; k-- {
+					for j := 0; j < usedCols; j++ {
+						w.access(fc*cols+j, fr*rows+k)
+					}
+				}
+			}
+		}
+		return w.estimate(int64(p.Sr) * int64(p.Sc))
+	}
+	// Line l of a fold feeds array row i the element streamed at step l−i
+	// (the skew); os streams the taps of pixel fold·rows+i, ws streams the
+	// pixels against tap fold·rows+i.
+	var total, first, later int64
+	passes := 0
+	for passes < p.ColFolds && (passes < 2 || w.accesses < systolicWalkBudget) && !w.full() {
+		before := w.misses
+		for fr := 0; fr < p.RowFolds && !w.full(); fr++ {
+			used := min(rows, p.Sr-fr*rows)
+			for l := 0; l < p.T+used-1; l++ {
+				for i := max(0, l-p.T+1); i <= min(l, used-1); i++ {
+					if a.Dataflow == OutputStationary {
+						w.access(fr*rows+i, l-i)
+					} else {
+						w.access(l-i, fr*rows+i)
+					}
+				}
+			}
+		}
+		if w.full() { // one pass is longer than we walk: scale it
+			return w.estimate(int64(p.Sr)*int64(p.T)) * int64(p.ColFolds)
+		}
+		cost := w.misses - before
+		if passes == 0 {
+			first = cost
+		} else {
+			later += cost
+		}
+		total += cost
+		passes++
+	}
+	if rest := int64(p.ColFolds - passes); rest > 0 {
+		if passes > 1 {
+			total += int64(float64(later) / float64(passes-1) * float64(rest))
+		} else {
+			total += first * rest
+		}
+	}
+	return total
+}
+
+// ifmapWalker runs the read buffer over im2col (pixel, tap) accesses.
+type ifmapWalker struct {
+	c                  SystolicConv
+	pixY, pixX, pixOff []int32 // window origin of each output pixel
+	tapR, tapS, tapOff []int32 // offset of each tap inside the window
+	stamp              []int32 // window id in which each address was last fetched
+	window             int32
+	fill, epoch        int64
+	misses, accesses   int64
+}
+
+func newIfmapWalker(c SystolicConv, epoch int64) *ifmapWalker {
+	w := &ifmapWalker{c: c, window: 1, epoch: epoch, stamp: make([]int32, c.H*c.W*c.C)}
+	n := c.Pixels()
+	w.pixY, w.pixX, w.pixOff = make([]int32, n), make([]int32, n), make([]int32, n)
+	for px := range n {
+		y, x := (px/c.Q)*c.StrideH, (px%c.Q)*c.StrideW
+		w.pixY[px], w.pixX[px], w.pixOff[px] = int32(y), int32(x), int32((y*c.W+x)*c.C)
+	}
+	n = c.Window()
+	w.tapR, w.tapS, w.tapOff = make([]int32, n), make([]int32, n), make([]int32, n)
+	for t := range n {
+		r, rest := t/(c.S*c.C), t%(c.S*c.C)
+		s, ch := rest/c.C, rest%c.C
+		w.tapR[t], w.tapS[t], w.tapOff[t] = int32(r), int32(s), int32((r*c.W+s)*c.C+ch)
+	}
+	return w
+}
+
+// access reads im2col element (pixel, tap); a window position outside the
+// input has no address and costs nothing.
+func (w *ifmapWalker) access(pixel, tap int) {
+	w.accesses++
+	if w.pixY[pixel]+w.tapR[tap] >= int32(w.c.H) || w.pixX[pixel]+w.tapS[tap] >= int32(w.c.W) {
+		return
+	}
+	addr := w.pixOff[pixel] + w.tapOff[tap]
+	if w.stamp[addr] == w.window {
+		return
+	}
+	w.stamp[addr] = w.window
+	w.misses++
+	if w.fill++; w.fill == w.epoch {
+		w.window++
+		w.fill = 0
+	}
+}
+
+func (w *ifmapWalker) full() bool { return w.accesses >= maxSystolicSimulated }
+
+// estimate returns the misses of a stream of n accesses: exact when all of
+// it was walked, else scaled from the part that was.
+func (w *ifmapWalker) estimate(n int64) int64 {
+	if w.accesses >= n || w.accesses == 0 {
+		return w.misses
+	}
+	return int64(float64(w.misses) * float64(n) / float64(w.accesses))
+}
+
+// systolicOfmapDrain returns the words SCALE-Sim's OFMAP write buffer drains
+// to DRAM for n output writes, with an SRAM of kb KB and the CALC-mode drain
+// width of one array row (cols words per line).
+//
+// The buffer packs writes into lines of cols words. Once more than half of
+// it is used it forces out the partial line being filled (padded with
+// empty slots) and drains the next ceil(half/cols) lines, counting each
+// drained line as full except for the empty slots of a chunk's last line.
+// So the count is n plus the padding of every forced partial line that does
+// not end a drain chunk; it depends on n and the sizes only.
+func systolicOfmapDrain(n int64, kb, cols int) int64 {
+	total := int64(1024 * kb)
+	active := (total + 1) / 2
+	width := int64(cols)
+	chunk := (total - active + width - 1) / width // lines per drain
+	type padded struct{ line, empty int64 }
+	var pads []padded
+	emptyAt := func(line int64) int64 {
+		i := sort.Search(len(pads), func(i int) bool { return pads[i].line >= line })
+		if i < len(pads) && pads[i].line == line {
+			return pads[i].empty
+		}
+		return 0
+	}
+	free := total
+	var stored, lines, fillIdx, drained, count int64
+	store := func(k int64) {
+		stored += k
+		lines += (fillIdx + k) / width
+		fillIdx = (fillIdx + k) % width
+	}
+	force := func() {
+		if fillIdx > 0 {
+			pads = append(pads, padded{lines, width - fillIdx})
+			lines++
+			fillIdx = 0
+		}
+	}
+	drain := func() {
+		end := min(drained+chunk, lines)
+		if end <= drained {
+			return
+		}
+		got := (end-drained)*width - emptyAt(end-1)
+		count += got
+		free += got
+		drained = end
+	}
+	for {
+		k := max(1, free-active+1) // writes until less than half is free
+		if stored+k > n {
+			break
+		}
+		store(k)
+		free -= k
+		force()
+		drain()
+	}
+	store(n - stored)
+	force()
+	for drained < lines {
+		drain()
+	}
+	return count
+}
