@@ -132,11 +132,7 @@ func EvaluateDNAPlan(dst *NetworkCost, d *Design, net *Network, p Platform, plan
 	if len(plan) != len(net.Layers) {
 		return nest, fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
 	}
-	layers, chunks, viol := dst.Layers[:0], dst.Chunks[:0], dst.Violations[:0]
-	*dst = NetworkCost{Design: d.Name, Network: net.Name, Platform: p.Name, Model: "dna-estimator", Bottleneck: -1, Batch: 1}
-	for i := range d.Chunks {
-		chunks = append(chunks, ChunkCost{Name: d.Chunks[i].Name})
-	}
+	layers, chunks, viol := dst.reset(d, net, p, "dna-estimator")
 	clock := 0.0
 	for li := range net.Layers {
 		l := &net.Layers[li]
@@ -175,13 +171,6 @@ func EvaluateDNAPlan(dst *NetworkCost, d *Design, net *Network, p Platform, plan
 		dst.LatencyMs = dst.Cycles / clock * 1e3
 		dst.FPS = float64(dst.Batch) * clock / dst.Cycles
 	}
-	dst.EnergySum = dst.Energy.Total()
-	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
-	viol = appendBudgetViolations(viol, d, chunks, p, dst.DSP, 0)
-	dst.Feasible = len(viol) == 0
-	dst.Layers, dst.Chunks, dst.Violations = layers, chunks, viol
-	if len(viol) == 0 {
-		dst.Violations = nil
-	}
+	dst.finish(d, p, layers, chunks, viol)
 	return nest, nil
 }

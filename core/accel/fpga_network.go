@@ -165,18 +165,11 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 	if len(plan) != len(net.Layers) {
 		return fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
 	}
-	layers, chunks, viol := dst.Layers[:0], dst.Chunks[:0], dst.Violations[:0]
-	*dst = NetworkCost{Design: d.Name, Network: net.Name, Platform: p.Name, ClockMHz: p.ClockMHz, Bottleneck: -1, Feasible: true}
-	switch mode {
-	case FPGAFaithful:
-		dst.Model = "fpga-chunk/faithful"
-	default:
-		dst.Model = "fpga-chunk/corrected"
+	model := "fpga-chunk/corrected"
+	if mode == FPGAFaithful {
+		model = "fpga-chunk/faithful"
 	}
-	for i := range d.Chunks {
-		chunks = append(chunks, ChunkCost{Name: d.Chunks[i].Name})
-	}
-	dst.Batch = 1
+	layers, chunks, viol := dst.reset(d, net, p, model)
 	for li := range net.Layers {
 		l := &net.Layers[li]
 		dst.Batch = max(dst.Batch, orOne(l.N))
@@ -243,15 +236,30 @@ func EvaluatePlan(dst *NetworkCost, d *Design, net *Network, p Platform, mode FP
 			dst.FPS = float64(dst.Batch) * clockHz / dst.BottleneckCycles
 		}
 	}
+	dst.finish(d, p, layers, chunks, viol)
+	return nil
+}
+
+// reset clears dst for a new evaluation, keeping its slices' storage, and
+// returns them emptied, with one chunk row per chunk of d.
+func (dst *NetworkCost) reset(d *Design, net *Network, p Platform, model string) ([]LayerCost, []ChunkCost, []string) {
+	layers, chunks, viol := dst.Layers[:0], dst.Chunks[:0], dst.Violations[:0]
+	*dst = NetworkCost{Design: d.Name, Network: net.Name, Platform: p.Name, Model: model, ClockMHz: p.ClockMHz, Bottleneck: -1, Batch: 1}
+	for i := range d.Chunks {
+		chunks = append(chunks, ChunkCost{Name: d.Chunks[i].Name})
+	}
+	return layers, chunks, viol
+}
+
+// finish fills the totals that follow from the energy and latency, checks
+// the platform budgets and stores the rows. Violations stays empty (not nil)
+// when feasible, so its storage is reused.
+func (dst *NetworkCost) finish(d *Design, p Platform, layers []LayerCost, chunks []ChunkCost, viol []string) {
 	dst.EnergySum = dst.Energy.Total()
 	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
 	viol = appendBudgetViolations(viol, d, chunks, p, dst.DSP, dst.BRAM18)
 	dst.Feasible = len(viol) == 0
 	dst.Layers, dst.Chunks, dst.Violations = layers, chunks, viol
-	if len(viol) == 0 {
-		dst.Violations = nil
-	}
-	return nil
 }
 
 // footprintBytes returns the bytes one layer needs on chunk c at each
