@@ -256,3 +256,51 @@ func TestEvaluateAllocatesNothing(t *testing.T) {
 		t.Errorf("Evaluate allocates %v times per call", n)
 	}
 }
+
+// The visualisation's contract: summing a trace's moves gives Stats.
+func TestTraceMovesSumToStats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := 0; i < 100; i++ {
+		p, m := randomNestCase(rng)
+		st, err := Evaluate(p, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acc, in [MaxLevels][MaxDataSpaces]int64
+		steps := int64(0)
+		_, err = Trace(p, m, func(s *TraceStep) bool {
+			steps++
+			for _, mv := range s.Moves {
+				acc[mv.Parent][mv.DataSpace] += mv.Accesses
+				if mv.Child >= 0 {
+					in[mv.Child][mv.DataSpace] += mv.Delta
+				}
+			}
+			return true
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if steps != st.Cycles {
+			t.Fatalf("case %d: %d steps, %d cycles", i, steps, st.Cycles)
+		}
+		for li := range st.Levels {
+			for d, ds := range p.DataSpaces {
+				s := st.Levels[li].DS[d]
+				if !s.Kept {
+					continue
+				}
+				wantAcc, wantIn := s.Reads, s.Fills
+				if ds.ReadWrite {
+					wantAcc = s.Updates
+					if li > 0 {
+						wantIn = s.Fills + s.PartitionSize
+					}
+				}
+				if acc[li][d] != wantAcc || in[li][d] != wantIn {
+					t.Fatalf("case %d level %d %s: moves sum to %d out, %d in; stats %d, %d", i, li, ds.Name, acc[li][d], in[li][d], wantAcc, wantIn)
+				}
+			}
+		}
+	}
+}

@@ -20,13 +20,21 @@ import (
 // MaxTraceSteps bounds the temporal iterations Trace walks.
 const MaxTraceSteps = 1 << 24
 
-// TraceMove is what one step moved for one level and data space.
+// TraceMove is what one step moved between a level and its child for one
+// data space. Summed over a whole trace, for data space d:
+//
+//   - Σ Accesses of the moves out of level ℓ is ℓ's Reads (read-only data)
+//     or Updates (read-write data) in Stats;
+//   - Σ Delta of the moves into level ℓ is ℓ's Fills (read-only data) or
+//     Fills + PartitionSize (read-write data: first arrivals need no fill).
 type TraceMove struct {
-	Level, DataSpace int
+	// Parent is the level read (or updated); Child the next inner level
+	// keeping the data space, or -1 for the MAC units.
+	Parent, Child, DataSpace int
 	// Delta is the elements each child instance received (per instance);
-	// Parent is what the parent read (or, for outputs, was updated with)
-	// for all its children after multicast.
-	Delta, Parent int64
+	// Accesses is what one parent instance read (or, for outputs, was
+	// updated with) for all its children after multicast.
+	Delta, Accesses int64
 }
 
 // TraceStep is one temporal iteration of the nest.
@@ -38,9 +46,9 @@ type TraceStep struct {
 	// Carry is the position in Mapping.Nest() of the outermost loop that
 	// advanced at this step (0 at the first step).
 	Carry int
-	// Moves lists the tiles that changed at this step, outer levels first,
-	// plus the MACs' reads from the innermost level keeping each data space
-	// (Level is that level, every step).
+	// Moves lists the tiles that moved at this step, outer levels first,
+	// data space by data space, ending with the MACs' accesses to the
+	// innermost level keeping it (every step).
 	Moves []TraceMove
 }
 
@@ -245,10 +253,7 @@ func Trace(p *Problem, m *Mapping, visit func(*TraceStep) bool) (*Stats, error) 
 			lk.content += parent
 			lk.perChild += per
 			if parent > 0 || per > 0 {
-				step.Moves = append(step.Moves, TraceMove{Level: lk.child, DataSpace: lk.d, Delta: per, Parent: parent})
-				if lk.child < 0 {
-					step.Moves[len(step.Moves)-1].Level = lk.parent
-				}
+				step.Moves = append(step.Moves, TraceMove{Parent: lk.parent, Child: lk.child, DataSpace: lk.d, Delta: per, Accesses: parent})
 			}
 		}
 		if visit != nil && !visit(step) {

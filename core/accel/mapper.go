@@ -139,7 +139,8 @@ type dataflowTemplate struct {
 // unrolls the filter window down and output pixels across (SCALE-Sim's
 // arrangement); rs is Eyeriss: filter rows (and channels) down, output rows
 // (and output channels, images) across, every operand in the RF. A grouped
-// layer's G goes where K (or, for is, C) goes.
+// layer's G goes where K goes (for is and rs, where C goes: a depthwise
+// channel is both).
 func templateFor(df Dataflow) (dataflowTemplate, error) {
 	w, i, o := DataSpaceMask(1<<DSWeights), DataSpaceMask(1<<DSInputs), DataSpaceMask(1<<DSOutputs)
 	switch df {
@@ -150,7 +151,7 @@ func templateFor(df Dataflow) (dataflowTemplate, error) {
 	case InputStationary:
 		return dataflowTemplate{y: []string{"C", "G", "R", "S"}, x: []string{"P", "Q", "N"}, rfKeep: i}, nil
 	case RowStationary:
-		return dataflowTemplate{y: []string{"R", "C"}, x: []string{"P", "K", "G", "N"}, rfKeep: w | i | o}, nil
+		return dataflowTemplate{y: []string{"R", "C", "G"}, x: []string{"P", "K", "N"}, rfKeep: w | i | o}, nil
 	}
 	return dataflowTemplate{}, fmt.Errorf("accel: dataflow %d is not one of ws, os, is, rs", df)
 }

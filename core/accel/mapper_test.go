@@ -2,6 +2,9 @@ package accel
 
 import (
 	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
 	"testing"
 )
 
@@ -142,5 +145,25 @@ func TestMapperNoFit(t *testing.T) {
 	c := &SubAccel{Name: "tiny", Rows: 2, Cols: 2, Dataflow: WeightStationary, Bits: 16, RFBytes: 2, GBBytes: 2}
 	if _, err := MapLayer(l, c, Horowitz45, MapperOptions{}); !errors.Is(err, ErrNoMapping) {
 		t.Fatalf("err = %v, want ErrNoMapping", err)
+	}
+}
+
+// The mapper's choices and the energies it reports are bit-identical on
+// every platform: a golden hash over the MobileNetV2 layers × dataflows,
+// checked natively and under GOOS=js GOARCH=wasm.
+func TestMapperGoldenHash(t *testing.T) {
+	h := fnv.New64a()
+	for _, df := range Dataflows() {
+		for _, l := range mobileNetV2Layers {
+			res, err := MapLayer(l, eyerissChunk(df), Horowitz45, MapperOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(h, "%s|%d|%x|", res.Mapping.String(res.Problem), res.Cycles, math.Float64bits(res.EnergyPJ))
+		}
+	}
+	const golden = 0xb219e0d48b2656dc
+	if got := h.Sum64(); got != golden {
+		t.Errorf("golden hash %#x, want %#x", got, uint64(golden))
 	}
 }
