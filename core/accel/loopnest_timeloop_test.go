@@ -42,7 +42,9 @@ var tutorialCases = []tutorialCase{
 	{"04 spatial K", "04-model-conv1d+oc-3levelspatial", "prob/conv1d+oc+ic.prob.yaml", "arch/3levelspatial.arch.yaml", "map/conv1d+oc+ic-3levelspatial-kp-ws.map.yaml", "ref-output/kp", true},
 }
 
-func (c tutorialCase) path(rel string) string { return filepath.Join("testdata", "timeloop", c.dir, rel) }
+func (c tutorialCase) path(rel string) string {
+	return filepath.Join("testdata", "timeloop", c.dir, rel)
+}
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()
@@ -72,7 +74,7 @@ type refRun struct {
 	computes    int64
 	macEnergy   float64
 	computeUnit int64
-	leakage     float64 // Σ "Leakage energy (total)" over the levels
+	leakage     float64            // Σ "Leakage energy (total)" over the levels
 	fJPerMAC    map[string]float64 // the summary's fJ/Compute lines
 }
 
