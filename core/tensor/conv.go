@@ -39,44 +39,86 @@ func Im2col(col, x []float32, g *ConvGeom, c0, cg int) {
 	if len(col) < g.Rows()*k || len(x) < g.N*g.H*g.W*g.C || c0+cg > g.C {
 		shapePanic("Im2col: col %d, x %d for %+v, channels [%d,%d)", len(col), len(x), *g, c0, c0+cg)
 	}
-	C, h_, w_, kw_, sh_, sw_, ph_, pw_ := g.C, g.H, g.W, g.KW, g.SH, g.SW, g.PH, g.PW
-	r := 0
+	C, h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, ow_ := g.C, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OW
+	// One output row (n, oh) at a time, then one tap (kh, kw) at a time: a
+	// strided copy down a column of col with no slicing in the inner loop
+	// (slices and runtime calls are what cost in wasm).
 	for n := 0; n < g.N; n++ {
 		xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
 		for oh := 0; oh < g.OH; oh++ {
-			for ow := 0; ow < g.OW; ow++ {
-				row := col[r*k:][:k]
-				r++
-				kw0, kw1 := windowRange(ow, sw_, pw_, kw_, w_)
-				iw0 := ow*sw_ - pw_
-				for kh := 0; kh < g.KH; kh++ {
-					seg := row[kh*kw_*cg:][:kw_*cg]
-					ih := oh*sh_ - ph_ + kh
-					if ih < 0 || ih >= h_ {
-						clear(seg)
+			rows := col[(n*g.OH+oh)*ow_*k:][:ow_*k]
+			for kh := 0; kh < kh_; kh++ {
+				ih := oh*sh_ - ph_ + kh
+				for kw := 0; kw < kw_; kw++ {
+					off := (kh*kw_ + kw) * cg
+					// Output columns whose tap lands inside the image.
+					lo, hi := 0, 0
+					if ih >= 0 && ih < h_ {
+						lo, hi = tapRange(kw, sw_, pw_, w_, ow_)
+					}
+					if lo > 0 {
+						zeroTap(rows, 0, lo, k, off, cg)
+					}
+					if hi < ow_ {
+						zeroTap(rows, hi, ow_, k, off, cg)
+					}
+					if lo >= hi {
 						continue
 					}
-					clear(seg[:kw0*cg])
-					clear(seg[kw1*cg:])
-					src := xn[(ih*w_+iw0+kw0)*C:]
-					if cg == C {
-						// All channels: the window row is one contiguous run of x.
-						dst := seg[kw0*cg : kw1*cg]
-						src = src[:len(dst)]
-						for i, v := range src {
-							dst[i] = v
+					di := lo*k + off
+					si := (ih*w_+lo*sw_-pw_+kw)*C + c0
+					step := sw_ * C
+					if cg == 1 {
+						// Unrolled: in wasm each loop iteration costs a trip
+						// through the function's block dispatch.
+						ow := lo
+						for ; ow+4 <= hi; ow += 4 {
+							v0, v1, v2, v3 := xn[si], xn[si+step], xn[si+2*step], xn[si+3*step]
+							rows[di], rows[di+k], rows[di+2*k], rows[di+3*k] = v0, v1, v2, v3
+							di += 4 * k
+							si += 4 * step
+						}
+						for ; ow < hi; ow++ {
+							rows[di] = xn[si]
+							di += k
+							si += step
 						}
 						continue
 					}
-					for kw := kw0; kw < kw1; kw++ {
-						dst := seg[kw*cg:][:cg]
-						s := src[(kw-kw0)*C+c0:][:cg]
-						for i, v := range s {
+					for ow := lo; ow < hi; ow++ {
+						dst := rows[di:][:cg]
+						for i, v := range xn[si:][:cg] {
 							dst[i] = v
 						}
+						di += k
+						si += step
 					}
 				}
 			}
+		}
+	}
+}
+
+// tapRange returns the output columns [lo, hi) for which input column
+// ow·s − p + kw lies in [0, w).
+func tapRange(kw, s, p, w, ow int) (lo, hi int) {
+	// ow·s ≥ p − kw  and  ow·s < w + p − kw.
+	if t := p - kw; t > 0 {
+		lo = (t + s - 1) / s
+	}
+	if t := w + p - kw; t > 0 {
+		hi = min(ow, (t+s-1)/s)
+	}
+	return lo, max(lo, hi)
+}
+
+// zeroTap zeroes the cg values at offset off of rows [from, to) of a
+// matrix with row stride k.
+func zeroTap(rows []float32, from, to, k, off, cg int) {
+	for r := from; r < to; r++ {
+		seg := rows[r*k+off:][:cg]
+		for i := range seg {
+			seg[i] = 0
 		}
 	}
 }

@@ -131,8 +131,39 @@ func kernelNN(i0, i1, j0, j1, p0, p1 int, a []float32, ai, ap int, b []float32, 
 			} else {
 				// A stored transposed (ai == 1): four contiguous values per p.
 				// The offsets advance by addition: wasm has no cheap multiply.
+				// Two steps of p per iteration (fewer trips through wasm's
+				// block dispatch).
 				ao, bo := p0*ap+i, p0*ldb+j
-				for p := p0; p < p1; p++ {
+				p := p0
+				for ; p+2 <= p1; p += 2 {
+					ap4 := a[ao:][:4]
+					x0, x1, x2, x3 := ap4[0], ap4[1], ap4[2], ap4[3]
+					bp := b[bo:][:2]
+					y0, y1 := bp[0], bp[1]
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+					ap4 = a[ao+ap:][:4]
+					x0, x1, x2, x3 = ap4[0], ap4[1], ap4[2], ap4[3]
+					bp = b[bo+ldb:][:2]
+					y0, y1 = bp[0], bp[1]
+					ao += 2 * ap
+					bo += 2 * ldb
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+				}
+				for ; p < p1; p++ {
 					ap4 := a[ao:][:4]
 					x0, x1, x2, x3 := ap4[0], ap4[1], ap4[2], ap4[3]
 					bp := b[bo:][:2]
@@ -254,8 +285,33 @@ func gemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32
 				s10, s11 := ci[ldc+j], ci[ldc+j+1]
 				s20, s21 := ci[2*ldc+j], ci[2*ldc+j+1]
 				s30, s31 := ci[3*ldc+j], ci[3*ldc+j+1]
-				for p, x0 := range a0 {
-					x1, x2, x3 := a1[p], a2[p], a3[p]
+				// Two steps of p per iteration: in wasm every loop
+				// iteration also pays for a trip through the block dispatch.
+				p := 0
+				for ; p+2 <= kw; p += 2 {
+					x0, x1, x2, x3 := a0[p], a1[p], a2[p], a3[p]
+					y0, y1 := b0[p], b1[p]
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+					x0, x1, x2, x3 = a0[p+1], a1[p+1], a2[p+1], a3[p+1]
+					y0, y1 = b0[p+1], b1[p+1]
+					s00 += float32(x0 * y0)
+					s01 += float32(x0 * y1)
+					s10 += float32(x1 * y0)
+					s11 += float32(x1 * y1)
+					s20 += float32(x2 * y0)
+					s21 += float32(x2 * y1)
+					s30 += float32(x3 * y0)
+					s31 += float32(x3 * y1)
+				}
+				if p < kw {
+					x0, x1, x2, x3 := a0[p], a1[p], a2[p], a3[p]
 					y0, y1 := b0[p], b1[p]
 					s00 += float32(x0 * y0)
 					s01 += float32(x0 * y1)

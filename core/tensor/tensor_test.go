@@ -395,3 +395,14 @@ func TestColSumsAdd(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkIm2colStem is the im2col of the reference CNN's first layer
+// (batch 32, 28×28×1, 3×3, padding 1).
+func BenchmarkIm2colStem(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	g := NewConvGeom(32, 28, 28, 1, 3, 3, 1, 1, 1, 1)
+	x, col := randSlice(rng, 32*28*28), make([]float32, g.Rows()*9)
+	for b.Loop() {
+		Im2col(col, x, &g, 0, 1)
+	}
+}
