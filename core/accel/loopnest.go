@@ -33,6 +33,24 @@ func popCount(x uint64) int      { return bits.OnesCount64(x) }
 //  3. For read-write data (outputs), the first update of each element needs
 //     no read: reads = updates − partition size, and a child's fills are
 //     what its parent sends it minus its partition size.
+//
+// Where the model differs from Timeloop, and why:
+//
+//   - Factors must multiply exactly to the bounds (Timeloop also accepts
+//     imperfect factorizations with residual iterations); pad the problem
+//     instead. Spatial loops sit inside a level's temporal loops, as
+//     Timeloop nests them.
+//   - No inter-PE link transfers: Timeloop may serve a child's delta from
+//     a neighbour that held it one step earlier (systolic forwarding); we
+//     always read the parent. Multicast and spatial reduction are modelled.
+//   - Partition sizes count distinct elements. Timeloop derives them from
+//     tile ratios; the two agree whenever the spatial split leaves no gaps
+//     (all the tutorial cases), and only read-write data uses them.
+//   - Bandwidth: one shared port per level (Arch.Cycles), no per-direction
+//     limits or network latency; no leakage energy (the tutorial stats
+//     print it separately; the tests subtract it).
+//   - Tile sizes use Timeloop's bounding boxes, so a strided input tile
+//     counts the skipped rows, as Timeloop does.
 
 // MaxDataSpaces bounds the data spaces of a Problem (Weights, Inputs,
 // Outputs in a convolution; the bound only sizes fixed arrays).
