@@ -39,6 +39,7 @@ func FuzzDecodeDesign(f *testing.F) {
 		for _, mode := range modes {
 			EvaluateFPGA(d, net, p, mode) // errors are fine, panics are not
 		}
+		EvaluateDNA(d, net, p)
 	})
 }
 
@@ -75,6 +76,11 @@ func FuzzDecodeNetwork(f *testing.F) {
 			nc, err := EvaluateFPGA(d, net, p, mode)
 			if err != nil {
 				t.Fatalf("%s: %v", mode, err)
+			}
+			if mode == FPGACorrected {
+				if nc, err = EvaluateDNA(d, net, p); err != nil {
+					t.Fatalf("dna: %v", err)
+				}
 			}
 			for _, lc := range nc.Layers {
 				if lc.Cycles < 0 || lc.Cycles != lc.Cycles {

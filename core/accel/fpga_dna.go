@@ -229,8 +229,9 @@ func evalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 	if stride < 1 || bits < 1 || bits > MaxBits {
 		return res, fmt.Errorf("accel: DNA simulator: stride %d and bits %d must be ≥ 1 (bits ≤ %d)", stride, bits, MaxBits)
 	}
-	// Total NoC factors per dimension and the active PEs.
-	var noc Extents
+	// Total NoC factors per dimension and the active PEs. Extents are
+	// float64 so long nests cannot overflow.
+	var noc [NumDims]float64
 	for d := range noc {
 		noc[d] = 1
 	}
@@ -240,7 +241,7 @@ func evalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 			return res, fmt.Errorf("accel: DNA simulator: loop %s_%s with factor %d: accepted factors 1..%d", l.Dim, l.Level, l.Factor, MaxTile)
 		}
 		if l.Level == DNANoC {
-			noc[l.Dim] *= l.Factor
+			noc[l.Dim] *= float64(l.Factor)
 			pes *= l.Factor
 			if pes > hw.NumPE {
 				return res, fmt.Errorf("accel: DNA simulator: resource: NoC loops need more than %d PEs", hw.NumPE)
@@ -277,10 +278,11 @@ func evalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 		}
 	}
 	// Running temporal tile extents per dimension.
-	var tile Extents
+	var tile [NumDims]float64
 	for d := range tile {
 		tile[d] = 1
 	}
+	st := float64(stride)
 	xfer := func(b, width, fSrc, fDst float64) float64 {
 		n := math.Ceil(b / width)
 		return n/fSrc + n/fDst
@@ -293,18 +295,18 @@ func evalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 			var b1, b2 float64
 			switch m.Operand {
 			case OpInput:
-				rows := tile[DimR] + stride*(tile[DimP]-1)
-				cols := tile[DimS] + stride*(tile[DimQ]-1)
-				b1 = float64(tile[DimN]*tile[inCh]*rows*cols) * w
-				rows2 := tile[DimR]*noc[DimR] + stride*(tile[DimP]*noc[DimP]-1)
-				cols2 := tile[DimS]*noc[DimS] + stride*(tile[DimQ]*noc[DimQ]-1)
-				b2 = float64(tile[DimN]*noc[DimN]*tile[inCh]*noc[inCh]*rows2*cols2) * w
+				rows := tile[DimR] + float64(st*(tile[DimP]-1))
+				cols := tile[DimS] + float64(st*(tile[DimQ]-1))
+				b1 = tile[DimN] * tile[inCh] * rows * cols * w
+				rows2 := float64(tile[DimR]*noc[DimR]) + float64(st*(float64(tile[DimP]*noc[DimP])-1))
+				cols2 := float64(tile[DimS]*noc[DimS]) + float64(st*(float64(tile[DimQ]*noc[DimQ])-1))
+				b2 = tile[DimN] * noc[DimN] * tile[inCh] * noc[inCh] * rows2 * cols2 * w
 			case OpWeight:
-				b1 = float64(tile[DimK]*tile[DimC]*tile[DimR]*tile[DimS]) * w
-				b2 = b1 * float64(noc[DimK]*noc[DimC]*noc[DimR]*noc[DimS])
+				b1 = tile[DimK] * tile[DimC] * tile[DimR] * tile[DimS] * w
+				b2 = b1 * noc[DimK] * noc[DimC] * noc[DimR] * noc[DimS]
 			default:
-				b1 = float64(tile[DimN]*tile[DimK]*tile[DimP]*tile[DimQ]) * w
-				b2 = b1 * float64(noc[DimN]*noc[DimK]*noc[DimP]*noc[DimQ])
+				b1 = tile[DimN] * tile[DimK] * tile[DimP] * tile[DimQ] * w
+				b2 = b1 * noc[DimN] * noc[DimK] * noc[DimP] * noc[DimQ]
 			}
 			var c dnaCost
 			if m.Level == DNARF {
@@ -335,7 +337,7 @@ func evalDNA(hw *DNAHardware, loops []DNALoop, markers []DNAMarker, stride, bits
 		if l.Level == DNANoC {
 			continue
 		}
-		tile[l.Dim] *= l.Factor
+		tile[l.Dim] *= float64(l.Factor)
 		first.add(&other, float64(l.Factor-1))
 		other = first
 	}
