@@ -46,3 +46,25 @@ func BenchmarkMapper(b *testing.B) {
 	b.ReportMetric(float64(b.N)/s, "mappings/s")
 	b.ReportMetric(float64(evals)/s, "evals/s")
 }
+
+// BenchmarkTrace walks the same mapping step by step, as the visualisation
+// does, and reports steps (MAC-array cycles) per second.
+func BenchmarkTrace(b *testing.B) {
+	res, err := MapLayer(mobileNetV2Layers[1], eyerissChunk(RowStationary), DNA65, MapperOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	steps := int64(0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t, err := NewTracer(res.Problem, res.Mapping)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for t.Next() {
+			steps++
+		}
+	}
+	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
+}

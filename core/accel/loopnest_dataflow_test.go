@@ -27,7 +27,7 @@ func dataflowCase(t *testing.T, name string, m *Mapping, cycles, pes int64, want
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	tr, err := Trace(p, m, nil)
+	tr, err := trace(p, m, nil, true)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}

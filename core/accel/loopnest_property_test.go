@@ -107,7 +107,7 @@ func TestEvaluateMatchesTrace(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		want, err := Trace(p, m, nil)
+		want, err := trace(p, m, nil, true)
 		if err != nil {
 			t.Fatalf("case %d: trace: %v", i, err)
 		}
@@ -266,39 +266,41 @@ func TestTraceMovesSumToStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var acc, in [MaxLevels][MaxDataSpaces]int64
-		steps := int64(0)
-		_, err = Trace(p, m, func(s *TraceStep) bool {
-			steps++
-			for _, mv := range s.Moves {
-				acc[mv.Parent][mv.DataSpace] += mv.Accesses
-				if mv.Child >= 0 {
-					in[mv.Child][mv.DataSpace] += mv.Delta
-				}
-			}
-			return true
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if steps != st.Cycles {
-			t.Fatalf("case %d: %d steps, %d cycles", i, steps, st.Cycles)
-		}
-		for li := range st.Levels {
-			for d, ds := range p.DataSpaces {
-				s := st.Levels[li].DS[d]
-				if !s.Kept {
-					continue
-				}
-				wantAcc, wantIn := s.Reads, s.Fills
-				if ds.ReadWrite {
-					wantAcc = s.Updates
-					if li > 0 {
-						wantIn = s.Fills + s.PartitionSize
+		for _, exact := range []bool{false, true} {
+			var acc, in [MaxLevels][MaxDataSpaces]int64
+			steps := int64(0)
+			_, err = trace(p, m, func(s *TraceStep) bool {
+				steps++
+				for _, mv := range s.Moves {
+					acc[mv.Parent][mv.DataSpace] += mv.Accesses
+					if mv.Child >= 0 {
+						in[mv.Child][mv.DataSpace] += mv.Delta
 					}
 				}
-				if acc[li][d] != wantAcc || in[li][d] != wantIn {
-					t.Fatalf("case %d level %d %s: moves sum to %d out, %d in; stats %d, %d", i, li, ds.Name, acc[li][d], in[li][d], wantAcc, wantIn)
+				return true
+			}, exact)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if steps != st.Cycles {
+				t.Fatalf("case %d: %d steps, %d cycles", i, steps, st.Cycles)
+			}
+			for li := range st.Levels {
+				for d, ds := range p.DataSpaces {
+					s := st.Levels[li].DS[d]
+					if !s.Kept {
+						continue
+					}
+					wantAcc, wantIn := s.Reads, s.Fills
+					if ds.ReadWrite {
+						wantAcc = s.Updates
+						if li > 0 {
+							wantIn = s.Fills + s.PartitionSize
+						}
+					}
+					if acc[li][d] != wantAcc || in[li][d] != wantIn {
+						t.Fatalf("case %d (exact %v) level %d %s: moves sum to %d out, %d in; stats %d, %d", i, exact, li, ds.Name, acc[li][d], in[li][d], wantAcc, wantIn)
+					}
 				}
 			}
 		}

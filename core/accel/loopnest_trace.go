@@ -1,24 +1,47 @@
 package accel
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
-// Trace is the loop-nest model run step by step: it walks every temporal
+// Tracer is the loop-nest model run step by step: it walks every temporal
 // iteration of a mapping's nest (one step per cycle of a MAC unit), moves
-// each level's tiles, and counts what moves with Timeloop's rules applied
-// literally to the tiles' boxes: per child instance, the part of its new
-// tile not in its previous one (with the gradient reset), then one read at
-// the parent per distinct delta among the children it feeds.
+// each level's tiles, and counts what moves with Timeloop's rules applied to
+// the tiles' boxes: the part of a child's new tile not in its previous one
+// (with the gradient reset), read once at the parent per distinct delta
+// among the children it feeds.
 //
-// Its totals equal Evaluate's closed form, which tests check on random
-// mappings; it exists so that the visualisation can animate a layer level
-// by level and end on the model's numbers. It costs O(cycles × children),
-// so keep it to small layers (see MaxTraceSteps).
+// It exists so that a visualisation can animate a layer level by level and
+// end on the model's numbers: summing the moves of every step gives
+// Evaluate's counts (see TraceMove). A step costs O(levels × loops); the
+// walk has Stats.Cycles steps, at most MaxTraceSteps.
+type Tracer struct {
+	p        *Problem
+	nest     []NestLoop
+	below    []int64
+	first    []int
+	temporal []int
+	cycles   int64
+	links    []*traceLink
+	idx      []int
+	step     TraceStep
+	next     int64 // the step Next will produce
+	exact    bool  // walk every child instance (tests); else child 0 × multicast
+	model    *Stats
+	st       *Stats
+	deltas   []traceBox
+}
 
-// MaxTraceSteps bounds the temporal iterations Trace walks.
-const MaxTraceSteps = 1 << 24
+type traceLink struct {
+	d, parent, child int // child -1: the MACs
+	spatial          []int
+	boxes            []traceBox // per child instance (one unless exact)
+	groups           int64      // distinct deltas among the children
+	content          int64      // parent accesses (per parent instance)
+	perChild         int64      // deltas one child instance received
+	ext              [MaxRanks]int64
+}
+
+// MaxTraceSteps bounds the temporal iterations a Tracer walks.
+const MaxTraceSteps = 1 << 26
 
 // TraceMove is what one step moved between a level and its child for one
 // data space. Summed over a whole trace, for data space d:
@@ -52,85 +75,53 @@ type TraceStep struct {
 	Moves []TraceMove
 }
 
-// errStopTrace is returned by visit to stop early.
-var errStopTrace = errors.New("trace stopped")
-
 type traceBox struct {
 	min, max [MaxRanks]int64
 	grad     gradient
 	valid    bool
 }
 
-// Trace walks m step by step, calling visit (if not nil) after every step;
-// visit returns false to stop. It returns the counts accumulated over the
-// whole walk, which equal Evaluate(p, m) when the walk completes.
-func Trace(p *Problem, m *Mapping, visit func(*TraceStep) bool) (*Stats, error) {
-	if err := p.Validate(); err != nil {
+// NewTracer prepares a step-by-step walk of m.
+func NewTracer(p *Problem, m *Mapping) (*Tracer, error) { return newTracer(p, m, false) }
+
+func newTracer(p *Problem, m *Mapping, exact bool) (*Tracer, error) {
+	model, err := Evaluate(p, m) // validates p and m
+	if err != nil {
 		return nil, err
 	}
-	if err := CheckMapping(p, m); err != nil {
-		return nil, err
+	if model.Cycles > MaxTraceSteps {
+		return nil, fmt.Errorf("accel: trace: %d steps; at most %d (use Evaluate)", model.Cycles, MaxTraceSteps)
 	}
-	nest := m.Nest()
+	t := &Tracer{p: p, nest: m.Nest(), exact: exact, model: model, cycles: model.Cycles}
+	nest := t.nest
 	L := len(m.Levels)
-	nd := len(p.Dims)
 	// below[j]: product of the factors of loop j's dimension inside it.
-	below := make([]int64, len(nest))
-	run := make([]int64, nd)
+	t.below = make([]int64, len(nest))
+	run := make([]int64, len(p.Dims))
 	for x := range run {
 		run[x] = 1
 	}
 	for j := len(nest) - 1; j >= 0; j-- {
-		below[j] = run[nest[j].Dim]
+		t.below[j] = run[nest[j].Dim]
 		run[nest[j].Dim] *= int64(nest[j].Factor)
 	}
-	first := make([]int, L+1) // first nest position of each level
+	t.first = make([]int, L+1) // first nest position of each level
 	for li := 0; li <= L; li++ {
-		first[li] = len(nest)
+		t.first[li] = len(nest)
 		for j := range nest {
 			if nest[j].Level >= li {
-				first[li] = j
+				t.first[li] = j
 				break
 			}
 		}
 	}
-	var temporal []int
-	cycles := int64(1)
 	for j, lp := range nest {
 		if !lp.Spatial {
-			temporal = append(temporal, j)
-			cycles *= int64(lp.Factor)
-			if cycles > MaxTraceSteps {
-				return nil, fmt.Errorf("accel: trace: more than %d steps; use Evaluate", MaxTraceSteps)
-			}
+			t.temporal = append(t.temporal, j)
 		}
 	}
-
-	st := &Stats{MACs: p.MACs(), Cycles: cycles, ComputeInstances: 1, Levels: make([]LevelStats, L)}
-	inst := int64(1)
-	for li := 0; li < L; li++ {
-		st.Levels[li].Name = m.Levels[li].Name
-		st.Levels[li].Instances = inst
-		for j := first[li]; j < first[li+1]; j++ {
-			if nest[j].Spatial {
-				inst *= int64(nest[j].Factor)
-			}
-		}
-	}
-	st.ComputeInstances = inst
-
-	// Chains: for each data space, the kept levels outermost first, with
-	// the spatial loops between each and its child.
-	type link struct {
-		d, parent, child int // child -1: the MACs
-		spatial          []int
-		boxes            []traceBox // per child instance
-		content          int64      // parent accesses (per parent instance)
-		perChild         int64      // deltas one child instance received
-		ext              [MaxRanks]int64
-		size             int64
-	}
-	var links []*link
+	// Links: for each data space, each kept level and its child, with the
+	// spatial loops between them.
 	for d := range p.DataSpaces {
 		prev := -1
 		for li := 0; li < L; li++ {
@@ -138,166 +129,223 @@ func Trace(p *Problem, m *Mapping, visit func(*TraceStep) bool) (*Stats, error) 
 				continue
 			}
 			if prev >= 0 {
-				links = append(links, &link{d: d, parent: prev, child: li})
+				t.links = append(t.links, &traceLink{d: d, parent: prev, child: li})
 			}
 			prev = li
 		}
-		links = append(links, &link{d: d, parent: prev, child: -1})
+		t.links = append(t.links, &traceLink{d: d, parent: prev, child: -1})
 	}
-	for _, lk := range links {
+	for _, lk := range t.links {
 		to := len(nest)
 		if lk.child >= 0 {
-			to = first[lk.child]
+			to = t.first[lk.child]
 		}
 		n := 1
-		for j := first[lk.parent]; j < to; j++ {
+		for j := t.first[lk.parent]; j < to; j++ {
 			if nest[j].Spatial {
 				lk.spatial = append(lk.spatial, j)
 				n *= nest[j].Factor
 			}
 		}
+		lk.groups = model.Levels[lk.parent].DS[lk.d].Multicast
+		if !exact {
+			n = 1
+		}
 		lk.boxes = make([]traceBox, n)
-		ds := &p.DataSpaces[lk.d]
-		lk.size = 1
-		for r, rank := range ds.Ranks {
+		for r, rank := range p.DataSpaces[lk.d].Ranks {
 			e := int64(1)
 			if lk.child >= 0 {
-				for _, t := range rank {
+				for _, tm := range rank {
 					span := int64(1)
-					for j := first[lk.child]; j < len(nest); j++ {
-						if nest[j].Dim == t.Dim {
+					for j := t.first[lk.child]; j < len(nest); j++ {
+						if nest[j].Dim == tm.Dim {
 							span *= int64(nest[j].Factor)
 						}
 					}
-					e += int64(t.Coef) * (span - 1)
+					e += int64(tm.Coef) * (span - 1)
 				}
 			}
 			lk.ext[r] = e
-			lk.size *= e
 		}
 	}
+	t.idx = make([]int, len(nest))
+	t.step.Index = t.idx
+	return t, nil
+}
 
-	idx := make([]int, len(nest))
-	step := &TraceStep{Index: idx}
-	var deltas []traceBox
-	for s := int64(0); s < cycles; s++ {
-		step.Step = s
-		step.Moves = step.Moves[:0]
-		for _, lk := range links {
-			ds := &p.DataSpaces[lk.d]
-			nr := len(ds.Ranks)
-			// The MACs fetch every step; a child buffer only when a loop
-			// above it advanced.
-			if lk.child >= 0 && s > 0 && step.Carry >= first[lk.child] {
-				continue
-			}
-			deltas = deltas[:0]
-			var sum int64
-			for c := range lk.boxes {
-				// Decode child c's spatial indices into idx (then reset).
-				rem := c
-				for k := len(lk.spatial) - 1; k >= 0; k-- {
-					j := lk.spatial[k]
-					idx[j] = rem % nest[j].Factor
-					rem /= nest[j].Factor
-				}
-				var cur traceBox
-				cur.valid = true
-				for r, rank := range ds.Ranks {
-					var lo int64
-					for _, t := range rank {
-						var base int64
-						lim := len(nest)
-						if lk.child >= 0 {
-							lim = first[lk.child]
-						}
-						for j := 0; j < lim; j++ {
-							if nest[j].Dim == t.Dim {
-								base += int64(idx[j]) * below[j]
-							}
-						}
-						lo += int64(t.Coef) * base
-					}
-					cur.min[r], cur.max[r] = lo, lo+lk.ext[r]
-				}
-				for _, j := range lk.spatial {
-					idx[j] = 0
-				}
-				var dl traceBox
-				if lk.child < 0 {
-					dl = cur // the MACs hold nothing
-				} else {
-					dl = aahrDelta(&cur, &lk.boxes[c], nr)
-					lk.boxes[c] = cur
-				}
-				sum += boxSize(&dl, nr)
-				if boxSize(&dl, nr) == 0 {
-					continue
-				}
-				dup := false
-				for i := range deltas {
-					if deltas[i].min == dl.min && deltas[i].max == dl.max {
-						dup = true
-						break
-					}
-				}
-				if !dup {
-					deltas = append(deltas, dl)
-				}
-			}
-			var parent int64
-			for i := range deltas {
-				parent += boxSize(&deltas[i], nr)
-			}
-			per := sum / int64(len(lk.boxes))
-			lk.content += parent
-			lk.perChild += per
-			if parent > 0 || per > 0 {
-				step.Moves = append(step.Moves, TraceMove{Parent: lk.parent, Child: lk.child, DataSpace: lk.d, Delta: per, Accesses: parent})
-			}
-		}
-		if visit != nil && !visit(step) {
-			return st, errStopTrace
-		}
+// Steps returns the number of steps of the walk (the model's cycles).
+func (t *Tracer) Steps() int64 { return t.cycles }
+
+// Step returns the step Next last produced. It is overwritten by the next
+// call to Next.
+func (t *Tracer) Step() *TraceStep { return &t.step }
+
+// Next advances the walk by one step and reports whether there was one.
+func (t *Tracer) Next() bool {
+	if t.next >= t.cycles {
+		return false
+	}
+	if t.next > 0 {
 		// Advance the temporal odometer.
-		k := len(temporal) - 1
+		k := len(t.temporal) - 1
 		for ; k >= 0; k-- {
-			j := temporal[k]
-			idx[j]++
-			if idx[j] < nest[j].Factor {
+			j := t.temporal[k]
+			t.idx[j]++
+			if t.idx[j] < t.nest[j].Factor {
 				break
 			}
-			idx[j] = 0
+			t.idx[j] = 0
 		}
-		if k >= 0 {
-			step.Carry = temporal[k]
+		t.step.Carry = t.temporal[max(k, 0)]
+	}
+	t.step.Step = t.next
+	t.next++
+	t.step.Moves = t.step.Moves[:0]
+	for _, lk := range t.links {
+		// The MACs fetch every step; a child buffer only when a loop above
+		// it advanced.
+		if lk.child >= 0 && t.step.Step > 0 && t.step.Carry >= t.first[lk.child] {
+			continue
+		}
+		per, parent := t.moveLink(lk)
+		lk.content += parent
+		lk.perChild += per
+		if parent > 0 || per > 0 {
+			t.step.Moves = append(t.step.Moves, TraceMove{Parent: lk.parent, Child: lk.child, DataSpace: lk.d, Delta: per, Accesses: parent})
 		}
 	}
+	return true
+}
 
-	// Partition sizes by brute force over the whole walk of one instance.
-	for _, lk := range links {
+// moveLink computes one link's per-child delta and parent accesses at the
+// current indices.
+func (t *Tracer) moveLink(lk *traceLink) (per, parent int64) {
+	nest, idx := t.nest, t.idx
+	ds := &t.p.DataSpaces[lk.d]
+	nr := len(ds.Ranks)
+	lim := len(nest)
+	if lk.child >= 0 {
+		lim = t.first[lk.child]
+	}
+	t.deltas = t.deltas[:0]
+	var sum int64
+	for c := range lk.boxes {
+		// Decode child c's spatial indices into idx (then reset).
+		rem := c
+		for k := len(lk.spatial) - 1; k >= 0 && t.exact; k-- {
+			j := lk.spatial[k]
+			idx[j] = rem % nest[j].Factor
+			rem /= nest[j].Factor
+		}
+		var cur traceBox
+		cur.valid = true
+		for r, rank := range ds.Ranks {
+			var lo int64
+			for _, tm := range rank {
+				var base int64
+				for j := 0; j < lim; j++ {
+					if nest[j].Dim == tm.Dim {
+						base += int64(idx[j]) * t.below[j]
+					}
+				}
+				lo += int64(tm.Coef) * base
+			}
+			cur.min[r], cur.max[r] = lo, lo+lk.ext[r]
+		}
+		for _, j := range lk.spatial {
+			idx[j] = 0
+		}
+		var dl traceBox
+		if lk.child < 0 {
+			dl = cur // the MACs hold nothing
+		} else {
+			dl = aahrDelta(&cur, &lk.boxes[c], nr)
+			lk.boxes[c] = cur
+		}
+		n := boxSize(&dl, nr)
+		sum += n
+		if n == 0 {
+			continue
+		}
+		dup := false
+		for i := range t.deltas {
+			if t.deltas[i].min == dl.min && t.deltas[i].max == dl.max {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			t.deltas = append(t.deltas, dl)
+		}
+	}
+	if !t.exact {
+		return sum, lk.groups * sum
+	}
+	for i := range t.deltas {
+		parent += boxSize(&t.deltas[i], nr)
+	}
+	return sum / int64(len(lk.boxes)), parent
+}
+
+// Stats returns the counts of the walk so far; after the last step they
+// equal Evaluate's.
+func (t *Tracer) Stats() *Stats {
+	st := &Stats{MACs: t.model.MACs, Cycles: t.cycles, ComputeInstances: t.model.ComputeInstances,
+		Levels: make([]LevelStats, len(t.model.Levels))}
+	for li := range st.Levels {
+		st.Levels[li].Name = t.model.Levels[li].Name
+		st.Levels[li].Instances = t.model.Levels[li].Instances
+	}
+	for _, lk := range t.links {
 		ls := &st.Levels[lk.parent].DS[lk.d]
-		ds := &p.DataSpaces[lk.d]
+		ds := &t.p.DataSpaces[lk.d]
 		ls.Kept = true
-		ls.TileSize = partitionBrute(p, nest, first[lk.parent], ds, false)
-		ls.PartitionSize = partitionBrute(p, nest, first[lk.parent], ds, true)
-		ls.Multicast, ls.Fanout = 0, int64(len(lk.boxes))
+		ls.Multicast, ls.Fanout = t.model.Levels[lk.parent].DS[lk.d].Multicast, t.model.Levels[lk.parent].DS[lk.d].Fanout
+		if t.exact {
+			ls.TileSize = partitionBrute(t.p, t.nest, t.first[lk.parent], ds, false)
+			ls.PartitionSize = partitionBrute(t.p, t.nest, t.first[lk.parent], ds, true)
+		} else {
+			ls.TileSize = t.model.Levels[lk.parent].DS[lk.d].TileSize
+			ls.PartitionSize = t.model.Levels[lk.parent].DS[lk.d].PartitionSize
+		}
 		if ds.ReadWrite {
 			ls.Updates = lk.content
 			ls.Reads = lk.content - ls.PartitionSize
 		} else {
 			ls.Reads = lk.content
 		}
+	}
+	for _, lk := range t.links {
 		if lk.child >= 0 {
 			cs := &st.Levels[lk.child].DS[lk.d]
-			if ds.ReadWrite {
-				cs.Fills = lk.perChild - partitionBrute(p, nest, first[lk.child], ds, true)
+			if t.p.DataSpaces[lk.d].ReadWrite {
+				cs.Fills = lk.perChild - cs.PartitionSize
 			} else {
 				cs.Fills = lk.perChild
 			}
 		}
 	}
-	return st, nil
+	return st
+}
+
+// Trace walks m step by step, calling visit (if not nil) after every step;
+// visit returns false to stop early. It returns the counts of the steps
+// walked, which equal Evaluate(p, m) when the walk completes.
+func Trace(p *Problem, m *Mapping, visit func(*TraceStep) bool) (*Stats, error) {
+	return trace(p, m, visit, false)
+}
+
+func trace(p *Problem, m *Mapping, visit func(*TraceStep) bool, exact bool) (*Stats, error) {
+	t, err := newTracer(p, m, exact)
+	if err != nil {
+		return nil, err
+	}
+	for t.Next() {
+		if visit != nil && !visit(t.Step()) {
+			break
+		}
+	}
+	return t.Stats(), nil
 }
 
 func boxSize(b *traceBox, nr int) int64 {
