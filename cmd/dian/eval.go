@@ -17,7 +17,7 @@ func init() {
 
 // evalUsage lists the three modes; exactly one is chosen per call.
 const evalUsage = `exactly one mode per call:
-  dian eval -design FILE.json -net FILE.json [-json]
+  dian eval -design FILE.json -net FILE.json [-model faithful|corrected|dna] [-json]
   dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml]
   dian eval -scalesim-config FILE.cfg -topology FILE.csv`
 
