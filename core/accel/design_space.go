@@ -86,6 +86,9 @@ var (
 // per bit-width (named a0q8 etc.), each with its compute mode, buffer tiles
 // and compute tiles (each ≤ its buffer tile); the assignment is Auto-NBA's
 // fixed rule, and tiles may pad (ImageNet's 7 does not split into 2s).
+// The corrected model also costs the stem, head and classifier, which run
+// at their own bit-width (32 in Auto-NBA): include it in bits to get their
+// chunks.
 func AutoNBASpace(dataset string, bits []int, platform string) (*Space, error) {
 	spatial, ok := autoNBASpatial[dataset]
 	if !ok {
@@ -139,6 +142,7 @@ func AutoNBASpace(dataset string, bits []int, platform string) (*Space, error) {
 					opts = spatial[kind.size]
 				}
 				gbIndex[d] = len(s.Decisions)
+				opts = append([]int(nil), opts...) // the space's own copy
 				s.add(Decision{Name: name + ".gb." + d.String(), Chunk: ci, Knob: KnobGBTile, Dim: d, Options: opts, Bound: -1})
 			}
 			for _, d := range dims {
