@@ -146,7 +146,7 @@ func AutoNBASpace(dataset string, bits []int, platform string) (*Space, error) {
 				s.add(Decision{Name: name + ".gb." + d.String(), Chunk: ci, Knob: KnobGBTile, Dim: d, Options: opts, Bound: -1})
 			}
 			for _, d := range dims {
-				opts := s.Decisions[gbIndex[d]].Options
+				opts := append([]int(nil), s.Decisions[gbIndex[d]].Options...)
 				s.add(Decision{Name: name + ".rf." + d.String(), Chunk: ci, Knob: KnobRFTile, Dim: d, Options: opts, Bound: gbIndex[d]})
 			}
 		}
