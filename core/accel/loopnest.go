@@ -882,18 +882,23 @@ func (e *Evaluator) distinctSums(r, from, to int, span int64) int64 {
 			marks[v>>6] |= 1 << uint(v&63)
 			count++
 		}
-		i := n - 1
-		for ; i >= 0; i-- {
-			ks[i]++
-			if ks[i] < e.loops[js[i]].factor {
-				break
-			}
-			ks[i] = 0
-		}
-		if i < 0 {
+		if !e.advance(ks[:n], js[:n]) {
 			return count
 		}
 	}
+}
+
+// advance steps the odometer ks over the loops js (the last fastest) and
+// reports false when it wraps around.
+func (e *Evaluator) advance(ks []int64, js []int) bool {
+	for i := len(ks) - 1; i >= 0; i-- {
+		ks[i]++
+		if ks[i] < e.loops[js[i]].factor {
+			return true
+		}
+		ks[i] = 0
+	}
+	return false
 }
 
 // distinctVectors is the general (slow) case of distinctOffsets for loops
@@ -919,15 +924,7 @@ func (e *Evaluator) distinctVectors(d, from, to int) int64 {
 			}
 		}
 		seen[v] = true
-		i := n - 1
-		for ; i >= 0; i-- {
-			ks[i]++
-			if ks[i] < e.loops[js[i]].factor {
-				break
-			}
-			ks[i] = 0
-		}
-		if i < 0 {
+		if !e.advance(ks[:n], js[:n]) {
 			return int64(len(seen))
 		}
 	}

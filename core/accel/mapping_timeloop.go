@@ -142,6 +142,25 @@ func (r yReader) names(n *yNode, where string) ([]string, []*yNode, error) {
 	return out, n.items, nil
 }
 
+// top parses src and returns the map under its single top-level key.
+func (r yReader) top(src []byte, key string) (*yNode, error) {
+	root, err := parseYAML(r.file, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.needMap(root, "top level"); err != nil {
+		return nil, err
+	}
+	if err := r.checkKeys(root, "top level", key); err != nil {
+		return nil, err
+	}
+	n := root.get(key)
+	if key == "mapping" {
+		return n, r.needSeq(n, key)
+	}
+	return n, r.needMap(n, key)
+}
+
 // problem -------------------------------------------------------------------
 
 // ReadTimeloopProblem reads a Timeloop problem file (v0.4: problem.shape
@@ -149,19 +168,9 @@ func (r yReader) names(n *yNode, where string) ([]string, []*yNode, error) {
 // problem.instance with the bounds and coefficient values). file names the
 // source in errors.
 func ReadTimeloopProblem(file string, src []byte) (*Problem, error) {
-	root, err := parseYAML(file, src)
-	if err != nil {
-		return nil, err
-	}
 	r := yReader{file}
-	if err := r.needMap(root, "top level"); err != nil {
-		return nil, err
-	}
-	if err := r.checkKeys(root, "top level", "problem"); err != nil {
-		return nil, err
-	}
-	pn := root.get("problem")
-	if err := r.needMap(pn, "problem"); err != nil {
+	pn, err := r.top(src, "problem")
+	if err != nil {
 		return nil, err
 	}
 	if err := r.checkKeys(pn, "problem", "version", "shape", "instance"); err != nil {
@@ -406,19 +415,9 @@ func yamlName(s, def string) string {
 // from the tutorial's 40 nm Accelergy estimates (technology "40nm") or from
 // the built-in table named by the technology (45nm, 65nm, eyeriss).
 func ReadTimeloopArch(file string, src []byte) (*Arch, error) {
-	root, err := parseYAML(file, src)
-	if err != nil {
-		return nil, err
-	}
 	r := yReader{file}
-	if err := r.needMap(root, "top level"); err != nil {
-		return nil, err
-	}
-	if err := r.checkKeys(root, "top level", "architecture"); err != nil {
-		return nil, err
-	}
-	an := root.get("architecture")
-	if err := r.needMap(an, "architecture"); err != nil {
+	an, err := r.top(src, "architecture")
+	if err != nil {
 		return nil, err
 	}
 	if an.get("subtree") != nil {
@@ -889,19 +888,9 @@ func WriteTimeloopMapTxt(w io.Writer, p *Problem, m *Mapping, st *Stats) error {
 // Dimensions a directive leaves out have factor 1; levels without a
 // dataspace directive keep every data space.
 func ReadTimeloopMapYAML(file string, src []byte, p *Problem, a *Arch) (*Mapping, error) {
-	root, err := parseYAML(file, src)
-	if err != nil {
-		return nil, err
-	}
 	r := yReader{file}
-	if err := r.needMap(root, "top level"); err != nil {
-		return nil, err
-	}
-	if err := r.checkKeys(root, "top level", "mapping"); err != nil {
-		return nil, err
-	}
-	list := root.get("mapping")
-	if err := r.needSeq(list, "mapping"); err != nil {
+	list, err := r.top(src, "mapping")
+	if err != nil {
 		return nil, err
 	}
 	m := &Mapping{Levels: make([]MappingLevel, len(a.Levels))}

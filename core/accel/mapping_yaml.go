@@ -350,6 +350,23 @@ func (f *flowParser) skip() {
 	}
 }
 
+// commaOr consumes the separator after a flow item: a comma (more items
+// follow) or the closing bracket (done).
+func (f *flowParser) commaOr(closing byte, what string) (done bool, err error) {
+	f.skip()
+	switch {
+	case f.i >= len(f.s):
+		return false, f.p.errf(f.line, "unterminated flow %s (it must close on the same line)", what)
+	case f.s[f.i] == ',':
+		f.i++
+		return false, nil
+	case f.s[f.i] == closing:
+		f.i++
+		return true, nil
+	}
+	return false, f.p.errf(f.line, "expected ',' or '%c' in a flow %s", closing, what)
+}
+
 func (f *flowParser) value(depth int) (*yNode, error) {
 	if depth > maxYAMLDepth {
 		return nil, f.p.errf(f.line, "nesting deeper than %d", maxYAMLDepth)
@@ -373,19 +390,9 @@ func (f *flowParser) value(depth int) (*yNode, error) {
 				return nil, err
 			}
 			n.items = append(n.items, v)
-			f.skip()
-			if f.i >= len(f.s) {
-				return nil, f.p.errf(f.line, "unterminated flow list (it must close on the same line)")
+			if done, err := f.commaOr(']', "list"); done || err != nil {
+				return n, err
 			}
-			if f.s[f.i] == ',' {
-				f.i++
-				continue
-			}
-			if f.i < len(f.s) && f.s[f.i] == ']' {
-				f.i++
-				return n, nil
-			}
-			return nil, f.p.errf(f.line, "expected ',' or ']' in a flow list")
 		}
 	case '{':
 		f.i++
@@ -411,19 +418,9 @@ func (f *flowParser) value(depth int) (*yNode, error) {
 			}
 			n.keys = append(n.keys, key)
 			n.vals = append(n.vals, v)
-			f.skip()
-			if f.i >= len(f.s) {
-				return nil, f.p.errf(f.line, "unterminated flow map (it must close on the same line)")
+			if done, err := f.commaOr('}', "map"); done || err != nil {
+				return n, err
 			}
-			if f.s[f.i] == ',' {
-				f.i++
-				continue
-			}
-			if f.i < len(f.s) && f.s[f.i] == '}' {
-				f.i++
-				return n, nil
-			}
-			return nil, f.p.errf(f.line, "expected ',' or '}' in a flow map")
 		}
 	case '"', '\'':
 		q := f.s[f.i]
