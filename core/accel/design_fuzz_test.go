@@ -36,7 +36,7 @@ func FuzzDecodeDesign(f *testing.F) {
 			t.Fatalf("decode∘encode changed the design:\n%+v\n%+v", d, d2)
 		}
 		p, _ := Preset(d.Platform)
-		for _, mode := range modes {
+		for _, mode := range fpgaModes {
 			EvaluateFPGA(d, net, p, mode) // errors are fine, panics are not
 		}
 		EvaluateDNA(d, net, p)
@@ -72,7 +72,7 @@ func FuzzDecodeNetwork(f *testing.F) {
 		}
 		d := &Design{Name: "fuzz", Chunks: []SubAccel{c}}
 		p, _ := Preset("zc706")
-		for _, mode := range modes {
+		for _, mode := range fpgaModes {
 			nc, err := EvaluateFPGA(d, net, p, mode)
 			if err != nil {
 				t.Fatalf("%s: %v", mode, err)

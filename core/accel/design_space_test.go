@@ -57,9 +57,9 @@ func TestAutoNBASpaceOptions(t *testing.T) {
 	}
 }
 
-// pick returns the point whose options equal the given values by name;
+// pointWith returns the point whose options equal the given values by name;
 // unnamed decisions take their last (smallest) option.
-func pick(t *testing.T, s *Space, values map[string]int) []int {
+func pointWith(t *testing.T, s *Space, values map[string]int) []int {
 	choice := make([]int, len(s.Decisions))
 	for i, d := range s.Decisions {
 		choice[i] = len(d.Options) - 1
@@ -82,7 +82,7 @@ func TestAutoNBASpaceDecodesReference(t *testing.T) {
 	// The reference chunks of model-formulas.md §1.6 are points of the
 	// space and decode to the same costs.
 	s, _ := AutoNBASpace("cifar", []int{8}, "zc706")
-	choice := pick(t, s, map[string]int{
+	choice := pointWith(t, s, map[string]int{
 		"a0q8.mode": 1, "a0q8.gb.P": 16, "a0q8.gb.Q": 16, "a0q8.gb.K": 8, "a0q8.gb.C": 8,
 		"a0q8.rf.P": 16, "a0q8.rf.Q": 16, "a0q8.rf.K": 8, "a0q8.rf.C": 8,
 		"dwa0q8.mode": 1, "dwa0q8.gb.P": 16, "dwa0q8.gb.Q": 16, "dwa0q8.gb.K": 8,
@@ -186,7 +186,7 @@ func TestGenericSpace(t *testing.T) {
 	}
 	// The reference design is a point of the space, and evaluates to the
 	// reference energy.
-	choice := pick(t, s, map[string]int{"asic.dataflow": int(WeightStationary),
+	choice := pointWith(t, s, map[string]int{"asic.dataflow": int(WeightStationary),
 		"asic.gb.K": 32, "asic.gb.C": 32, "asic.gb.P": 8, "asic.gb.Q": 8,
 		"asic.rf.K": 4, "asic.rf.C": 4, "asic.rf.P": 1, "asic.rf.Q": 1,
 		"asic.unroll.K": 4, "asic.unroll.C": 4, "asic.unroll.P": 1, "asic.unroll.Q": 1, "asic.unroll.R": 3, "asic.unroll.S": 3,

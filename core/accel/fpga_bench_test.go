@@ -8,7 +8,7 @@ import (
 // BenchmarkFPGAModel measures single-layer evaluations of the chunk model
 // (the co-search's inner loop) over 256 random layer/chunk pairs.
 func BenchmarkFPGAModel(b *testing.B) {
-	for _, mode := range modes {
+	for _, mode := range fpgaModes {
 		b.Run(mode.String(), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(5, 6))
 			const n = 256

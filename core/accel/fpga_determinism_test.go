@@ -26,7 +26,7 @@ func TestFPGADeterminismGolden(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for i := 0; i < 2000; i++ {
 		l, c := randomCase(r)
-		for _, mode := range modes {
+		for _, mode := range fpgaModes {
 			var lc LayerCost
 			EvalFPGALayer(&lc, &l, &c, mode)
 			put(lc.Cycles)

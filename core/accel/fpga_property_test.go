@@ -41,7 +41,7 @@ func randomCase(r *rand.Rand) (Layer, SubAccel) {
 	return l, c
 }
 
-var modes = []FPGAMode{FPGAFaithful, FPGACorrected}
+var fpgaModes = []FPGAMode{FPGAFaithful, FPGACorrected}
 
 func TestFPGAMorePEsNeverSlower(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
@@ -70,7 +70,7 @@ func TestFPGAMorePEsNeverSlower(t *testing.T) {
 			continue
 		}
 		checked++
-		for _, mode := range modes {
+		for _, mode := range fpgaModes {
 			var a, b LayerCost
 			if err := EvalFPGALayer(&a, &l, &c, mode); err != nil {
 				t.Fatal(err)
@@ -91,7 +91,7 @@ func TestFPGACountsScaleWithBatch(t *testing.T) {
 		batch := 1 + r.IntN(16)
 		lb := l
 		lb.N = batch
-		for _, mode := range modes {
+		for _, mode := range fpgaModes {
 			var a, b LayerCost
 			EvalFPGALayer(&a, &l, &c, mode)
 			EvalFPGALayer(&b, &lb, &c, mode)
@@ -112,7 +112,7 @@ func TestFPGACountsScaleWithBatch(t *testing.T) {
 
 func TestFPGAEnergyIsSumOfParts(t *testing.T) {
 	d, net, p := loadExamples(t)
-	for _, mode := range modes {
+	for _, mode := range fpgaModes {
 		nc, err := EvaluateFPGA(d, net, p, mode)
 		if err != nil {
 			t.Fatal(err)
@@ -150,7 +150,7 @@ func TestFPGAEnergyIsSumOfParts(t *testing.T) {
 
 func TestFPGANetworkPipeline(t *testing.T) {
 	d, net, p := loadExamples(t)
-	for _, mode := range modes {
+	for _, mode := range fpgaModes {
 		nc, err := EvaluateFPGA(d, net, p, mode)
 		if err != nil {
 			t.Fatal(err)
@@ -266,7 +266,7 @@ func TestBlockPenalties(t *testing.T) {
 	d, net, p := loadExamples(t)
 	blocks := []string{"b0", "b1", "b2", "nope"}
 	got := make([]float64, len(blocks))
-	for _, mode := range modes {
+	for _, mode := range fpgaModes {
 		nc, err := EvaluateFPGA(d, net, p, mode)
 		if err != nil {
 			t.Fatal(err)
