@@ -1,6 +1,9 @@
 package accel
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Systolic mode: an R×C systolic array running one convolution at a time as
 // a GEMM, with SCALE-Sim v2's mapping, timing and access accounting
@@ -347,16 +350,16 @@ func (p SystolicPlan) stats() SystolicStats {
 	if a.Dataflow != OutputStationary {
 		measured = t + 2*rows + 2*cols - 3
 	}
-	var mapping, compute float64
+	var mapping, compute pythonSum
 	for fc := int64(0); fc < cf; fc++ {
 		for fr := int64(0); fr < rf; fr++ {
 			used := min(rows, sr-fr*rows) * min(cols, sc-fc*cols)
-			mapping += float64(used) / float64(pes)
-			compute += float64(used*t) / float64(pes*measured)
+			mapping.add(float64(used) / float64(pes))
+			compute.add(float64(used*t) / float64(pes*measured))
 		}
 	}
-	st.MappingEfficiencyPct = mapping / float64(folds) * 100
-	st.ComputeUtilPct = compute / float64(folds) * 100
+	st.MappingEfficiencyPct = mapping.result() / float64(folds) * 100
+	st.ComputeUtilPct = compute.result() / float64(folds) * 100
 
 	window, pixels, m := int64(c.Window()), int64(c.Pixels()), int64(c.M)
 	var ofmapWrites int64 // real words written, without the os bookkeeping term
@@ -381,6 +384,28 @@ func (p SystolicPlan) stats() SystolicStats {
 	st.DRAMFilterReads = p.dramFilterReads()
 	st.DRAMOfmapWrites = systolicOfmapDrain(ofmapWrites, a.OfmapSRAMKB, a.Cols)
 	return st
+}
+
+// pythonSum adds floats as Python's sum() does since 3.12 (Neumaier's
+// compensated summation), so fold averages match SCALE-Sim's reports bit
+// for bit. The order of additions is fixed, so the result is too.
+type pythonSum struct{ sum, comp float64 }
+
+func (p *pythonSum) add(x float64) {
+	t := p.sum + x
+	if math.Abs(p.sum) >= math.Abs(x) {
+		p.comp += (p.sum - t) + x
+	} else {
+		p.comp += (x - t) + p.sum
+	}
+	p.sum = t
+}
+
+func (p *pythonSum) result() float64 {
+	if p.comp != 0 && !math.IsInf(p.comp, 0) && !math.IsNaN(p.comp) {
+		return p.sum + p.comp
+	}
+	return p.sum
 }
 
 // repeat scales the stats to n back-to-back runs of the same convolution.
