@@ -260,7 +260,10 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 		case mode == 0:
 			c.Dataflow, c.Unroll[DimK], c.Rows, c.Cols = WeightStationary, rf[DimK], 1, rf[DimK]
 		case mode == 1 && !d.Depthwise:
-			c.Dataflow, c.Unroll[DimK], c.Unroll[DimC], c.Rows, c.Cols = WeightStationary, rf[DimK], rf[DimC], rf[DimC], rf[DimK]
+			c.Dataflow, c.Unroll[DimK], c.Rows, c.Cols = WeightStationary, rf[DimK], rf[DimC], rf[DimK]
+			if rf[DimC] > 1 { // with tn = 1, mode 1 is mode 0: one canonical design
+				c.Unroll[DimC] = rf[DimC]
+			}
 		default: // std 2, dw 1
 			c.Dataflow, c.Unroll[DimP], c.Rows, c.Cols = OutputStationary, rf[DimP], rf[DimP], 1
 		}
@@ -356,4 +359,60 @@ func GenericSpace(template Design, choices ChunkChoices) (*Space, error) {
 		}
 	}
 	return s, nil
+}
+
+// Encode finds the point of the space that decodes to design d (its
+// chunks in the template's order), writing one option index per decision
+// into choice. It fails, naming the decision, when a value of d is not
+// among the options. Decode(Encode(d)) reproduces d's knobs; where several
+// points decode alike (an unroll the dataflow ignores), it picks one.
+func (s *Space) Encode(d *Design, choice []int) error {
+	if len(choice) != len(s.Decisions) {
+		return fmt.Errorf("accel: point has %d choices for %d decisions", len(choice), len(s.Decisions))
+	}
+	if len(d.Chunks) != len(s.Template.Chunks) {
+		return fmt.Errorf("accel: design %q has %d chunks; the space has %d", d.Name, len(d.Chunks), len(s.Template.Chunks))
+	}
+	for i := range s.Decisions {
+		dec := &s.Decisions[i]
+		c := &d.Chunks[dec.Chunk]
+		var v int
+		switch dec.Knob {
+		case KnobMode:
+			switch {
+			case c.Dataflow == OutputStationary && dec.Depthwise:
+				v = 1
+			case c.Dataflow == OutputStationary:
+				v = 2
+			case orOne(c.Unroll[DimC]) > 1 && !dec.Depthwise:
+				v = 1
+			}
+		case KnobGBTile:
+			v = c.Tiles[LevelGB][dec.Dim]
+		case KnobRFTile:
+			v = c.Tiles[LevelRF][dec.Dim]
+		case KnobDataflow:
+			v = int(c.Dataflow)
+		case KnobUnroll:
+			v = orOne(c.Unroll[dec.Dim])
+		case KnobOrder:
+			v = -1
+			for j, o := range s.Orders {
+				if o == c.Order[dec.Level].Resolve() || o == c.Order[dec.Level] {
+					v = j
+				}
+			}
+		}
+		choice[i] = -1
+		for j, o := range dec.Options {
+			if o == v && s.Allowed(i, choice, j) {
+				choice[i] = j
+				break
+			}
+		}
+		if choice[i] < 0 {
+			return fmt.Errorf("accel: decision %s: design %q has %d, not among the options %v", dec.Name, d.Name, v, dec.Options)
+		}
+	}
+	return nil
 }

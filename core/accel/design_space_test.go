@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -225,5 +226,59 @@ func TestGenericSpace(t *testing.T) {
 	}
 	if _, err := GenericSpace(Design{Name: "g", Chunks: []SubAccel{tmpl}}, ChunkChoices{GBTile: [NumDims][]int{DimK: {4, 8}}}); err == nil {
 		t.Errorf("ascending tile options accepted")
+	}
+}
+
+func TestSpaceEncodeInvertsDecode(t *testing.T) {
+	auto, _ := AutoNBASpace("cifar", []int{4, 8}, "zc706")
+	var ch ChunkChoices
+	ch.Dataflows = []Dataflow{WeightStationary, OutputStationary}
+	for _, d := range []Dim{DimK, DimC, DimP} {
+		ch.GBTile[d] = []int{16, 8, 4}
+		ch.RFTile[d] = []int{4, 2, 1}
+		ch.Unroll[d] = []int{4, 1}
+	}
+	ch.Orders = []LoopOrder{DefaultLoopOrder, {DimN, DimC, DimK, DimP, DimQ, DimR, DimS}}
+	generic, err := GenericSpace(Design{Name: "g", Platform: "eyeriss", Chunks: []SubAccel{{Name: "x", Bits: 8}}}, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, s := range []*Space{auto, generic} {
+		choice := make([]int, len(s.Decisions))
+		back := make([]int, len(s.Decisions))
+		var d, d2 Design
+		for i := 0; i < 300; i++ {
+			s.Sample(r, choice)
+			s.Decode(choice, &d)
+			if err := s.Encode(&d, back); err != nil {
+				t.Fatalf("Encode(Decode(%v)): %v", choice, err)
+			}
+			s.Decode(back, &d2)
+			if !reflect.DeepEqual(d, d2) {
+				t.Fatalf("Decode(Encode(d)) differs:\n%+v\n%+v", d, d2)
+			}
+		}
+	}
+	// The example design file is a point of Auto-NBA's space at {8, 32} bits.
+	space, _ := AutoNBASpace("cifar", []int{8, 32}, "zc706")
+	ex, _, _ := loadExamples(t)
+	var full Design
+	full.Chunks = make([]SubAccel, len(space.Template.Chunks))
+	copy(full.Chunks, space.Template.Chunks)
+	for _, c := range ex.Chunks {
+		for i := range full.Chunks {
+			if full.Chunks[i].Name == c.Name {
+				full.Chunks[i] = c
+			}
+		}
+	}
+	choice := make([]int, len(space.Decisions))
+	if err := space.Encode(&full, choice); err == nil {
+		t.Errorf("Encode accepted a design with unset chunks (dwa0q32 has no tiles)")
+	} else if !strings.Contains(err.Error(), "dwa0q32.gb.P") {
+		// The six chunks of the example file encode; the first failure is
+		// the first chunk it leaves out.
+		t.Errorf("Encode error %v, want it to name dwa0q32.gb.P", err)
 	}
 }
