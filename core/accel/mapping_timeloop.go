@@ -579,8 +579,22 @@ func ReadTimeloopArch(file string, src []byte) (*Arch, error) {
 		return nil, r.errf(nodes, "architecture: no storage levels")
 	}
 	if !explicit {
+		// Price from the technology, keeping the energies the file gives.
+		given := append([]ArchLevel(nil), a.Levels...)
+		mac := a.MAC.EnergyPJ
 		if err := priceArch(a); err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		for i, l := range given {
+			if l.ReadPJ != 0 || l.WritePJ != 0 {
+				a.Levels[i].ReadPJ, a.Levels[i].WritePJ = l.ReadPJ, l.WritePJ
+			}
+			if l.NetworkPJ != 0 {
+				a.Levels[i].NetworkPJ = l.NetworkPJ
+			}
+		}
+		if mac != 0 {
+			a.MAC.EnergyPJ = mac
 		}
 	}
 	return a, nil

@@ -238,3 +238,17 @@ func FuzzReadTimeloopMapTxt(f *testing.F) {
 		}
 	})
 }
+
+// Energies a file gives win over the technology's estimates.
+func TestArchExplicitEnergyKept(t *testing.T) {
+	src := strings.Replace(string(readFile(t, filepath.Join("testdata", "timeloop", "03-model-conv1d+oc-3level", "arch", "3level.arch.yaml"))),
+		"      depth: 64\n", "      depth: 64\n      read_energy: 1.5\n      write_energy: 2.5\n", 1)
+	a, err := ReadTimeloopArch("a", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf, gb := a.Level("RegisterFile"), a.Level("GlobalBuffer")
+	if rf.ReadPJ != 1.5 || rf.WritePJ != 2.5 || gb.ReadPJ != 43.35306 || a.MAC.EnergyPJ != 0.845 {
+		t.Errorf("RF %g/%g, GB read %g, MAC %g; want 1.5/2.5 from the file, 43.35306 and 0.845 from the tutorial table", rf.ReadPJ, rf.WritePJ, gb.ReadPJ, a.MAC.EnergyPJ)
+	}
+}
