@@ -19,11 +19,12 @@ type BatchNorm struct {
 	Gamma, Beta             *Param
 	RunningMean, RunningVar []float32
 
-	train        bool
-	rows         int
-	mean, invStd []float32
-	sum, sumSq   []float64
-	xhat, y, dx  tensor.Tensor
+	train          bool
+	rows           int
+	mean, invStd   []float32
+	scale, md, mdh []float32 // backward's per-channel factors
+	sum, sumSq     []float64
+	xhat, y, dx    tensor.Tensor
 }
 
 // NewBatchNorm returns batch norm over c channels with Gamma 1, Beta 0,
@@ -32,7 +33,7 @@ func NewBatchNorm(name string, c int) *BatchNorm {
 	b := &BatchNorm{C: c, Eps: 1e-5, Momentum: 0.1,
 		Gamma: newParam(name+".gamma", true, c), Beta: newParam(name+".beta", true, c),
 		RunningMean: make([]float32, c), RunningVar: make([]float32, c),
-		mean: make([]float32, c), invStd: make([]float32, c), sum: make([]float64, c), sumSq: make([]float64, c)}
+		mean: make([]float32, c), invStd: make([]float32, c), scale: make([]float32, c), md: make([]float32, c), mdh: make([]float32, c), sum: make([]float64, c), sumSq: make([]float64, c)}
 	for i := range c {
 		b.Gamma.Value.Data[i] = 1
 		b.RunningVar[i] = 1
@@ -51,20 +52,11 @@ func (b *BatchNorm) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	if train {
 		clear(b.sum)
 		clear(b.sumSq)
-		for r := 0; r < rows; r++ {
-			for j, v := range x.Data[r*c:][:c] {
-				b.sum[j] += float64(v)
-			}
-		}
+		channelSums(b.sum, x.Data, rows, c)
 		for j := range c {
 			b.mean[j] = float32(b.sum[j] / float64(rows))
 		}
-		for r := 0; r < rows; r++ {
-			for j, v := range x.Data[r*c:][:c] {
-				d := float64(v - b.mean[j])
-				b.sumSq[j] += float64(d * d)
-			}
-		}
+		channelSqDev(b.sumSq, x.Data, b.mean, rows, c)
 		mom := b.Momentum
 		for j := range c {
 			v := b.sumSq[j] / float64(rows)
@@ -84,13 +76,26 @@ func (b *BatchNorm) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	}
 	b.xhat.ResizeLike(x)
 	b.y.ResizeLike(x)
-	gamma, beta := b.Gamma.Value.Data, b.Beta.Value.Data
+	gamma, beta := b.Gamma.Value.Data[:c], b.Beta.Value.Data[:c]
+	mean, invStd := b.mean[:c], b.invStd[:c]
 	for r := 0; r < rows; r++ {
 		xr := x.Data[r*c:][:c]
 		hr := b.xhat.Data[r*c:][:c]
 		yr := b.y.Data[r*c:][:c]
-		for j, v := range xr {
-			h := float32((v - b.mean[j]) * b.invStd[j])
+		j := 0
+		for ; j+4 <= c; j += 4 { // four per trip: wasm pays per loop iteration
+			h0 := float32((xr[j] - mean[j]) * invStd[j])
+			h1 := float32((xr[j+1] - mean[j+1]) * invStd[j+1])
+			h2 := float32((xr[j+2] - mean[j+2]) * invStd[j+2])
+			h3 := float32((xr[j+3] - mean[j+3]) * invStd[j+3])
+			hr[j], hr[j+1], hr[j+2], hr[j+3] = h0, h1, h2, h3
+			yr[j] = float32(gamma[j]*h0) + beta[j]
+			yr[j+1] = float32(gamma[j+1]*h1) + beta[j+1]
+			yr[j+2] = float32(gamma[j+2]*h2) + beta[j+2]
+			yr[j+3] = float32(gamma[j+3]*h3) + beta[j+3]
+		}
+		for ; j < c; j++ {
+			h := float32((xr[j] - mean[j]) * invStd[j])
 			hr[j] = h
 			yr[j] = float32(gamma[j]*h) + beta[j]
 		}
@@ -105,13 +110,8 @@ func (b *BatchNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	c, rows := b.C, b.rows
 	clear(b.sum)
 	clear(b.sumSq)
-	for r := 0; r < rows; r++ {
-		hr := b.xhat.Data[r*c:][:c]
-		for j, d := range dy.Data[r*c:][:c] {
-			b.sum[j] += float64(d)
-			b.sumSq[j] += float64(float64(d) * float64(hr[j])) // exact: float32·float32 fits in float64
-		}
-	}
+	channelSums(b.sum, dy.Data, rows, c)
+	channelDot(b.sumSq, dy.Data, b.xhat.Data, rows, c)
 	gamma := b.Gamma.Value.Data
 	dg, dbeta := b.Gamma.Grad.Data, b.Beta.Grad.Data
 	for j := range c {
@@ -119,19 +119,33 @@ func (b *BatchNorm) Backward(dy *tensor.Tensor) *tensor.Tensor {
 		dg[j] += float32(b.sumSq[j])
 	}
 	b.dx.ResizeLike(dy)
+	// Per-channel factors once, then one pass over the elements.
 	inv := 1 / float64(rows)
+	scale, md, mdh := b.scale[:c], b.md[:c], b.mdh[:c]
+	for j := range c {
+		scale[j] = float32(gamma[j] * b.invStd[j])
+		md[j] = float32(b.sum[j] * inv)
+		mdh[j] = float32(b.sumSq[j] * inv)
+	}
 	for r := 0; r < rows; r++ {
 		hr := b.xhat.Data[r*c:][:c]
 		dxr := b.dx.Data[r*c:][:c]
-		for j, d := range dy.Data[r*c:][:c] {
-			s := float32(gamma[j] * b.invStd[j])
-			if b.train {
-				md := float32(b.sum[j] * inv)
-				mdh := float32(b.sumSq[j] * inv)
-				dxr[j] = float32(s * (d - md - float32(hr[j]*mdh)))
-			} else {
-				dxr[j] = float32(s * d)
+		dyr := dy.Data[r*c:][:c]
+		if !b.train {
+			for j, d := range dyr {
+				dxr[j] = float32(scale[j] * d)
 			}
+			continue
+		}
+		j := 0
+		for ; j+4 <= c; j += 4 {
+			dxr[j] = float32(scale[j] * (dyr[j] - md[j] - float32(hr[j]*mdh[j])))
+			dxr[j+1] = float32(scale[j+1] * (dyr[j+1] - md[j+1] - float32(hr[j+1]*mdh[j+1])))
+			dxr[j+2] = float32(scale[j+2] * (dyr[j+2] - md[j+2] - float32(hr[j+2]*mdh[j+2])))
+			dxr[j+3] = float32(scale[j+3] * (dyr[j+3] - md[j+3] - float32(hr[j+3]*mdh[j+3])))
+		}
+		for ; j < c; j++ {
+			dxr[j] = float32(scale[j] * (dyr[j] - md[j] - float32(hr[j]*mdh[j])))
 		}
 	}
 	return &b.dx

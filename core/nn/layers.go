@@ -44,10 +44,13 @@ func (r *ReLU) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 		y[i] = math.Float32frombits(u &^ uint32(int32(u)>>31))
 	}
 	if m := r.Max; m > 0 {
+		// y ≥ +0 here, and non-negative floats order like their bits, so the
+		// upper clamp is an integer select with no branch.
+		mb := math.Float32bits(m)
 		for i, v := range y {
-			if v > m {
-				y[i] = m
-			}
+			u := math.Float32bits(v)
+			over := uint32(int32(mb-u) >> 31) // all ones when u > mb
+			y[i] = math.Float32frombits(u&^over | mb&over)
 		}
 	}
 	return &r.y
@@ -79,10 +82,10 @@ func (r *ReLU) Backward(dy *tensor.Tensor) *tensor.Tensor {
 		dx[i] = math.Float32frombits(math.Float32bits(ds[i]) & mask)
 	}
 	if m := r.Max; m > 0 {
+		mb := math.Float32bits(m)
 		for i, v := range y {
-			if v >= m {
-				dx[i] = 0
-			}
+			below := uint32(int32(math.Float32bits(v)-mb) >> 31) // all ones when y < Max
+			dx[i] = math.Float32frombits(math.Float32bits(dx[i]) & below)
 		}
 	}
 	return &r.dx

@@ -241,28 +241,31 @@ func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 		(dx != nil && len(dx) < n_*h_*w_*C) {
 		shapePanic("DepthwiseConvBackward: dx %d, dw %d, x %d, w %d, dy %d for %+v", len(dx), len(dw), len(x), len(w), len(dy), *g)
 	}
-	// dw, one tap at a time, eight channels' sums in registers.
-	for kh := 0; kh < kh_; kh++ {
-		for kw := 0; kw < kw_; kw++ {
-			tap := (kh*kw_ + kw) * C
-			c := 0
-			for ; c+8 <= C; c += 8 {
-				dwc := dw[tap+c:][:8]
-				s0, s1, s2, s3, s4, s5, s6, s7 := dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7]
-				for n := 0; n < n_; n++ {
-					xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
-					for oh := 0; oh < oh_; oh++ {
-						ih := oh*sh_ - ph_ + kh
-						if ih < 0 || ih >= h_ {
-							continue
-						}
-						dyRow := dy[((n*oh_+oh)*ow_)*C:]
-						for ow := 0; ow < ow_; ow++ {
-							iw := ow*sw_ - pw_ + kw
-							if iw < 0 || iw >= w_ {
-								continue
-							}
-							xr := xn[(ih*w_+iw)*C+c:][:8]
+	// dw: one output row (n, oh) at a time, so the input rows under its
+	// windows stay in cache; within it one tap and eight channels at a time,
+	// the sums held in registers along the row. Each dw element still sums
+	// over output positions in increasing order.
+	for n := 0; n < n_; n++ {
+		xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
+		for oh := 0; oh < oh_; oh++ {
+			dyRow := dy[((n*oh_+oh)*ow_)*C:][:ow_*C]
+			kh0, kh1 := windowRange(oh, sh_, ph_, kh_, h_)
+			for kh := kh0; kh < kh1; kh++ {
+				ih := oh*sh_ - ph_ + kh
+				xRow := xn[ih*w_*C:][:w_*C]
+				for kw := 0; kw < kw_; kw++ {
+					lo, hi := tapRange(kw, sw_, pw_, w_, ow_)
+					if lo >= hi {
+						continue
+					}
+					tap := (kh*kw_ + kw) * C
+					c := 0
+					for ; c+8 <= C; c += 8 {
+						dwc := dw[tap+c:][:8]
+						s0, s1, s2, s3, s4, s5, s6, s7 := dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7]
+						xi := (lo*sw_-pw_+kw)*C + c
+						for ow := lo; ow < hi; ow++ {
+							xr := xRow[xi:][:8]
 							d := dyRow[ow*C+c:][:8]
 							s0 += float32(xr[0] * d[0])
 							s1 += float32(xr[1] * d[1])
@@ -272,29 +275,18 @@ func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 							s5 += float32(xr[5] * d[5])
 							s6 += float32(xr[6] * d[6])
 							s7 += float32(xr[7] * d[7])
+							xi += sw_ * C
 						}
+						dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7] = s0, s1, s2, s3, s4, s5, s6, s7
+					}
+					for ; c < C; c++ {
+						s := dw[tap+c]
+						for ow := lo; ow < hi; ow++ {
+							s += float32(xRow[(ow*sw_-pw_+kw)*C+c] * dyRow[ow*C+c])
+						}
+						dw[tap+c] = s
 					}
 				}
-				dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7] = s0, s1, s2, s3, s4, s5, s6, s7
-			}
-			for ; c < C; c++ {
-				s := dw[tap+c]
-				for n := 0; n < n_; n++ {
-					for oh := 0; oh < oh_; oh++ {
-						ih := oh*sh_ - ph_ + kh
-						if ih < 0 || ih >= h_ {
-							continue
-						}
-						for ow := 0; ow < ow_; ow++ {
-							iw := ow*sw_ - pw_ + kw
-							if iw < 0 || iw >= w_ {
-								continue
-							}
-							s += float32(x[((n*h_+ih)*w_+iw)*C+c] * dy[((n*oh_+oh)*ow_+ow)*C+c])
-						}
-					}
-				}
-				dw[tap+c] = s
 			}
 		}
 	}
