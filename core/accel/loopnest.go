@@ -643,17 +643,26 @@ func (e *Evaluator) partition(ds *DataSpace, from int) int64 {
 	return size
 }
 
+// maxMarkBits bounds the bitmaps that count distinct values; past it the
+// counts fall back to an upper bound (min of combinations and range), which
+// only pathological mappings (huge strided spans) reach.
+const maxMarkBits = 1 << 22
+
 // rankValues counts the distinct values of a summed rank over the loops an
 // instance runs (see partition), with a bitmap.
 func (e *Evaluator) rankValues(rank []Term, from int) int64 {
-	var span int64 = 1
+	var span, prod int64 = 1, 1
 	for _, t := range rank {
 		for j := 0; j < e.nloops; j++ {
 			lp := &e.loops[j]
 			if lp.dim == t.Dim && (!lp.spatial || j >= from) {
 				span += int64(t.Coef) * (lp.factor - 1) * lp.below
+				prod *= lp.factor
 			}
 		}
+	}
+	if span > maxMarkBits || prod > maxMarkBits {
+		return min(span, prod)
 	}
 	words := int((span + 63) / 64)
 	if cap(e.marks) < 2*words {
@@ -820,7 +829,7 @@ func (e *Evaluator) distinctOffsets(d, from, to int) (groups, fanout int64) {
 			span += e.step[j][r] * (lp.factor - 1)
 		}
 		if n > 1 && count > 1 {
-			count = e.distinctSums(r, from, to, span)
+			count = e.distinctSums(r, from, to, span, count)
 		}
 		groups *= count
 	}
@@ -829,7 +838,7 @@ func (e *Evaluator) distinctOffsets(d, from, to int) (groups, fanout int64) {
 			fanout *= e.loops[j].factor
 		}
 	}
-	if e.movesTwoRanks(d, from, to) {
+	if e.movesTwoRanks(d, from, to) && fanout <= maxMarkBits {
 		groups = e.distinctVectors(d, from, to)
 	}
 	return groups, fanout
@@ -855,8 +864,12 @@ func (e *Evaluator) movesTwoRanks(d, from, to int) bool {
 }
 
 // distinctSums counts distinct values of Σ k_j·step_j[r] over the spatial
-// loops in [from, to) with a bitmap of the reachable range.
-func (e *Evaluator) distinctSums(r, from, to int, span int64) int64 {
+// loops in [from, to) (combos combinations) with a bitmap of the reachable
+// range.
+func (e *Evaluator) distinctSums(r, from, to int, span, combos int64) int64 {
+	if span > maxMarkBits || combos > maxMarkBits {
+		return min(span, combos)
+	}
 	words := int((span + 63) / 64)
 	if cap(e.marks) < words {
 		e.marks = make([]uint64, words)

@@ -330,3 +330,24 @@ func TestBandwidthBoundCycles(t *testing.T) {
 		}
 	}
 }
+
+// Huge strided spans do not make the distinct counts allocate or loop
+// without bound: they fall back to an upper bound.
+func TestHugeSpansStayCheap(t *testing.T) {
+	p := &Problem{Name: "wide", Dims: []string{"R", "P"}, Bounds: []int{1 << 20, 64}, DataSpaces: []DataSpace{
+		{Name: "Weights", Ranks: [][]Term{{{0, 1}}}},
+		{Name: "Inputs", Ranks: [][]Term{{{0, 1 << 16}, {1, 1}}}},
+		{Name: "Outputs", Ranks: [][]Term{{{1, 1}}}, ReadWrite: true},
+	}}
+	m := &Mapping{Levels: []MappingLevel{
+		{Name: "A", Keep: 7, Temporal: []Loop{{Dim: 0, Factor: 1 << 10}}, Spatial: []Loop{{Dim: 0, Factor: 1 << 10}, {Dim: 1, Factor: 8}}},
+		{Name: "B", Keep: 7, Temporal: []Loop{{Dim: 1, Factor: 8}}},
+	}}
+	st, err := Evaluate(p, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := st.Levels[0].DS[1].Multicast; g > 8<<10 || g < 1 {
+		t.Errorf("multicast groups %d outside [1, fan-out]", g)
+	}
+}
