@@ -207,7 +207,7 @@ func TestParseScaleSimConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &ScaleSimConfig{RunName: "my run",
-		Array:       SystolicArray{Rows: 16, Cols: 8, Dataflow: InputStationary, IfmapSRAMKB: 64, FilterSRAMKB: 32, OfmapSRAMKB: 16},
+		Array:        SystolicArray{Rows: 16, Cols: 8, Dataflow: InputStationary, IfmapSRAMKB: 64, FilterSRAMKB: 32, OfmapSRAMKB: 16},
 		FilterOffset: 10000000, OfmapOffset: 20000000, UserBandwidth: true, Bandwidths: []int{10, 20},
 		TopologyPath: "topologies/x.csv"}
 	if !reflect.DeepEqual(c, want) {
@@ -219,9 +219,9 @@ func TestParseScaleSimConfig(t *testing.T) {
 	}
 }
 
-// replaceLine returns goodScaleSimConfig with the line starting with
+// scaleSimReplaceLine returns goodScaleSimConfig with the line starting with
 // prefix replaced (or removed when repl is "").
-func replaceLine(prefix, repl string) string {
+func scaleSimReplaceLine(prefix, repl string) string {
 	var out []string
 	for _, l := range strings.Split(goodScaleSimConfig, "\n") {
 		if strings.HasPrefix(l, prefix) {
@@ -240,19 +240,19 @@ func TestParseScaleSimConfigErrors(t *testing.T) {
 		name, cfg string
 		want      []string // substrings of the error
 	}{
-		{"non-number", replaceLine("ArrayWidth", "ArrayWidth: eight"), []string{"bad.cfg:7", "ArrayWidth", `"eight"`}},
-		{"zero", replaceLine("IfmapSramSzkB", "IfmapSramSzkB: 0"), []string{"bad.cfg:8", "IfmapSramSzkB", "[1, "}},
-		{"negative", replaceLine("arrayheight", "ArrayHeight: -4"), []string{"bad.cfg:6", "ArrayHeight", `"-4"`}},
-		{"huge", replaceLine("OfmapSramSzkB", "OfmapSramSzkB: 99999999999999999999"), []string{"bad.cfg:10", "OfmapSramSzkB"}},
-		{"float", replaceLine("FilterSramSzkB", "FilterSramSzkB: 32.5"), []string{"bad.cfg:9", "FilterSramSzkB"}},
-		{"missing key", replaceLine("Dataflow", ""), []string{"bad.cfg", "Dataflow", "missing from [architecture_presets]"}},
-		{"bad dataflow", replaceLine("Dataflow", "Dataflow : rs"), []string{"bad.cfg:16", "Dataflow", "os, ws, is"}},
-		{"bad mode", replaceLine("InterfaceBandwidth", "InterfaceBandwidth: FAST"), []string{"bad.cfg:19", "InterfaceBandwidth", "USER or CALC"}},
-		{"bad bandwidth", replaceLine("Bandwidth", "Bandwidth : ten"), []string{"bad.cfg:14", "Bandwidth"}},
+		{"non-number", scaleSimReplaceLine("ArrayWidth", "ArrayWidth: eight"), []string{"bad.cfg:7", "ArrayWidth", `"eight"`}},
+		{"zero", scaleSimReplaceLine("IfmapSramSzkB", "IfmapSramSzkB: 0"), []string{"bad.cfg:8", "IfmapSramSzkB", "[1, "}},
+		{"negative", scaleSimReplaceLine("arrayheight", "ArrayHeight: -4"), []string{"bad.cfg:6", "ArrayHeight", `"-4"`}},
+		{"huge", scaleSimReplaceLine("OfmapSramSzkB", "OfmapSramSzkB: 99999999999999999999"), []string{"bad.cfg:10", "OfmapSramSzkB"}},
+		{"float", scaleSimReplaceLine("FilterSramSzkB", "FilterSramSzkB: 32.5"), []string{"bad.cfg:9", "FilterSramSzkB"}},
+		{"missing key", scaleSimReplaceLine("Dataflow", ""), []string{"bad.cfg", "Dataflow", "missing from [architecture_presets]"}},
+		{"bad dataflow", scaleSimReplaceLine("Dataflow", "Dataflow : rs"), []string{"bad.cfg:16", "Dataflow", "os, ws, is"}},
+		{"bad mode", scaleSimReplaceLine("InterfaceBandwidth", "InterfaceBandwidth: FAST"), []string{"bad.cfg:19", "InterfaceBandwidth", "USER or CALC"}},
+		{"bad bandwidth", scaleSimReplaceLine("Bandwidth", "Bandwidth : ten"), []string{"bad.cfg:14", "Bandwidth"}},
 		{"missing section", strings.Replace(goodScaleSimConfig, "[general]\nrun_name = my run", "", 1), []string{"bad.cfg", "[general]"}},
-		{"duplicate key", replaceLine("ArrayWidth", "ArrayWidth: 8\nArrayWidth: 8"), []string{"bad.cfg:8", "arraywidth", "twice"}},
+		{"duplicate key", scaleSimReplaceLine("ArrayWidth", "ArrayWidth: 8\nArrayWidth: 8"), []string{"bad.cfg:8", "arraywidth", "twice"}},
 		{"key before section", "ArrayWidth: 8\n" + goodScaleSimConfig, []string{"bad.cfg:1", "before any [section]"}},
-		{"not a key", replaceLine("ArrayWidth", "ArrayWidth 8"), []string{"bad.cfg:7", "key = value"}},
+		{"not a key", scaleSimReplaceLine("ArrayWidth", "ArrayWidth 8"), []string{"bad.cfg:7", "key = value"}},
 		{"empty", "", []string{"bad.cfg", "[general]"}},
 	}
 	for _, tt := range tests {
@@ -370,14 +370,14 @@ func TestScaleSimTopologyRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want = addStats(want, st)
+			want = addSystolicStats(want, st)
 		}
 		for _, l := range parsed {
 			st, err := a.Evaluate(l.Conv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = addStats(got, st)
+			got = addSystolicStats(got, st)
 		}
 		if got != want {
 			t.Errorf("%s: SCALE-Sim's layers from the export cost %+v, the layers %+v\n%s", df, got, want, data)
@@ -385,8 +385,8 @@ func TestScaleSimTopologyRoundTrip(t *testing.T) {
 	}
 }
 
-// addStats sums the counts of two stats (the fields a network total needs).
-func addStats(a, b SystolicStats) SystolicStats {
+// addSystolicStats sums the counts of two stats (the fields a network total needs).
+func addSystolicStats(a, b SystolicStats) SystolicStats {
 	return SystolicStats{Runs: a.Runs + b.Runs, TotalCycles: a.TotalCycles + b.TotalCycles, Cycles: a.Cycles + b.Cycles,
 		MACs: a.MACs + b.MACs, SRAMIfmapReads: a.SRAMIfmapReads + b.SRAMIfmapReads, SRAMFilterReads: a.SRAMFilterReads + b.SRAMFilterReads,
 		SRAMOfmapWrites: a.SRAMOfmapWrites + b.SRAMOfmapWrites, DRAMIfmapReads: a.DRAMIfmapReads + b.DRAMIfmapReads,

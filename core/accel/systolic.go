@@ -426,3 +426,30 @@ func (s SystolicStats) repeat(n int) SystolicStats {
 	s.DRAMOfmapWrites *= k
 	return s
 }
+
+// systolicDefaultSRAMKB is the SRAM per operand given to a design that
+// leaves its global buffer unbounded: SCALE-Sim's example configuration.
+const systolicDefaultSRAMKB = 64
+
+// SystolicArrayOf returns the SCALE-Sim array for a sub-accelerator: its
+// PE array and dataflow (os, ws or is; SCALE-Sim has no row-stationary),
+// and its global buffer split evenly into ifmap, filter and ofmap SRAMs.
+// SCALE-Sim sizes SRAMs in KB of one-word entries, so the buffer is
+// converted to words at the chunk's bit-width: a 16-bit, 96 KB buffer is
+// 48 K words, 16 KB per operand. An unbounded buffer gets 64 KB per operand.
+func SystolicArrayOf(c *SubAccel) (SystolicArray, error) {
+	a := SystolicArray{Rows: c.Rows, Cols: c.Cols, Dataflow: c.Dataflow,
+		IfmapSRAMKB: systolicDefaultSRAMKB, FilterSRAMKB: systolicDefaultSRAMKB, OfmapSRAMKB: systolicDefaultSRAMKB}
+	if c.GBBytes > 0 {
+		bytesPerWord := int64(max(1, (orOne(c.Bits)+7)/8))
+		kb := int(min(c.GBBytes/bytesPerWord/3/1024, MaxSystolicKB))
+		if kb < 1 {
+			return SystolicArray{}, fmt.Errorf("accel: chunk %q: a %d-byte global buffer gives each SCALE-Sim SRAM less than 1 KB of %d-bit words", c.Name, c.GBBytes, orOne(c.Bits))
+		}
+		a.IfmapSRAMKB, a.FilterSRAMKB, a.OfmapSRAMKB = kb, kb, kb
+	}
+	if err := a.Validate(); err != nil {
+		return SystolicArray{}, fmt.Errorf("accel: chunk %q: %w", c.Name, err)
+	}
+	return a, nil
+}

@@ -15,7 +15,7 @@ type systolicRefLayer struct {
 	conv SystolicConv
 }
 
-func convOf(t testing.TB, l Layer) SystolicConv {
+func systolicTestConv(t testing.TB, l Layer) SystolicConv {
 	c, _, err := SystolicConvOf(l)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func systolicRefLayers(t testing.TB) []systolicRefLayer {
 		return l
 	}
 	var out []systolicRefLayer
-	add := func(net string, l Layer) { out = append(out, systolicRefLayer{net, convOf(t, l)}) }
+	add := func(net string, l Layer) { out = append(out, systolicRefLayer{net, systolicTestConv(t, l)}) }
 	out = append(out,
 		systolicRefLayer{"alexnet", ScaleSimConv("Conv1", 224, 224, 11, 11, 3, 96, 4, 4)},
 		systolicRefLayer{"alexnet", ScaleSimConv("Conv2", 27, 27, 5, 5, 96, 256, 1, 1)},
@@ -68,7 +68,7 @@ func systolicRefLayers(t testing.TB) []systolicRefLayer {
 	return out
 }
 
-func pctErr(model, ref int64) float64 {
+func systolicPctErr(model, ref int64) float64 {
 	if ref == 0 {
 		if model == 0 {
 			return 0
@@ -155,7 +155,7 @@ func TestSystolicMatchesReference(t *testing.T) {
 							t.Errorf("%s: %s = %d, reference %d", name, c.what, c.model, c.ref)
 						}
 					}
-					e := pctErr(st.DRAMIfmapReads, ref.dramIfmap)
+					e := systolicPctErr(st.DRAMIfmapReads, ref.dramIfmap)
 					worst = max(worst, math.Abs(e))
 					if math.Abs(e) > 5 {
 						t.Errorf("%s: DRAM ifmap reads = %d, reference %d (%.2f%%, want within 5%%)", name, st.DRAMIfmapReads, ref.dramIfmap, e)

@@ -85,10 +85,12 @@ func (c SystolicConv) ifmapTouched() int64 {
 	return covered(c.H, c.R, c.StrideH, c.P) * covered(c.W, c.S, c.StrideW, c.Q) * int64(c.C)
 }
 
-// The ifmap walk is exact up to systolicWalkBudget accesses: os and ws
-// passes beyond it are charged the mean of the later passes walked, and a
-// single pass longer than maxSystolicSimulated is scaled from its start.
-// (A variable so the accuracy test can shrink it and check the
+// systolicWalkBudget bounds the ifmap accesses dramIfmapReads walks beyond
+// what it must: the first two os/ws passes are always walked whole, further
+// passes while the walk stays under the budget; the rest are charged the
+// mean of the passes after the first. An is stream, or a first pass,
+// longer than maxSystolicSimulated is charged its walked prefix's misses
+// per access. (A variable so the accuracy test can shrink it and check the
 // extrapolation on small layers.)
 var systolicWalkBudget int64 = 1 << 22
 
@@ -96,18 +98,18 @@ const maxSystolicSimulated = 1 << 25
 
 // dramIfmapReads returns the input words the read buffer fetches. When the
 // touched input fits in the active half, that is exactly the touched words.
-// Otherwise the demand stream is walked in SCALE-Sim's order: for is, the
-// whole stream; for os and ws, the ColFolds identical passes over the
-// im2col matrix, up to systolicWalkBudget accesses, the remaining passes
-// charged the mean of the passes after the first (the first starts with an
-// empty buffer, the others where the previous pass left it).
+// Otherwise the demand stream is walked in SCALE-Sim's order, up to
+// systolicWalkBudget accesses: for is, the whole stream; for os and ws, the
+// ColFolds identical passes over the im2col matrix, the passes beyond the
+// budget charged the mean of the passes after the first (the first starts
+// with an empty buffer, the others where the previous pass left it).
 func (p SystolicPlan) dramIfmapReads() int64 {
 	a, c := p.Array, p.Conv
 	epoch := systolicEpochWords(a.IfmapSRAMKB)
 	if touched := c.ifmapTouched(); touched < epoch {
 		return touched
 	}
-	w := newIfmapWalker(c, epoch)
+	w := newIfmapWalker(c, epoch, maxSystolicSimulated)
 	rows, cols := a.Rows, a.Cols
 	if a.Dataflow == InputStationary {
 		// Each fold loads its block of inputs row by row, bottom tap first
@@ -116,7 +118,7 @@ func (p SystolicPlan) dramIfmapReads() int64 {
 			usedCols := min(cols, p.Sc-fc*cols)
 			for fr := 0; fr < p.RowFolds && !w.full(); fr++ {
 				usedRows := min(rows, p.Sr-fr*rows)
-				for k := usedRows - 1; k >= 0; k-- {
+				for k := usedRows - 1; k >= 0 && !w.full(); k-- {
 					for j := 0; j < usedCols; j++ {
 						w.access(fc*cols+j, fr*rows+k)
 					}
@@ -128,13 +130,14 @@ func (p SystolicPlan) dramIfmapReads() int64 {
 	// Line l of a fold feeds array row i the element streamed at step l−i
 	// (the skew); os streams the taps of pixel fold·rows+i, ws streams the
 	// pixels against tap fold·rows+i.
+	pass := int64(p.Sr) * int64(p.T)
 	var total, first, later int64
 	passes := 0
-	for passes < p.ColFolds && (passes < 2 || w.accesses < systolicWalkBudget) && !w.full() {
+	for passes < p.ColFolds && (passes < 2 || w.accesses+pass <= systolicWalkBudget) && w.accesses+pass <= w.budget {
 		before := w.misses
 		for fr := 0; fr < p.RowFolds && !w.full(); fr++ {
 			used := min(rows, p.Sr-fr*rows)
-			for l := 0; l < p.T+used-1; l++ {
+			for l := 0; l < p.T+used-1 && !w.full(); l++ {
 				for i := max(0, l-p.T+1); i <= min(l, used-1); i++ {
 					if a.Dataflow == OutputStationary {
 						w.access(fr*rows+i, l-i)
@@ -144,8 +147,8 @@ func (p SystolicPlan) dramIfmapReads() int64 {
 				}
 			}
 		}
-		if w.full() { // one pass is longer than we walk: scale it
-			return w.estimate(int64(p.Sr)*int64(p.T)) * int64(p.ColFolds)
+		if passes == 0 && w.accesses < pass { // one pass is longer than we walk
+			return w.estimate(pass) * int64(p.ColFolds)
 		}
 		cost := w.misses - before
 		if passes == 0 {
@@ -175,10 +178,11 @@ type ifmapWalker struct {
 	window             int32
 	fill, epoch        int64
 	misses, accesses   int64
+	budget             int64
 }
 
-func newIfmapWalker(c SystolicConv, epoch int64) *ifmapWalker {
-	w := &ifmapWalker{c: c, window: 1, epoch: epoch, stamp: make([]int32, c.H*c.W*c.C)}
+func newIfmapWalker(c SystolicConv, epoch, budget int64) *ifmapWalker {
+	w := &ifmapWalker{c: c, window: 1, epoch: epoch, budget: budget, stamp: make([]int32, c.H*c.W*c.C)}
 	n := c.Pixels()
 	w.pixY, w.pixX, w.pixOff = make([]int32, n), make([]int32, n), make([]int32, n)
 	for px := range n {
@@ -214,7 +218,7 @@ func (w *ifmapWalker) access(pixel, tap int) {
 	}
 }
 
-func (w *ifmapWalker) full() bool { return w.accesses >= maxSystolicSimulated }
+func (w *ifmapWalker) full() bool { return w.accesses >= w.budget }
 
 // estimate returns the misses of a stream of n accesses: exact when all of
 // it was walked, else scaled from the part that was.

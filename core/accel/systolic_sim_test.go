@@ -72,8 +72,8 @@ func (m simMat) flipRows() simMat {
 	return o
 }
 
-// vcat stacks matrices; an int stands for that many null rows.
-func vcat(cols int, parts ...any) simMat {
+// simVcat stacks matrices; an int stands for that many null rows.
+func simVcat(cols int, parts ...any) simMat {
 	var d []int32
 	for _, p := range parts {
 		switch p := p.(type) {
@@ -161,21 +161,21 @@ func (s *simConv) demand(a SystolicArray, sr, sc, t, fr, fc int) simFold {
 	switch a.Dataflow {
 	case OutputStationary:
 		ift := s.ifmap.sub(f.rowStart, f.rowEnd, 0, s.window).transpose()
-		f.ifmap = vcat(rows, ift.pad(t, rows), cols-1).skew()
-		f.filter = vcat(cols, s.filter.sub(0, s.window, f.colStart, f.colEnd).pad(t, cols), rows-1).skew()
+		f.ifmap = simVcat(rows, ift.pad(t, rows), cols-1).skew()
+		f.filter = simVcat(cols, s.filter.sub(0, s.window, f.colStart, f.colEnd).pad(t, cols), rows-1).skew()
 		of := s.ofmap.sub(f.rowStart, f.rowEnd, f.colStart, f.colEnd).pad(rows, cols).flipRows()
-		f.ofmap = vcat(cols, t-1, of).skew()
+		f.ofmap = simVcat(cols, t-1, of).skew()
 	case WeightStationary:
-		f.ifmap = vcat(rows, rows, s.ifmap.sub(0, s.pixels, f.rowStart, f.rowEnd).pad(t, rows), cols-1).skew()
+		f.ifmap = simVcat(rows, rows, s.ifmap.sub(0, s.pixels, f.rowStart, f.rowEnd).pad(t, rows), cols-1).skew()
 		w := s.filter.sub(f.rowStart, f.rowEnd, f.colStart, f.colEnd).pad(rows, cols).flipRows()
-		f.filter = vcat(cols, w, rows+cols+t-2)
-		f.ofmap = vcat(cols, 2*rows-1, s.ofmap.sub(0, s.pixels, f.colStart, f.colEnd).pad(t, cols)).skew()
+		f.filter = simVcat(cols, w, rows+cols+t-2)
+		f.ofmap = simVcat(cols, 2*rows-1, s.ofmap.sub(0, s.pixels, f.colStart, f.colEnd).pad(t, cols)).skew()
 	default:
 		in := s.ifmap.sub(f.colStart, f.colEnd, f.rowStart, f.rowEnd).transpose().pad(rows, cols).flipRows()
-		f.ifmap = vcat(cols, in, rows+cols+t-2)
+		f.ifmap = simVcat(cols, in, rows+cols+t-2)
 		ft := s.filter.sub(f.rowStart, f.rowEnd, 0, s.m).transpose()
-		f.filter = vcat(rows, rows, ft.pad(t, rows), cols-1).skew()
-		f.ofmap = vcat(cols, 2*rows-1, s.ofmap.sub(f.colStart, f.colEnd, 0, s.m).transpose().pad(t, cols)).skew()
+		f.filter = simVcat(rows, rows, ft.pad(t, rows), cols-1).skew()
+		f.ofmap = simVcat(cols, 2*rows-1, s.ofmap.sub(f.colStart, f.colEnd, 0, s.m).transpose().pad(t, cols)).skew()
 	}
 	return f
 }
