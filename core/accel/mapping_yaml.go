@@ -166,17 +166,31 @@ func (p *yParser) block(indent int) (*yNode, error) {
 
 func isSeqItem(t string) bool { return t == "-" || strings.HasPrefix(t, "- ") }
 
+// nextAt returns the next line when it sits at indent; ok is false at the
+// end or at a line indented less. A line indented more is an error: the
+// block above it (a list or map, named by what) has no place for it.
+func (p *yParser) nextAt(indent int, what string) (l yLine, ok bool, err error) {
+	if p.pos >= len(p.lines) {
+		return l, false, nil
+	}
+	l = p.lines[p.pos]
+	if l.indent < indent {
+		return l, false, nil
+	}
+	if l.indent > indent {
+		return l, false, p.errf(l.num, "unexpected indentation (%d spaces; the %s above is at %d)", l.indent, what, indent)
+	}
+	return l, true, nil
+}
+
 func (p *yParser) sequence(indent int) (*yNode, error) {
 	n := &yNode{kind: ySeq, line: p.lines[p.pos].num}
-	for p.pos < len(p.lines) {
-		l := p.lines[p.pos]
-		if l.indent < indent {
-			break
+	for {
+		l, ok, err := p.nextAt(indent, "list")
+		if err != nil {
+			return nil, err
 		}
-		if l.indent > indent {
-			return nil, p.errf(l.num, "unexpected indentation (%d spaces; the list above is at %d)", l.indent, indent)
-		}
-		if !isSeqItem(l.text) {
+		if !ok || !isSeqItem(l.text) {
 			break
 		}
 		rest := strings.TrimLeft(strings.TrimPrefix(l.text, "-"), " ")
@@ -192,7 +206,6 @@ func (p *yParser) sequence(indent int) (*yNode, error) {
 			col = l.indent + (len(l.text) - len(rest))
 		}
 		var item *yNode
-		var err error
 		switch {
 		case rest == "":
 			p.pos++
@@ -232,13 +245,13 @@ func isMapLine(t string) bool {
 
 func (p *yParser) mapping(indent int) (*yNode, error) {
 	n := &yNode{kind: yMap, line: p.lines[p.pos].num}
-	for p.pos < len(p.lines) {
-		l := p.lines[p.pos]
-		if l.indent < indent {
-			break
+	for {
+		l, ok, err := p.nextAt(indent, "map")
+		if err != nil {
+			return nil, err
 		}
-		if l.indent > indent {
-			return nil, p.errf(l.num, "unexpected indentation (%d spaces; the map above is at %d)", l.indent, indent)
+		if !ok {
+			break
 		}
 		if isSeqItem(l.text) {
 			return nil, p.errf(l.num, "a list item where a key was expected")
@@ -268,7 +281,6 @@ func (p *yParser) mapping(indent int) (*yNode, error) {
 		}
 		p.pos++
 		var val *yNode
-		var err error
 		if rest == "" {
 			switch {
 			case p.pos < len(p.lines) && p.lines[p.pos].indent > indent:
