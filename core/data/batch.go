@@ -20,7 +20,7 @@ func (d *Dataset) Split(archFrac float64, seed uint64) (Splits, error) {
 		return Splits{}, fmt.Errorf("data: architecture fraction %v is outside [0, 1)", archFrac)
 	}
 	perm := Permutation(d.Train.N, seed)
-	nw := d.Train.N - int(float64(d.Train.N)*archFrac+0.5)
+	nw := d.Train.N - int(float64(float64(d.Train.N)*archFrac)+0.5) // no FMA: same split everywhere
 	return Splits{Weights: d.Train.Subset(perm[:nw]), Arch: d.Train.Subset(perm[nw:]), Test: d.Test}, nil
 }
 
