@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/dian-explorer/dian/core/nn"
+	"github.com/dian-explorer/dian/core/tensor"
 )
 
 // convBNReLU is conv → batch norm → (ReLU when relu).
@@ -18,19 +19,27 @@ func convBNReLU(name string, cfg nn.ConvConfig, relu bool, rng *rand.Rand, bns *
 	return layers
 }
 
-// newOpLayer builds candidate op o for block b: an inverted residual
-// (1×1 expand → k×k depthwise → 1×1 project, each with batch norm, ReLU
-// after the first two, a channel shuffle after the first when grouped, and
-// a residual connection when the shape is kept), or skip: the identity, or
-// a 1×1 projection when the block changes stride or channels.
+// newShortcut is the path every candidate of block b adds to: the identity
+// when the block keeps its shape, else a 1×1 projection (with batch norm).
+// Sharing it across candidates anchors what each output channel means, so
+// the next block sees consistent features whichever op was sampled; without
+// it single-path training barely learns in a few hundred steps, because
+// every candidate's channels start out meaning something different.
+func newShortcut(b BlockSpec, rng *rand.Rand, bns *[]*nn.BatchNorm) nn.Layer {
+	if b.In == b.Out && b.Stride == 1 {
+		return nn.Identity{}
+	}
+	return nn.NewSequential(convBNReLU(b.Name+".short", nn.ConvConfig{In: b.In, Out: b.Out, Kernel: 1, Stride: b.Stride}, false, rng, bns)...)
+}
+
+// newOpLayer builds candidate op o for block b, the residual the block adds
+// to its shortcut: an inverted residual (1×1 expand → k×k depthwise → 1×1
+// project, each with batch norm, ReLU after the first two, a channel
+// shuffle after the first when grouped), or for skip a layer of zeros.
 func newOpLayer(b BlockSpec, o Op, rng *rand.Rand, bns *[]*nn.BatchNorm) nn.Layer {
 	name := b.Name + "." + o.Name
-	keeps := b.In == b.Out && b.Stride == 1
 	if o.IsSkip() {
-		if keeps {
-			return nn.Identity{}
-		}
-		return nn.NewSequential(convBNReLU(name+".proj", nn.ConvConfig{In: b.In, Out: b.Out, Kernel: 1, Stride: b.Stride}, true, rng, bns)...)
+		return &zeros{out: b.Out, stride: b.Stride}
 	}
 	mid := b.In * o.Expand
 	g := o.Groups
@@ -44,9 +53,26 @@ func newOpLayer(b BlockSpec, o Op, rng *rand.Rand, bns *[]*nn.BatchNorm) nn.Laye
 	}
 	layers = append(layers, convBNReLU(name+".dw", nn.ConvConfig{In: mid, Out: mid, Kernel: o.Kernel, Stride: b.Stride, Padding: o.Kernel / 2, Groups: mid}, true, rng, bns)...)
 	layers = append(layers, convBNReLU(name+".pw2", nn.ConvConfig{In: mid, Out: b.Out, Kernel: 1, Stride: 1, Groups: g}, false, rng, bns)...)
-	body := nn.NewSequential(layers...)
-	if keeps {
-		return nn.NewResidual(body)
-	}
-	return body
+	return nn.NewSequential(layers...)
 }
+
+// zeros is the skip candidate's residual: nothing is added to the shortcut.
+type zeros struct {
+	out, stride int
+	y, dx       tensor.Tensor
+}
+
+func (z *zeros) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	n, h, w := x.Shape[0], x.Shape[1], x.Shape[2]
+	z.y.Resize(n, (h+z.stride-1)/z.stride, (w+z.stride-1)/z.stride, z.out)
+	z.y.Zero()
+	z.dx.ResizeLike(x)
+	return &z.y
+}
+
+func (z *zeros) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	z.dx.Zero()
+	return &z.dx
+}
+
+func (z *zeros) Params() []*nn.Param { return nil }

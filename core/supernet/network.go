@@ -6,8 +6,9 @@ import (
 
 // Network lowers a path to the layer list the cost models evaluate, for
 // batch-1 inference at the given bit-width: stem, the blocks' convolutions
-// (expand, depthwise, project; a skip that changes shape is a 1×1
-// projection, an identity skip has no layer), head and classifier. Every
+// (a 1×1 projection shortcut where the block changes shape, then the op's
+// expand, depthwise and project; skip adds nothing to the shortcut), head
+// and classifier. Every
 // block layer names its block, so costs can be summed per block.
 func (s Space) Network(p Path, bits int) *accel.Network {
 	net := &accel.Network{Name: "derived"}
@@ -20,10 +21,10 @@ func (s Space) Network(p Path, bits int) *accel.Network {
 		StrideH: s.StemStride, StrideW: s.StemStride, PadH: 1, PadW: 1})
 	for bi, b := range s.Blocks {
 		o := s.Ops[p[bi]]
+		if b.In != b.Out || b.Stride != 1 { // the shared projection shortcut
+			add(b.Name+".short", b.Name, accel.RoleSkip, accel.Layer{InC: b.In, K: b.Out, H: b.H, W: b.W, R: 1, S: 1, StrideH: b.Stride, StrideW: b.Stride})
+		}
 		if o.IsSkip() {
-			if b.In != b.Out || b.Stride != 1 {
-				add(b.Name+".proj", b.Name, accel.RoleSkip, accel.Layer{InC: b.In, K: b.Out, H: b.H, W: b.W, R: 1, S: 1, StrideH: b.Stride, StrideW: b.Stride})
-			}
 			continue
 		}
 		mid := b.In * o.Expand

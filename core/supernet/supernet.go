@@ -34,11 +34,12 @@ func New(space Space, seed uint64) *Supernet {
 	var layers []nn.Layer
 	layers = append(layers, convBNReLU("stem", nn.ConvConfig{In: space.InC, Out: space.StemOut, Kernel: 3, Stride: space.StemStride, Padding: 1}, true, rng, &s.BatchNorms)...)
 	for _, spec := range space.Blocks {
+		shortcut := newShortcut(spec, rng, &s.BatchNorms)
 		cands := make([]nn.Layer, len(space.Ops))
 		for i, o := range space.Ops {
 			cands[i] = newOpLayer(spec, o, rng, &s.BatchNorms)
 		}
-		b := newBlock(spec, cands)
+		b := newBlock(spec, shortcut, cands)
 		s.Blocks = append(s.Blocks, b)
 		layers = append(layers, b)
 	}

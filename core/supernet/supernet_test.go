@@ -105,8 +105,10 @@ func TestSoftAlphaGradient(t *testing.T) {
 		net.Alpha.Value.Data[j] = orig
 		num := (lp - lm) / (2 * h)
 		got := float64(net.Alpha.Grad.Data[j])
-		// float32 forward passes: allow 5 % relative or 2e-4 absolute error.
-		if math.Abs(got-num) > 0.05*math.Abs(num)+2e-4 {
+		// float32 forward passes: the loss (≈2.3) is resolved to about 2.4e-7,
+		// so a difference quotient over 2h = 2e-3 is good to a few 1e-4.
+		// Allow 5 % relative plus 5e-4 absolute error.
+		if math.Abs(got-num) > 0.05*math.Abs(num)+5e-4 {
 			t.Errorf("dL/dα[%d] = %.6g, finite difference %.6g", j, got, num)
 		}
 	}
@@ -147,7 +149,7 @@ func TestHardDotsAreMixWeightGradients(t *testing.T) {
 	num0 := (lossAt(1+h, 0) - lossAt(1-h, 0)) / (2 * h)
 	num1 := (lossAt(1, h) - lossAt(1, -h)) / (2 * h)
 	for k, num := range []float64{num0, num1} {
-		if math.Abs(dots[k]-num) > 0.05*math.Abs(num)+2e-4 {
+		if math.Abs(dots[k]-num) > 0.05*math.Abs(num)+5e-4 {
 			t.Errorf("block %d active op %d: dot %.6g, finite difference %.6g", bi, k, dots[k], num)
 		}
 	}

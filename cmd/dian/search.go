@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/search"
+	"github.com/dian-explorer/dian/core/share"
+)
+
+func init() {
+	register(command{name: "search", summary: "run a co-search given the page's URL fragment", run: runSearch})
+}
+
+func runSearch(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("search", stderr)
+	config := fs.String("config", "", "the search as a URL fragment, e.g. 'v=1&dataset=digits8&seed=2' (missing keys take their defaults)")
+	asJSON := fs.Bool("json", false, "print the result as JSON (the page's window.dianResult)")
+	assets := fs.String("assets", "assets", "the assets folder (datasets and snapshots)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	link, err := share.Parse(*config)
+	if err != nil {
+		return fmt.Errorf("%w: -config: %v", errUsage, err)
+	}
+	ds, err := data.Load(os.DirFS(*assets+"/datasets"), link.Config.Dataset)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	bar := newProgressBar(stderr, *quiet)
+	res, err := search.Run(ctx, link.Config, search.Input{Data: ds, Version: version()}, bar.observe)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	printSummary(stdout, res)
+	return nil
+}
+
+func printSummary(w io.Writer, r *search.Result) {
+	m := r.Metrics
+	fmt.Fprintf(w, "config      %s\n", r.Config)
+	fmt.Fprintf(w, "network     %s  (%d MACs/image, %d weights)\n", strings.Join(r.Network.Ops, " "), r.Network.MACs, r.Network.Params)
+	fmt.Fprintf(w, "accuracy    %.2f %%\n", 100*m.Accuracy)
+	fmt.Fprintf(w, "hardware    %.0f FPS, %.3f ms, energy %.4g, EDP %.4g, %.0f DSP, %d BRAM18, feasible %v\n",
+		m.FPS, m.LatencyMs, m.Energy, m.EDP, m.DSP, m.BRAM18, m.Feasible)
+	for _, b := range r.Baselines {
+		fmt.Fprintf(w, "baseline    %-10s %s: %.2f %%, %.0f FPS, EDP %.4g\n", b.Name, strings.Join(b.Network, " "), 100*b.Metrics.Accuracy, b.Metrics.FPS, b.Metrics.EDP)
+	}
+	fmt.Fprintf(w, "time        %.1f s\n", r.Timing.TotalSeconds)
+}
+
+// progressBar draws one updating line on a terminal and nothing when the
+// output is piped or -quiet is given.
+type progressBar struct {
+	w       io.Writer
+	on      bool
+	start   time.Time
+	last    time.Time
+	printed bool
+}
+
+func newProgressBar(w io.Writer, quiet bool) *progressBar {
+	on := false
+	if f, ok := w.(*os.File); ok && !quiet {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			on = true
+		}
+	}
+	return &progressBar{w: w, on: on, start: time.Now()}
+}
+
+func (p *progressBar) observe(e search.Event) {
+	if !p.on || time.Since(p.last) < 100*time.Millisecond && e.Phase != search.PhaseDone {
+		return
+	}
+	p.last = time.Now()
+	frac := 0.0
+	if e.Steps > 0 {
+		frac = float64(e.Step) / float64(e.Steps)
+	}
+	const width = 30
+	n := int(frac * width)
+	bar := strings.Repeat("█", n) + strings.Repeat("·", width-n)
+	eta := ""
+	if frac > 0.02 && frac < 1 {
+		el := time.Since(p.start)
+		eta = fmt.Sprintf(" ETA %s", (time.Duration(float64(el)/frac) - el).Round(time.Second))
+	}
+	hw := ""
+	if e.HW != nil {
+		hw = fmt.Sprintf(" %.0f FPS", e.HW.FPS)
+	}
+	fmt.Fprintf(p.w, "\r%-9s %s %3.0f%% acc %.1f%% λ %.3g%s%s   ", e.Phase, bar, 100*frac, 100*e.Accuracy, e.Lambda, hw, eta)
+	p.printed = true
+}
+
+func (p *progressBar) finish() {
+	if p.printed {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// version names this build by its VCS revision when the go command
+// recorded one.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return s.Value[:12]
+			}
+		}
+	}
+	return "devel"
+}

@@ -1,0 +1,597 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/nn"
+	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/supernet"
+	"github.com/dian-explorer/dian/core/tensor"
+)
+
+// Fixed hyper-parameters of the schedule (Auto-NBA's, where they apply).
+const (
+	archFraction   = 0.5  // of the training set for the architecture split
+	weightMomentum = 0.9  // SGD
+	weightDecay    = 5e-4 // SGD, not on biases or batch norm
+	gradClip       = 5
+	lrFloor        = 0.001 // cosine schedule floor, as a fraction of lrw
+	hwUpdateEvery  = 20    // architecture steps between accelerator searches
+	tableNets      = 10    // DNA: networks sampled to build the cost tables
+	evalImages     = 500   // architecture-split images for the per-epoch accuracy
+)
+
+// Input is what a search runs on besides its configuration.
+type Input struct {
+	Data *data.Dataset
+	// Weights, when not nil, replaces the warm-up: the supernet starts from
+	// these weights (a snapshot made for the same space and seed).
+	Weights func(*supernet.Supernet) error
+	// Version names the build, recorded in the result.
+	Version string
+}
+
+// runner holds one search's state.
+type runner struct {
+	ctx    context.Context
+	cfg    share.Config
+	obs    Observer
+	space  supernet.Space
+	net    *supernet.Supernet
+	splits data.Splits
+	hw     *Hardware
+	engine Engine
+	blocks []string
+
+	rngSample *rand.Rand // Gumbel noise of the architecture sampling
+	rngHW     *rand.Rand // accelerator engines
+
+	x      *tensor.Tensor
+	labels []int32
+	ce     nn.SoftmaxCrossEntropy
+
+	step, steps int
+	lambda      float64
+	lastAcc     float64
+	bestChoice  []int // the current accelerator for the sampled network
+	blockCache  map[string][]float64
+	table       [][]float64 // DNA: per block, per op cost share
+	hwEvals     int
+	lastHW      *HWSummary
+}
+
+// Run performs the co-search described by cfg and returns its result.
+// Cancelling ctx stops it between steps with ctx's error.
+func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if obs == nil {
+		obs = func(Event) {}
+	}
+	start := time.Now()
+	r, err := newRunner(ctx, cfg, in, obs)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.run(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range cfg.Baselines {
+		bl, err := r.baseline(b, in)
+		if err != nil {
+			return nil, fmt.Errorf("baseline %s: %w", b, err)
+		}
+		res.Baselines = append(res.Baselines, *bl)
+	}
+	res.Timing.TotalSeconds = time.Since(start).Seconds()
+	r.emit(PhaseDone, 0, nil)
+	return res, nil
+}
+
+func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*runner, error) {
+	ds := in.Data
+	if ds == nil || ds.Key != cfg.Dataset {
+		return nil, fmt.Errorf("search: the configuration asks for dataset %s but none or another was loaded", cfg.Dataset)
+	}
+	tr := ds.Train
+	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, cfg.Ops)
+	if err != nil {
+		return nil, err
+	}
+	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective)
+	if err != nil {
+		return nil, err
+	}
+	seed := uint64(cfg.Seed)
+	splits, err := ds.Split(archFraction, seed)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{
+		ctx: ctx, cfg: cfg, obs: obs, space: space, splits: splits, hw: hw,
+		net:       supernet.New(space, seed),
+		rngSample: rand.New(rand.NewPCG(seed, 0xa11c)),
+		rngHW:     rand.New(rand.NewPCG(seed, 0x4a7d)),
+		x:         tensor.New(cfg.Batch, tr.H, tr.W, tr.C),
+		labels:    make([]int32, cfg.Batch),
+		lambda:    cfg.Lambda,
+	}
+	for _, b := range space.Blocks {
+		r.blocks = append(r.blocks, b.Name)
+	}
+	if r.engine, err = NewEngine(cfg.Engine, hw.Space, r.rngHW); err != nil {
+		return nil, err
+	}
+	perEpoch := r.weightBatches()
+	warm := cfg.Warmup
+	if in.Weights != nil {
+		warm = 0
+	}
+	finetuneBatches := (splits.Weights.N + splits.Arch.N) / cfg.Batch
+	r.steps = warm*perEpoch + cfg.Epochs*perEpoch + 1 + cfg.Finetune*finetuneBatches + 1
+	return r, nil
+}
+
+func (r *runner) weightBatches() int { return r.splits.Weights.N / r.cfg.Batch }
+
+// tau is the temperature at a global epoch (warm-up included, as Auto-NBA).
+func (r *runner) tau(epoch int) float64 {
+	t := r.cfg.Tau0
+	for range epoch {
+		t = float64(float32(t * r.cfg.TauDecay))
+	}
+	return t
+}
+
+func (r *runner) emit(phase string, epoch int, probs [][]float64) {
+	r.obs(Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
+		Lambda: r.lambda, Tau: r.tau(epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW})
+}
+
+func (r *runner) run(in Input) (*Result, error) {
+	cfg := r.cfg
+	res := &Result{Config: share.Link{Config: cfg}.Encode()}
+	res.Timing.Build = in.Version
+	t0 := time.Now()
+
+	// Warm-up: weights only, on single paths drawn from the (uniform) α.
+	weightOpt := nn.NewSGD(r.net.WeightParams(), float32(cfg.LRWeights), weightMomentum, weightDecay)
+	weights := data.NewBatcher(r.splits.Weights, cfg.Batch, uint64(cfg.Seed)^0x77)
+	arch := data.NewBatcher(r.splits.Arch, cfg.Batch, uint64(cfg.Seed)^0xa4)
+	totalWeightSteps := (cfg.Warmup + cfg.Epochs) * r.weightBatches()
+	weightStep := 0
+	if in.Weights != nil {
+		if err := in.Weights(r.net); err != nil {
+			return nil, err
+		}
+		weightStep = cfg.Warmup * r.weightBatches() // the schedule continues where the snapshot stopped
+	} else {
+		for epoch := range cfg.Warmup {
+			for range r.weightBatches() {
+				if err := r.ctx.Err(); err != nil {
+					return nil, err
+				}
+				weightOpt.LR = r.lr(weightStep, totalWeightSteps)
+				lw := r.weightStep(weights, weightOpt)
+				weightStep++
+				r.step++
+				ev := Event{Phase: PhaseWarmup, Step: r.step, Steps: r.steps, Epoch: epoch, LossWeights: lw, Tau: r.tau(epoch), Lambda: r.lambda}
+				r.obs(ev)
+			}
+		}
+	}
+	res.Timing.WarmupSeconds = time.Since(t0).Seconds()
+
+	// The search.
+	t1 := time.Now()
+	if err := r.initTarget(); err != nil {
+		return nil, err
+	}
+	archOpt := nn.NewAdam([]*nn.Param{r.net.Alpha}, float32(cfg.LRArch), 0.5, 0.999)
+	archSteps := 0
+	for e := range cfg.Epochs {
+		epoch := cfg.Warmup + e
+		tau := r.tau(epoch)
+		if cfg.HWCost == "table" {
+			if err := r.buildTable(); err != nil {
+				return nil, err
+			}
+		}
+		for range r.weightBatches() {
+			if err := r.ctx.Err(); err != nil {
+				return nil, err
+			}
+			la, err := r.archStep(arch, archOpt, tau, archSteps)
+			if err != nil {
+				return nil, err
+			}
+			archSteps++
+			weightOpt.LR = r.lr(weightStep, totalWeightSteps)
+			lw := r.weightStep(weights, weightOpt)
+			weightStep++
+			r.step++
+			r.obs(Event{Phase: PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
+				Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW})
+		}
+		if err := r.endEpoch(); err != nil {
+			return nil, err
+		}
+		r.emit(PhaseSearch, e, r.net.Probs())
+	}
+	res.Timing.SearchSeconds = time.Since(t1).Seconds()
+	res.Search = SearchSummary{ArchSteps: archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
+		FinalProbs: r.net.Probs()}
+
+	// Derive, search its accelerator, fine-tune, test.
+	path := r.net.Derive()
+	t2 := time.Now()
+	choice, trace, err := r.searchAccelerator(path, cfg.FinalSteps, r.engine)
+	if err != nil {
+		return nil, err
+	}
+	r.step++
+	r.emit(PhaseFinalHW, 0, nil)
+	res.Search.HWEvaluations = r.hwEvals
+	res.Search.FinalTrace = downsample(trace.BestSoFar, 64)
+	res.Timing.FinalHWSeconds = time.Since(t2).Seconds()
+
+	t3 := time.Now()
+	acc, err := r.finetune(path)
+	if err != nil {
+		return nil, err
+	}
+	res.Timing.FinetuneSeconds = time.Since(t3).Seconds()
+	if err := r.fillResult(res, path, choice, acc); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// lr is the cosine-decayed weight learning rate at a step.
+func (r *runner) lr(step, total int) float32 {
+	base := float32(r.cfg.LRWeights)
+	return nn.CosineLR(base, base*lrFloor, step, total)
+}
+
+// weightStep trains the weights of one sampled path on a weight batch.
+func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD) float64 {
+	if r.cfg.Sampling == "soft" {
+		r.net.SampleSoft(r.rngSample, r.tau(r.cfg.Warmup))
+	} else {
+		r.net.SampleHard(r.rngSample, 1)
+	}
+	b.Next(r.x.Data, r.labels)
+	return float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip))
+}
+
+// archStep is one architecture update: CE on an architecture batch plus λ
+// times the hardware penalty, Adam on α, then the offset correction.
+func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps int) (float64, error) {
+	var path supernet.Path
+	if r.cfg.Sampling == "soft" {
+		path = r.net.SampleSoft(r.rngSample, tau)
+	} else {
+		path = r.net.SampleHard(r.rngSample, 2)
+	}
+	if r.cfg.HWCost == "path" && archSteps%hwUpdateEvery == 0 {
+		// Auto-NBA: search an accelerator for the sampled single path.
+		choice, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine)
+		if err != nil {
+			return 0, err
+		}
+		if choice != nil {
+			r.bestChoice = choice
+			r.blockCache = map[string][]float64{}
+		}
+	}
+	b.Next(r.x.Data, r.labels)
+	r.net.Alpha.Grad.Zero()
+	loss := float64(r.ce.Forward(r.net.Net.Forward(r.x, true), r.labels))
+	r.net.Net.Backward(r.ce.Backward())
+	r.net.AccumulateAlphaGrad(tau)
+	if r.lambda > 0 {
+		if err := r.addHardwareGrad(path); err != nil {
+			return 0, err
+		}
+	}
+	old := r.net.ActiveLogits()
+	opt.Step()
+	if r.cfg.Sampling != "soft" {
+		r.net.OffsetCorrect(old)
+	}
+	return loss, nil
+}
+
+// addHardwareGrad adds λ·∂(hardware cost)/∂α.
+func (r *runner) addHardwareGrad(path supernet.Path) error {
+	if r.cfg.HWCost == "table" {
+		if r.table == nil {
+			return nil
+		}
+		// L = Σ_b Σ_o softmax(α_b)_o·T_bo: dL/dα_bj = p_j(T_bj − Σ_o p_o T_bo).
+		probs := r.net.Probs()
+		grad := r.net.Alpha.Grad.Data
+		k := len(r.space.Ops)
+		for bi, p := range probs {
+			var mean float64
+			for o, po := range p {
+				mean += po * r.table[bi][o]
+			}
+			for o, po := range p {
+				grad[bi*k+o] += float32(r.lambda * po * (r.table[bi][o] - mean))
+			}
+		}
+		return nil
+	}
+	if r.bestChoice == nil {
+		return nil // no feasible accelerator yet: no hardware signal this step
+	}
+	key := fmt.Sprint(path)
+	costs, ok := r.blockCache[key]
+	if !ok {
+		if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+			return err
+		}
+		var err error
+		if costs, err = r.hw.BlockCosts(r.bestChoice, r.blocks); err != nil {
+			return err
+		}
+		r.blockCache[key] = costs
+	}
+	scaled := make([]float64, len(costs))
+	for i, c := range costs {
+		scaled[i] = r.lambda * c
+	}
+	r.net.AddPathGrad(path, scaled)
+	return nil
+}
+
+// searchAccelerator runs engine for budget evaluations on path's network
+// and returns the best point it found (nil if none was feasible).
+func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
+	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+		return nil, Trace{}, err
+	}
+	t := engine.Search(budget, r.hw.Eval)
+	r.hwEvals += t.Evals
+	if t.Best == nil {
+		return nil, t, nil
+	}
+	_, c, err := r.hw.Evaluate(t.Best)
+	if err != nil {
+		return nil, t, err
+	}
+	r.lastHW = summarize(c)
+	return t.Best, t, nil
+}
+
+func summarize(c *accel.NetworkCost) *HWSummary {
+	return &HWSummary{FPS: c.FPS, LatencyMs: c.LatencyMs, Energy: c.EnergySum, EDP: c.EDP, DSP: c.DSP, BRAM18: c.BRAM18}
+}
+
+// objectiveValue is the number the target band is about: FPS for fps,
+// else the objective's own unit.
+func objectiveValue(h *HWSummary, objective string) float64 {
+	switch objective {
+	case "latency":
+		return h.LatencyMs
+	case "energy":
+		return h.Energy
+	case "edp":
+		return h.EDP
+	}
+	return h.FPS
+}
+
+// initTarget sets an automatic band when the configuration leaves it open:
+// between 40 % and 70 % of the way from the costliest network (the largest
+// op everywhere) to the cheapest (skip everywhere), each on its best
+// accelerator after a short search.
+func (r *runner) initTarget() error {
+	if !r.cfg.Adapt || r.cfg.TargetLo != 0 || r.cfg.TargetHi != 0 {
+		return nil
+	}
+	probe := func(op int) (float64, error) {
+		p := make(supernet.Path, len(r.space.Blocks))
+		for i := range p {
+			p[i] = op
+		}
+		eng, _ := NewEngine("random", r.hw.Space, rand.New(rand.NewPCG(uint64(r.cfg.Seed), 0x7a)))
+		choice, _, err := r.searchAccelerator(p, r.cfg.AccelSteps, eng)
+		if err != nil || choice == nil {
+			return 0, err
+		}
+		return objectiveValue(r.lastHW, r.cfg.Objective), nil
+	}
+	heavy, err := probe(r.largestOp())
+	if err != nil {
+		return err
+	}
+	light, err := probe(len(r.space.Ops) - 1) // skip is last in every op set
+	if err != nil {
+		return err
+	}
+	r.lastHW = nil
+	lo, hi := heavy+0.4*(light-heavy), heavy+0.7*(light-heavy)
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	r.cfg.TargetLo, r.cfg.TargetHi = lo, hi
+	return nil
+}
+
+// largestOp is the op with the most MACs (k5_e6).
+func (r *runner) largestOp() int {
+	best, bestMACs := 0, int64(-1)
+	for o := range r.space.Ops {
+		p := make(supernet.Path, len(r.space.Blocks))
+		for i := range p {
+			p[i] = o
+		}
+		if m := r.space.MACs(p); m > bestMACs {
+			best, bestMACs = o, m
+		}
+	}
+	return best
+}
+
+// endEpoch measures the derived network (accuracy on part of the
+// architecture split, cost on a fresh accelerator search) and adapts λ.
+func (r *runner) endEpoch() error {
+	path := r.net.Derive()
+	r.lastAcc = r.accuracy(path, r.splits.Arch, evalImages)
+	if _, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine); err != nil {
+		return err
+	}
+	if !r.cfg.Adapt || r.lastHW == nil {
+		return nil
+	}
+	v := objectiveValue(r.lastHW, r.cfg.Objective)
+	higherIsBetter := r.cfg.Objective == "fps"
+	tooCostly := (higherIsBetter && v < r.cfg.TargetLo) || (!higherIsBetter && v > r.cfg.TargetHi)
+	tooCheap := (higherIsBetter && v > r.cfg.TargetHi) || (!higherIsBetter && v < r.cfg.TargetLo)
+	switch {
+	case tooCostly:
+		r.lambda *= 2
+	case tooCheap:
+		r.lambda /= 2
+	}
+	return nil
+}
+
+// buildTable is DNA's cost table: sample networks from α, search an
+// accelerator for each, and average every (block, op)'s cost share over
+// those accelerators.
+func (r *runner) buildTable() error {
+	k := len(r.space.Ops)
+	sum := make([][]float64, len(r.space.Blocks))
+	for i := range sum {
+		sum[i] = make([]float64, k)
+	}
+	n := 0
+	for range tableNets {
+		path := r.net.SampleHard(r.rngSample, 1)
+		choice, _, err := r.searchAccelerator(path, max(1, r.cfg.AccelSteps/tableNets), r.engine)
+		if err != nil {
+			return err
+		}
+		if choice == nil {
+			continue
+		}
+		n++
+		for bi := range r.space.Blocks {
+			for o := range k {
+				p := append(supernet.Path(nil), path...)
+				p[bi] = o
+				if err := r.hw.Bind(r.space.Network(p, 8)); err != nil {
+					return err
+				}
+				costs, err := r.hw.BlockCosts(choice, r.blocks)
+				if err != nil {
+					return err
+				}
+				sum[bi][o] += costs[bi]
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	for bi := range sum {
+		for o := range sum[bi] {
+			sum[bi][o] /= float64(n)
+		}
+	}
+	r.table = sum
+	return nil
+}
+
+// accuracy is the fraction of the first limit images of set that path
+// classifies correctly (evaluation mode).
+func (r *runner) accuracy(path supernet.Path, set *data.Set, limit int) float64 {
+	r.net.SetPath(path)
+	n := min(set.N, limit)
+	if limit <= 0 {
+		n = set.N
+	}
+	size := set.ImageSize()
+	correct := 0
+	for i := 0; i < n; i += r.cfg.Batch {
+		m := min(r.cfg.Batch, n-i)
+		x := r.x
+		if m != r.cfg.Batch {
+			x = tensor.New(m, set.H, set.W, set.C)
+		}
+		copy(x.Data, set.Images[i*size:(i+m)*size])
+		logits := r.net.Net.Forward(x, false)
+		classes := logits.Shape[1]
+		for j := range m {
+			if nn.Argmax(logits.Data[j*classes:(j+1)*classes]) == int(set.Labels[i+j]) {
+				correct++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(correct) / float64(n)
+}
+
+// finetune trains the derived network's weights on both training splits
+// and returns its test accuracy.
+func (r *runner) finetune(path supernet.Path) (float64, error) {
+	r.net.SetPath(path)
+	all := joinSets(r.splits.Weights, r.splits.Arch)
+	b := data.NewBatcher(all, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
+	params := r.net.WeightParams()
+	base := float32(r.cfg.LRWeights) * 0.2
+	opt := nn.NewSGD(params, base, weightMomentum, weightDecay)
+	total := r.cfg.Finetune * b.BatchesPerEpoch()
+	for s := range total {
+		if err := r.ctx.Err(); err != nil {
+			return 0, err
+		}
+		opt.LR = nn.CosineLR(base, base*lrFloor, s, total)
+		b.Next(r.x.Data, r.labels)
+		lw := nn.TrainStep(r.net.Net, params, &r.ce, opt, r.x, r.labels, gradClip)
+		r.step++
+		r.obs(Event{Phase: PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
+			LossWeights: float64(lw), Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})
+	}
+	acc := r.accuracy(path, r.splits.Test, 0)
+	r.lastAcc = acc
+	r.step++
+	r.emit(PhaseEvaluate, 0, nil)
+	return acc, nil
+}
+
+func joinSets(a, b *data.Set) *data.Set {
+	out := *a
+	out.N = a.N + b.N
+	out.Images = append(append(make([]float32, 0, len(a.Images)+len(b.Images)), a.Images...), b.Images...)
+	out.Labels = append(append(make([]int32, 0, out.N), a.Labels...), b.Labels...)
+	return &out
+}
+
+// downsample keeps at most n points of a curve, evenly spaced, last kept.
+func downsample(v []float64, n int) []float64 {
+	if len(v) <= n {
+		return append([]float64(nil), v...)
+	}
+	out := make([]float64, n)
+	for i := range n {
+		out[i] = v[(i+1)*len(v)/n-1]
+	}
+	return out
+}
+
+// pathString joins op names.
+func pathString(names []string) string { return strings.Join(names, " ") }

@@ -1,0 +1,152 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/dian-explorer/dian/core/accel"
+)
+
+// Hardware is the accelerator side of a co-search on one platform: its
+// design space, the cost model, and the network currently being costed.
+// Cost evaluations reuse scratch space, so a search loop does not allocate.
+type Hardware struct {
+	Platform  accel.Platform
+	Space     *accel.Space
+	Mode      accel.FPGAMode
+	Objective string // fps, latency, energy or edp
+
+	net    *accel.Network
+	plan   []int
+	design accel.Design
+	cost   accel.NetworkCost
+}
+
+// NewHardware returns the hardware side for a platform preset, cost-model
+// mode ("faithful" or "corrected") and objective.
+func NewHardware(platform, model, objective string) (*Hardware, error) {
+	p, err := accel.Preset(platform)
+	if err != nil {
+		return nil, err
+	}
+	mode, err := accel.ParseFPGAMode(model)
+	if err != nil {
+		return nil, err
+	}
+	if p.Target != accel.FPGA {
+		return nil, fmt.Errorf("search: platform %q (%s) is not supported by the co-search yet: its design space is not wired in (accepted: zc706, ultra96)", platform, p.Target)
+	}
+	// Our inputs are at most 14×14 after the stem, so CIFAR's tile lists
+	// (chunks for maps of at least 16 and smaller) fit them.
+	space, err := accel.AutoNBASpace("cifar", []int{8}, platform)
+	if err != nil {
+		return nil, err
+	}
+	switch objective {
+	case "fps", "latency", "energy", "edp":
+	default:
+		return nil, fmt.Errorf("search: unknown objective %q (accepted: fps, latency, energy, edp)", objective)
+	}
+	return &Hardware{Platform: p, Space: space, Mode: mode, Objective: objective}, nil
+}
+
+// Bind sets the network that Eval costs.
+func (h *Hardware) Bind(net *accel.Network) error {
+	plan, err := accel.Plan(&h.Space.Template, net, h.Mode)
+	if err != nil {
+		return fmt.Errorf("search: planning %s on the %s space: %w", net.Name, h.Platform.Name, err)
+	}
+	h.net, h.plan = net, plan
+	return nil
+}
+
+// Eval is a CostFunc for the bound network: the objective's cost of the
+// design at choice (bottleneck cycles for fps, so lower is better).
+func (h *Hardware) Eval(choice []int) (float64, bool) {
+	if err := h.Space.Decode(choice, &h.design); err != nil {
+		return 0, false
+	}
+	if err := accel.EvaluatePlan(&h.cost, &h.design, h.net, h.Platform, h.Mode, h.plan); err != nil || !h.cost.Feasible {
+		return 0, false
+	}
+	c := objectiveCost(&h.cost, h.Objective)
+	return c, c > 0
+}
+
+// objectiveCost is the quantity an engine minimises.
+func objectiveCost(c *accel.NetworkCost, objective string) float64 {
+	switch objective {
+	case "latency":
+		return c.LatencyMs
+	case "energy":
+		return c.EnergySum
+	case "edp":
+		return c.EDP
+	}
+	return c.BottleneckCycles // fps: throughput is set by the slowest chunk
+}
+
+// Evaluate returns the design at choice and its full cost on the bound
+// network (copies the caller may keep).
+func (h *Hardware) Evaluate(choice []int) (*accel.Design, *accel.NetworkCost, error) {
+	d := &accel.Design{}
+	if err := h.Space.Decode(choice, d); err != nil {
+		return nil, nil, err
+	}
+	c, err := accel.EvaluateFPGA(d, h.net, h.Platform, h.Mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, c, nil
+}
+
+// BlockCosts returns, per searched block, the share of the objective the
+// block's layers cause on the design at choice: the penalty each block's
+// sampled op receives. Time uses each layer's PipelineCycles (its cycles in
+// faithful mode, as Auto-NBA sums block latencies; in corrected mode only
+// layers on the bottleneck chunk count, since only they limit throughput).
+// EDP = E·T moves by E·dT + T·dE, so a block's share is the mean of its
+// shares of time and of energy.
+func (h *Hardware) BlockCosts(choice []int, blocks []string) ([]float64, error) {
+	_, c, err := h.Evaluate(choice)
+	if err != nil {
+		return nil, err
+	}
+	var timeTotal, energyTotal float64
+	for _, l := range c.Layers {
+		timeTotal += l.PipelineCycles
+		energyTotal += l.EnergySum
+	}
+	out := make([]float64, len(blocks))
+	for li, l := range c.Layers {
+		bi := indexOf(blocks, h.net.Layers[li].Block)
+		if bi < 0 {
+			continue
+		}
+		t, e := fraction(l.PipelineCycles, timeTotal), fraction(l.EnergySum, energyTotal)
+		switch h.Objective {
+		case "energy":
+			out[bi] += e
+		case "edp":
+			out[bi] += (t + e) / 2
+		default:
+			out[bi] += t
+		}
+	}
+	return out, nil
+}
+
+func fraction(part, total float64) float64 {
+	if total <= 0 {
+		return 0
+	}
+	return part / total
+}
+
+func indexOf(names []string, name string) int {
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
