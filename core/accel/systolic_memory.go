@@ -240,6 +240,7 @@ func (w *ifmapWalker) estimate(n int64) int64 {
 // So the count is n plus the padding of every forced partial line that does
 // not end a drain chunk; it depends on n and the sizes only.
 func systolicOfmapDrain(n int64, kb, cols int) int64 {
+	const maxSystolicDrains = 1 << 16
 	total := int64(1024 * kb)
 	active := (total + 1) / 2
 	width := int64(cols)
@@ -267,25 +268,39 @@ func systolicOfmapDrain(n int64, kb, cols int) int64 {
 			fillIdx = 0
 		}
 	}
+	var padCounted int64 // empty slots drained (and counted) so far
+	next := 0            // first entry of pads not yet drained
 	drain := func() {
 		end := min(drained+chunk, lines)
 		if end <= drained {
 			return
 		}
 		got := (end-drained)*width - emptyAt(end-1)
+		for ; next < len(pads) && pads[next].line < end; next++ {
+			if pads[next].line < end-1 {
+				padCounted += pads[next].empty
+			}
+		}
 		count += got
 		free += got
 		drained = end
 	}
+	// Drain by drain; past maxSystolicDrains (only for absurd sizes) the
+	// padding of the drains walked is extrapolated to the rest.
+	var drains int64
 	for {
 		k := max(1, free-active+1) // writes until less than half is free
 		if stored+k > n {
 			break
 		}
+		if drains == maxSystolicDrains {
+			return n + padCounted + int64(float64(padCounted)/float64(stored)*float64(n-stored))
+		}
 		store(k)
 		free -= k
 		force()
 		drain()
+		drains++
 	}
 	store(n - stored)
 	force()

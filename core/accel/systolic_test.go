@@ -246,3 +246,18 @@ func BenchmarkSystolicModel(b *testing.B) {
 		})
 	}
 }
+
+// TestSystolicHugeLayersBounded checks absurd but valid sizes finish fast:
+// more folds than the model accepts are an error, and an OFMAP of 2^40
+// words on a 1 KB buffer is extrapolated, not drained line by line.
+func TestSystolicHugeLayersBounded(t *testing.T) {
+	a := SystolicArray{Rows: 1, Cols: 1, Dataflow: OutputStationary, IfmapSRAMKB: 1, FilterSRAMKB: 1, OfmapSRAMKB: 1}
+	c := ScaleSimConv("wide", 2048, 2048, 1, 1, 1, 65536, 1, 1)
+	if _, err := a.Evaluate(c); err == nil || !strings.Contains(err.Error(), "folds") {
+		t.Errorf("Evaluate(%+v) = %v, want a folds limit error", c, err)
+	}
+	n := int64(1) << 40
+	if got := systolicOfmapDrain(n, 1, 3); got < n || got > n+n/100 {
+		t.Errorf("systolicOfmapDrain(2^40, 1 KB, 3) = %d, want a little over %d", got, n)
+	}
+}
