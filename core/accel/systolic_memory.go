@@ -110,43 +110,17 @@ func (p SystolicPlan) dramIfmapReads() int64 {
 		return touched
 	}
 	w := newIfmapWalker(c, epoch, maxSystolicSimulated)
-	rows, cols := a.Rows, a.Cols
 	if a.Dataflow == InputStationary {
-		// Each fold loads its block of inputs row by row, bottom tap first
-		// (SCALE-Sim flips the block so the top row enters last).
-		for fc := 0; fc < p.ColFolds && !w.full(); fc++ {
-			usedCols := min(cols, p.Sc-fc*cols)
-			for fr := 0; fr < p.RowFolds && !w.full(); fr++ {
-				usedRows := min(rows, p.Sr-fr*rows)
-				for k := usedRows - 1; k >= 0 && !w.full(); k-- {
-					for j := 0; j < usedCols; j++ {
-						w.access(fc*cols+j, fr*rows+k)
-					}
-				}
-			}
-		}
+		w.walkInputStationary(p)
 		return w.estimate(int64(p.Sr) * int64(p.Sc))
 	}
-	// Line l of a fold feeds array row i the element streamed at step l−i
-	// (the skew); os streams the taps of pixel fold·rows+i, ws streams the
-	// pixels against tap fold·rows+i.
+	// os and ws: ColFolds identical passes (see walkPass).
 	pass := int64(p.Sr) * int64(p.T)
 	var total, first, later int64
 	passes := 0
-	for passes < p.ColFolds && (passes < 2 || w.accesses+pass <= systolicWalkBudget) && w.accesses+pass <= w.budget {
+	for passes < p.ColFolds && (passes == 0 || (passes < 2 || w.accesses+pass <= systolicWalkBudget) && w.accesses+pass <= w.budget) {
 		before := w.misses
-		for fr := 0; fr < p.RowFolds && !w.full(); fr++ {
-			used := min(rows, p.Sr-fr*rows)
-			for l := 0; l < p.T+used-1 && !w.full(); l++ {
-				for i := max(0, l-p.T+1); i <= min(l, used-1); i++ {
-					if a.Dataflow == OutputStationary {
-						w.access(fr*rows+i, l-i)
-					} else {
-						w.access(l-i, fr*rows+i)
-					}
-				}
-			}
-		}
+		w.walkPass(p)
 		if passes == 0 && w.accesses < pass { // one pass is longer than we walk
 			return w.estimate(pass) * int64(p.ColFolds)
 		}
@@ -199,26 +173,89 @@ func newIfmapWalker(c SystolicConv, epoch, budget int64) *ifmapWalker {
 	return w
 }
 
-// access reads im2col element (pixel, tap); a window position outside the
-// input has no address and costs nothing.
-func (w *ifmapWalker) access(pixel, tap int) {
-	w.accesses++
-	if w.pixY[pixel]+w.tapR[tap] >= int32(w.c.H) || w.pixX[pixel]+w.tapS[tap] >= int32(w.c.W) {
-		return
+// walkPass walks one os or ws pass over the im2col matrix in SCALE-Sim's
+// demand order: line l of row fold fr feeds array row i the element
+// streamed at step l−i (the skew); os streams the taps of pixel fr·rows+i,
+// ws the pixels against tap fr·rows+i. It is access inlined, with the
+// array-row operand's offsets hoisted out of the line loop; it stops at
+// the walker's budget.
+func (w *ifmapWalker) walkPass(p SystolicPlan) {
+	c, rows := w.c, p.Array.Rows
+	// fixed: the operand indexed by array row; streamed: the one indexed by step.
+	fixedY, fixedX, fixedOff := w.pixY, w.pixX, w.pixOff
+	strY, strX, strOff := w.tapR, w.tapS, w.tapOff
+	if p.Array.Dataflow == WeightStationary {
+		fixedY, fixedX, fixedOff, strY, strX, strOff = strY, strX, strOff, fixedY, fixedX, fixedOff
 	}
-	addr := w.pixOff[pixel] + w.tapOff[tap]
-	if w.stamp[addr] == w.window {
-		return
+	// Windows past the input edge only exist with SCALE-Sim's ceil rule.
+	edge := (c.P-1)*c.StrideH+c.R > c.H || (c.Q-1)*c.StrideW+c.S > c.W
+	h, wd := int32(c.H), int32(c.W)
+	stamp, window, fill, epoch, misses := w.stamp, w.window, w.fill, w.epoch, w.misses
+	for fr := 0; fr < p.RowFolds && w.accesses < w.budget; fr++ {
+		used := min(rows, p.Sr-fr*rows)
+		fy, fx, fo := fixedY[fr*rows:fr*rows+used], fixedX[fr*rows:fr*rows+used], fixedOff[fr*rows:fr*rows+used]
+		for l := 0; l < p.T+used-1 && w.accesses < w.budget; l++ {
+			lo, hi := max(0, l-p.T+1), min(l, used-1)
+			w.accesses += int64(hi - lo + 1)
+			for i := lo; i <= hi; i++ {
+				t := l - i
+				if edge && (fy[i]+strY[t] >= h || fx[i]+strX[t] >= wd) {
+					continue
+				}
+				a := fo[i] + strOff[t]
+				if stamp[a] == window {
+					continue
+				}
+				stamp[a] = window
+				misses++
+				if fill++; fill == epoch {
+					window++
+					fill = 0
+				}
+			}
+		}
 	}
-	w.stamp[addr] = w.window
-	w.misses++
-	if w.fill++; w.fill == w.epoch {
-		w.window++
-		w.fill = 0
-	}
+	w.window, w.fill, w.misses = window, fill, misses
 }
 
-func (w *ifmapWalker) full() bool { return w.accesses >= w.budget }
+// walkInputStationary walks the is stream: each fold loads its block of
+// inputs (taps fr·rows.. × pixels fc·cols..) row by row, bottom tap first
+// (SCALE-Sim flips the block so the top row enters last). It stops at the
+// walker's budget.
+func (w *ifmapWalker) walkInputStationary(p SystolicPlan) {
+	c, rows, cols := w.c, p.Array.Rows, p.Array.Cols
+	edge := (c.P-1)*c.StrideH+c.R > c.H || (c.Q-1)*c.StrideW+c.S > c.W
+	h, wd := int32(c.H), int32(c.W)
+	stamp, window, fill, epoch, misses := w.stamp, w.window, w.fill, w.epoch, w.misses
+	for fc := 0; fc < p.ColFolds && w.accesses < w.budget; fc++ {
+		usedCols := min(cols, p.Sc-fc*cols)
+		py, px, po := w.pixY[fc*cols:fc*cols+usedCols], w.pixX[fc*cols:fc*cols+usedCols], w.pixOff[fc*cols:fc*cols+usedCols]
+		for fr := 0; fr < p.RowFolds && w.accesses < w.budget; fr++ {
+			usedRows := min(rows, p.Sr-fr*rows)
+			for k := usedRows - 1; k >= 0 && w.accesses < w.budget; k-- {
+				t := fr*rows + k
+				ty, tx, to := w.tapR[t], w.tapS[t], w.tapOff[t]
+				w.accesses += int64(usedCols)
+				for j := range usedCols {
+					if edge && (py[j]+ty >= h || px[j]+tx >= wd) {
+						continue
+					}
+					a := po[j] + to
+					if stamp[a] == window {
+						continue
+					}
+					stamp[a] = window
+					misses++
+					if fill++; fill == epoch {
+						window++
+						fill = 0
+					}
+				}
+			}
+		}
+	}
+	w.window, w.fill, w.misses = window, fill, misses
+}
 
 // estimate returns the misses of a stream of n accesses: exact when all of
 // it was walked, else scaled from the part that was.
