@@ -302,21 +302,11 @@ var scaleSimColumns = []string{"Layer name", "IFMAP Height", "IFMAP Width", "Fil
 // SCALE-Sim: it runs Channels single-channel copies named <name>Channel_<i>.
 // Output sizes follow SCALE-Sim: ceil((H−R+stride)/stride).
 func ParseScaleSimTopology(data []byte, file string) ([]ScaleSimLayer, error) {
-	if len(data) > maxScaleSimFile {
-		return nil, &ScaleSimError{file, 0, "", fmt.Sprintf("%d bytes is larger than the %d accepted", len(data), maxScaleSimFile)}
-	}
 	var layers []ScaleSimLayer
 	runs := 0
-	for i, raw := range strings.Split(string(data), "\n") {
-		line := i + 1
-		row := strings.TrimSpace(raw)
-		if i == 0 || row == "" {
-			continue
-		}
-		elems := strings.Split(row, ",")
-		elems = elems[:len(elems)-1]
+	err := scaleSimRows(data, file, func(line int, elems []string) error {
 		if len(elems) < 8 {
-			return nil, &ScaleSimError{file, line, "", fmt.Sprintf("%d fields before the last comma, want 8 or 9 (%s, then a trailing comma); is the trailing comma missing?",
+			return &ScaleSimError{file, line, "", fmt.Sprintf("%d fields before the last comma, want 8 or 9 (%s, then a trailing comma); is the trailing comma missing?",
 				len(elems), strings.Join(scaleSimColumns[:8], ", "))}
 		}
 		name := strings.TrimSpace(elems[0])
@@ -326,10 +316,9 @@ func ParseScaleSimTopology(data []byte, file string) ([]ScaleSimLayer, error) {
 			if k < len(scaleSimColumns) {
 				col = scaleSimColumns[k]
 			}
-			f := strings.TrimSpace(elems[k])
-			n, err := strconv.Atoi(f)
-			if err != nil || n < 1 || n > MaxSystolicDim {
-				return nil, &ScaleSimError{file, line, col, fmt.Sprintf("%q is not an integer in [1, %d]", f, MaxSystolicDim)}
+			n, err := scaleSimInt(file, line, col, elems[k])
+			if err != nil {
+				return err
 			}
 			if k <= 8 {
 				v[k-1] = n
@@ -339,30 +328,65 @@ func ParseScaleSimTopology(data []byte, file string) ([]ScaleSimLayer, error) {
 			v[7] = v[6]
 		}
 		if v[2] > v[0] || v[3] > v[1] {
-			return nil, &ScaleSimError{file, line, "Filter Height", fmt.Sprintf("filter %d×%d is larger than the IFMAP %d×%d", v[2], v[3], v[0], v[1])}
+			return &ScaleSimError{file, line, "Filter Height", fmt.Sprintf("filter %d×%d is larger than the IFMAP %d×%d", v[2], v[3], v[0], v[1])}
 		}
 		copies, c := 1, v[4]
-		if strings.Contains(name, "DP") {
+		depthwise := strings.Contains(name, "DP")
+		if depthwise {
 			copies, c = v[4], 1
 		}
 		if runs += copies; runs > maxScaleSimLayers {
-			return nil, &ScaleSimError{file, line, "Channels", fmt.Sprintf("the topology runs more than %d layers", maxScaleSimLayers)}
+			return &ScaleSimError{file, line, "Channels", fmt.Sprintf("the topology runs more than %d layers", maxScaleSimLayers)}
 		}
 		conv := ScaleSimConv(name, v[0], v[1], v[2], v[3], c, v[5], v[6], v[7])
 		if err := conv.Validate(); err != nil {
-			return nil, &ScaleSimError{file, line, "", err.Error()}
+			return &ScaleSimError{file, line, "", err.Error()}
 		}
 		for k := range copies {
-			if strings.Contains(name, "DP") {
+			if depthwise {
 				conv.Name = name + "Channel_" + strconv.Itoa(k)
 			}
 			layers = append(layers, ScaleSimLayer{line, conv})
 		}
+		return nil
+	})
+	return layers, err
+}
+
+// scaleSimRows calls row for each line SCALE-Sim's topology readers use —
+// every line but the first that is not blank — split on commas without
+// the field after the last comma, as they split it. It reports a file
+// that is too large, or has no such line.
+func scaleSimRows(data []byte, file string, row func(line int, elems []string) error) error {
+	if len(data) > maxScaleSimFile {
+		return &ScaleSimError{file, 0, "", fmt.Sprintf("%d bytes is larger than the %d accepted", len(data), maxScaleSimFile)}
 	}
-	if len(layers) == 0 {
-		return nil, &ScaleSimError{file, 0, "", "no layers after the header line"}
+	rows := 0
+	for i, raw := range strings.Split(string(data), "\n") {
+		r := strings.TrimSpace(raw)
+		if i == 0 || r == "" {
+			continue
+		}
+		elems := strings.Split(r, ",")
+		if err := row(i+1, elems[:len(elems)-1]); err != nil {
+			return err
+		}
+		rows++
 	}
-	return layers, nil
+	if rows == 0 {
+		return &ScaleSimError{file, 0, "", "no layers after the header line"}
+	}
+	return nil
+}
+
+// scaleSimInt reads a topology field: an integer in [1, MaxSystolicDim].
+func scaleSimInt(file string, line int, col, field string) (int, error) {
+	f := strings.TrimSpace(field)
+	n, err := strconv.Atoi(f)
+	if err != nil || n < 1 || n > MaxSystolicDim {
+		return 0, &ScaleSimError{file, line, col, fmt.Sprintf("%q is not an integer in [1, %d]", f, MaxSystolicDim)}
+	}
+	return n, nil
 }
 
 // maxScaleSimLayers bounds the layers a topology may expand to (depthwise
@@ -437,37 +461,25 @@ func MarshalScaleSimTopology(layers []Layer) ([]byte, error) {
 // topology_utils.load_arrays_gemm does: an M×K by K×N product runs as a
 // convolution of an M×K input with N filters of 1×K.
 func ParseScaleSimGEMMTopology(data []byte, file string) ([]ScaleSimLayer, error) {
-	if len(data) > maxScaleSimFile {
-		return nil, &ScaleSimError{file, 0, "", fmt.Sprintf("%d bytes is larger than the %d accepted", len(data), maxScaleSimFile)}
-	}
 	var layers []ScaleSimLayer
-	for i, raw := range strings.Split(string(data), "\n") {
-		row := strings.TrimSpace(raw)
-		if i == 0 || row == "" {
-			continue
-		}
-		elems := strings.Split(row, ",")
-		elems = elems[:len(elems)-1]
+	err := scaleSimRows(data, file, func(line int, elems []string) error {
 		if len(elems) < 4 {
-			return nil, &ScaleSimError{file, i + 1, "", fmt.Sprintf("%d fields before the last comma, want 4 (Layer Name, M, N, K, then a trailing comma)", len(elems))}
+			return &ScaleSimError{file, line, "", fmt.Sprintf("%d fields before the last comma, want 4 (Layer Name, M, N, K, then a trailing comma)", len(elems))}
 		}
 		var mnk [3]int
 		for k, col := range []string{"M", "N", "K"} {
-			f := strings.TrimSpace(elems[k+1])
-			n, err := strconv.Atoi(f)
-			if err != nil || n < 1 || n > MaxSystolicDim {
-				return nil, &ScaleSimError{file, i + 1, col, fmt.Sprintf("%q is not an integer in [1, %d]", f, MaxSystolicDim)}
+			n, err := scaleSimInt(file, line, col, elems[k+1])
+			if err != nil {
+				return err
 			}
 			mnk[k] = n
 		}
 		conv := ScaleSimConv(strings.TrimSpace(elems[0]), mnk[0], mnk[2], 1, mnk[2], 1, mnk[1], 1, 1)
 		if err := conv.Validate(); err != nil {
-			return nil, &ScaleSimError{file, i + 1, "", err.Error()}
+			return &ScaleSimError{file, line, "", err.Error()}
 		}
-		layers = append(layers, ScaleSimLayer{i + 1, conv})
-	}
-	if len(layers) == 0 {
-		return nil, &ScaleSimError{file, 0, "", "no layers after the header line"}
-	}
-	return layers, nil
+		layers = append(layers, ScaleSimLayer{line, conv})
+		return nil
+	})
+	return layers, err
 }

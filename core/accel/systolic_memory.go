@@ -119,12 +119,12 @@ func (p SystolicPlan) dramIfmapReads() int64 {
 	var total, first, later int64
 	passes := 0
 	for passes < p.ColFolds && (passes == 0 || (passes < 2 || w.accesses+pass <= systolicWalkBudget) && w.accesses+pass <= w.budget) {
-		before := w.misses
+		before := w.buf.misses
 		w.walkPass(p)
 		if passes == 0 && w.accesses < pass { // one pass is longer than we walk
 			return w.estimate(pass) * int64(p.ColFolds)
 		}
-		cost := w.misses - before
+		cost := w.buf.misses - before
 		if passes == 0 {
 			first = cost
 		} else {
@@ -143,20 +143,40 @@ func (p SystolicPlan) dramIfmapReads() int64 {
 	return total
 }
 
+// readWindow is the read buffer's state: the window id in which each
+// address was last fetched, the current window, and how many new
+// addresses it holds.
+type readWindow struct {
+	stamp               []int32
+	window              int32
+	fill, epoch, misses int64
+}
+
+// read fetches addr unless the current window already holds it; every
+// epoch new addresses the window moves on.
+func (r *readWindow) read(addr int32) {
+	if r.stamp[addr] == r.window {
+		return
+	}
+	r.stamp[addr] = r.window
+	r.misses++
+	if r.fill++; r.fill == r.epoch {
+		r.window++
+		r.fill = 0
+	}
+}
+
 // ifmapWalker runs the read buffer over im2col (pixel, tap) accesses.
 type ifmapWalker struct {
 	c                  SystolicConv
 	pixY, pixX, pixOff []int32 // window origin of each output pixel
 	tapR, tapS, tapOff []int32 // offset of each tap inside the window
-	stamp              []int32 // window id in which each address was last fetched
-	window             int32
-	fill, epoch        int64
-	misses, accesses   int64
-	budget             int64
+	buf                readWindow
+	accesses, budget   int64
 }
 
 func newIfmapWalker(c SystolicConv, epoch, budget int64) *ifmapWalker {
-	w := &ifmapWalker{c: c, window: 1, epoch: epoch, budget: budget, stamp: make([]int32, c.H*c.W*c.C)}
+	w := &ifmapWalker{c: c, buf: readWindow{stamp: make([]int32, c.H*c.W*c.C), window: 1, epoch: epoch}, budget: budget}
 	n := c.Pixels()
 	w.pixY, w.pixX, w.pixOff = make([]int32, n), make([]int32, n), make([]int32, n)
 	for px := range n {
@@ -190,7 +210,7 @@ func (w *ifmapWalker) walkPass(p SystolicPlan) {
 	// Windows past the input edge only exist with SCALE-Sim's ceil rule.
 	edge := (c.P-1)*c.StrideH+c.R > c.H || (c.Q-1)*c.StrideW+c.S > c.W
 	h, wd := int32(c.H), int32(c.W)
-	stamp, window, fill, epoch, misses := w.stamp, w.window, w.fill, w.epoch, w.misses
+	buf := w.buf // a local copy the loop keeps in registers
 	for fr := 0; fr < p.RowFolds && w.accesses < w.budget; fr++ {
 		used := min(rows, p.Sr-fr*rows)
 		fy, fx, fo := fixedY[fr*rows:fr*rows+used], fixedX[fr*rows:fr*rows+used], fixedOff[fr*rows:fr*rows+used]
@@ -202,20 +222,11 @@ func (w *ifmapWalker) walkPass(p SystolicPlan) {
 				if edge && (fy[i]+strY[t] >= h || fx[i]+strX[t] >= wd) {
 					continue
 				}
-				a := fo[i] + strOff[t]
-				if stamp[a] == window {
-					continue
-				}
-				stamp[a] = window
-				misses++
-				if fill++; fill == epoch {
-					window++
-					fill = 0
-				}
+				buf.read(fo[i] + strOff[t])
 			}
 		}
 	}
-	w.window, w.fill, w.misses = window, fill, misses
+	w.buf = buf
 }
 
 // walkInputStationary walks the is stream: each fold loads its block of
@@ -226,7 +237,7 @@ func (w *ifmapWalker) walkInputStationary(p SystolicPlan) {
 	c, rows, cols := w.c, p.Array.Rows, p.Array.Cols
 	edge := (c.P-1)*c.StrideH+c.R > c.H || (c.Q-1)*c.StrideW+c.S > c.W
 	h, wd := int32(c.H), int32(c.W)
-	stamp, window, fill, epoch, misses := w.stamp, w.window, w.fill, w.epoch, w.misses
+	buf := w.buf // a local copy the loop keeps in registers
 	for fc := 0; fc < p.ColFolds && w.accesses < w.budget; fc++ {
 		usedCols := min(cols, p.Sc-fc*cols)
 		py, px, po := w.pixY[fc*cols:fc*cols+usedCols], w.pixX[fc*cols:fc*cols+usedCols], w.pixOff[fc*cols:fc*cols+usedCols]
@@ -240,30 +251,21 @@ func (w *ifmapWalker) walkInputStationary(p SystolicPlan) {
 					if edge && (py[j]+ty >= h || px[j]+tx >= wd) {
 						continue
 					}
-					a := po[j] + to
-					if stamp[a] == window {
-						continue
-					}
-					stamp[a] = window
-					misses++
-					if fill++; fill == epoch {
-						window++
-						fill = 0
-					}
+					buf.read(po[j] + to)
 				}
 			}
 		}
 	}
-	w.window, w.fill, w.misses = window, fill, misses
+	w.buf = buf
 }
 
 // estimate returns the misses of a stream of n accesses: exact when all of
 // it was walked, else scaled from the part that was.
 func (w *ifmapWalker) estimate(n int64) int64 {
 	if w.accesses >= n || w.accesses == 0 {
-		return w.misses
+		return w.buf.misses
 	}
-	return int64(float64(w.misses) * float64(n) / float64(w.accesses))
+	return int64(float64(w.buf.misses) * float64(n) / float64(w.accesses))
 }
 
 // systolicOfmapDrain returns the words SCALE-Sim's OFMAP write buffer drains
