@@ -326,6 +326,35 @@ func refGAP(hw, c int) refFunc {
 	}
 }
 
+func refMaxPool(n, h, w, c, k, s, p int) refFunc {
+	g := tensor.NewConvGeom(n, h, w, c, k, k, s, s, p, p)
+	return func(x []float64, _ [][]float64) []float64 {
+		y := make([]float64, g.Rows()*c)
+		for i := range y {
+			y[i] = math.Inf(-1)
+		}
+		for b := 0; b < n; b++ {
+			for oh := 0; oh < g.OH; oh++ {
+				for ow := 0; ow < g.OW; ow++ {
+					for kh := 0; kh < k; kh++ {
+						for kw := 0; kw < k; kw++ {
+							ih, iw := oh*s-p+kh, ow*s-p+kw
+							if ih < 0 || ih >= h || iw < 0 || iw >= w {
+								continue
+							}
+							for ch := 0; ch < c; ch++ {
+								o := ((b*g.OH+oh)*g.OW+ow)*c + ch
+								y[o] = max(y[o], x[((b*h+ih)*w+iw)*c+ch])
+							}
+						}
+					}
+				}
+			}
+		}
+		return y
+	}
+}
+
 func refLinear(in, out int) refFunc {
 	return func(x []float64, ps [][]float64) []float64 {
 		n := len(x) / in
@@ -359,6 +388,8 @@ func TestSimpleLayerGradients(t *testing.T) {
 		{"gap", NewGlobalAvgPool(), []int{3, 4, 5, 2}, 1, refGAP(20, 2)},
 		{"linear", NewLinear("fc", 6, 4, rng), []int{5, 6}, 1, refLinear(6, 4)},
 		{"linear from NHWC", NewLinear("fc", 12, 3, rng), []int{2, 2, 2, 3}, 1, refLinear(12, 3)},
+		{"maxpool 2/2", NewMaxPool2D(2, 2, 0), []int{2, 4, 6, 3}, 1, refMaxPool(2, 4, 6, 3, 2, 2, 0)},
+		{"maxpool 3/2 pad 1", NewMaxPool2D(3, 2, 1), []int{1, 5, 5, 2}, 1, refMaxPool(1, 5, 5, 2, 3, 2, 1)},
 		{"identity", Identity{}, []int{2, 3}, 1, func(x []float64, _ [][]float64) []float64 { return append([]float64(nil), x...) }},
 	}
 	for _, tc := range cases {

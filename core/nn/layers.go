@@ -220,3 +220,43 @@ func (l *Linear) Backward(dy *tensor.Tensor) *tensor.Tensor {
 
 // Params returns the weight and the bias.
 func (l *Linear) Params() []*Param { return []*Param{l.Weight, l.Bias} }
+
+// MaxPool2D takes the maximum over Kernel×Kernel windows moved by Stride
+// over input padded by Padding (padding never wins).
+type MaxPool2D struct {
+	Kernel, Stride, Padding int
+	geom                    tensor.ConvGeom
+	arg                     []int32
+	inShape                 [4]int
+	y, dx                   tensor.Tensor
+}
+
+// NewMaxPool2D returns a max pool.
+func NewMaxPool2D(kernel, stride, padding int) *MaxPool2D {
+	return &MaxPool2D{Kernel: kernel, Stride: stride, Padding: padding}
+}
+
+// Forward pools x.
+func (p *MaxPool2D) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
+	n, h, w, c := x.Dims4()
+	p.inShape = [4]int{n, h, w, c}
+	p.geom = tensor.NewConvGeom(n, h, w, c, p.Kernel, p.Kernel, p.Stride, p.Stride, p.Padding, p.Padding)
+	p.y.Resize(n, p.geom.OH, p.geom.OW, c)
+	if cap(p.arg) < len(p.y.Data) {
+		p.arg = make([]int32, len(p.y.Data))
+	}
+	p.arg = p.arg[:len(p.y.Data)]
+	tensor.MaxPool(p.y.Data, p.arg, x.Data, &p.geom)
+	return &p.y
+}
+
+// Backward routes each dy to its window's winner.
+func (p *MaxPool2D) Backward(dy *tensor.Tensor) *tensor.Tensor {
+	p.dx.Resize(p.inShape[0], p.inShape[1], p.inShape[2], p.inShape[3])
+	p.dx.Zero()
+	tensor.MaxPoolBackward(p.dx.Data, dy.Data, p.arg)
+	return &p.dx
+}
+
+// Params returns nil.
+func (p *MaxPool2D) Params() []*Param { return nil }

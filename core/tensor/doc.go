@@ -1,6 +1,6 @@
 // Package tensor holds dense float32 tensors and the hand-written kernels the
 // trainer runs on: a cache-blocked SGEMM, im2col/col2im for convolutions, a
-// direct depthwise convolution and global average pooling.
+// direct depthwise convolution, max pooling and global average pooling.
 //
 // # Layout
 //

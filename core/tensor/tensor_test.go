@@ -406,3 +406,28 @@ func BenchmarkIm2colStem(b *testing.B) {
 		Im2col(col, x, &g, 0, 1)
 	}
 }
+
+func TestMaxPool(t *testing.T) {
+	// 1×4×4×1 image, 2×2 window, stride 2: the max of each quadrant.
+	x := []float32{1, 5, 2, 0, 3, 4, 9, 9, -1, -2, 0, 0, -3, -4, 0, 7}
+	g := NewConvGeom(1, 4, 4, 1, 2, 2, 2, 2, 0, 0)
+	y, arg := make([]float32, 4), make([]int32, 4)
+	MaxPool(y, arg, x, &g)
+	if y[0] != 5 || y[1] != 9 || y[2] != -1 || y[3] != 7 || arg[1] != 6 {
+		t.Errorf("MaxPool = %v (winners %v), want [5 9 -1 7], the first 9 at 6", y, arg)
+	}
+	dx := make([]float32, len(x))
+	MaxPoolBackward(dx, []float32{1, 2, 3, 4}, arg)
+	if dx[1] != 1 || dx[6] != 2 || dx[7] != 0 || dx[8] != 3 || dx[15] != 4 {
+		t.Errorf("MaxPoolBackward dx = %v", dx)
+	}
+	// Padding never wins, even over negative values.
+	g = NewConvGeom(1, 2, 2, 1, 3, 3, 1, 1, 1, 1)
+	y, arg = make([]float32, 4), make([]int32, 4)
+	MaxPool(y, arg, []float32{-1, -2, -3, -4}, &g)
+	for i, v := range y {
+		if v != -1 {
+			t.Errorf("MaxPool over padding: y[%d] = %v, want -1", i, v)
+		}
+	}
+}
