@@ -329,6 +329,52 @@ func (p SystolicPlan) PEActive(k, cycle, i, j int) bool {
 	return t >= 0 && t < p.T
 }
 
+// FoldAccessesAt returns the SRAM accesses of cycle `cycle` of fold k (from
+// the fold's start), line by line as SCALE-Sim's demand matrices issue
+// them: ifmap and filter words read, OFMAP words written. Summed over the
+// fold's cycles they give Fold(k)'s counts; for os, whose SRAM OFMAP count
+// carries SCALE-Sim's bookkeeping term of Rows+Cols per fold, that term is
+// added on the fold's last cycle, so counters animated with this end on
+// Evaluate's numbers.
+func (p SystolicPlan) FoldAccessesAt(k, cycle int) (ifmapReads, filterReads, ofmapWrites int) {
+	f := p.Fold(k)
+	if cycle < 0 || cycle >= p.CyclesPerFold {
+		return 0, 0, 0
+	}
+	rows, t := p.Array.Rows, p.T
+	// skewed counts the x in [0, n) whose stream step cycle−x lies in [0, T).
+	skewed := func(c, n int) int { return max(0, min(c, n-1)-max(0, c-t+1)+1) }
+	// loaded counts the words of line `cycle` of a flipped, padded block
+	// of `used` rows × width (the stationary operand's load).
+	loaded := func(used, width int) int {
+		if cycle < rows && rows-1-cycle < used {
+			return width
+		}
+		return 0
+	}
+	switch p.Array.Dataflow {
+	case OutputStationary:
+		ifmapReads, filterReads = skewed(cycle, f.UsedRows), skewed(cycle, f.UsedCols)
+		// PE row i's outputs leave at T−1 + (Rows−1−i) + j.
+		if d := cycle - (t - 1); d >= 0 {
+			lo, hi := max(0, rows-1-d), min(f.UsedRows-1, rows-1-d+f.UsedCols-1)
+			ofmapWrites = max(0, hi-lo+1)
+		}
+		if cycle == p.CyclesPerFold-1 {
+			ofmapWrites += rows + p.Array.Cols
+		}
+	case WeightStationary:
+		ifmapReads = skewed(cycle-rows, f.UsedRows)
+		filterReads = loaded(f.UsedRows, f.UsedCols)
+		ofmapWrites = skewed(cycle-2*rows+1, f.UsedCols)
+	default:
+		ifmapReads = loaded(f.UsedRows, f.UsedCols)
+		filterReads = skewed(cycle-rows, f.UsedRows)
+		ofmapWrites = skewed(cycle-2*rows+1, f.UsedCols)
+	}
+	return ifmapReads, filterReads, ofmapWrites
+}
+
 // Evaluate returns SCALE-Sim's report items for one convolution.
 func (a SystolicArray) Evaluate(c SystolicConv) (SystolicStats, error) {
 	p, err := a.Plan(c)
