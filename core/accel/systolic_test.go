@@ -195,25 +195,6 @@ func TestSystolicRejects(t *testing.T) {
 	}
 }
 
-func ExampleSystolicArray_Evaluate() {
-	// SCALE-Sim's own regression run: AlexNet conv1 on a 32×32
-	// weight-stationary array with 64 KB SRAMs (testdata/scalesim).
-	a := SystolicArray{Rows: 32, Cols: 32, Dataflow: WeightStationary, IfmapSRAMKB: 64, FilterSRAMKB: 64, OfmapSRAMKB: 64}
-	st, err := a.Evaluate(ScaleSimConv("Conv1", 224, 224, 11, 11, 3, 96, 4, 4))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("folds", st.RowFolds, "x", st.ColFolds, "of", st.CyclesPerFold, "cycles; total", st.TotalCycles)
-	fmt.Printf("util %.4f%%\n", st.OverallUtilPct)
-	fmt.Println("SRAM", st.SRAMIfmapReads, st.SRAMFilterReads, st.SRAMOfmapWrites)
-	fmt.Println("DRAM", st.DRAMIfmapReads, st.DRAMFilterReads, st.DRAMOfmapWrites)
-	// Output:
-	// folds 12 x 3 of 3119 cycles; total 112283
-	// util 91.6831%
-	// SRAM 3294225 34848 3484800
-	// DRAM 1805023 34848 3484831
-}
-
 // BenchmarkSystolicModel evaluates layers on a 16×16 array: "fits" is a
 // small-network mix whose operands fit in SRAM (closed forms only), "walk"
 // a ResNet-18 layer whose input does not (the ifmap read buffer is walked).
