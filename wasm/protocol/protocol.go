@@ -8,6 +8,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/share"
 )
 
 // MaxMessageBytes bounds an incoming message; anything larger is refused
@@ -50,12 +51,50 @@ type Platform struct {
 	TechNM   int     `msgpack:"techNM,omitempty"`
 }
 
-// Error reports a request the worker could not handle.
+// Error reports a request the worker could not handle. For a search whose
+// fragment is bad, Problems lists every bad key.
 type Error struct {
-	Type    string `msgpack:"type"` // "error"
-	ID      int64  `msgpack:"id"`
-	Message string `msgpack:"message"`
+	Type     string    `msgpack:"type"` // "error"
+	ID       int64     `msgpack:"id"`
+	Message  string    `msgpack:"message"`
+	Problems []Problem `msgpack:"problems,omitempty"`
 }
+
+// A "search" request is a ParseRequest: the worker checks the fragment,
+// loads the dataset (and the snapshot when pretrained=1), then posts
+// Progress messages carrying the request's id and finally a Result, or an
+// Error (with Stopped true after a "control" stop).
+
+// Result is the last message of a search that finished.
+type Result struct {
+	Type string `msgpack:"type"` // "result"
+	ID   int64  `msgpack:"id"`
+	// JSON is the search.Result exactly as `dian search -json` prints it.
+	JSON string `msgpack:"json"`
+	// LoadSeconds is the time spent fetching and checking the dataset and
+	// snapshot, outside the result's own timing.
+	LoadSeconds float64 `msgpack:"loadSeconds"`
+}
+
+// Control pauses, resumes, steps or stops the running search.
+type Control struct {
+	Type   string `msgpack:"type"` // "control"
+	ID     int64  `msgpack:"id"`
+	Action string `msgpack:"action"` // pause, resume, step or stop
+}
+
+// ControlActions are the accepted Control.Action values.
+var ControlActions = []string{"pause", "resume", "step", "stop"}
+
+// ControlReply answers a Control: the search's state after it.
+type ControlReply struct {
+	Type  string `msgpack:"type"` // "control"
+	ID    int64  `msgpack:"id"`
+	State string `msgpack:"state"` // running, paused, stopped, or idle when no search runs
+}
+
+// Stopped is the message of the Error that ends a stopped search.
+const Stopped = "search stopped"
 
 // build is set by the server's build (-ldflags -X) to the fingerprint of
 // the binary's sources.
@@ -102,25 +141,39 @@ func ReadyMessage() []byte {
 	return b
 }
 
-// Handle decodes one request and returns the encoded reply. It never
+// Handle decodes one request that has a single reply (ping, keys, parse)
+// and returns the encoded reply. It never
 // panics on bad input: a message it cannot read gets an "error" reply that
 // says what was wrong.
 func Handle(msg []byte) []byte {
 	reply, err := handle(msg)
 	if err != nil {
-		var id int64
-		var req Request
-		if msgpack.Unmarshal(msg, &req) == nil {
-			id = req.ID
-		}
-		reply = Error{Type: "error", ID: id, Message: err.Error()}
+		reply = Error{Type: "error", ID: RequestID(msg), Message: err.Error()}
 	}
-	b, err := msgpack.Marshal(reply)
+	return Encode(reply)
+}
+
+// RequestID returns the id of a request, or 0 when msg has none.
+func RequestID(msg []byte) int64 {
+	var req Request
+	if msgpack.Unmarshal(msg, &req) == nil {
+		return req.ID
+	}
+	return 0
+}
+
+// Encode encodes a message; a value that cannot be encoded becomes an
+// Error message saying so.
+func Encode(v any) []byte {
+	b, err := msgpack.Marshal(v)
 	if err != nil {
 		b, _ = msgpack.Marshal(Error{Type: "error", Message: "worker: encoding the reply: " + err.Error()})
 	}
 	return b
 }
+
+// requestTypes are the request types the worker accepts.
+const requestTypes = "ping, keys, parse, search, control"
 
 func handle(msg []byte) (any, error) {
 	if len(msg) > MaxMessageBytes {
@@ -133,10 +186,20 @@ func handle(msg []byte) (any, error) {
 	switch req.Type {
 	case "ping":
 		return Pong{Type: "pong", ID: req.ID, Version: Version(), GoVersion: runtime.Version(), Platforms: platforms()}, nil
+	case "keys":
+		return Keys{Type: "keys", ID: req.ID, Version: share.Version, Keys: keyInfos(), Lessons: Lessons}, nil
+	case "parse":
+		var p ParseRequest
+		if err := msgpack.Unmarshal(msg, &p); err != nil {
+			return nil, fmt.Errorf("worker: parse: %w", err)
+		}
+		return ParseLink(req.ID, p.Fragment), nil
+	case "search", "control":
+		return nil, fmt.Errorf("worker: %q requests need the search service (the worker binary), not Handle", req.Type)
 	case "":
-		return nil, fmt.Errorf("worker: message has no \"type\" (accepted: ping)")
+		return nil, fmt.Errorf("worker: message has no \"type\" (accepted: %s)", requestTypes)
 	default:
-		return nil, fmt.Errorf("worker: unknown message type %q (accepted: ping)", req.Type)
+		return nil, fmt.Errorf("worker: unknown message type %q (accepted: %s)", req.Type, requestTypes)
 	}
 }
 

@@ -1,0 +1,124 @@
+package protocol
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/dian-explorer/dian/core/share"
+)
+
+// KeyInfo describes one key of the URL fragment, so the page can build a
+// labelled control for it (a select for enums, a number field for numbers,
+// a checkbox for booleans, a text field for lists and bands).
+type KeyInfo struct {
+	Name     string   `msgpack:"name"`
+	Doc      string   `msgpack:"doc"`
+	Kind     string   `msgpack:"kind"` // enum, int, float, bool, list or band
+	Accepted []string `msgpack:"accepted"`
+	Min      float64  `msgpack:"min"`
+	Max      float64  `msgpack:"max"`
+	Default  string   `msgpack:"default"`
+	Accepts  string   `msgpack:"accepts"` // the accepted values in words
+}
+
+// Keys answers a "keys" request: every configuration key in canonical
+// order, and the named lessons.
+type Keys struct {
+	Type    string    `msgpack:"type"` // "keys"
+	ID      int64     `msgpack:"id"`
+	Version int       `msgpack:"version"` // the fragment version this build reads
+	Keys    []KeyInfo `msgpack:"keys"`
+	Lessons []Lesson  `msgpack:"lessons"`
+}
+
+// ParseRequest asks the worker to read a fragment ("parse") or to check a
+// fragment and run the search it describes ("search").
+type ParseRequest struct {
+	Type     string `msgpack:"type"`
+	ID       int64  `msgpack:"id"`
+	Fragment string `msgpack:"fragment"`
+}
+
+// Problem is one bad key of a fragment (a share.KeyError).
+type Problem struct {
+	Key      string `msgpack:"key"`
+	Value    string `msgpack:"value"`
+	Message  string `msgpack:"message"` // the whole sentence, naming the key
+	Accepted string `msgpack:"accepted"`
+}
+
+// Parsed answers a "parse" request. Values holds every configuration key's
+// value as the fragment writes it; a bad key keeps its default there and is
+// listed in Problems, so the page can show every good value and every
+// mistake at once.
+type Parsed struct {
+	Type      string            `msgpack:"type"` // "parsed"
+	ID        int64             `msgpack:"id"`
+	Canonical string            `msgpack:"canonical"` // share.Link.Encode of what was read
+	Values    map[string]string `msgpack:"values"`
+	Run       bool              `msgpack:"run"`
+	Lock      []string          `msgpack:"lock"`
+	Hide      []string          `msgpack:"hide"`
+	Lesson    string            `msgpack:"lesson"`
+	Result    string            `msgpack:"result"`
+	Problems  []Problem         `msgpack:"problems"`
+}
+
+func keyInfos() []KeyInfo {
+	out := make([]KeyInfo, len(share.Keys))
+	for i, k := range share.Keys {
+		out[i] = KeyInfo{Name: k.Name, Doc: k.Doc, Kind: k.Kind(), Accepted: k.Accepted, Min: k.Min, Max: k.Max,
+			Default: k.Default(), Accepts: k.Accepts()}
+	}
+	return out
+}
+
+// ParseLink reads a fragment as share.Parse does and describes the result
+// for the page.
+func ParseLink(id int64, fragment string) Parsed {
+	link, err := share.Parse(fragment)
+	p := Parsed{Type: "parsed", ID: id, Canonical: link.Encode(), Values: configValues(link.Config),
+		Run: link.Run, Lock: link.Lock, Hide: link.Hide, Lesson: link.Lesson, Result: link.Result,
+		Problems: Problems(err)}
+	return p
+}
+
+// configValues splits a configuration's canonical fragment into its values.
+func configValues(c share.Config) map[string]string {
+	values := map[string]string{}
+	for part := range strings.SplitSeq(c.Encode(), "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		if k != "v" {
+			values[k] = v
+		}
+	}
+	return values
+}
+
+// Problems lists the key errors in err (from share.Parse); an error of
+// another kind becomes one problem without a key.
+func Problems(err error) []Problem {
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var out []Problem
+	for _, e := range errs {
+		var ke *share.KeyError
+		if errors.As(e, &ke) {
+			out = append(out, Problem{Key: ke.Key, Value: ke.Value, Message: ke.Error(), Accepted: ke.Accepted})
+		} else {
+			out = append(out, Problem{Message: e.Error()})
+		}
+	}
+	return out
+}

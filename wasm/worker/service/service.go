@@ -1,0 +1,309 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/search"
+	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/snapshot"
+	"github.com/dian-explorer/dian/wasm/protocol"
+)
+
+// ProgressInterval is the least time between two progress messages of a
+// running search: at most 20 a second, which the page and the view draw
+// without falling behind. Phase changes, the last event and every event
+// while paused are posted at once.
+const ProgressInterval = 50 * time.Millisecond
+
+// Service answers the page's requests. Handle is called for one message at
+// a time; the search it starts runs on its own goroutine.
+type Service struct {
+	post    func([]byte)
+	fetch   Fetch
+	version string
+
+	mu        sync.Mutex
+	job       *job // the running search; nil when none
+	datasets  map[string]*data.Dataset
+	snapshots map[string]*snapshot.Snapshot
+}
+
+// New returns a service that posts its messages with post (which must be
+// safe to call from any goroutine), reads the site with fetch, and names
+// its build version in results.
+func New(post func([]byte), fetch Fetch, version string) *Service {
+	return &Service{post: post, fetch: fetch, version: version,
+		datasets: map[string]*data.Dataset{}, snapshots: map[string]*snapshot.Snapshot{}}
+}
+
+// Handle handles one message from the page.
+func (s *Service) Handle(msg []byte) {
+	var req protocol.Request
+	if len(msg) <= protocol.MaxMessageBytes && msgpack.Unmarshal(msg, &req) == nil {
+		switch req.Type {
+		case "search":
+			s.search(msg)
+			return
+		case "control":
+			s.control(msg)
+			return
+		}
+	}
+	s.post(protocol.Handle(msg))
+}
+
+func (s *Service) postError(id int64, err error) {
+	s.post(protocol.Encode(protocol.Error{Type: "error", ID: id, Message: err.Error()}))
+}
+
+// search checks the request's fragment and starts the search it describes,
+// stopping any search still running.
+func (s *Service) search(msg []byte) {
+	var req protocol.ParseRequest
+	if err := msgpack.Unmarshal(msg, &req); err != nil {
+		s.postError(protocol.RequestID(msg), fmt.Errorf("worker: search: %w", err))
+		return
+	}
+	link, err := share.Parse(req.Fragment)
+	if err != nil {
+		s.post(protocol.Encode(protocol.Error{Type: "error", ID: req.ID,
+			Message: "the link has problems: " + err.Error(), Problems: protocol.Problems(err)}))
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &job{id: req.ID, cancel: cancel, post: s.post}
+	j.gate.cond = sync.NewCond(&j.gate.mu)
+	s.mu.Lock()
+	if s.job != nil {
+		s.job.stop()
+	}
+	s.job = j
+	s.mu.Unlock()
+	go s.run(ctx, j, link.Config)
+}
+
+func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
+	defer func() {
+		s.mu.Lock()
+		if s.job == j {
+			s.job = nil
+		}
+		s.mu.Unlock()
+		j.cancel()
+	}()
+	start := time.Now()
+	in, err := s.input(ctx, cfg)
+	if err == nil {
+		load := time.Since(start).Seconds()
+		var res *search.Result
+		res, err = search.Run(ctx, cfg, in, j.observe)
+		if err == nil {
+			var b []byte
+			if b, err = ResultJSON(res); err == nil {
+				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load}))
+				return
+			}
+		}
+	}
+	if j.gate.isStopped() {
+		err = errors.New(protocol.Stopped)
+	}
+	s.postError(j.id, err)
+}
+
+// ResultJSON encodes a result exactly as `dian search -json` prints it
+// (json.Encoder with a two-space indent, which ends in a newline).
+func ResultJSON(r *search.Result) ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("worker: encoding the result: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// input loads what the search runs on: the dataset and, with pretrained=1,
+// the shipped snapshot. Both are kept for the next search.
+func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, error) {
+	in := search.Input{Version: s.version}
+	s.mu.Lock()
+	ds := s.datasets[cfg.Dataset]
+	s.mu.Unlock()
+	if ds == nil {
+		var err error
+		if ds, err = data.Load(fetchFS{ctx: ctx, fetch: s.fetch, root: "assets/datasets/"}, cfg.Dataset); err != nil {
+			return in, fmt.Errorf("loading dataset %s: %w", cfg.Dataset, err)
+		}
+		s.mu.Lock()
+		s.datasets[cfg.Dataset] = ds
+		s.mu.Unlock()
+	}
+	in.Data = ds
+	if !cfg.Pretrained {
+		return in, nil
+	}
+	name := search.SnapshotFile(cfg.Dataset, cfg.Ops)
+	s.mu.Lock()
+	snap := s.snapshots[name]
+	s.mu.Unlock()
+	if snap == nil {
+		want, err := search.ExpectSnapshot(ds, cfg.Ops)
+		if err != nil {
+			return in, err
+		}
+		b, err := s.fetch(ctx, "assets/snapshots/"+name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return in, fmt.Errorf("pretrained: the site has no snapshot %s for dataset %s and ops %s (accepted: pretrained=0, which warms the supernet up here)", name, cfg.Dataset, cfg.Ops)
+		}
+		if err != nil {
+			return in, fmt.Errorf("loading the snapshot %s: %w", name, err)
+		}
+		if snap, err = snapshot.Decode(b, want); err != nil {
+			return in, fmt.Errorf("snapshot %s: %w", name, err)
+		}
+		s.mu.Lock()
+		s.snapshots[name] = snap
+		s.mu.Unlock()
+	}
+	in.Snapshot = snap
+	return in, nil
+}
+
+// control applies a pause, resume, step or stop to the running search.
+func (s *Service) control(msg []byte) {
+	var c protocol.Control
+	if err := msgpack.Unmarshal(msg, &c); err != nil {
+		s.postError(protocol.RequestID(msg), fmt.Errorf("worker: control: %w", err))
+		return
+	}
+	s.mu.Lock()
+	j := s.job
+	s.mu.Unlock()
+	state := "idle"
+	if j != nil {
+		switch c.Action {
+		case "pause":
+			j.gate.set(true, 0)
+		case "resume":
+			j.gate.set(false, 0)
+		case "step":
+			j.gate.set(true, 1)
+		case "stop":
+			j.stop()
+		default:
+			s.postError(c.ID, fmt.Errorf("worker: control action %q is not one of %v", c.Action, protocol.ControlActions))
+			return
+		}
+		state = j.gate.state()
+	}
+	s.post(protocol.Encode(protocol.ControlReply{Type: "control", ID: c.ID, State: state}))
+}
+
+// job is one running search.
+type job struct {
+	id     int64
+	cancel context.CancelFunc
+	post   func([]byte)
+	gate   gate
+
+	// Touched only by the search goroutine, in observe.
+	lastPost  time.Time
+	lastPhase string
+}
+
+func (j *job) stop() {
+	j.gate.stop()
+	j.cancel()
+}
+
+// observe is the search's observer: it posts the event unless one was
+// posted less than ProgressInterval ago, then waits while paused.
+func (j *job) observe(e search.Event) {
+	now := time.Now()
+	paused := j.gate.isPaused()
+	if paused || e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval {
+		j.post(protocol.Encode(ProgressOf(j.id, e)))
+		j.lastPost, j.lastPhase = now, e.Phase
+	}
+	j.gate.pass()
+}
+
+// ProgressOf converts a search event into the message the page and the
+// view read.
+func ProgressOf(id int64, e search.Event) protocol.Progress {
+	p := protocol.Progress{Type: "progress", ID: id, Phase: e.Phase, Step: e.Step, Steps: e.Steps, Epoch: e.Epoch,
+		LossWeights: e.LossWeights, LossArch: e.LossArch, Accuracy: e.Accuracy, Tau: e.Tau, Lambda: e.Lambda, Path: e.Path}
+	p.Blocks, p.Ops, p.Probs = protocol.EncodeProbs(e.Probs)
+	if h := e.HW; h != nil {
+		p.HasHW, p.FPS, p.LatencyMs, p.Energy, p.EDP, p.DSP, p.BRAM18 = true, h.FPS, h.LatencyMs, h.Energy, h.EDP, h.DSP, h.BRAM18
+	}
+	return p
+}
+
+// gate holds the search between two events while it is paused.
+type gate struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	paused  bool
+	steps   int // events allowed through while paused
+	stopped bool
+}
+
+// pass returns at once while running; while paused it waits for a step, a
+// resume or a stop.
+func (g *gate) pass() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for g.paused && g.steps == 0 && !g.stopped {
+		g.cond.Wait()
+	}
+	if g.steps > 0 {
+		g.steps--
+	}
+}
+
+func (g *gate) set(paused bool, steps int) {
+	g.mu.Lock()
+	g.paused, g.steps = paused, steps
+	g.mu.Unlock()
+	g.cond.Broadcast()
+}
+
+func (g *gate) stop() {
+	g.mu.Lock()
+	g.stopped = true
+	g.mu.Unlock()
+	g.cond.Broadcast()
+}
+
+func (g *gate) isPaused() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.paused
+}
+
+func (g *gate) isStopped() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.stopped
+}
+
+func (g *gate) state() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.stopped:
+		return "stopped"
+	case g.paused:
+		return "paused"
+	}
+	return "running"
+}

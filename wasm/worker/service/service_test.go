@@ -1,0 +1,296 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/search"
+	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/snapshot"
+	"github.com/dian-explorer/dian/wasm/protocol"
+)
+
+// quick is a search on the 8×8 digits that takes about a second natively.
+const quick = "v=1&dataset=digits8&epochs=1&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+
+var repoRoot = filepath.Join("..", "..", "..")
+
+// siteFetch reads the checkout as the server would serve it.
+func siteFetch(ctx context.Context, path string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(path)))
+	if os.IsNotExist(err) {
+		return nil, fmt.Errorf("fetching %s: %w", path, fs.ErrNotExist)
+	}
+	return b, err
+}
+
+// message is any message the service posts, decoded loosely, with its bytes.
+type message struct {
+	Type     string             `msgpack:"type"`
+	ID       int64              `msgpack:"id"`
+	State    string             `msgpack:"state"`
+	Message  string             `msgpack:"message"`
+	JSON     string             `msgpack:"json"`
+	Problems []protocol.Problem `msgpack:"problems"`
+	raw      []byte
+}
+
+// harness runs a service and collects what it posts.
+type harness struct {
+	svc *Service
+	out chan message
+}
+
+func newHarness(t *testing.T, fetch Fetch) *harness {
+	h := &harness{out: make(chan message, 100000)}
+	h.svc = New(func(b []byte) {
+		var m message
+		if err := msgpack.Unmarshal(b, &m); err != nil {
+			t.Errorf("the service posted an unreadable message: %v", err)
+		}
+		m.raw = b
+		h.out <- m
+	}, fetch, "test")
+	return h
+}
+
+func (h *harness) send(t *testing.T, v any) {
+	b, err := msgpack.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.svc.Handle(b)
+}
+
+// next returns the next message, failing after a generous timeout (the
+// search may run on a loaded machine).
+func (h *harness) next(t *testing.T) message {
+	t.Helper()
+	select {
+	case m := <-h.out:
+		return m
+	case <-time.After(2 * time.Minute):
+		t.Fatal("no message from the service within 2 minutes")
+	}
+	return message{}
+}
+
+// until returns the first message of the given type, and the progress
+// messages before it.
+func (h *harness) until(t *testing.T, typ string) (message, []protocol.Progress) {
+	t.Helper()
+	var progress []protocol.Progress
+	for {
+		m := h.next(t)
+		if m.Type == typ {
+			return m, progress
+		}
+		if m.Type != "progress" {
+			t.Fatalf("got a %q message (%s), want progress until %q", m.Type, m.Message, typ)
+		}
+		var p protocol.Progress
+		if err := msgpack.Unmarshal(m.raw, &p); err != nil {
+			t.Fatal(err)
+		}
+		progress = append(progress, p)
+	}
+}
+
+// withoutTiming parses result JSON and drops the fields that may differ
+// between runs.
+func withoutTiming(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("result is not JSON: %v", err)
+	}
+	delete(m, "timing")
+	return m
+}
+
+// directRun runs the fragment's search in this process, as `dian search`.
+func directRun(t *testing.T, fragment string) []byte {
+	t.Helper()
+	link, err := share.Parse(fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.Load(os.DirFS(filepath.Join(repoRoot, "assets", "datasets")), link.Config.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := search.Input{Data: ds}
+	if link.Config.Pretrained {
+		want, err := search.ExpectSnapshot(ds, link.Config.Ops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Snapshot, err = snapshot.ReadFile(filepath.Join(repoRoot, "assets", "snapshots", search.SnapshotFile(ds.Key, link.Config.Ops)), want)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := search.Run(context.Background(), link.Config, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ResultJSON(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSearchGivesTheCLIResult(t *testing.T) {
+	h := newHarness(t, siteFetch)
+	start := time.Now()
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 7, Fragment: "#" + quick})
+	res, progress := h.until(t, "result")
+	elapsed := time.Since(start)
+	if res.ID != 7 {
+		t.Errorf("result id %d, want 7", res.ID)
+	}
+	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, directRun(t, quick))
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the service's result differs from search.Run's:\n got %.400v\nwant %.400v", got, want)
+	}
+	if !strings.HasSuffix(res.JSON, "}\n") || !strings.Contains(res.JSON, "\n  \"network\": {") {
+		t.Errorf("result JSON is not indented as dian search -json prints it: %.80q", res.JSON)
+	}
+
+	if len(progress) < 2 {
+		t.Fatalf("%d progress messages, want several", len(progress))
+	}
+	phases := 0
+	for i, p := range progress {
+		if p.ID != 7 || p.Steps <= 0 || p.Step > p.Steps {
+			t.Errorf("progress %d = id %d step %d/%d", i, p.ID, p.Step, p.Steps)
+		}
+		if i > 0 && p.Step < progress[i-1].Step {
+			t.Errorf("progress went back from step %d to %d", progress[i-1].Step, p.Step)
+		}
+		if i == 0 || p.Phase != progress[i-1].Phase {
+			phases++
+		}
+		if p.Blocks > 0 {
+			if _, err := p.DecodeProbs(); err != nil {
+				t.Errorf("progress %d: %v", i, err)
+			}
+		}
+	}
+	if last := progress[len(progress)-1]; last.Phase != search.PhaseDone || last.Step != last.Steps {
+		t.Errorf("last progress is %s at %d/%d, want done at the end", last.Phase, last.Step, last.Steps)
+	}
+	// Throttled: beside one message per phase, at most one per interval.
+	if limit := phases + 1 + int(elapsed/ProgressInterval); len(progress) > limit {
+		t.Errorf("%d progress messages in %v over %d phases, want at most %d", len(progress), elapsed, phases, limit)
+	}
+}
+
+func TestSearchRefusesABadLink(t *testing.T) {
+	h := newHarness(t, siteFetch)
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 3, Fragment: "v=1&dataset=digits8&epochs=0&colour=red"})
+	m := h.next(t)
+	if m.Type != "error" || m.ID != 3 {
+		t.Fatalf("reply %+v, want an error for id 3", m)
+	}
+	var keys []string
+	for _, p := range m.Problems {
+		keys = append(keys, p.Key)
+	}
+	if strings.Join(keys, ",") != "epochs,colour" || !strings.Contains(m.Message, "epochs: ") || !strings.Contains(m.Message, "from 1 to 200") {
+		t.Errorf("error %q with problems %v, want epochs and colour named with what they accept", m.Message, keys)
+	}
+}
+
+func TestSearchWithoutTheSnapshot(t *testing.T) {
+	noSnapshots := func(ctx context.Context, path string) ([]byte, error) {
+		if strings.HasPrefix(path, "assets/snapshots/") {
+			return nil, fmt.Errorf("fetching %s: %w", path, fs.ErrNotExist)
+		}
+		return siteFetch(ctx, path)
+	}
+	h := newHarness(t, noSnapshots)
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 1, Fragment: quick + "&pretrained=1"})
+	m, _ := h.until(t, "error")
+	if !strings.HasPrefix(m.Message, "pretrained: ") || !strings.Contains(m.Message, "pretrained=0") {
+		t.Errorf("error %q does not name the pretrained key and its alternative", m.Message)
+	}
+}
+
+func TestPauseStepResumeStop(t *testing.T) {
+	h := newHarness(t, siteFetch)
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 9, Fragment: "v=1&dataset=digits8&pretrained=0&warmup=20&epochs=20"})
+	if m := h.next(t); m.Type != "progress" {
+		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
+	}
+	h.send(t, protocol.Control{Type: "control", ID: 10, Action: "pause"})
+	reply, _ := h.until(t, "control")
+	if reply.State != "paused" || reply.ID != 10 {
+		t.Fatalf("pause reply %+v", reply)
+	}
+	// The paused search posts the event it holds at, then nothing.
+	at := h.next(t)
+	select {
+	case m := <-h.out:
+		t.Fatalf("a paused search posted a %q message", m.Type)
+	case <-time.After(300 * time.Millisecond):
+	}
+	var before protocol.Progress
+	msgpack.Unmarshal(at.raw, &before)
+
+	h.send(t, protocol.Control{Type: "control", ID: 11, Action: "step"})
+	if reply, _ := h.until(t, "control"); reply.State != "paused" {
+		t.Fatalf("step reply %+v, want paused", reply)
+	}
+	stepped := h.next(t)
+	var after protocol.Progress
+	msgpack.Unmarshal(stepped.raw, &after)
+	if stepped.Type != "progress" || after.Step != before.Step+1 {
+		t.Fatalf("step gave %q at step %d, want progress at step %d", stepped.Type, after.Step, before.Step+1)
+	}
+	select {
+	case m := <-h.out:
+		t.Fatalf("after one step the search posted a %q message", m.Type)
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	h.send(t, protocol.Control{Type: "control", ID: 12, Action: "resume"})
+	if reply, _ := h.until(t, "control"); reply.State != "running" {
+		t.Fatalf("resume reply %+v", reply)
+	}
+	h.send(t, protocol.Control{Type: "control", ID: 13, Action: "stop"})
+	if reply, _ := h.until(t, "control"); reply.State != "stopped" {
+		t.Fatalf("stop reply %+v", reply)
+	}
+	if m, _ := h.until(t, "error"); m.ID != 9 || m.Message != protocol.Stopped {
+		t.Errorf("stopped search ended with %+v, want %q for id 9", m, protocol.Stopped)
+	}
+	h.send(t, protocol.Control{Type: "control", ID: 14, Action: "pause"})
+	if reply, _ := h.until(t, "control"); reply.State != "idle" {
+		t.Errorf("control with no search: %+v, want idle", reply)
+	}
+}
+
+func TestOtherRequestsReachTheProtocol(t *testing.T) {
+	h := newHarness(t, siteFetch)
+	h.send(t, map[string]any{"type": "keys", "id": 2})
+	if m := h.next(t); m.Type != "keys" || m.ID != 2 {
+		t.Errorf("keys reply %+v", m)
+	}
+	h.svc.Handle(bytes.Repeat([]byte{0xc1}, 3))
+	if m := h.next(t); m.Type != "error" {
+		t.Errorf("garbage gave %+v, want an error", m)
+	}
+}
