@@ -438,3 +438,28 @@ func FuzzParseScaleSimTopology(f *testing.F) {
 		}
 	})
 }
+
+// TestParseScaleSimShippedConfigs reads configs SCALE-Sim ships (copied in
+// testdata/scalesim/configs), extra sections and keys included.
+func TestParseScaleSimShippedConfigs(t *testing.T) {
+	tests := []struct {
+		file string
+		want SystolicArray
+		user bool
+		bw   []int
+	}{
+		{"eyeriss.cfg", SystolicArray{Rows: 12, Cols: 14, Dataflow: WeightStationary, IfmapSRAMKB: 36, FilterSRAMKB: 36, OfmapSRAMKB: 36}, false, nil},
+		{"google.cfg", SystolicArray{Rows: 256, Cols: 256, Dataflow: WeightStationary, IfmapSRAMKB: 6144, FilterSRAMKB: 6144, OfmapSRAMKB: 2048}, false, nil},
+		{"scale.cfg", SystolicArray{Rows: 32, Cols: 32, Dataflow: OutputStationary, IfmapSRAMKB: 64, FilterSRAMKB: 64, OfmapSRAMKB: 64}, true, []int{64}},
+	}
+	for _, tt := range tests {
+		c, err := ReadScaleSimConfig(filepath.Join("testdata", "scalesim", "configs", tt.file))
+		if err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+			continue
+		}
+		if c.Array != tt.want || c.UserBandwidth != tt.user || !reflect.DeepEqual(c.Bandwidths, tt.bw) || c.FilterOffset != 10000000 || c.OfmapOffset != 20000000 {
+			t.Errorf("%s = %+v, want array %+v, USER %v, bandwidths %v", tt.file, c, tt.want, tt.user, tt.bw)
+		}
+	}
+}
