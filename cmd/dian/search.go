@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -33,14 +34,18 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: -config: %v", errUsage, err)
 	}
-	ds, err := data.Load(os.DirFS(*assets+"/datasets"), link.Config.Dataset)
+	ds, err := data.Load(os.DirFS(filepath.Join(*assets, "datasets")), link.Config.Dataset)
+	if err != nil {
+		return err
+	}
+	snap, err := loadSnapshot(*assets, ds, link.Config.Ops, link.Config.Pretrained)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	bar := newProgressBar(stderr, *quiet)
-	res, err := search.Run(ctx, link.Config, search.Input{Data: ds, Version: version()}, bar.observe)
+	res, err := search.Run(ctx, link.Config, search.Input{Data: ds, Snapshot: snap, Version: version()}, bar.observe)
 	bar.finish()
 	if err != nil {
 		return err

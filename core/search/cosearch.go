@@ -11,6 +11,7 @@ import (
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/nn"
 	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/snapshot"
 	"github.com/dian-explorer/dian/core/supernet"
 	"github.com/dian-explorer/dian/core/tensor"
 )
@@ -30,10 +31,10 @@ const (
 // Input is what a search runs on besides its configuration.
 type Input struct {
 	Data *data.Dataset
-	// Weights, when not nil, replaces the warm-up: the supernet starts from
-	// these weights (a snapshot made for the same space and seed).
-	Weights func(*supernet.Supernet) error
-	// Version names the build, recorded in the result.
+	// Snapshot is the shipped warm-up of the dataset's supernet (see
+	// Pretrain); required when the configuration says pretrained=1.
+	Snapshot *snapshot.Snapshot
+	// Version names the build; it goes into the result's timing.
 	Version string
 }
 
@@ -64,6 +65,7 @@ type runner struct {
 	table       [][]float64 // DNA: per block, per op cost share
 	hwEvals     int
 	lastHW      *HWSummary
+	warmup      int // warm-up epochs run here (0 when starting from a snapshot)
 }
 
 // Run performs the co-search described by cfg and returns its result.
@@ -132,9 +134,16 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 	}
 	perEpoch := r.weightBatches()
 	warm := cfg.Warmup
-	if in.Weights != nil {
+	if cfg.Pretrained {
 		warm = 0
+		if in.Snapshot == nil {
+			return nil, fmt.Errorf("search: pretrained=1 needs the snapshot %s (make it with dian pretrain, or set pretrained=0 to warm up here)", SnapshotFile(cfg.Dataset, cfg.Ops))
+		}
+		if err := loadSnapshot(r.net, in.Snapshot, cfg.Dataset); err != nil {
+			return nil, err
+		}
 	}
+	r.warmup = warm
 	finetuneBatches := (splits.Weights.N + splits.Arch.N) / cfg.Batch
 	r.steps = warm*perEpoch + cfg.Epochs*perEpoch + 1 + cfg.Finetune*finetuneBatches + 1
 	return r, nil
@@ -166,15 +175,10 @@ func (r *runner) run(in Input) (*Result, error) {
 	weightOpt := nn.NewSGD(r.net.WeightParams(), float32(cfg.LRWeights), weightMomentum, weightDecay)
 	weights := data.NewBatcher(r.splits.Weights, cfg.Batch, uint64(cfg.Seed)^0x77)
 	arch := data.NewBatcher(r.splits.Arch, cfg.Batch, uint64(cfg.Seed)^0xa4)
-	totalWeightSteps := (cfg.Warmup + cfg.Epochs) * r.weightBatches()
+	totalWeightSteps := (r.warmup + cfg.Epochs) * r.weightBatches()
 	weightStep := 0
-	if in.Weights != nil {
-		if err := in.Weights(r.net); err != nil {
-			return nil, err
-		}
-		weightStep = cfg.Warmup * r.weightBatches() // the schedule continues where the snapshot stopped
-	} else {
-		for epoch := range cfg.Warmup {
+	{
+		for epoch := range r.warmup {
 			for range r.weightBatches() {
 				if err := r.ctx.Err(); err != nil {
 					return nil, err
@@ -198,7 +202,7 @@ func (r *runner) run(in Input) (*Result, error) {
 	archOpt := nn.NewAdam([]*nn.Param{r.net.Alpha}, float32(cfg.LRArch), 0.5, 0.999)
 	archSteps := 0
 	for e := range cfg.Epochs {
-		epoch := cfg.Warmup + e
+		epoch := r.warmup + e
 		tau := r.tau(epoch)
 		if cfg.HWCost == "table" {
 			if err := r.buildTable(); err != nil {
@@ -264,7 +268,7 @@ func (r *runner) lr(step, total int) float32 {
 // weightStep trains the weights of one sampled path on a weight batch.
 func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD) float64 {
 	if r.cfg.Sampling == "soft" {
-		r.net.SampleSoft(r.rngSample, r.tau(r.cfg.Warmup))
+		r.net.SampleSoft(r.rngSample, r.tau(r.warmup))
 	} else {
 		r.net.SampleHard(r.rngSample, 1)
 	}
@@ -552,7 +556,7 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 	all := joinSets(r.splits.Weights, r.splits.Arch)
 	b := data.NewBatcher(all, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
 	params := r.net.WeightParams()
-	base := float32(r.cfg.LRWeights) * 0.2
+	base := float32(r.cfg.LRWeights)
 	opt := nn.NewSGD(params, base, weightMomentum, weightDecay)
 	total := r.cfg.Finetune * b.BatchesPerEpoch()
 	for s := range total {

@@ -18,10 +18,11 @@ type Config struct {
 	Engine   string // accelerator search engine: gumbel, reinforce, evolution, random
 	Seed     uint32
 
-	Epochs   int // search epochs after warm-up
-	Warmup   int // weight-only epochs before the search (a matching snapshot skips them)
-	Batch    int
-	Finetune int // epochs of fine-tuning the derived network
+	Epochs     int  // search epochs after warm-up
+	Pretrained bool // start from the shipped warm-up snapshot of the dataset's supernet
+	Warmup     int  // weight-only epochs before the search when not pretrained
+	Batch      int
+	Finetune   int // epochs of fine-tuning the derived network
 
 	Objective string  // hardware cost the search minimises: fps (maximised), latency, energy, edp
 	Lambda    float64 // initial weight of the hardware cost in the architecture loss
@@ -49,8 +50,8 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
-		Epochs: 8, Warmup: 3, Batch: 64, Finetune: 2,
-		Objective: "fps", Lambda: 0.1, Adapt: true,
+		Epochs: 4, Pretrained: true, Warmup: 3, Batch: 64, Finetune: 3,
+		Objective: "fps", Lambda: 1, Adapt: true,
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
 		LRWeights: 0.05, LRArch: 3e-4,
@@ -205,7 +206,8 @@ var Keys = []Key{
 			return nil
 		}},
 	intKey("epochs", "search epochs after warm-up", func(c *Config) *int { return &c.Epochs }, 1, 200),
-	intKey("warmup", "weight-only epochs before the search", func(c *Config) *int { return &c.Warmup }, 0, 100),
+	boolKey("pretrained", "start from the shipped warm-up snapshot (0: warm up here)", func(c *Config) *bool { return &c.Pretrained }),
+	intKey("warmup", "weight-only epochs before the search when pretrained=0", func(c *Config) *int { return &c.Warmup }, 0, 100),
 	intKey("batch", "mini-batch size", func(c *Config) *int { return &c.Batch }, 8, 512),
 	intKey("finetune", "epochs of fine-tuning the derived network", func(c *Config) *int { return &c.Finetune }, 0, 100),
 	enumKey("objective", "the hardware cost to optimise", func(c *Config) *string { return &c.Objective },

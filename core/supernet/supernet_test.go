@@ -233,3 +233,28 @@ func joinNames(names []string) string {
 	}
 	return s
 }
+
+func TestTensorsRoundTrip(t *testing.T) {
+	space := tinySpace(t, "fbnet-g2")
+	a, b := New(space, 1), New(space, 2)
+	seen := map[string]bool{}
+	saved := map[string][]float32{}
+	for _, ts := range a.Tensors() {
+		if seen[ts.Name] {
+			t.Fatalf("tensor name %q is not unique", ts.Name)
+		}
+		seen[ts.Name] = true
+		saved[ts.Name] = append([]float32(nil), ts.Data...)
+	}
+	err := b.SetTensors(func(name string, shape ...int) ([]float32, error) { return saved[name], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nn.HashParams(a.WeightParams()) != nn.HashParams(b.WeightParams()) {
+		t.Error("weights differ after SetTensors")
+	}
+	err = b.SetTensors(func(name string, shape ...int) ([]float32, error) { return nil, nil })
+	if err == nil {
+		t.Error("SetTensors accepted missing tensors")
+	}
+}
