@@ -38,8 +38,8 @@ import (
 //     TotalCycles, as SCALE-Sim computes it. MACs counts every window
 //     position, including taps that fall outside the input.
 //   - MappingEfficiencyPct and ComputeUtilPct are unweighted means over
-//     folds; ComputeUtilPct for ws/is divides by T+2·Rows+2·Cols−3, one
-//     Cols−1 longer than the fold, as SCALE-Sim's code does.
+//     folds; ComputeUtilPct for ws/is divides by T+2·Rows+2·Cols−3,
+//     Cols−1 cycles more than the fold lasts, as SCALE-Sim's code does.
 //   - SRAM reads count operand-matrix elements streamed into the array:
 //     os ifmap ColFolds·P·Q·R·S·C, filter RowFolds·R·S·C·M; ws ifmap
 //     ColFolds·P·Q·R·S·C, filter R·S·C·M; is ifmap P·Q·R·S·C, filter
@@ -56,7 +56,8 @@ import (
 //     (H·W·C touched input words, R·S·C·M filter words).
 //   - DRAM OFMAP writes are what SCALE-Sim's double-buffered write buffer
 //     drains: every real output write (including ws/is partial sums) plus the
-//     padding of the partial line it forces out when its first drain starts.
+//     empty slots of each partial line it forces out to start a drain, when
+//     that line does not end a drain chunk (in practice: the first drain's).
 //
 // # Where ours differs from SCALE-Sim, and why
 //
