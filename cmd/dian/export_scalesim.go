@@ -65,8 +65,9 @@ func exportScaleSim(o exportOptions, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		cfg := &accel.ScaleSimConfig{RunName: fileSafe(c.Name), Array: a, FilterOffset: 10000000, OfmapOffset: 20000000,
-			TopologyPath: scaleSimTopoName(c)}
+		// No TopologyCsvLoc: SCALE-Sim v2 looks it up in the wrong section
+		// and fails; its -t flag names the topology instead.
+		cfg := &accel.ScaleSimConfig{RunName: fileSafe(c.Name), Array: a, FilterOffset: 10000000, OfmapOffset: 20000000}
 		if err := os.WriteFile(filepath.Join(o.Out, scaleSimCfgName(c)), cfg.Marshal(), 0o644); err != nil {
 			return err
 		}

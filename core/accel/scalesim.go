@@ -253,7 +253,11 @@ func readScaleSimFile(path string) ([]byte, error) {
 }
 
 // Marshal writes the config in SCALE-Sim's format; ParseScaleSimConfig and
-// SCALE-Sim both read it back unchanged.
+// SCALE-Sim both read it back unchanged. It writes [network_presets] only
+// when TopologyPath is set: SCALE-Sim v2's read_conf_file looks
+// TopologyCsvLoc up in [architecture_presets] and fails when the section
+// exists, so configs meant for SCALE-Sim leave it empty and pass the
+// topology with -t.
 func (c *ScaleSimConfig) Marshal() []byte {
 	var b bytes.Buffer
 	a := c.Array
