@@ -66,6 +66,14 @@ type runner struct {
 	hwEvals     int
 	lastHW      *HWSummary
 	warmup      int // warm-up epochs run here (0 when starting from a snapshot)
+
+	// Baselines change how the hardware enters: hwAware false is
+	// hardware-unaware NAS (no penalty, no accelerator search during the
+	// search); fixedHW pins the accelerator instead of searching it.
+	hwAware bool
+	fixedHW []int
+
+	baselineSeconds float64
 }
 
 // Run performs the co-search described by cfg and returns its result.
@@ -93,6 +101,7 @@ func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*Result
 		}
 		res.Baselines = append(res.Baselines, *bl)
 	}
+	res.Timing.BaselineSeconds = r.baselineSeconds
 	res.Timing.TotalSeconds = time.Since(start).Seconds()
 	r.emit(PhaseDone, 0, nil)
 	return res, nil
@@ -125,6 +134,7 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		x:         tensor.New(cfg.Batch, tr.H, tr.W, tr.C),
 		labels:    make([]int32, cfg.Batch),
 		lambda:    cfg.Lambda,
+		hwAware:   true,
 	}
 	for _, b := range space.Blocks {
 		r.blocks = append(r.blocks, b.Name)
@@ -204,7 +214,7 @@ func (r *runner) run(in Input) (*Result, error) {
 	for e := range cfg.Epochs {
 		epoch := r.warmup + e
 		tau := r.tau(epoch)
-		if cfg.HWCost == "table" {
+		if cfg.HWCost == "table" && r.hwAware {
 			if err := r.buildTable(); err != nil {
 				return nil, err
 			}
@@ -237,12 +247,10 @@ func (r *runner) run(in Input) (*Result, error) {
 	// Derive, search its accelerator, fine-tune, test.
 	path := r.net.Derive()
 	t2 := time.Now()
-	choice, trace, err := r.searchAccelerator(path, cfg.FinalSteps, r.engine)
+	choice, trace, err := r.finalAccelerator(path)
 	if err != nil {
 		return nil, err
 	}
-	r.step++
-	r.emit(PhaseFinalHW, 0, nil)
 	res.Search.HWEvaluations = r.hwEvals
 	res.Search.FinalTrace = downsample(trace.BestSoFar, 64)
 	res.Timing.FinalHWSeconds = time.Since(t2).Seconds()
@@ -257,6 +265,30 @@ func (r *runner) run(in Input) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// finalAccelerator is the accelerator the derived network gets: a long
+// search (FinalSteps evaluations), or the pinned design.
+func (r *runner) finalAccelerator(path supernet.Path) ([]int, Trace, error) {
+	defer func() { r.step++; r.emit(PhaseFinalHW, 0, nil) }()
+	if r.fixedHW != nil {
+		return r.fixedHW, Trace{}, r.costOn(path, r.fixedHW)
+	}
+	return r.searchAccelerator(path, r.cfg.FinalSteps, r.engine)
+}
+
+// costOn evaluates path on the design at choice and makes it the current
+// hardware summary.
+func (r *runner) costOn(path supernet.Path, choice []int) error {
+	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+		return err
+	}
+	_, c, err := r.hw.Evaluate(choice)
+	if err != nil {
+		return err
+	}
+	r.lastHW = summarize(c)
+	return nil
 }
 
 // lr is the cosine-decayed weight learning rate at a step.
@@ -285,7 +317,10 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 	} else {
 		path = r.net.SampleHard(r.rngSample, 2)
 	}
-	if r.cfg.HWCost == "path" && archSteps%hwUpdateEvery == 0 {
+	if r.fixedHW != nil && r.bestChoice == nil {
+		r.bestChoice, r.blockCache = r.fixedHW, map[string][]float64{}
+	}
+	if r.hwAware && r.fixedHW == nil && r.cfg.HWCost == "path" && archSteps%hwUpdateEvery == 0 {
 		// Auto-NBA: search an accelerator for the sampled single path.
 		choice, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine)
 		if err != nil {
@@ -301,7 +336,7 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 	loss := float64(r.ce.Forward(r.net.Net.Forward(r.x, true), r.labels))
 	r.net.Net.Backward(r.ce.Backward())
 	r.net.AccumulateAlphaGrad(tau)
-	if r.lambda > 0 {
+	if r.hwAware && r.lambda > 0 {
 		if err := r.addHardwareGrad(path); err != nil {
 			return 0, err
 		}
@@ -452,7 +487,14 @@ func (r *runner) largestOp() int {
 func (r *runner) endEpoch() error {
 	path := r.net.Derive()
 	r.lastAcc = r.accuracy(path, r.splits.Arch, evalImages)
-	if _, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine); err != nil {
+	if !r.hwAware {
+		return nil
+	}
+	if r.fixedHW != nil {
+		if err := r.costOn(path, r.fixedHW); err != nil {
+			return err
+		}
+	} else if _, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine); err != nil {
 		return err
 	}
 	if !r.cfg.Adapt || r.lastHW == nil {
