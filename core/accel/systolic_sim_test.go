@@ -534,50 +534,44 @@ func (s *simConv) runPEs(t testing.TB, a SystolicArray, f simFold, tt int, start
 // testdata/scalesim/README.md describes).
 func TestSystolicFoldAccessesAt(t *testing.T) {
 	conv := ScaleSimConv("c", 9, 8, 3, 2, 3, 5, 2, 1)
-	for _, df := range []Dataflow{OutputStationary, WeightStationary, InputStationary} {
-		for _, shape := range [][2]int{{4, 4}, {3, 5}, {16, 2}} {
-			a := SystolicArray{Rows: shape[0], Cols: shape[1], Dataflow: df, IfmapSRAMKB: 1, FilterSRAMKB: 1, OfmapSRAMKB: 1}
-			p, err := a.Plan(conv)
-			if err != nil {
-				t.Fatal(err)
+	forEachSystolicPlan(t, conv, func(a SystolicArray, p SystolicPlan) {
+		df, shape := a.Dataflow, [2]int{a.Rows, a.Cols}
+		s := newSimConv(conv)
+		for k := range p.Folds() {
+			fold := p.Fold(k)
+			f := s.demand(a, p.Sr, p.Sc, p.T, fold.RowFold, fold.ColFold)
+			if f.ifmap.r != p.CyclesPerFold {
+				t.Fatalf("%s %v fold %d: reference has %d lines, plan %d cycles", df, shape, k, f.ifmap.r, p.CyclesPerFold)
 			}
-			s := newSimConv(conv)
-			for k := range p.Folds() {
-				fold := p.Fold(k)
-				f := s.demand(a, p.Sr, p.Sc, p.T, fold.RowFold, fold.ColFold)
-				if f.ifmap.r != p.CyclesPerFold {
-					t.Fatalf("%s %v fold %d: reference has %d lines, plan %d cycles", df, shape, k, f.ifmap.r, p.CyclesPerFold)
-				}
-				count := func(m simMat, l int) int {
-					n := 0
-					for _, v := range m.d[l*m.c : (l+1)*m.c] {
-						if v != simNull {
-							n++
-						}
-					}
-					return n
-				}
-				for l := range p.CyclesPerFold {
-					wantOf := count(f.ofmap, l)
-					if df == OutputStationary && l == p.CyclesPerFold-1 {
-						wantOf += a.Rows + a.Cols
-					}
-					i, fl, o := p.FoldAccessesAt(k, l)
-					if i != count(f.ifmap, l) || fl != count(f.filter, l) || o != wantOf {
-						t.Fatalf("%s %v fold %d cycle %d: FoldAccessesAt = %d, %d, %d; reference %d, %d, %d",
-							df, shape, k, l, i, fl, o, count(f.ifmap, l), count(f.filter, l), wantOf)
+			count := func(m simMat, l int) int {
+				n := 0
+				for _, v := range m.d[l*m.c : (l+1)*m.c] {
+					if v != simNull {
+						n++
 					}
 				}
-				if df == OutputStationary && fold.UsedRows == a.Rows {
-					bottom := int32((f.rowStart+a.Rows-1)*s.m + f.colStart)
-					if got := f.ofmap.at(p.T-1, 0); got != bottom {
-						t.Errorf("%v fold %d: os writes %d at cycle T−1, want the bottom row's output %d", shape, k, got, bottom)
-					}
-					if !p.PEActive(k, p.T-1+a.Rows-1, a.Rows-1, 0) {
-						t.Errorf("%v fold %d: bottom-left PE not busy at T−1+Rows−1", shape, k)
-					}
+				return n
+			}
+			for l := range p.CyclesPerFold {
+				wantOf := count(f.ofmap, l)
+				if df == OutputStationary && l == p.CyclesPerFold-1 {
+					wantOf += a.Rows + a.Cols
+				}
+				i, fl, o := p.FoldAccessesAt(k, l)
+				if i != count(f.ifmap, l) || fl != count(f.filter, l) || o != wantOf {
+					t.Fatalf("%s %v fold %d cycle %d: FoldAccessesAt = %d, %d, %d; reference %d, %d, %d",
+						df, shape, k, l, i, fl, o, count(f.ifmap, l), count(f.filter, l), wantOf)
+				}
+			}
+			if df == OutputStationary && fold.UsedRows == a.Rows {
+				bottom := int32((f.rowStart+a.Rows-1)*s.m + f.colStart)
+				if got := f.ofmap.at(p.T-1, 0); got != bottom {
+					t.Errorf("%v fold %d: os writes %d at cycle T−1, want the bottom row's output %d", shape, k, got, bottom)
+				}
+				if !p.PEActive(k, p.T-1+a.Rows-1, a.Rows-1, 0) {
+					t.Errorf("%v fold %d: bottom-left PE not busy at T−1+Rows−1", shape, k)
 				}
 			}
 		}
-	}
+	})
 }

@@ -102,6 +102,47 @@ func TestSystolicOfmapDrain(t *testing.T) {
 // their fold.
 func TestSystolicPlanFolds(t *testing.T) {
 	conv := ScaleSimConv("c", 9, 7, 3, 2, 3, 5, 2, 1)
+	forEachSystolicPlan(t, conv, func(a SystolicArray, p SystolicPlan) {
+		df, shape := a.Dataflow, [2]int{a.Rows, a.Cols}
+		st, _ := a.Evaluate(conv)
+		var ifr, ftr, ofw, macs int64
+		for k := range p.Folds() {
+			f := p.Fold(k)
+			ifr, ftr, ofw = ifr+f.SRAMIfmapReads, ftr+f.SRAMFilterReads, ofw+f.SRAMOfmapWrites
+			if f.StartCycle != int64(k*p.CyclesPerFold) {
+				t.Errorf("%s %v fold %d starts at %d, want %d", df, shape, k, f.StartCycle, k*p.CyclesPerFold)
+			}
+			last := -1
+			for c := -2; c < p.CyclesPerFold+2; c++ {
+				for i := range a.Rows {
+					for j := range a.Cols {
+						if p.PEActive(k, c, i, j) {
+							macs++
+							last = max(last, c)
+							if c < 0 || c >= p.CyclesPerFold {
+								t.Errorf("%s %v fold %d: PE (%d,%d) active at cycle %d, outside the fold", df, shape, k, i, j, c)
+							}
+						}
+					}
+				}
+			}
+			if f.UsedRows == a.Rows && f.UsedCols == a.Cols && last != p.CyclesPerFold-1 {
+				t.Errorf("%s %v full fold %d: last MAC at cycle %d, want the fold's last %d", df, shape, k, last, p.CyclesPerFold-1)
+			}
+		}
+		if ifr != st.SRAMIfmapReads || ftr != st.SRAMFilterReads || ofw != st.SRAMOfmapWrites {
+			t.Errorf("%s %v: folds add up to SRAM %d/%d/%d, Evaluate %d/%d/%d", df, shape, ifr, ftr, ofw, st.SRAMIfmapReads, st.SRAMFilterReads, st.SRAMOfmapWrites)
+		}
+		if macs != st.MACs {
+			t.Errorf("%s %v: PEActive lights %d (PE, cycle) pairs, want the %d MACs", df, shape, macs, st.MACs)
+		}
+	})
+}
+
+// forEachSystolicPlan calls fn with conv planned on three array shapes in
+// each dataflow, with 1 KB SRAMs.
+func forEachSystolicPlan(t *testing.T, conv SystolicConv, fn func(SystolicArray, SystolicPlan)) {
+	t.Helper()
 	for _, df := range []Dataflow{OutputStationary, WeightStationary, InputStationary} {
 		for _, shape := range [][2]int{{4, 4}, {3, 5}, {16, 2}} {
 			a := SystolicArray{Rows: shape[0], Cols: shape[1], Dataflow: df, IfmapSRAMKB: 1, FilterSRAMKB: 1, OfmapSRAMKB: 1}
@@ -109,38 +150,7 @@ func TestSystolicPlanFolds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, _ := a.Evaluate(conv)
-			var ifr, ftr, ofw, macs int64
-			for k := range p.Folds() {
-				f := p.Fold(k)
-				ifr, ftr, ofw = ifr+f.SRAMIfmapReads, ftr+f.SRAMFilterReads, ofw+f.SRAMOfmapWrites
-				if f.StartCycle != int64(k*p.CyclesPerFold) {
-					t.Errorf("%s %v fold %d starts at %d, want %d", df, shape, k, f.StartCycle, k*p.CyclesPerFold)
-				}
-				last := -1
-				for c := -2; c < p.CyclesPerFold+2; c++ {
-					for i := range a.Rows {
-						for j := range a.Cols {
-							if p.PEActive(k, c, i, j) {
-								macs++
-								last = max(last, c)
-								if c < 0 || c >= p.CyclesPerFold {
-									t.Errorf("%s %v fold %d: PE (%d,%d) active at cycle %d, outside the fold", df, shape, k, i, j, c)
-								}
-							}
-						}
-					}
-				}
-				if f.UsedRows == a.Rows && f.UsedCols == a.Cols && last != p.CyclesPerFold-1 {
-					t.Errorf("%s %v full fold %d: last MAC at cycle %d, want the fold's last %d", df, shape, k, last, p.CyclesPerFold-1)
-				}
-			}
-			if ifr != st.SRAMIfmapReads || ftr != st.SRAMFilterReads || ofw != st.SRAMOfmapWrites {
-				t.Errorf("%s %v: folds add up to SRAM %d/%d/%d, Evaluate %d/%d/%d", df, shape, ifr, ftr, ofw, st.SRAMIfmapReads, st.SRAMFilterReads, st.SRAMOfmapWrites)
-			}
-			if macs != st.MACs {
-				t.Errorf("%s %v: PEActive lights %d (PE, cycle) pairs, want the %d MACs", df, shape, macs, st.MACs)
-			}
+			fn(a, p)
 		}
 	}
 }
