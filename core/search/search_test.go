@@ -189,3 +189,49 @@ func TestEngineComparison(t *testing.T) {
 		t.Logf("%-9s mean best bottleneck over %d seeds after %d evaluations: %.0f cycles (%.0f FPS)", name, seeds, budget, mean, hw.Platform.ClockMHz*1e6/mean)
 	}
 }
+
+// Every platform preset can be co-searched: its space has feasible
+// designs for the supernet's networks and the costs are positive.
+func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
+	space, err := supernet.NewSpace(14, 14, 1, 10, "fbnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, platform := range []string{"zc706", "ultra96", "eyeriss", "systolic16"} {
+		hw, err := NewHardware(platform, "corrected", "edp")
+		if err != nil {
+			t.Fatalf("%s: %v", platform, err)
+		}
+		p := make(supernet.Path, len(space.Blocks))
+		for i := range p {
+			p[i] = i % len(space.Ops)
+		}
+		if err := hw.Bind(space.Network(p, 8)); err != nil {
+			t.Fatalf("%s: %v", platform, err)
+		}
+		e, _ := NewEngine("random", hw.Space, rand.New(rand.NewPCG(1, 2)))
+		tr := e.Search(200, hw.Eval)
+		if tr.Best == nil {
+			t.Fatalf("%s: no feasible design in 200 samples", platform)
+		}
+		_, c, err := hw.Evaluate(tr.Best)
+		if err != nil || c.FPS <= 0 || c.EDP <= 0 || c.EnergySum <= 0 {
+			t.Errorf("%s: cost %+v, err %v", platform, c, err)
+		}
+		blocks := make([]string, len(space.Blocks))
+		for i, b := range space.Blocks {
+			blocks[i] = b.Name
+		}
+		shares, err := hw.BlockCosts(tr.Best, blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for _, s := range shares {
+			sum += s
+		}
+		if sum <= 0 || sum > 1+1e-9 {
+			t.Errorf("%s: block shares %v sum to %v, want (0, 1]", platform, shares, sum)
+		}
+	}
+}
