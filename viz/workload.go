@@ -1,0 +1,324 @@
+package viz
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dian-explorer/dian/core/accel"
+)
+
+// Workload is what the accelerator view shows: the chunks of a design (one
+// default chunk for a bare platform), the layers that run on them, and the
+// energy table that prices them.
+type Workload struct {
+	Platform accel.Platform
+	Chunks   []accel.SubAccel
+	Layers   []LayerSpec
+	// Pad lets a design's tiles be padded (accel.Design.Pad).
+	Pad bool
+	// FromResult is set when the workload came from a search result: each
+	// layer then runs with its chunk's own tiling (accel.DesignMapping);
+	// otherwise the mapper picks the mapping (accel.MapLayer).
+	FromResult bool
+	Energy     *accel.EnergyTable
+}
+
+// LayerSpec is one layer of a workload.
+type LayerSpec struct {
+	Layer accel.Layer
+	// Known is false when the result does not give the layer's shape (the
+	// view then shows its cost but cannot walk it).
+	Known bool
+	Chunk int
+	// Cost is the result's per-layer cost (nil for a bare platform).
+	Cost *accel.LayerCost
+}
+
+// DemoLayers are the layers shown before any search has run: a stem and
+// one inverted-residual block of the MNIST-sized search space, small
+// enough that every cycle can be watched.
+var DemoLayers = []accel.Layer{
+	{Name: "stem 3×3", N: 1, InC: 1, K: 8, H: 14, W: 14, R: 3, S: 3, PadH: 1, PadW: 1},
+	{Name: "b1.pw1 1×1", N: 1, InC: 8, K: 24, H: 14, W: 14, R: 1, S: 1},
+	{Name: "b1.dw 3×3 s2", N: 1, InC: 24, K: 24, H: 14, W: 14, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, Groups: 24},
+	{Name: "b1.pw2 1×1", N: 1, InC: 24, K: 16, H: 7, W: 7, R: 1, S: 1},
+}
+
+// DefaultDataflow is the dataflow a platform's PE array is drawn with
+// before a design is chosen: row stationary on the Eyeriss-like ASIC,
+// weight stationary on the systolic array, output stationary on FPGAs.
+func DefaultDataflow(p accel.Platform) accel.Dataflow {
+	switch {
+	case p.Target == accel.Systolic:
+		return accel.WeightStationary
+	case p.Target == accel.ASIC:
+		return accel.RowStationary
+	}
+	return accel.OutputStationary
+}
+
+// DefaultChunk is a platform's PE array as one sub-accelerator with the
+// given dataflow: 16-bit words, a 512 B register file per PE (Eyeriss') and
+// the platform's global buffer (128 KiB when it leaves it open).
+func DefaultChunk(p accel.Platform, df accel.Dataflow) accel.SubAccel {
+	gb := int64(p.GlobalBufferBytes)
+	if gb == 0 {
+		gb = 128 << 10
+	}
+	return accel.SubAccel{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Dataflow: df, Bits: 16, RFBytes: 512, GBBytes: gb}
+}
+
+// energyFor picks the energy table of a platform: the DNA simulator's
+// 65 nm table for a 65 nm ASIC, Horowitz' 45 nm figures otherwise.
+func energyFor(p accel.Platform) *accel.EnergyTable {
+	if p.TechNM == 65 {
+		return accel.DNA65
+	}
+	return accel.Horowitz45
+}
+
+// PresetWorkload is a platform's default array running DemoLayers.
+func PresetWorkload(p accel.Platform, df accel.Dataflow) Workload {
+	w := Workload{Platform: p, Chunks: []accel.SubAccel{DefaultChunk(p, df)}, Energy: energyFor(p)}
+	for _, l := range DemoLayers {
+		w.Layers = append(w.Layers, LayerSpec{Layer: l, Known: true})
+	}
+	return w
+}
+
+// Result is the part of a search result (core/search.Result's JSON, as
+// `dian search -json` prints it) the views draw. The page binary does not
+// link the search, so the fields are declared here.
+type Result struct {
+	Network struct {
+		Ops    []string      `json:"ops"`
+		Blocks []ResultBlock `json:"blocks"`
+	} `json:"network"`
+	Accelerator json.RawMessage   `json:"accelerator"`
+	Metrics     ResultMetrics     `json:"metrics"`
+	Layers      []accel.LayerCost `json:"layers"`
+	Baselines   []struct {
+		Name    string        `json:"name"`
+		Metrics ResultMetrics `json:"metrics"`
+	} `json:"baselines"`
+}
+
+// ResultBlock is one searched block of a result's network.
+type ResultBlock struct {
+	Name   string `json:"name"`
+	Op     string `json:"op"`
+	In     int    `json:"in"`
+	Out    int    `json:"out"`
+	Stride int    `json:"stride"`
+	H      int    `json:"h"`
+	W      int    `json:"w"`
+}
+
+// ResultMetrics are a result's headline numbers.
+type ResultMetrics struct {
+	Accuracy  float64 `json:"accuracy"`
+	FPS       float64 `json:"fps"`
+	LatencyMs float64 `json:"latency_ms"`
+	Energy    float64 `json:"energy"`
+	EDP       float64 `json:"edp"`
+	Feasible  bool    `json:"feasible"`
+}
+
+// ParseResult decodes a search result's JSON.
+func ParseResult(data []byte) (*Result, error) {
+	var r Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("viz: search result: %w", err)
+	}
+	return &r, nil
+}
+
+// ErrNoDesign is returned for a result without an accelerator (no feasible
+// design was found).
+var ErrNoDesign = errors.New("viz: the result has no accelerator design")
+
+// ResultWorkload is a result's design running its network.
+func ResultWorkload(r *Result) (Workload, error) {
+	if len(r.Accelerator) == 0 || string(r.Accelerator) == "null" {
+		return Workload{}, ErrNoDesign
+	}
+	d, err := accel.DecodeDesign(r.Accelerator, "result.accelerator")
+	if err != nil {
+		return Workload{}, err
+	}
+	if len(d.Chunks) == 0 {
+		return Workload{}, fmt.Errorf("viz: the result's design has no chunks")
+	}
+	p, err := accel.Preset(d.Platform)
+	if err != nil {
+		p = accel.Platform{Name: d.Platform, Title: d.Platform, Rows: d.Chunks[0].Rows, Cols: d.Chunks[0].Cols}
+	}
+	w := Workload{Platform: p, Chunks: d.Chunks, Pad: d.Pad, FromResult: true, Energy: energyFor(p)}
+	shapes := resultShapes(r)
+	for i := range r.Layers {
+		lc := &r.Layers[i]
+		spec := LayerSpec{Layer: accel.Layer{Name: lc.Layer}, Chunk: lc.Chunk, Cost: lc}
+		if l, ok := shapes[lc.Layer]; ok && l.MACs() == lc.MACs {
+			spec.Layer, spec.Known = l, true
+		}
+		if spec.Chunk < 0 || spec.Chunk >= len(d.Chunks) {
+			spec.Chunk, spec.Known = 0, false // not modelled: no chunk runs it
+		}
+		w.Layers = append(w.Layers, spec)
+	}
+	return w, nil
+}
+
+// resultShapes rebuilds the layer shapes of a result's network from its
+// blocks, as core/supernet lowers a block: a 1×1 projection shortcut when
+// the block changes shape, then the op's expand (pw1), depthwise (dw) and
+// project (pw2) convolutions. Stem, head and classifier shapes are solved
+// from their MACs where they are determined; callers check every shape
+// against the result's MACs before trusting it.
+func resultShapes(r *Result) map[string]accel.Layer {
+	out := map[string]accel.Layer{}
+	add := func(l accel.Layer) { l.N = 1; out[l.Name] = l }
+	bs := r.Network.Blocks
+	for _, b := range bs {
+		s := max(b.Stride, 1)
+		oh, ow := (b.H+s-1)/s, (b.W+s-1)/s
+		if b.In != b.Out || s != 1 {
+			add(accel.Layer{Name: b.Name + ".short", InC: b.In, K: b.Out, H: b.H, W: b.W, R: 1, S: 1, StrideH: s, StrideW: s})
+		}
+		k, e, g, ok := ParseOp(b.Op)
+		if !ok || k == 0 {
+			continue
+		}
+		mid := b.In * e
+		add(accel.Layer{Name: b.Name + ".pw1", InC: b.In, K: mid, H: b.H, W: b.W, R: 1, S: 1, Groups: g})
+		add(accel.Layer{Name: b.Name + ".dw", InC: mid, K: mid, H: b.H, W: b.W, R: k, S: k, StrideH: s, StrideW: s, PadH: k / 2, PadW: k / 2, Groups: mid})
+		add(accel.Layer{Name: b.Name + ".pw2", InC: mid, K: b.Out, H: oh, W: ow, R: 1, S: 1, Groups: g})
+	}
+	if len(bs) == 0 {
+		return out
+	}
+	macs := map[string]int64{}
+	for _, lc := range r.Layers {
+		macs[lc.Layer] = lc.MACs
+	}
+	last := bs[len(bs)-1]
+	s := max(last.Stride, 1)
+	oh, ow := (last.H+s-1)/s, (last.W+s-1)/s
+	if m := macs["head"]; m > 0 && m%int64(last.Out*oh*ow) == 0 {
+		head := accel.Layer{Name: "head", InC: last.Out, K: int(m / int64(last.Out*oh*ow)), H: oh, W: ow, R: 1, S: 1}
+		add(head)
+		if f := macs["fc"]; f > 0 && f%int64(head.K) == 0 {
+			add(accel.Layer{Name: "fc", InC: head.K, K: int(f / int64(head.K)), H: 1, W: 1, R: 1, S: 1})
+		}
+	}
+	// The stem (3×3, padding 1) feeds the first block: try strides 1 and 2.
+	if m := macs["stem"]; m > 0 {
+		first := bs[0]
+		per := int64(first.In * first.H * first.W * 9)
+		if m%per == 0 {
+			for _, st := range []int{1, 2} {
+				add(accel.Layer{Name: "stem", InC: int(m / per), K: first.In, H: first.H * st, W: first.W * st, R: 3, S: 3,
+					StrideH: st, StrideW: st, PadH: 1, PadW: 1})
+				if l := out["stem"]; l.MACs() == m {
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ParseOp reads a candidate op's name as core/supernet writes it:
+// "k{kernel}_e{expand}" with an optional "_g{groups}", or "skip" (kernel
+// 0). ok is false for any other name.
+func ParseOp(name string) (kernel, expand, groups int, ok bool) {
+	if name == "skip" {
+		return 0, 0, 1, true
+	}
+	parts := strings.Split(name, "_")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, 0, 0, false
+	}
+	num := func(s string, prefix byte) int {
+		if len(s) < 2 || s[0] != prefix {
+			return -1
+		}
+		v, err := strconv.Atoi(s[1:])
+		if err != nil || v < 1 || v > 64 {
+			return -1
+		}
+		return v
+	}
+	kernel, expand, groups = num(parts[0], 'k'), num(parts[1], 'e'), 1
+	if len(parts) == 3 {
+		groups = num(parts[2], 'g')
+	}
+	if kernel < 0 || expand < 0 || groups < 0 {
+		return 0, 0, 0, false
+	}
+	return kernel, expand, groups, true
+}
+
+// MapperOptions bound the mapper so that choosing a layer in the browser
+// stays interactive; the mapper is deterministic, so the native test and
+// the page agree on the mapping.
+var MapperOptions = accel.MapperOptions{Objective: accel.MinEDP, Exhaustive: 3000, SpatialCandidates: 4}
+
+// Prepared is a layer ready to animate: its walk, the arch it runs on and
+// the model's energy for it.
+type Prepared struct {
+	Anim   *LayerAnim
+	Arch   *accel.Arch
+	Chunk  *accel.SubAccel
+	Energy accel.EnergyBreakdown
+	// Source says where the mapping came from: "mapper" or "design".
+	Source string
+}
+
+// Prepare maps layer i on its chunk and sets up its walk. This is the one
+// expensive step of the view; it runs when a layer is chosen.
+func (w *Workload) Prepare(i int) (*Prepared, error) {
+	if i < 0 || i >= len(w.Layers) {
+		return nil, fmt.Errorf("viz: layer %d of %d", i, len(w.Layers))
+	}
+	spec := w.Layers[i]
+	if !spec.Known {
+		return nil, fmt.Errorf("viz: the result does not give the shape of layer %q", spec.Layer.Name)
+	}
+	c := &w.Chunks[spec.Chunk]
+	arch, err := accel.LoopNestArch(c, w.Energy)
+	if err != nil {
+		return nil, err
+	}
+	var p *accel.Problem
+	var m *accel.Mapping
+	src := "mapper"
+	if w.FromResult {
+		p, m, err = accel.DesignMapping(spec.Layer, c, w.Pad)
+		src = "design"
+	}
+	if !w.FromResult || err != nil {
+		mc := *c
+		if mc.RFBytes == 0 || mc.GBBytes == 0 { // unbounded (FPGA) buffers: map as the default chunk would
+			d := DefaultChunk(w.Platform, c.Dataflow)
+			mc.RFBytes, mc.GBBytes = d.RFBytes, d.GBBytes
+		}
+		res, merr := accel.MapLayer(spec.Layer, &mc, w.Energy, MapperOptions)
+		if merr != nil {
+			return nil, merr
+		}
+		p, m, src = res.Problem, res.Mapping, "mapper"
+	}
+	a, err := NewLayerAnim(p, m)
+	if err != nil {
+		return nil, err
+	}
+	pr := &Prepared{Anim: a, Arch: arch, Chunk: c, Source: src}
+	if err := arch.Energy(p, a.Model, &pr.Energy); err != nil {
+		return nil, err
+	}
+	return pr, nil
+}
