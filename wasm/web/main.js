@@ -1,6 +1,9 @@
 // The page's glue: starts the co-search worker and the accelerator view,
-// wires the controls to them, and keeps document.body.dataset.state true to
-// what a person sees (loading → idle, or error with window.dianError set).
+// builds the controls from the worker's table of URL keys, keeps every
+// setting in the URL fragment, runs searches and shows their progress and
+// results. document.body.dataset.state is loading → idle → running → done,
+// or error with window.dianError set; window.dianResult holds a finished
+// search's result (the JSON of `dian search -json`).
 import { encode, decode } from "./msgpack.js";
 
 const $ = (id) => document.getElementById(id);
@@ -8,20 +11,42 @@ const STARTUP_MS = 60000;
 
 function setState(s) { document.body.dataset.state = s; }
 
-function fail(message) {
-  window.dianError = String(message);
-  setState("error");
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("aria-") || k === "for" || k === "role" || k === "scope") e.setAttribute(k, v);
+    else e[k] = v;
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+// showError puts a message in the alert box; fatal ones also set the
+// testing contract's error state.
+function showError(message, fatal) {
   const box = $("error");
-  box.textContent = window.dianError;
+  box.replaceChildren(...String(message).split("\n").map((line) => el("p", { text: line })));
   box.hidden = false;
-  $("status").textContent = "Stopped.";
+  if (fatal) {
+    window.dianError = String(message);
+    setState("error");
+  }
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error").replaceChildren();
 }
 
 // CoreWorker talks MessagePack with the Go worker: requests carry an id, and
-// the reply with the same id settles the request's promise.
+// the reply with the same id settles the request's promise. Progress
+// messages carry their search's id and go to that search's listener.
 class CoreWorker {
   constructor(url) {
     this.pending = new Map();
+    this.listeners = new Map();
     this.nextID = 1;
     this.worker = new Worker(url);
     this.ready = new Promise((resolve, reject) => {
@@ -36,24 +61,38 @@ class CoreWorker {
       this.fatal(data && data.message ? data.message : "unexpected message from the worker");
       return;
     }
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     let msg;
-    try { msg = decode(data); } catch (err) { this.fatal("unreadable message from the worker: " + err.message); return; }
+    try { msg = decode(bytes); } catch (err) { this.fatal("unreadable message from the worker: " + err.message); return; }
     if (msg.type === "ready") { this.version = msg.version; this.onReady(msg); return; }
+    if (msg.type === "progress") {
+      const listen = this.listeners.get(msg.id);
+      if (listen) listen(msg, bytes);
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
-    if (msg.type === "error") p.reject(new Error(msg.message)); else p.resolve(msg);
+    this.listeners.delete(msg.id);
+    if (msg.type === "error") {
+      const err = new Error(msg.message);
+      err.problems = msg.problems || [];
+      p.reject(err);
+    } else p.resolve(msg);
   }
   fatal(message) {
+    this.dead = message;
     this.onFatal(new Error(message));
     for (const p of this.pending.values()) p.reject(new Error(message));
     this.pending.clear();
   }
-  request(msg) {
+  request(msg, onProgress) {
+    if (this.dead) return Promise.reject(new Error(this.dead));
     const id = this.nextID++;
     const bytes = encode({ ...msg, id });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      if (onProgress) this.listeners.set(id, onProgress);
       this.worker.postMessage(bytes.buffer, [bytes.buffer]);
     });
   }
@@ -78,51 +117,540 @@ function vizReady(frame) {
   });
 }
 
-function showPlatform(p) {
-  const facts = [["PE array", `${p.rows} × ${p.cols} = ${p.rows * p.cols} PEs`], ["Target", p.target.toUpperCase()], ["Clock", `${p.clockMHz} MHz`]];
-  if (p.dsp) facts.push(["DSP slices", p.dsp]);
-  if (p.bram18) facts.push(["BRAM18 blocks", p.bram18]);
-  if (p.bufferKB) facts.push(["Global buffer", `${p.bufferKB} KB`]);
-  if (p.techNM) facts.push(["Process", `${p.techNM} nm`]);
-  const dl = $("platform-facts");
-  dl.replaceChildren(...facts.flatMap(([k, v]) => {
-    const dt = document.createElement("dt"); dt.textContent = k;
-    const dd = document.createElement("dd"); dd.textContent = v;
-    return [dt, dd];
-  }));
+// ---- number formatting -------------------------------------------------
+
+const sig = new Intl.NumberFormat("en", { maximumSignificantDigits: 4 });
+const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
+function num(x) { return typeof x === "number" && Number.isFinite(x) ? sig.format(x) : "—"; }
+function whole(x) { return typeof x === "number" && Number.isFinite(x) ? int.format(x) : "—"; }
+function pct(x) { return typeof x === "number" && Number.isFinite(x) ? (100 * x).toFixed(1) + " %" : "—"; }
+function duration(s) {
+  if (!Number.isFinite(s) || s < 0) return "—";
+  if (s < 60) return Math.ceil(s) + " s";
+  return Math.floor(s / 60) + " min " + Math.round(s % 60) + " s";
 }
+
+// ---- the page ----------------------------------------------------------
+
+// Settings are grouped for reading; a key the table gains later lands in
+// "More settings".
+const GROUPS = [
+  ["Data and hardware", ["dataset", "platform", "engine", "seed"]],
+  ["Schedule", ["epochs", "pretrained", "warmup", "batch", "finetune"]],
+  ["Objective", ["objective", "lambda", "adapt", "target"]],
+  ["Search space", ["tau0", "taudecay", "sampling", "ops", "hwcost", "model"]],
+  ["Budgets and baselines", ["accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
+];
+
+class Page {
+  constructor(core, keys, platforms) {
+    this.core = core;
+    this.keys = keys.keys;
+    this.lessons = keys.lessons;
+    this.platforms = new Map(platforms.map((p) => [p.name, p]));
+    this.link = { lock: [], hide: [], lesson: "", result: "", run: false };
+    this.search = null; // { id, started, paused, lastStep, lastTime, rate }
+    this.viz = null;
+    this.inputs = new Map(); // key name → { get(), set(v), row, controls }
+    this.buildControls();
+    this.buildLessons();
+    this.wireButtons();
+  }
+
+  // -- controls from the key table --
+
+  buildControls() {
+    const form = $("settings");
+    form.replaceChildren();
+    const placed = new Set();
+    const groups = GROUPS.map(([title, names]) => [title, names.filter((n) => this.keys.some((k) => k.name === n))]);
+    groups.push(["More settings", this.keys.map((k) => k.name).filter((n) => !GROUPS.some(([, names]) => names.includes(n)))]);
+    for (const [title, names] of groups) {
+      if (names.length === 0) continue;
+      const fs = el("fieldset", {}, el("legend", { text: title }));
+      for (const name of names) {
+        const key = this.keys.find((k) => k.name === name);
+        fs.append(this.makeControl(key));
+        placed.add(name);
+      }
+      form.append(fs);
+    }
+    form.addEventListener("submit", (e) => e.preventDefault());
+  }
+
+  makeControl(key) {
+    const row = el("div", { class: "setting" });
+    const hint = el("small", { id: `hint-${key.name}`, class: "hint", text: `${key.doc}. Accepts ${key.accepts}; default ${key.default}.` });
+    const problem = el("small", { id: `problem-${key.name}`, class: "problem", hidden: true });
+    const describe = `hint-${key.name} problem-${key.name}`;
+    let get, set, controls;
+    const changed = () => this.settingsChanged();
+    if (key.kind === "enum") {
+      const s = el("select", { id: key.name, name: key.name, "aria-describedby": describe });
+      for (const a of key.accepted) {
+        const title = key.name === "platform" && this.platforms.has(a) ? `${this.platforms.get(a).title} (${a})` : a;
+        s.append(new Option(title, a));
+      }
+      s.addEventListener("change", changed);
+      row.append(el("label", { for: key.name, text: key.name }), s);
+      get = () => s.value; set = (v) => { s.value = v; }; controls = [s];
+    } else if (key.kind === "bool") {
+      const c = el("input", { type: "checkbox", id: key.name, name: key.name, "aria-describedby": describe });
+      c.addEventListener("change", changed);
+      row.append(el("label", { class: "check", for: key.name }, c, " " + key.name));
+      get = () => (c.checked ? "1" : "0"); set = (v) => { c.checked = v === "1"; }; controls = [c];
+    } else if (key.kind === "list") {
+      const box = el("fieldset", { class: "list", "aria-describedby": describe }, el("legend", { text: key.name }));
+      const boxes = key.accepted.map((a) => {
+        const c = el("input", { type: "checkbox", id: `${key.name}-${a}`, value: a });
+        c.addEventListener("change", changed);
+        box.append(el("label", { class: "check", for: c.id }, c, " " + a));
+        return c;
+      });
+      row.append(box);
+      get = () => { const on = boxes.filter((c) => c.checked).map((c) => c.value); return on.length ? on.join(",") : "none"; };
+      set = (v) => { const on = v === "all" ? key.accepted : v.split(","); for (const c of boxes) c.checked = on.includes(c.value); };
+      controls = boxes;
+    } else {
+      const numeric = key.kind === "int" || key.kind === "float";
+      const i = el("input", { id: key.name, name: key.name, type: numeric ? "number" : "text", "aria-describedby": describe, autocomplete: "off" });
+      if (numeric) {
+        i.min = key.min; i.max = key.max; i.step = key.kind === "int" ? "1" : "any";
+        i.inputMode = key.kind === "int" ? "numeric" : "decimal";
+      }
+      i.addEventListener("change", changed);
+      row.append(el("label", { for: key.name, text: key.name }), i);
+      get = () => i.value.trim(); set = (v) => { i.value = v; }; controls = [i];
+    }
+    row.append(hint, problem);
+    this.inputs.set(key.name, { get, set, row, controls, problem });
+    return row;
+  }
+
+  // fragment composes the fragment the controls describe, with the
+  // presentation keys of the link that was opened.
+  fragment() {
+    const parts = ["v=1"];
+    for (const k of this.keys) parts.push(`${k.name}=${encodeURIComponent(this.inputs.get(k.name).get())}`);
+    if (this.link.run) parts.push("run=1");
+    if (this.link.lock.length) parts.push("lock=" + this.link.lock.join(","));
+    if (this.link.hide.length) parts.push("hide=" + this.link.hide.join(","));
+    if (this.link.lesson) parts.push("lesson=" + this.link.lesson);
+    return parts.join("&");
+  }
+
+  // apply sets every control from a parse of a fragment and shows its
+  // problems beside the controls they concern.
+  apply(parsed) {
+    this.link = { lock: parsed.lock || [], hide: parsed.hide || [], lesson: parsed.lesson || "", result: parsed.result || "", run: parsed.run };
+    for (const k of this.keys) {
+      const input = this.inputs.get(k.name);
+      input.set(parsed.values[k.name] ?? k.default);
+      const locked = this.link.lock.includes(k.name);
+      for (const c of input.controls) { c.disabled = locked; c.removeAttribute("aria-invalid"); }
+      input.row.classList.toggle("locked", locked);
+      input.row.hidden = this.link.hide.includes(k.name);
+      input.problem.hidden = true;
+    }
+    for (const p of parsed.problems || []) {
+      const input = this.inputs.get(p.key);
+      if (!input) continue;
+      input.problem.textContent = p.message;
+      input.problem.hidden = false;
+      input.row.hidden = false;
+      for (const c of input.controls) c.setAttribute("aria-invalid", "true");
+    }
+    this.showLesson();
+    this.showPlatform();
+    if (this.link.result) {
+      $("share-note").textContent = "This link carries a compact result; this build cannot show it yet — press Play to compute it.";
+    }
+  }
+
+  async parse(fragment) {
+    return this.core.request({ type: "parse", fragment });
+  }
+
+  // settingsChanged re-reads the controls, checks them with the worker and
+  // writes the canonical fragment into the address bar.
+  async settingsChanged() {
+    const parsed = await this.parse(this.fragment());
+    this.apply(parsed);
+    if (parsed.problems && parsed.problems.length) {
+      showError(problemText(parsed.problems), false);
+      return;
+    }
+    clearError();
+    this.setURL(parsed.canonical);
+  }
+
+  setURL(canonical) {
+    history.replaceState(null, "", "#" + canonical);
+    $("share-url").value = location.href;
+  }
+
+  showPlatform() {
+    const name = this.inputs.get("platform").get();
+    const p = this.platforms.get(name);
+    if (this.viz && typeof this.viz.setPlatform === "function") {
+      const msg = this.viz.setPlatform(name);
+      if (msg) showError(msg, false);
+    }
+    if (!p) return;
+    const facts = [["PE array", `${p.rows} × ${p.cols} = ${p.rows * p.cols} PEs`], ["Target", p.target.toUpperCase()], ["Clock", `${p.clockMHz} MHz`]];
+    if (p.dsp) facts.push(["DSP slices", p.dsp]);
+    if (p.bram18) facts.push(["BRAM18 blocks", p.bram18]);
+    if (p.bufferKB) facts.push(["Global buffer", `${p.bufferKB} KB`]);
+    if (p.techNM) facts.push(["Process", `${p.techNM} nm`]);
+    $("platform-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));
+  }
+
+  // -- lessons --
+
+  buildLessons() {
+    $("lessons").replaceChildren(...this.lessons.map((l) => el("li", {}, el("a", { href: "#" + l.fragment, text: l.title }))));
+  }
+
+  showLesson() {
+    const l = this.lessons.find((x) => x.name === this.link.lesson);
+    $("lesson").hidden = !l;
+    if (!l) return;
+    $("lesson-title").textContent = "Lesson: " + l.title;
+    $("lesson-steps").replaceChildren(...l.steps.map((s) => el("li", { text: s })));
+  }
+
+  // -- running --
+
+  wireButtons() {
+    $("play").addEventListener("click", () => (this.search && this.search.paused ? this.control("resume") : this.start()));
+    $("pause").addEventListener("click", () => this.control("pause"));
+    $("step").addEventListener("click", () => (this.search ? this.control("step") : this.start({ paused: true })));
+    $("restart").addEventListener("click", () => this.start());
+    $("newseed").addEventListener("click", () => {
+      const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+      this.inputs.get("seed").set(String(seed));
+      this.start();
+    });
+    $("stop").addEventListener("click", () => this.control("stop"));
+    $("share").addEventListener("click", () => this.share());
+    $("download").addEventListener("click", () => this.download());
+    const rm = $("reduced-motion");
+    const media = window.matchMedia("(prefers-reduced-motion: reduce)");
+    rm.checked = media.matches;
+    const applyMotion = () => {
+      document.body.classList.toggle("reduced-motion", rm.checked);
+      if (this.viz && typeof this.viz.setReducedMotion === "function") this.viz.setReducedMotion(rm.checked);
+    };
+    rm.addEventListener("change", applyMotion);
+    this.applyMotion = applyMotion;
+    window.addEventListener("hashchange", () => this.open(location.hash));
+    for (const id of ["play", "step", "restart", "newseed", "share"]) $(id).disabled = false;
+  }
+
+  buttons() {
+    const s = this.search;
+    $("play").textContent = s && s.paused ? "Resume" : "Play";
+    $("play").disabled = !!s && !s.paused;
+    $("pause").disabled = !s || s.paused;
+    $("stop").disabled = !s;
+  }
+
+  // open applies a fragment (the page's own, or one the address bar
+  // changed to) and starts the search when it says run=1.
+  async open(hash) {
+    const parsed = await this.parse(hash);
+    this.apply(parsed);
+    if (parsed.problems && parsed.problems.length) {
+      showError(problemText(parsed.problems), parsed.run);
+      if (!parsed.run) setState(this.search ? "running" : "idle");
+      $("share-url").value = location.href;
+      return;
+    }
+    clearError();
+    if (hash.replace(/^#/, "") !== "") this.setURL(parsed.canonical);
+    else $("share-url").value = location.href + "#" + parsed.canonical;
+    if (parsed.run) this.start();
+    else if (!this.search) setState("idle");
+  }
+
+  async start({ paused = false } = {}) {
+    const fragment = this.fragment();
+    const parsed = await this.parse(fragment);
+    this.apply(parsed);
+    if (parsed.problems && parsed.problems.length) {
+      showError(problemText(parsed.problems), true);
+      return;
+    }
+    clearError();
+    this.setURL(parsed.canonical);
+    delete window.dianResult;
+    delete window.dianError;
+    $("results").hidden = true;
+    const s = { started: performance.now(), paused, lastStep: 0, lastTime: performance.now(), rate: 0, pausedAt: 0, idle: 0 };
+    this.search = s;
+    setState("running");
+    $("status").textContent = "Loading the dataset…";
+    this.resetProgress();
+    this.buttons();
+    if (this.viz && typeof this.viz.setView === "function") this.viz.setView("search");
+    const promise = this.core.request({ type: "search", fragment: parsed.canonical }, (p, bytes) => this.progress(s, p, bytes));
+    s.id = this.core.nextID - 1;
+    if (paused) this.control("step");
+    let reply;
+    try {
+      reply = await promise;
+    } catch (err) {
+      if (this.search !== s) return; // replaced by a newer search
+      this.search = null;
+      this.buttons();
+      if (err.message === "search stopped") {
+        $("status").textContent = "Stopped.";
+        setState("idle");
+        return;
+      }
+      showError(err.problems && err.problems.length ? problemText(err.problems) : err.message, true);
+      $("status").textContent = "The search failed.";
+      return;
+    }
+    if (this.search !== s) return;
+    this.search = null;
+    this.buttons();
+    this.finish(reply, s);
+  }
+
+  async control(action) {
+    const s = this.search;
+    if (!s) return;
+    const reply = await this.core.request({ type: "control", action });
+    if (this.search !== s) return;
+    s.paused = reply.state === "paused";
+    if (s.paused && !s.pausedAt) s.pausedAt = performance.now();
+    if (!s.paused && s.pausedAt) { s.idle += performance.now() - s.pausedAt; s.pausedAt = 0; s.lastTime = performance.now(); }
+    $("status").textContent = reply.state === "stopped" ? "Stopping…" : s.paused ? "Paused. Step runs one iteration; Resume continues." : "Running…";
+    this.buttons();
+  }
+
+  resetProgress() {
+    for (const id of ["p-phase", "p-step", "p-rate", "p-eta", "p-epoch", "p-acc", "p-loss", "p-tau", "p-lambda", "p-fps", "p-latency", "p-energy", "p-edp", "p-dsp", "p-path"]) $(id).textContent = "—";
+    $("bar").value = 0;
+    $("bar").textContent = "0 %";
+    $("probs").replaceChildren();
+    this.lastLive = 0;
+    this.lastPhase = "";
+  }
+
+  progress(s, p, bytes) {
+    if (this.search !== s) return;
+    if (this.viz && typeof this.viz.pushProgress === "function") {
+      try { this.viz.pushProgress(bytes.slice()); } catch (err) { console.warn("dianViz.pushProgress:", err); }
+    }
+    const now = performance.now();
+    if (p.step > s.lastStep && !s.paused) {
+      const inst = (p.step - s.lastStep) / Math.max(1e-3, (now - s.lastTime) / 1000);
+      s.rate = s.rate ? 0.7 * s.rate + 0.3 * inst : inst;
+      s.lastStep = p.step;
+      s.lastTime = now;
+    }
+    const frac = p.steps ? p.step / p.steps : 0;
+    $("p-phase").textContent = p.phase;
+    $("p-step").textContent = `${whole(p.step)} of ${whole(p.steps)} (${(100 * frac).toFixed(0)} %)`;
+    $("p-rate").textContent = s.rate ? num(s.rate) : "—";
+    $("p-eta").textContent = s.rate && p.steps ? duration((p.steps - p.step) / s.rate) : "—";
+    $("p-epoch").textContent = String(p.epoch);
+    $("p-acc").textContent = pct(p.acc);
+    $("p-loss").textContent = `${num(p.lossW)} / ${num(p.lossA)}`;
+    $("p-tau").textContent = num(p.tau);
+    $("p-lambda").textContent = num(p.lambda);
+    if (p.hasHW) {
+      $("p-fps").textContent = num(p.fps);
+      $("p-latency").textContent = num(p.latencyMs) + " ms";
+      $("p-energy").textContent = num(p.energy);
+      $("p-edp").textContent = num(p.edp);
+      $("p-dsp").textContent = `${whole(p.dsp)} / ${whole(p.bram18)}`;
+    }
+    if (p.path && p.path.length) $("p-path").textContent = p.path.join(" · ");
+    $("bar").value = frac;
+    $("bar").textContent = (100 * frac).toFixed(0) + " %";
+    if (p.blocks > 0 && p.probs) this.showProbs(p);
+    if (!s.paused) $("status").textContent = `Running: ${p.phase}.`;
+    // The live region speaks at phase changes and at most every 5 s.
+    if (p.phase !== this.lastPhase || now - this.lastLive > 5000) {
+      this.lastPhase = p.phase;
+      this.lastLive = now;
+      $("live").textContent = `${p.phase}: step ${p.step} of ${p.steps}, ${(100 * frac).toFixed(0)} percent` +
+        (p.acc ? `, accuracy ${pct(p.acc)}` : "") + (p.hasHW ? `, ${num(p.fps)} frames per second` : "");
+    }
+  }
+
+  showProbs(p) {
+    const f = new Float32Array(p.probs.buffer.slice(p.probs.byteOffset, p.probs.byteOffset + 4 * p.blocks * p.ops));
+    const rows = [];
+    for (let b = 0; b < p.blocks; b++) {
+      const row = Array.from(f.subarray(b * p.ops, (b + 1) * p.ops));
+      const best = row.indexOf(Math.max(...row));
+      rows.push([`block ${b + 1}`, ...row.map((x, i) => (i === best ? `${(100 * x).toFixed(1)} % ◆` : `${(100 * x).toFixed(1)} %`))]);
+    }
+    const head = ["", ...Array.from({ length: p.ops }, (_, i) => `op ${i + 1}`)];
+    $("probs").replaceChildren(table(head, rows, "Softmax of the architecture parameters: probability of each candidate op per block; ◆ marks the most likely"));
+  }
+
+  finish(reply, s) {
+    const result = JSON.parse(reply.json);
+    window.dianResult = result;
+    this.resultJSON = reply.json;
+    const secs = (performance.now() - s.started - s.idle) / 1000;
+    window.dianTiming = { seconds: secs, loadSeconds: reply.loadSeconds };
+    $("status").textContent = `Done in ${duration(secs)} (search ${num(result.timing.total_s)} s in the worker).`;
+    $("live").textContent = `Search done: accuracy ${pct(result.metrics.accuracy)}, ${num(result.metrics.fps)} frames per second.`;
+    $("bar").value = 1;
+    $("bar").textContent = "100 %";
+    renderResult(result);
+    $("results").hidden = false;
+    if (this.viz && typeof this.viz.showResult === "function") {
+      try { this.viz.showResult(reply.json); } catch (err) { console.warn("dianViz.showResult:", err); }
+    }
+    setState("done");
+  }
+
+  // -- share and download --
+
+  async share() {
+    const url = $("share-url").value || location.href;
+    $("share-url").value = url;
+    try {
+      await navigator.clipboard.writeText(url);
+      $("share-note").textContent = "Link copied.";
+    } catch {
+      $("share-url").focus();
+      $("share-url").select();
+      $("share-note").textContent = "Copying is not allowed here: the link is selected, copy it with Ctrl+C (⌘C).";
+    }
+    window.dianShared = url;
+  }
+
+  download() {
+    if (!this.resultJSON) return;
+    const blob = new Blob([this.resultJSON], { type: "application/json" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: "dian-result.json" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+}
+
+function problemText(problems) {
+  return "This link has problems:\n" + problems.map((p) => p.message).join("\n");
+}
+
+// ---- results ------------------------------------------------------------
+
+function table(head, rows, caption) {
+  const t = el("table");
+  if (caption) t.append(el("caption", { text: caption }));
+  t.append(el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))));
+  t.append(el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c, i) => (i === 0 ? el("th", { scope: "row", text: String(c) }) : el("td", { text: String(c) })))))));
+  return t;
+}
+
+function metricRows(m) {
+  return [
+    ["Accuracy", pct(m.accuracy)], ["FPS", num(m.fps)], ["Latency", num(m.latency_ms) + " ms"], ["Energy", num(m.energy)],
+    ["EDP", num(m.edp)], ["DSP", whole(m.dsp)], ["BRAM18", whole(m.bram18)], ["Area", m.area_mm2 ? num(m.area_mm2) + " mm²" : "—"],
+    ["Feasible", m.feasible ? "yes" : "no"],
+  ];
+}
+
+function extents(x) {
+  return x ? Object.entries(x).map(([k, v]) => `${k}=${v}`).join(" ") || "—" : "—";
+}
+
+function bytesText(b) { return b ? (b >= 1024 ? num(b / 1024) + " KB" : b + " B") : "—"; }
+
+function renderResult(r) {
+  const body = $("result-body");
+  const parts = [];
+  // Headline beside the baselines.
+  const base = r.baselines || [];
+  const head = ["", "co-search", ...base.map((b) => b.name)];
+  const metrics = metricRows(r.metrics);
+  const bm = base.map((b) => metricRows(b.metrics));
+  parts.push(el("h3", { text: "Metrics" }),
+    table(head, metrics.map(([k, v], i) => [k, v, ...bm.map((m) => m[i][1])]), base.length ? "The co-search beside its baselines" : "The found network on its accelerator"));
+  if (base.length) {
+    parts.push(table(["baseline", "what it is", "network"], base.map((b) => [b.name, b.description, (b.network || []).join(" · ")])));
+  }
+  // Network.
+  const n = r.network;
+  parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }),
+    table(["block", "op", "channels in → out", "stride", "input", "MACs"],
+      n.blocks.map((b) => [b.name, b.op, `${b.in} → ${b.out}`, b.stride, `${b.h}×${b.w}`, whole(b.macs)])));
+  // Accelerator.
+  const d = r.accelerator;
+  if (d) {
+    parts.push(el("h3", { text: `Accelerator: ${d.name || "design"} on ${d.platform || "?"}, ${d.chunks.length} chunk(s)` }),
+      table(["chunk", "array", "dataflow", "bits", "buffers RF / GB", "RF tile", "GB tile", "unroll", "layers"],
+        d.chunks.map((c) => [c.name, `${c.rows}×${c.cols}`, c.dataflow, c.bits,
+          `${bytesText(c.buffers && c.buffers.rf_bytes)} / ${bytesText(c.buffers && c.buffers.gb_bytes)}`,
+          extents(c.tiles && c.tiles.rf), extents(c.tiles && c.tiles.gb), extents(c.unroll), (c.layers || []).join(" ") || (d.assign ? `by ${d.assign}` : "—")])));
+  } else {
+    parts.push(el("p", { text: "No feasible accelerator was found for this network on this platform." }));
+  }
+  // Layers.
+  if (r.layers && r.layers.length) {
+    const chunkName = (i) => (d && i >= 0 && d.chunks[i] ? d.chunks[i].name : "—");
+    const sum = (a) => (a || []).reduce((x, y) => x + y, 0);
+    parts.push(el("h3", { text: "Per layer" }),
+      table(["layer", "chunk", "MACs", "cycles", "pipeline cycles", "DSP", "BRAM18", "DRAM words", "energy DRAM", "energy buffer", "energy RF", "energy MAC", "energy total"],
+        r.layers.map((l) => [l.layer + (l.depthwise ? " (dw)" : "") + (l.modelled ? "" : " (not modelled)"), chunkName(l.chunk), whole(l.macs), whole(l.cycles),
+          whole(l.pipeline_cycles), whole(l.dsp), whole(l.bram18), whole(sum(l.dram_words)),
+          num(sum(l.energy && l.energy.dram)), num(sum(l.energy && l.energy.buffer)), num(sum(l.energy && l.energy.rf)), num(l.energy && l.energy.mac), num(l.energy_total)])));
+  }
+  // Search.
+  const s = r.search;
+  parts.push(el("h3", { text: "Search" }),
+    table(["", "value"], [["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
+      ["Final λ", num(s.final_lambda)], ["Target band", s.target_hi ? `${num(s.target_lo)} – ${num(s.target_hi)}` : "—"],
+      ["Best cost during the final accelerator search", (s.final_trace || []).map(num).join(", ") || "—"],
+      ["Configuration", r.config], ["Build", r.timing.build || "—"], ["Time in the worker", num(r.timing.total_s) + " s"]]));
+  body.replaceChildren(...parts);
+  $("export-note").textContent = "Timeloop and SCALE-Sim files: download the JSON and run `dian export -format timeloop` or `-format scalesim` with its design (the page cannot write them yet).";
+}
+
+// ---- start-up -------------------------------------------------------------
 
 async function start() {
   const frame = $("viz");
   const viz = vizReady(frame);
   const core = new CoreWorker("worker.js");
   await withTimeout(core.ready, "the co-search core");
-  const pong = await core.request({ type: "ping" });
-  const dianViz = await withTimeout(viz, "the accelerator view");
-
-  const select = $("platform");
-  const byName = new Map(pong.platforms.map((p) => [p.name, p]));
-  select.replaceChildren(...pong.platforms.map((p) => new Option(p.title, p.name)));
-  select.disabled = false;
-  select.addEventListener("change", () => {
-    const msg = dianViz.setPlatform(select.value);
-    if (msg) { fail(msg); return; }
-    showPlatform(byName.get(select.value));
-  });
-  showPlatform(pong.platforms[0]);
-
-  // Test hooks: what the canvas draws, in this page's CSS pixels.
+  const [pong, keys] = await Promise.all([core.request({ type: "ping" }), core.request({ type: "keys" })]);
   window.dianWorkerPing = pong;
-  window.dianPEGrid = () => {
-    const g = JSON.parse(dianViz.layout());
-    const r = frame.getBoundingClientRect();
-    g.cells = g.cells.map(([x, y, w, h]) => [x + r.left + frame.clientLeft, y + r.top + frame.clientTop, w, h]);
-    return g;
-  };
-  window.dianStats = { get fps() { return dianViz.fps(); }, get frames() { return dianViz.frames(); } };
+  const page = new Page(core, keys, pong.platforms);
+  window.dianPage = page;
+  $("build").textContent = `· core ${pong.version} (${pong.goVersion})`;
 
+  try {
+    page.viz = await withTimeout(viz, "the accelerator view");
+  } catch (err) {
+    // The search works without the view: say so and carry on.
+    $("viz-note").textContent = "The accelerator view could not start: " + err.message;
+    $("viz-note").hidden = false;
+  }
+  page.applyMotion();
+  const dianViz = page.viz;
+  if (dianViz) {
+    // Test hooks: what the canvas draws, in this page's CSS pixels.
+    window.dianPEGrid = () => {
+      const g = JSON.parse(dianViz.layout());
+      const r = frame.getBoundingClientRect();
+      g.cells = g.cells.map(([x, y, w, h]) => [x + r.left + frame.clientLeft, y + r.top + frame.clientTop, w, h]);
+      return g;
+    };
+    window.dianStats = { get fps() { return dianViz.fps(); }, get frames() { return dianViz.frames(); } };
+  }
   $("status").textContent = `Ready: co-search core ${pong.version} (${pong.goVersion}) is running in a Web Worker.`;
-  setState("idle");
+  await page.open(location.hash);
 }
 
-start().catch((err) => fail(err.message || String(err)));
+start().catch((err) => { console.error(err); showError(err.message || String(err), true); });

@@ -1,0 +1,253 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/search"
+	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/snapshot"
+)
+
+// quickSearch is the 8×8 digits search the browser tests run: a few
+// seconds natively, about three times that in the worker.
+const quickSearch = "v=1&dataset=digits8&epochs=1&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+
+// nativeResult runs a fragment's search in this process as `dian search
+// -json` does and returns the result as generic JSON without its timing.
+func nativeResult(t *testing.T, fragment string) (map[string]any, float64) {
+	t.Helper()
+	link, err := share.Parse(fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets := filepath.Join(repoRoot, "assets")
+	ds, err := data.Load(os.DirFS(filepath.Join(assets, "datasets")), link.Config.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := search.Input{Data: ds}
+	if link.Config.Pretrained {
+		want, err := search.ExpectSnapshot(ds, link.Config.Ops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Snapshot, err = snapshot.ReadFile(filepath.Join(assets, "snapshots", search.SnapshotFile(ds.Key, link.Config.Ops)), want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := search.Run(context.Background(), link.Config, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return withoutTiming(t, b), res.Timing.TotalSeconds
+}
+
+func withoutTiming(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("result is not JSON: %v\n%.300s", err, b)
+	}
+	delete(m, "timing")
+	return m
+}
+
+// waitState polls until the page reaches one of the states.
+func waitState(t *testing.T, b *browser, timeout time.Duration, states ...string) string {
+	t.Helper()
+	list, _ := json.Marshal(states)
+	state, err := chromedp.Run(b.ctx, chromedp.Poll[string](
+		`(`+string(list)+`).includes(document.body.dataset.state) ? document.body.dataset.state : null`,
+		chromedp.WithPollingTimeout(timeout)))
+	if err != nil {
+		t.Fatalf("waiting for state %v: %v (state %q, dianError %q, console %q)", states, err,
+			eval[string](t, b, `document.body.dataset.state`), eval[string](t, b, `String(window.dianError)`), b.errors())
+	}
+	return state
+}
+
+// frameRate counts requestAnimationFrame callbacks on the page for up to
+// ms milliseconds while the search runs: the page's own responsiveness.
+const frameRate = `new Promise((resolve) => {
+  const t0 = performance.now(); let n = 0;
+  const tick = () => {
+    n++;
+    const dt = performance.now() - t0;
+    if (document.body.dataset.state === "running" && dt < %d) requestAnimationFrame(tick);
+    else resolve(n / (dt / 1000));
+  };
+  requestAnimationFrame(tick);
+})`
+
+func TestExplorerSearchMatchesNative(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 900)
+	start := time.Now()
+	if state := b.open(t, url+"#"+quickSearch+"&run=1"); state != "running" && state != "done" {
+		t.Fatalf("a run=1 link left the page %q (dianError %q)", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	fps, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](strings.Replace(frameRate, "%d", "4000", 1), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Fatalf("search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	wall := time.Since(start)
+	got := withoutTiming(t, []byte(eval[string](t, b, `JSON.stringify(window.dianResult)`)))
+	workerSeconds := eval[float64](t, b, `window.dianResult.timing.total_s`)
+	want, nativeSeconds := nativeResult(t, quickSearch)
+	if !reflect.DeepEqual(got, want) {
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		t.Errorf("the browser's result differs from the native one:\nbrowser %.600s\n native %.600s", gj, wj)
+	}
+	t.Logf("search: %.2f s in the worker, %.2f s natively (page open to done: %.1f s); page drew %.0f frames/s while it ran",
+		workerSeconds, nativeSeconds, wall.Seconds(), fps)
+	if fps <= 0 {
+		t.Errorf("the page drew no frames while the search ran")
+	}
+
+	// Every number of the result stands in the DOM.
+	text := eval[string](t, b, `document.getElementById("results").innerText`)
+	for _, want := range []string{"Accuracy", "FPS", "EDP", "BRAM18", "Per layer", "stem", got["network"].(map[string]any)["ops"].([]any)[0].(string)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the results panel does not show %q", want)
+		}
+	}
+	if live := eval[string](t, b, `document.getElementById("live").textContent`); !strings.Contains(live, "done") {
+		t.Errorf("the live region says %q after the search, want it to say it is done", live)
+	}
+	b.screenshot(t, "done")
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+func TestExplorerBadLink(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1024, 800)
+	if state := b.open(t, url+"#v=1&dataset=digits8&epochs=0&run=1"); state != "error" {
+		t.Fatalf("a run=1 link with epochs=0 left the page %q, want error", state)
+	}
+	msg := eval[string](t, b, `String(window.dianError)`)
+	if !strings.Contains(msg, "epochs: ") || !strings.Contains(msg, "from 1 to 200") {
+		t.Errorf("dianError %q does not name the key and what it accepts", msg)
+	}
+	if shown := eval[string](t, b, `document.getElementById("problem-epochs").hidden ? "" : document.getElementById("problem-epochs").textContent`); !strings.Contains(shown, "epochs") {
+		t.Errorf("no problem shown beside the epochs control (%q)", shown)
+	}
+	// The page stays usable: fixing the value and pressing Play runs.
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const e = document.getElementById("epochs"); e.value = "1"; e.dispatchEvent(new Event("change"));
+		for (const [k, v] of [["finetune", "1"], ["accelsteps", "20"], ["finalsteps", "100"]]) document.getElementById(k).value = v;
+		document.getElementById("play").click(); })()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, b, time.Minute, "running", "done")
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Errorf("after fixing the link the search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+
+	// An unsupported version without run=1: a visible message, page idle.
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if state := b.open(t, url+"#v=2&colour=red"); state != "idle" {
+		t.Errorf("a bad link without run=1 left the page %q, want idle", state)
+	}
+	shown := eval[string](t, b, `document.getElementById("error").hidden ? "" : document.getElementById("error").innerText`)
+	if !strings.Contains(shown, "v: ") || !strings.Contains(shown, "colour: unknown key") {
+		t.Errorf("the page shows %q, want the version and the unknown key named", shown)
+	}
+}
+
+func TestExplorerShareRestoresEveryControl(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1024, 800)
+	opened := "v=1&dataset=fashion14&platform=eyeriss&engine=evolution&seed=42&epochs=7&pretrained=0&lambda=0.5&adapt=0&target=100-400&sampling=soft&baselines=sequential,random&lock=seed&hide=lra&lesson=tradeoff"
+	if state := b.open(t, url+"#"+opened); state != "idle" {
+		t.Fatalf("page state %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	link, err := share.Parse(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	controls := func() map[string]string {
+		js := `Object.fromEntries([...window.dianPage.inputs].map(([k, c]) => [k, c.get()]))`
+		return eval[map[string]string](t, b, js)
+	}
+	wantValues := func(l share.Link) map[string]string {
+		out := map[string]string{}
+		for part := range strings.SplitSeq(l.Config.Encode(), "&") {
+			k, v, _ := strings.Cut(part, "=")
+			if k != "v" {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	if got, want := controls(), wantValues(link); !reflect.DeepEqual(got, want) {
+		t.Errorf("controls after opening the link:\n got %v\nwant %v", got, want)
+	}
+	if !eval[bool](t, b, `document.getElementById("seed").disabled && document.getElementById("lra").closest(".setting").hidden && !document.getElementById("lesson").hidden`) {
+		t.Errorf("lock=seed, hide=lra or lesson=tradeoff is not applied")
+	}
+
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("share").click()`)); err != nil {
+		t.Fatal(err)
+	}
+	shared, err := chromedp.Run(b.ctx, chromedp.Poll[string](`window.dianShared || null`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, frag, _ := strings.Cut(shared, "#")
+	back, err := share.Parse(frag)
+	if err != nil || back.Encode() != link.Encode() {
+		t.Errorf("Share gave %q, which reads as %q (%v); want %q", shared, back.Encode(), err, link.Encode())
+	}
+	if frag != link.Encode() {
+		t.Errorf("Share gave the fragment %q, want the canonical %q", frag, link.Encode())
+	}
+
+	// A fresh page opened from the shared link shows the same controls.
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if state := b.open(t, shared); state != "idle" {
+		t.Fatalf("shared link: page state %q", state)
+	}
+	if got, want := controls(), wantValues(link); !reflect.DeepEqual(got, want) {
+		t.Errorf("controls after opening the shared link:\n got %v\nwant %v", got, want)
+	}
+
+	// Changing a control rewrites the address bar in canonical form.
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const s = document.getElementById("engine"); s.value = "random"; s.dispatchEvent(new Event("change")); })()`)); err != nil {
+		t.Fatal(err)
+	}
+	link.Config.Engine = "random"
+	hash, err := chromedp.Run(b.ctx, chromedp.Poll[string](`location.hash.includes("engine=random") ? location.hash : null`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || hash != "#"+link.Encode() {
+		t.Errorf("after choosing engine=random the address says %q (%v), want #%s", hash, err, link.Encode())
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
