@@ -5,10 +5,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,7 +28,7 @@ import (
 
 // quickSearch is the 8×8 digits search the browser tests run: a few
 // seconds natively, about three times that in the worker.
-const quickSearch = "v=1&dataset=digits8&epochs=1&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+const quickSearch = "v=1&dataset=digits8&pretrained=0&epochs=1&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
 
 // nativeResult runs a fragment's search in this process as `dian search
 // -json` does and returns the result as generic JSON without its timing.
@@ -83,17 +89,26 @@ func waitState(t *testing.T, b *browser, timeout time.Duration, states ...string
 }
 
 // frameRate counts requestAnimationFrame callbacks on the page for up to
-// ms milliseconds while the search runs: the page's own responsiveness.
-const frameRate = `new Promise((resolve) => {
+// ms milliseconds, or until the page leaves state while (when not empty):
+// how smoothly the page itself can draw.
+func frameRate(t *testing.T, b *browser, while string, ms int) float64 {
+	t.Helper()
+	js := fmt.Sprintf(`new Promise((resolve) => {
   const t0 = performance.now(); let n = 0;
   const tick = () => {
     n++;
     const dt = performance.now() - t0;
-    if (document.body.dataset.state === "running" && dt < %d) requestAnimationFrame(tick);
+    if ((%q === "" || document.body.dataset.state === %q) && dt < %d) requestAnimationFrame(tick);
     else resolve(n / (dt / 1000));
   };
   requestAnimationFrame(tick);
-})`
+})`, while, while, ms)
+	fps, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fps
+}
 
 func TestExplorerSearchMatchesNative(t *testing.T) {
 	url := startServer(t)
@@ -102,10 +117,7 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 	if state := b.open(t, url+"#"+quickSearch+"&run=1"); state != "running" && state != "done" {
 		t.Fatalf("a run=1 link left the page %q (dianError %q)", state, eval[string](t, b, `String(window.dianError)`))
 	}
-	fps, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](strings.Replace(frameRate, "%d", "4000", 1), chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
+	fps := frameRate(t, b, "running", 4000)
 	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
 		t.Fatalf("search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
 	}
@@ -118,8 +130,9 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 		wj, _ := json.Marshal(want)
 		t.Errorf("the browser's result differs from the native one:\nbrowser %.600s\n native %.600s", gj, wj)
 	}
-	t.Logf("search: %.2f s in the worker, %.2f s natively (page open to done: %.1f s); page drew %.0f frames/s while it ran",
-		workerSeconds, nativeSeconds, wall.Seconds(), fps)
+	idle := frameRate(t, b, "", 2000)
+	t.Logf("search: %.2f s in the worker, %.2f s natively (page open to done: %.1f s); page drew %.0f frames/s while it ran, %.0f after",
+		workerSeconds, nativeSeconds, wall.Seconds(), fps, idle)
 	if fps <= 0 {
 		t.Errorf("the page drew no frames while the search ran")
 	}
@@ -249,5 +262,57 @@ func TestExplorerShareRestoresEveryControl(t *testing.T) {
 	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// offlineProxy forwards to the server until it is switched off; then every
+// request fails as if the network were gone (the connection is dropped).
+type offlineProxy struct {
+	off     atomic.Bool
+	refused atomic.Int64
+	proxy   *httputil.ReverseProxy
+}
+
+func (p *offlineProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.off.Load() {
+		p.refused.Add(1)
+		panic(http.ErrAbortHandler)
+	}
+	p.proxy.ServeHTTP(w, r)
+}
+
+func TestExplorerWorksOffline(t *testing.T) {
+	target, err := url.Parse(startServer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &offlineProxy{proxy: httputil.NewSingleHostReverseProxy(target)}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, 1024, 800)
+	link := srv.URL + "/#" + quickSearch + "&run=1"
+	b.open(t, link)
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Fatalf("online search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	online := eval[string](t, b, `JSON.stringify(window.dianResult.network)`)
+	// The service worker has installed and cached the shell.
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("the service worker did not become ready: %v", err)
+	}
+
+	p.off.Store(true)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, link)
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Fatalf("offline search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	if offline := eval[string](t, b, `JSON.stringify(window.dianResult.network)`); offline != online {
+		t.Errorf("offline result %s differs from the online one %s", offline, online)
+	}
+	if p.refused.Load() == 0 {
+		t.Errorf("no request reached the switched-off network: the test did not test offline use")
 	}
 }

@@ -619,7 +619,14 @@ function renderResult(r) {
 
 // ---- start-up -------------------------------------------------------------
 
+// registerOffline installs sw.js, which keeps the site usable offline.
+function registerOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("sw.js").catch((err) => console.warn("offline use is not available:", err.message));
+}
+
 async function start() {
+  registerOffline();
   const frame = $("viz");
   const viz = vizReady(frame);
   const core = new CoreWorker("worker.js");
