@@ -1,0 +1,126 @@
+package viz
+
+import "github.com/dian-explorer/dian/core/accel"
+
+// WireKind says how a NoC wire moves data.
+type WireKind uint8
+
+// The kinds of wires a dataflow template uses.
+const (
+	// Multicast is a bus that delivers one value to every PE it passes.
+	Multicast WireKind = iota
+	// Systolic is a link between neighbours: a value moves one PE per cycle.
+	Systolic
+	// Diagonal is Eyeriss' row-stationary input path: an input row reaches
+	// the PEs along an anti-diagonal of the array.
+	Diagonal
+)
+
+// String names the wire kind for legends and the state JSON.
+func (k WireKind) String() string {
+	return [...]string{"multicast", "systolic", "diagonal"}[k]
+}
+
+// Wire is one NoC path of the PE array drawn as a segment, carrying one
+// data space (accel.DSWeights, DSInputs or DSOutputs).
+type Wire struct {
+	X0, Y0, X1, Y1 float64
+	DataSpace      int
+	Kind           WireKind
+}
+
+// NoC returns the wires of a PE array laid out as g under dataflow df, as
+// the mapper's templates use the array (core/accel/mapper.go):
+//
+//   - ws: weights stay in the PEs; inputs are broadcast along each row;
+//     partial sums flow down each column to the buffer.
+//   - os: outputs stay; inputs are broadcast along rows and weights down
+//     columns.
+//   - is: inputs stay; weights are broadcast along rows; partial sums flow
+//     down the columns.
+//   - rs: filter rows are broadcast along rows, input rows along
+//     anti-diagonals, partial sums accumulate up the columns.
+//
+// With systolic set (a systolic array), the row and column paths are
+// neighbour-to-neighbour links instead of buses. Buses and links run in
+// the gaps between cells so that they never cover a PE's centre; a
+// diagonal crosses the cells and is meant to be drawn under them.
+func NoC(g PEGrid, df accel.Dataflow, systolic bool) []Wire {
+	if len(g.Cells) == 0 {
+		return nil
+	}
+	gap := g.Pitch - g.Cells[0].W
+	x0, y0 := g.Frame.X, g.Frame.Y
+	x1, y1 := g.Frame.X+g.Frame.W, g.Frame.Y+g.Frame.H
+	var out []Wire
+	rowKind := Multicast
+	colKind := Multicast
+	if systolic {
+		rowKind, colKind = Systolic, Systolic
+	}
+	// rows: a wire under each row (in the gap below it), entering from the
+	// left edge; cols: a wire right of each column, entering from the top.
+	rows := func(d int, kind WireKind) {
+		for r := 0; r < g.Rows; r++ {
+			c := g.Cells[r*g.Cols]
+			y := c.Y + c.H + gap/2
+			if kind == Systolic {
+				for k := 0; k < g.Cols; k++ {
+					a := g.Cells[r*g.Cols+k]
+					out = append(out, Wire{a.X - gap, y, a.X + a.W, y, d, kind})
+				}
+				continue
+			}
+			out = append(out, Wire{x0 - gap*2, y, x1, y, d, kind})
+		}
+	}
+	cols := func(d int, kind WireKind) {
+		for k := 0; k < g.Cols; k++ {
+			c := g.Cells[k]
+			x := c.X + c.W + gap/2
+			if kind == Systolic {
+				for r := 0; r < g.Rows; r++ {
+					a := g.Cells[r*g.Cols+k]
+					out = append(out, Wire{x, a.Y - gap, x, a.Y + a.H, d, kind})
+				}
+				continue
+			}
+			out = append(out, Wire{x, y0 - gap*2, x, y1, d, kind})
+		}
+	}
+	switch df {
+	case accel.WeightStationary:
+		rows(accel.DSInputs, rowKind)
+		cols(accel.DSOutputs, colKind)
+	case accel.OutputStationary:
+		rows(accel.DSInputs, rowKind)
+		cols(accel.DSWeights, colKind)
+	case accel.InputStationary:
+		rows(accel.DSWeights, rowKind)
+		cols(accel.DSOutputs, colKind)
+	case accel.RowStationary:
+		rows(accel.DSWeights, Multicast)
+		cols(accel.DSOutputs, Multicast)
+		// One anti-diagonal per input row: through the gap corners where
+		// row r meets column c with r+c constant.
+		for s := 1; s < g.Rows+g.Cols-1; s++ {
+			r0, c0 := min(s, g.Rows-1), max(0, s-(g.Rows-1))
+			r1, c1 := max(0, s-(g.Cols-1)), min(s, g.Cols-1)
+			a, b := g.Cells[r0*g.Cols+c0], g.Cells[r1*g.Cols+c1]
+			out = append(out, Wire{a.X - gap/2, a.Y + a.H + gap/2, b.X + b.W + gap/2, b.Y - gap/2, accel.DSInputs, Diagonal})
+		}
+	}
+	return out
+}
+
+// Stationary returns the data space a dataflow keeps in the PEs (rs keeps
+// all three; it reports weights, its filter rows).
+func Stationary(df accel.Dataflow) int {
+	switch df {
+	case accel.OutputStationary:
+		return accel.DSOutputs
+	case accel.InputStationary:
+		return accel.DSInputs
+	}
+	return accel.DSWeights
+}

@@ -1,0 +1,247 @@
+package viz
+
+import (
+	"fmt"
+	"math"
+)
+
+// SearchPoint is one progress event of a running search, as the view keeps
+// it (the page decodes the worker's protocol.Progress into it).
+type SearchPoint struct {
+	Step   int     `json:"step"`
+	Phase  string  `json:"phase"`
+	LossW  float64 `json:"lossW"`
+	LossA  float64 `json:"lossA"`
+	Acc    float64 `json:"acc"`
+	Tau    float64 `json:"tau"`
+	Lambda float64 `json:"lambda"`
+	HasHW  bool    `json:"hasHW"`
+	FPS    float64 `json:"fps"`
+}
+
+// Curve returns the point's value of curve i of CurveNames.
+func (p SearchPoint) Curve(i int) (float64, bool) {
+	switch i {
+	case 0:
+		return p.LossW, true
+	case 1:
+		return p.LossA, p.Phase != "warmup"
+	case 2:
+		return p.Acc, true
+	case 3:
+		return p.FPS, p.HasHW
+	case 4:
+		return p.Tau, true
+	case 5:
+		return p.Lambda, true
+	}
+	return 0, false
+}
+
+// ParetoPoint is a labelled point of the accuracy–FPS plot.
+type ParetoPoint struct {
+	Name string  `json:"name"`
+	Acc  float64 `json:"acc"`
+	FPS  float64 `json:"fps"`
+}
+
+// SearchView is the search view's state: the history of progress events,
+// the latest architecture probabilities, baselines and the final result.
+type SearchView struct {
+	Points    []SearchPoint
+	Probs     [][]float32
+	OpNames   []string
+	Path      []string
+	Baselines []ParetoPoint
+	Final     *ParetoPoint
+	// Hover is the text of the element under the pointer ("" for none).
+	Hover string
+}
+
+// MaxSearchPoints bounds the kept history; when it is full, every other
+// point is dropped, so a long search keeps an even sample of its history.
+const MaxSearchPoints = 4096
+
+// FBNet's op names in core/supernet's order, for the heatmap's columns
+// when the events carry only counts: seven ops ("fbnet") or nine
+// ("fbnet-g2").
+var (
+	opsFBNet   = []string{"k3_e1", "k3_e3", "k3_e6", "k5_e1", "k5_e3", "k5_e6", "skip"}
+	opsFBNetG2 = []string{"k3_e1", "k3_e1_g2", "k3_e3", "k3_e6", "k5_e1", "k5_e1_g2", "k5_e3", "k5_e6", "skip"}
+)
+
+// Push adds a progress event with its probabilities (blocks × ops) and
+// derived path (op name per block; may be nil).
+func (v *SearchView) Push(pt SearchPoint, probs [][]float32, path []string) {
+	if len(v.Points) > 0 && pt.Step < v.Points[len(v.Points)-1].Step {
+		v.Points = v.Points[:0] // a new search started
+		v.Final = nil
+	}
+	if len(v.Points) >= MaxSearchPoints {
+		n := 0
+		for i := 0; i < len(v.Points); i += 2 {
+			v.Points[n] = v.Points[i]
+			n++
+		}
+		v.Points = v.Points[:n]
+	}
+	v.Points = append(v.Points, pt)
+	if len(probs) > 0 {
+		v.Probs = probs
+		v.OpNames = opNamesFor(len(probs[0]), probs, path)
+	}
+	if path != nil {
+		v.Path = path
+	}
+}
+
+// opNamesFor names n op columns: FBNet's names when the count matches and
+// agrees with the path (the path's op of each block is its argmax), else
+// "op 0", "op 1", …
+func opNamesFor(n int, probs [][]float32, path []string) []string {
+	var names []string
+	switch n {
+	case len(opsFBNet):
+		names = opsFBNet
+	case len(opsFBNetG2):
+		names = opsFBNetG2
+	}
+	if names != nil && len(path) == len(probs) {
+		for b, row := range probs {
+			if path[b] != names[argmax(row)] {
+				names = nil
+				break
+			}
+		}
+	}
+	if names == nil {
+		names = make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("op %d", i)
+		}
+	}
+	return names
+}
+
+func argmax(row []float32) int {
+	best := 0
+	for i, v := range row {
+		if v > row[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Trail returns the points of the search that have a hardware estimate,
+// in order: the search's path through the accuracy–FPS plane.
+func (v *SearchView) Trail() []ParetoPoint {
+	var out []ParetoPoint
+	for _, p := range v.Points {
+		if p.HasHW && p.FPS > 0 {
+			out = append(out, ParetoPoint{Name: fmt.Sprintf("step %d", p.Step), Acc: p.Acc, FPS: p.FPS})
+		}
+	}
+	return out
+}
+
+// Front returns the indices of the trail points no other trail point beats
+// on both accuracy and FPS (the Pareto front), in trail order.
+func Front(trail []ParetoPoint) []int {
+	var out []int
+	for i, p := range trail {
+		dominated := false
+		for j, q := range trail {
+			if j != i && q.Acc >= p.Acc && q.FPS >= p.FPS && (q.Acc > p.Acc || q.FPS > p.FPS) {
+				dominated = true
+				break
+			}
+		}
+		if !dominated {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Axis maps a data range onto a pixel range, linearly or (Log) in log10.
+type Axis struct {
+	Min, Max float64
+	Lo, Hi   float64 // pixels for Min and Max
+	Log      bool
+}
+
+// Pos returns the pixel position of v.
+func (a Axis) Pos(v float64) float64 {
+	lo, hi := a.Min, a.Max
+	if a.Log {
+		v, lo, hi = math.Log10(math.Max(v, 1e-12)), math.Log10(lo), math.Log10(hi)
+	}
+	if hi == lo {
+		return (a.Lo + a.Hi) / 2
+	}
+	return a.Lo + (v-lo)/(hi-lo)*(a.Hi-a.Lo)
+}
+
+// Range returns the min and max of vals widened by 5 % on each side (and
+// to a unit span around a constant), so that plotted points never sit on
+// the frame. ok is false when vals is empty.
+func Range(vals []float64) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if lo > hi {
+		return 0, 1, false
+	}
+	if hi == lo {
+		d := math.Max(math.Abs(lo)*0.1, 0.5)
+		return lo - d, hi + d, true
+	}
+	d := (hi - lo) * 0.05
+	return lo - d, hi + d, true
+}
+
+// SearchState is what the search view draws, as numbers (dianViz.state()).
+type SearchState struct {
+	Events  int          `json:"events"`
+	Last    *SearchPoint `json:"last,omitempty"`
+	Blocks  int          `json:"blocks"`
+	Ops     int          `json:"ops"`
+	OpNames []string     `json:"opNames"`
+	Probs   [][]float32  `json:"probs"`
+	// Argmax is the most probable op of each block.
+	Argmax    []int         `json:"argmax"`
+	Path      []string      `json:"path"`
+	Trail     int           `json:"trail"`
+	Front     []ParetoPoint `json:"front"`
+	Baselines []ParetoPoint `json:"baselines"`
+	Final     *ParetoPoint  `json:"final,omitempty"`
+	Hover     string        `json:"hover"`
+}
+
+// State returns the view's numbers.
+func (v *SearchView) State() SearchState {
+	s := SearchState{Events: len(v.Points), OpNames: v.OpNames, Probs: v.Probs, Path: v.Path,
+		Baselines: v.Baselines, Final: v.Final, Hover: v.Hover}
+	if n := len(v.Points); n > 0 {
+		last := v.Points[n-1]
+		s.Last = &last
+	}
+	s.Blocks = len(v.Probs)
+	if s.Blocks > 0 {
+		s.Ops = len(v.Probs[0])
+	}
+	for _, row := range v.Probs {
+		s.Argmax = append(s.Argmax, argmax(row))
+	}
+	trail := v.Trail()
+	s.Trail = len(trail)
+	for _, i := range Front(trail) {
+		s.Front = append(s.Front, trail[i])
+	}
+	return s
+}
