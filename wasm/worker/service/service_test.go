@@ -24,6 +24,9 @@ import (
 // quick is a search on the 8×8 digits that takes about a second natively.
 const quick = "v=1&dataset=digits8&epochs=1&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
 
+// quickSearches run from the shipped snapshot and with a warm-up here.
+var quickSearches = []string{quick + "&pretrained=1", quick + "&pretrained=0"}
+
 var repoRoot = filepath.Join("..", "..", "..")
 
 // siteFetch reads the checkout as the server would serve it.
@@ -153,15 +156,21 @@ func directRun(t *testing.T, fragment string) []byte {
 }
 
 func TestSearchGivesTheCLIResult(t *testing.T) {
+	for _, frag := range quickSearches {
+		t.Run(frag[len(quick)+1:], func(t *testing.T) { testSearchGivesTheCLIResult(t, frag) })
+	}
+}
+
+func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	h := newHarness(t, siteFetch)
 	start := time.Now()
-	h.send(t, protocol.ParseRequest{Type: "search", ID: 7, Fragment: "#" + quick})
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 7, Fragment: "#" + fragment})
 	res, progress := h.until(t, "result")
 	elapsed := time.Since(start)
 	if res.ID != 7 {
 		t.Errorf("result id %d, want 7", res.ID)
 	}
-	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, directRun(t, quick))
+	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, directRun(t, fragment))
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("the service's result differs from search.Run's:\n got %.400v\nwant %.400v", got, want)
 	}
