@@ -333,6 +333,7 @@ class Page {
     });
     $("stop").addEventListener("click", () => this.control("stop"));
     $("share").addEventListener("click", () => this.share());
+    $("probs-box").addEventListener("toggle", () => { if ($("probs-box").open && this.latest && this.latest.blocks > 0) this.showProbs(this.latest); });
     $("download").addEventListener("click", () => this.download());
     const rm = $("reduced-motion");
     const media = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -435,10 +436,13 @@ class Page {
     $("bar").value = 0;
     $("bar").textContent = "0 %";
     $("probs").replaceChildren();
+    this.latest = null;
     this.lastLive = 0;
     this.lastPhase = "";
   }
 
+  // progress hands every event to the view and draws the latest one into
+  // the DOM once per animation frame, so a burst of events costs one layout.
   progress(s, p, bytes) {
     if (this.search !== s) return;
     if (this.viz && typeof this.viz.pushProgress === "function") {
@@ -451,28 +455,38 @@ class Page {
       s.lastStep = p.step;
       s.lastTime = now;
     }
-    const frac = p.steps ? p.step / p.steps : 0;
-    $("p-phase").textContent = p.phase;
-    $("p-step").textContent = `${whole(p.step)} of ${whole(p.steps)} (${(100 * frac).toFixed(0)} %)`;
-    $("p-rate").textContent = s.rate ? num(s.rate) : "—";
-    $("p-eta").textContent = s.rate && p.steps ? duration((p.steps - p.step) / s.rate) : "—";
-    $("p-epoch").textContent = String(p.epoch);
-    $("p-acc").textContent = pct(p.acc);
-    $("p-loss").textContent = `${num(p.lossW)} / ${num(p.lossA)}`;
-    $("p-tau").textContent = num(p.tau);
-    $("p-lambda").textContent = num(p.lambda);
-    if (p.hasHW) {
-      $("p-fps").textContent = num(p.fps);
-      $("p-latency").textContent = num(p.latencyMs) + " ms";
-      $("p-energy").textContent = num(p.energy);
-      $("p-edp").textContent = num(p.edp);
-      $("p-dsp").textContent = `${whole(p.dsp)} / ${whole(p.bram18)}`;
+    this.latest = p;
+    if (!this.drawPending) {
+      this.drawPending = true;
+      requestAnimationFrame(() => { this.drawPending = false; if (this.search === s) this.drawProgress(s, this.latest); });
     }
-    if (p.path && p.path.length) $("p-path").textContent = p.path.join(" · ");
+  }
+
+  drawProgress(s, p) {
+    const now = performance.now();
+    const frac = p.steps ? p.step / p.steps : 0;
+    const set = (id, text) => { const e = $(id); if (e.textContent !== text) e.textContent = text; };
+    set("p-phase", p.phase);
+    set("p-step", `${whole(p.step)} of ${whole(p.steps)} (${(100 * frac).toFixed(0)} %)`);
+    set("p-rate", s.rate ? num(s.rate) : "—");
+    set("p-eta", s.rate && p.steps ? duration((p.steps - p.step) / s.rate) : "—");
+    set("p-epoch", String(p.epoch));
+    set("p-acc", pct(p.acc));
+    set("p-loss", `${num(p.lossW)} / ${num(p.lossA)}`);
+    set("p-tau", num(p.tau));
+    set("p-lambda", num(p.lambda));
+    if (p.hasHW) {
+      set("p-fps", num(p.fps));
+      set("p-latency", num(p.latencyMs) + " ms");
+      set("p-energy", num(p.energy));
+      set("p-edp", num(p.edp));
+      set("p-dsp", `${whole(p.dsp)} / ${whole(p.bram18)}`);
+    }
+    if (p.path && p.path.length) set("p-path", p.path.join(" · "));
     $("bar").value = frac;
-    $("bar").textContent = (100 * frac).toFixed(0) + " %";
-    if (p.blocks > 0 && p.probs) this.showProbs(p);
-    if (!s.paused) $("status").textContent = `Running: ${p.phase}.`;
+    set("bar", (100 * frac).toFixed(0) + " %");
+    if (p.blocks > 0 && p.probs && $("probs-box").open) this.showProbs(p);
+    if (!s.paused) set("status", `Running: ${p.phase}.`);
     // The live region speaks at phase changes and at most every 5 s.
     if (p.phase !== this.lastPhase || now - this.lastLive > 5000) {
       this.lastPhase = p.phase;
@@ -495,6 +509,7 @@ class Page {
   }
 
   finish(reply, s) {
+    if (this.latest) this.drawProgress(s, this.latest);
     const result = JSON.parse(reply.json);
     window.dianResult = result;
     this.resultJSON = reply.json;
