@@ -149,6 +149,10 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 			t.Errorf("the results panel does not show %q", want)
 		}
 	}
+	// The export files are there for dian export.
+	if !eval[bool](t, b, `window.dianPage.networkJSON.includes('"layers"') && window.dianPage.designJSON.includes('"chunks"')`) {
+		t.Errorf("the page has no network.json or design.json to download")
+	}
 	if live := eval[string](t, b, `document.getElementById("live").textContent`); !strings.Contains(live, "done") {
 		t.Errorf("the live region says %q after the search, want it to say it is done", live)
 	}

@@ -74,6 +74,10 @@ type Result struct {
 	// LoadSeconds is the time spent fetching and checking the dataset and
 	// snapshot, outside the result's own timing.
 	LoadSeconds float64 `msgpack:"loadSeconds"`
+	// Network is the found network as the layer list the cost models read
+	// (accel.Network JSON), the -net file of `dian export` and `dian eval`;
+	// the result's "accelerator" is the matching -design file.
+	Network string `msgpack:"network"`
 }
 
 // Control pauses, resumes, steps or stops the running search.

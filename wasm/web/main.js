@@ -334,7 +334,9 @@ class Page {
     $("stop").addEventListener("click", () => this.control("stop"));
     $("share").addEventListener("click", () => this.share());
     $("probs-box").addEventListener("toggle", () => { if ($("probs-box").open && this.latest && this.latest.blocks > 0) this.showProbs(this.latest); });
-    $("download").addEventListener("click", () => this.download());
+    $("download").addEventListener("click", () => this.download(this.resultJSON, "dian-result.json"));
+    $("download-design").addEventListener("click", () => this.download(this.designJSON, "design.json"));
+    $("download-network").addEventListener("click", () => this.download(this.networkJSON, "network.json"));
     const rm = $("reduced-motion");
     const media = window.matchMedia("(prefers-reduced-motion: reduce)");
     rm.checked = media.matches;
@@ -513,6 +515,9 @@ class Page {
     const result = JSON.parse(reply.json);
     window.dianResult = result;
     this.resultJSON = reply.json;
+    this.networkJSON = reply.network;
+    this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
+    $("download-design").disabled = !this.designJSON;
     const secs = (performance.now() - s.started - s.idle) / 1000;
     window.dianTiming = { seconds: secs, loadSeconds: reply.loadSeconds };
     $("status").textContent = `Done in ${duration(secs)} (search ${num(result.timing.total_s)} s in the worker).`;
@@ -543,10 +548,10 @@ class Page {
     window.dianShared = url;
   }
 
-  download() {
-    if (!this.resultJSON) return;
-    const blob = new Blob([this.resultJSON], { type: "application/json" });
-    const a = el("a", { href: URL.createObjectURL(blob), download: "dian-result.json" });
+  download(text, name) {
+    if (!text) return;
+    const blob = new Blob([text], { type: "application/json" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: name });
     document.body.append(a);
     a.click();
     a.remove();
@@ -629,7 +634,6 @@ function renderResult(r) {
       ["Best cost during the final accelerator search", (s.final_trace || []).map(num).join(", ") || "—"],
       ["Configuration", r.config], ["Build", r.timing.build || "—"], ["Time in the worker", num(r.timing.total_s) + " s"]]));
   body.replaceChildren(...parts);
-  $("export-note").textContent = "Timeloop and SCALE-Sim files: download the JSON and run `dian export -format timeloop` or `-format scalesim` with its design (the page cannot write them yet).";
 }
 
 // ---- start-up -------------------------------------------------------------

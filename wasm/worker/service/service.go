@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/core/snapshot"
+	"github.com/dian-explorer/dian/core/supernet"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
@@ -107,9 +109,13 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 		var res *search.Result
 		res, err = search.Run(ctx, cfg, in, j.observe)
 		if err == nil {
-			var b []byte
-			if b, err = ResultJSON(res); err == nil {
-				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load}))
+			var b, net []byte
+			b, err = ResultJSON(res)
+			if err == nil {
+				net, err = NetworkJSON(in.Data, cfg.Ops, res.Network.Ops)
+			}
+			if err == nil {
+				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load, Network: string(net)}))
 				return
 			}
 		}
@@ -126,6 +132,25 @@ func ResultJSON(r *search.Result) ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("worker: encoding the result: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// NetworkJSON lowers a found network (its op per block) to the layer list
+// of `dian export -net`, at the 8-bit width the search costs networks at.
+func NetworkJSON(ds *data.Dataset, opSet string, ops []string) ([]byte, error) {
+	tr := ds.Train
+	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, opSet)
+	if err != nil {
+		return nil, err
+	}
+	path, err := supernet.ParsePath(strings.Join(ops, " "), space)
+	if err != nil {
+		return nil, fmt.Errorf("worker: the result's network: %w", err)
+	}
+	b, err := json.MarshalIndent(space.Network(path, 8), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("worker: encoding the network: %w", err)
 	}
 	return append(b, '\n'), nil
 }

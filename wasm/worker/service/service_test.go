@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
@@ -45,6 +46,7 @@ type message struct {
 	State    string             `msgpack:"state"`
 	Message  string             `msgpack:"message"`
 	JSON     string             `msgpack:"json"`
+	Network  string             `msgpack:"network"`
 	Problems []protocol.Problem `msgpack:"problems"`
 	raw      []byte
 }
@@ -177,6 +179,7 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	if !strings.HasSuffix(res.JSON, "}\n") || !strings.Contains(res.JSON, "\n  \"network\": {") {
 		t.Errorf("result JSON is not indented as dian search -json prints it: %.80q", res.JSON)
 	}
+	checkExportFiles(t, res)
 
 	if len(progress) < 2 {
 		t.Fatalf("%d progress messages, want several", len(progress))
@@ -204,6 +207,39 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	// Throttled: beside one message per phase, at most one per interval.
 	if limit := phases + 1 + int(elapsed/ProgressInterval); len(progress) > limit {
 		t.Errorf("%d progress messages in %v over %d phases, want at most %d", len(progress), elapsed, phases, limit)
+	}
+}
+
+// checkExportFiles checks that the result's design and network are files
+// `dian export -design D -net N` reads, and that the design runs the network.
+func checkExportFiles(t *testing.T, res message) {
+	t.Helper()
+	net, err := accel.DecodeNetwork([]byte(res.Network), "network.json")
+	if err != nil {
+		t.Fatalf("the result's network is not a network file: %v", err)
+	}
+	var r struct {
+		Accelerator json.RawMessage `json:"accelerator"`
+		Network     struct {
+			MACs int64 `json:"macs"`
+		} `json:"network"`
+	}
+	if err := json.Unmarshal([]byte(res.JSON), &r); err != nil {
+		t.Fatal(err)
+	}
+	var macs int64
+	for _, l := range net.Layers {
+		macs += l.MACs()
+	}
+	if macs != r.Network.MACs {
+		t.Errorf("network file has %d MACs, the result says %d", macs, r.Network.MACs)
+	}
+	d, err := accel.DecodeDesign(r.Accelerator, "design.json")
+	if err != nil {
+		t.Fatalf("the result's accelerator is not a design file: %v", err)
+	}
+	if plan, err := accel.Plan(d, net, accel.FPGACorrected); err != nil || len(plan) != len(net.Layers) {
+		t.Errorf("accel.Plan(design, network) = %v, %v; want a chunk per layer", plan, err)
 	}
 }
 
