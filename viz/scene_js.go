@@ -5,11 +5,15 @@ package viz
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
+	"math"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 	"golang.org/x/image/font/gofont/goregular"
@@ -26,100 +30,789 @@ var fontSource = sync.OnceValue(func() *text.GoTextFaceSource {
 	return s
 })
 
-// AcceleratorScene is the Ebiten game that draws the PE array of a
-// platform. It is safe to call SetPlatform from JS callbacks while Ebiten
-// runs: state shared with Draw is guarded by mu.
-type AcceleratorScene struct {
-	mu       sync.Mutex
-	platform accel.Platform
-	grid     PEGrid
-	width    int // device pixels
-	height   int
-	scale    float64 // device pixels per CSS pixel
-	frames   FrameCounter
+// The views a Scene can show.
+const (
+	ViewAccelerator = "accelerator"
+	ViewSearch      = "search"
+)
+
+// Scene is the Ebiten game that draws both views. Its methods are safe to
+// call from JS callbacks while Ebiten runs: state shared with Update and
+// Draw is guarded by mu.
+type Scene struct {
+	mu     sync.Mutex
+	view   string
+	accel  *AccelView
+	search SearchView
+	width  int // device pixels
+	height int
+	scale  float64 // device pixels per CSS pixel
+	frames FrameCounter
+	ticks  int
+
+	lay    AccelLayout
+	slay   SearchLayout
+	wires  []Wire
+	gantt  Gantt
+	nestHL Rect // the highlighted loop line, device pixels
+	heat   []Rect
+	hover  string
 }
 
-// NewAcceleratorScene returns a scene showing platform p.
-func NewAcceleratorScene(p accel.Platform) *AcceleratorScene {
-	return &AcceleratorScene{platform: p, scale: 1}
+// NewScene returns a scene showing platform p's accelerator view.
+func NewScene(p accel.Platform) *Scene {
+	return &Scene{view: ViewAccelerator, accel: NewAccelView(p), scale: 1}
 }
 
-// SetPlatform switches the drawn array to p.
-func (s *AcceleratorScene) SetPlatform(p accel.Platform) {
+// Do runs f on the views with the scene locked, then lays the scene out
+// again (the design or the data may have changed shape).
+func (s *Scene) Do(f func(a *AccelView, sv *SearchView)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.platform = p
+	f(s.accel, &s.search)
 	s.relayout()
 }
 
-// Grid returns the current layout in CSS pixels, for tests and for the DOM
-// mirror of the canvas.
-func (s *AcceleratorScene) Grid() (PEGrid, accel.Platform) {
+// SetView switches between ViewAccelerator and ViewSearch.
+func (s *Scene) SetView(name string) error {
+	if name != ViewAccelerator && name != ViewSearch {
+		return fmt.Errorf("viz: view %q is not one of %s, %s", name, ViewAccelerator, ViewSearch)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.grid
-	k := 1 / s.scale
-	cells := make([]Rect, len(g.Cells))
-	for i, c := range g.Cells {
-		cells[i] = Rect{c.X * k, c.Y * k, c.W * k, c.H * k}
-	}
-	g.Cells = cells
-	g.Frame = Rect{g.Frame.X * k, g.Frame.Y * k, g.Frame.W * k, g.Frame.H * k}
-	g.Pitch *= k
-	return g, s.platform
+	s.view = name
+	return nil
+}
+
+// SetReducedMotion turns off moving pulses and the systolic wavefront;
+// the animation still steps, so numbers keep changing.
+func (s *Scene) SetReducedMotion(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accel.ReducedMotion = on
 }
 
 // FPS returns the frames drawn over the last second.
-func (s *AcceleratorScene) FPS() float64 { return s.frames.FPS() }
-
-// Frames returns the number of frames drawn so far.
-func (s *AcceleratorScene) Frames() int { return s.frames.Total() }
-
-func (s *AcceleratorScene) fontSize() float64 { return 13 * s.scale }
-
-func (s *AcceleratorScene) relayout() {
-	pad := 16 * s.scale
-	area := Rect{pad, pad, float64(s.width) - 2*pad, float64(s.height) - 2*pad}
-	s.grid = LayoutPEGrid(s.platform.Rows, s.platform.Cols, area, s.fontSize())
+func (s *Scene) FPS() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frames.FPS()
 }
 
-// Update implements ebiten.Game.
-func (s *AcceleratorScene) Update() error { return nil }
+// Frames returns the number of frames drawn so far.
+func (s *Scene) Frames() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frames.Total()
+}
+
+// SceneState is everything dianViz.state() reports.
+type SceneState struct {
+	View        string      `json:"view"`
+	FPS         float64     `json:"fps"`
+	Frames      int         `json:"frames"`
+	Accelerator AccelState  `json:"accelerator"`
+	Search      SearchState `json:"search"`
+	// Rectangles in CSS pixels of the iframe, for tests and pointers:
+	// the highlighted loop line and the heatmap cells (row-major).
+	LoopRect  [4]float64   `json:"loopRect"`
+	HeatCells [][4]float64 `json:"heatCells"`
+	Hover     string       `json:"hover"`
+}
+
+// State returns the scene's numbers.
+func (s *Scene) State() SceneState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := SceneState{View: s.view, FPS: s.frames.FPS(), Frames: s.frames.Total(),
+		Accelerator: s.accel.State(), Search: s.search.State(), Hover: s.hover,
+		LoopRect: s.css(s.nestHL)}
+	for _, c := range s.heat {
+		st.HeatCells = append(st.HeatCells, s.css(c))
+	}
+	return st
+}
+
+func (s *Scene) css(r Rect) [4]float64 {
+	k := 1 / s.scale
+	return [4]float64{r.X * k, r.Y * k, r.W * k, r.H * k}
+}
+
+// Grid returns the PE array's layout in CSS pixels and the platform.
+func (s *Scene) Grid() (PEGrid, accel.Platform) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.lay.Grid
+	cells := make([]Rect, len(g.Cells))
+	for i, c := range g.Cells {
+		r := s.css(c)
+		cells[i] = Rect{r[0], r[1], r[2], r[3]}
+	}
+	g.Cells = cells
+	if s.view != ViewAccelerator {
+		g.Cells = nil
+	}
+	return g, s.accel.Work.Platform
+}
+
+func (s *Scene) fontSize() float64 {
+	// 13 CSS px, a little smaller on a small screen.
+	f := 13.0
+	if s.width > 0 && float64(s.width)/s.scale < 900 {
+		f = 11
+	}
+	return f * s.scale
+}
+
+func (s *Scene) relayout() {
+	w, h, fs := float64(s.width), float64(s.height), s.fontSize()
+	c := s.accel.SubAccel()
+	chunks := 0
+	if s.accel.Work.FromResult {
+		chunks = len(s.accel.Work.Chunks)
+	}
+	s.lay = LayoutAccel(w, h, fs, c.Rows, c.Cols, chunks)
+	s.wires = NoC(s.lay.Grid, c.Dataflow, s.accel.Work.Platform.Target == accel.Systolic)
+	s.gantt = Gantt{}
+	if chunks > 0 {
+		s.gantt = LayoutGantt(&s.accel.Work, Rect{s.lay.Gantt.X, s.lay.Gantt.Y + fs*1.6, s.lay.Gantt.W, s.lay.Gantt.H - fs*3}, fs*9)
+	}
+	s.slay = LayoutSearch(w, h, fs)
+	s.heat = nil
+	if n := len(s.search.Probs); n > 0 {
+		s.heat = HeatCells(s.slay.Heatmap, n, len(s.search.Probs[0]), fs*3, fs*2.6)
+	}
+}
+
+// Update implements ebiten.Game: keyboard controls and one tick of the
+// animation.
+func (s *Scene) Update() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ticks++
+	a := s.accel
+	just := inpututil.IsKeyJustPressed
+	relayout := false
+	switch {
+	case just(ebiten.KeyV) || just(ebiten.KeyTab):
+		if s.view == ViewAccelerator {
+			s.view = ViewSearch
+		} else {
+			s.view = ViewAccelerator
+		}
+	case just(ebiten.KeySpace) || just(ebiten.KeyP):
+		if a.Playing {
+			a.Pause()
+		} else {
+			a.Play()
+		}
+	case just(ebiten.KeyArrowRight) || just(ebiten.KeyPeriod):
+		a.StepCycle()
+	case just(ebiten.KeyN):
+		a.StepIteration()
+	case just(ebiten.KeyArrowUp) || just(ebiten.KeyEqual):
+		a.Faster()
+	case just(ebiten.KeyArrowDown) || just(ebiten.KeyMinus):
+		a.Slower()
+	case just(ebiten.KeyBracketRight):
+		a.SelectLayer((a.Layer + 1) % len(a.Work.Layers))
+		relayout = true
+	case just(ebiten.KeyBracketLeft):
+		a.SelectLayer((a.Layer + len(a.Work.Layers) - 1) % len(a.Work.Layers))
+		relayout = true
+	case just(ebiten.KeyE) || just(ebiten.KeyEnd):
+		a.Finish()
+	case just(ebiten.KeyR) || just(ebiten.KeyHome):
+		a.Restart()
+	}
+	if relayout {
+		s.relayout()
+	}
+	a.Update(1 / float64(ebiten.TPS()))
+	s.hover = s.hoverText(ebiten.CursorPosition())
+	return nil
+}
+
+// hoverText describes what is under the pointer at (x, y) device pixels.
+func (s *Scene) hoverText(xi, yi int) string {
+	x, y := float64(xi), float64(yi)
+	if s.view == ViewSearch {
+		for i, c := range s.heat {
+			if c.Contains(x, y) {
+				ops := len(s.search.Probs[0])
+				b, o := i/ops, i%ops
+				return fmt.Sprintf("block %d, %s: p = %.3f", b+1, s.search.OpNames[o], s.search.Probs[b][o])
+			}
+		}
+		return ""
+	}
+	if r, c, ok := s.lay.Grid.CellAt(x, y); ok {
+		msg := fmt.Sprintf("PE (%d, %d)", r, c)
+		if p := s.accel.Prep; p != nil {
+			br, bc := Unroll(p.Anim.Mapping)
+			if r < br && c < bc {
+				return msg + ": busy in this layer"
+			}
+			return msg + ": idle in this layer"
+		}
+		return msg
+	}
+	if i := s.gantt.BarAt(x, y); i >= 0 {
+		b := s.gantt.Bars[i]
+		return fmt.Sprintf("%s on chunk %d: %s cycles", b.Name, b.Chunk, human(b.Cycles))
+	}
+	return ""
+}
 
 // Draw implements ebiten.Game.
-func (s *AcceleratorScene) Draw(screen *ebiten.Image) {
+func (s *Scene) Draw(screen *ebiten.Image) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.frames.Tick()
 	screen.Fill(Background)
-	g, p := s.grid, s.platform
-	fs := s.fontSize()
-	title := fmt.Sprintf("%s — %d × %d PE array (%d PEs)", p.Title, p.Rows, p.Cols, p.PEs())
-	drawText(screen, title, g.Title.X, g.Title.Y, fs*1.25, Ink, text.AlignStart)
-	for i, c := range g.Cells {
-		_ = i
-		vector.DrawFilledRect(screen, float32(c.X), float32(c.Y), float32(c.W), float32(c.H), PEIdle, false)
+	if s.view == ViewSearch {
+		s.drawSearch(screen)
+	} else {
+		s.drawAccel(screen)
 	}
-	every := g.LabelEvery(fs)
-	for r := 0; r < len(g.RowLabels); r += every {
-		l := g.RowLabels[r]
-		drawText(screen, strconv.Itoa(r), l.X, l.Y-fs/2, fs, Muted, text.AlignCenter)
-	}
-	for c := 0; c < len(g.ColLabels); c += every {
-		l := g.ColLabels[c]
-		drawText(screen, strconv.Itoa(c), l.X, l.Y-fs/2, fs, Muted, text.AlignCenter)
-	}
-	if len(g.Cells) > 0 {
-		drawText(screen, "rows ↓  columns →", g.Frame.X, g.Frame.Y+g.Frame.H+fs*0.6, fs, Muted, text.AlignStart)
+	if s.hover != "" {
+		x, y := ebiten.CursorPosition()
+		fs := s.fontSize()
+		w := float64(len([]rune(s.hover)))*fs*0.55 + fs
+		bx := math.Min(float64(x)+fs, float64(s.width)-w-2)
+		fillRect(screen, Rect{bx, float64(y) + fs, w, fs * 1.6}, Ink)
+		drawText(screen, s.hover, bx+fs/2, float64(y)+fs*1.3, fs, color.RGBA{0xff, 0xff, 0xff, 0xff}, text.AlignStart)
 	}
 }
 
+var dataflowNames = map[accel.Dataflow]string{
+	accel.WeightStationary: "weight stationary", accel.OutputStationary: "output stationary",
+	accel.InputStationary: "input stationary", accel.RowStationary: "row stationary",
+}
+
+func (s *Scene) drawAccel(dst *ebiten.Image) {
+	a, l, fs := s.accel, s.lay, s.fontSize()
+	c := a.SubAccel()
+	title := fmt.Sprintf("%s — %d × %d PE array (%d PEs), %s", a.Work.Platform.Title, c.Rows, c.Cols, c.PEs(), dataflowNames[c.Dataflow])
+	if a.Work.FromResult {
+		title = fmt.Sprintf("Found design on %s — chunk %s: %d × %d PEs, %s", a.Work.Platform.Title, c.Name, c.Rows, c.Cols, dataflowNames[c.Dataflow])
+	}
+	drawText(dst, title, l.Title.X, l.Title.Y, fs*1.25, Ink, text.AlignStart)
+	layer := a.Work.Layers[a.Layer].Layer.Name
+	status := fmt.Sprintf("Layer %d/%d %s", a.Layer+1, len(a.Work.Layers), layer)
+	if a.Prep != nil {
+		an := a.Prep.Anim
+		state := "paused"
+		if a.Playing {
+			state = "playing"
+		} else if an.Done() {
+			state = "done"
+		}
+		status += fmt.Sprintf(" · cycle %d / %d · %s at %s cycles/s   [space] play  [→] cycle  [n] iteration  [↑↓] speed  [ ] ] layer  [e] end  [v] search view",
+			an.Walked(), an.Steps(), state, human(a.Speed))
+	} else {
+		status += " · " + a.Err
+	}
+	drawText(dst, status, l.Status.X, l.Status.Y+fs*0.3, fs, Muted, text.AlignStart)
+
+	var flows FlowSet
+	if a.Prep != nil {
+		flows = a.Prep.Anim.Flows()
+	}
+	s.drawMemory(dst, flows)
+	s.drawArray(dst, flows)
+	s.drawLegend(dst)
+	s.drawNest(dst)
+	s.drawCounters(dst)
+	if a.Work.FromResult {
+		s.drawGantt(dst)
+	}
+}
+
+func (s *Scene) drawMemory(dst *ebiten.Image, flows FlowSet) {
+	a, fs := s.accel, s.fontSize()
+	names := []string{"DRAM", "Global buffer", "Register files"}
+	for i, r := range s.lay.Memory {
+		fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
+		strokeRect(dst, r, 1, Ink)
+		name := names[i]
+		var lvl *accel.ArchLevel
+		if a.Prep != nil {
+			lvl = &a.Prep.Arch.Levels[i]
+			if i == 2 {
+				name = fmt.Sprintf("Register file × %d", lvl.Instances)
+			}
+		}
+		drawText(dst, name, r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+		if lvl == nil {
+			continue
+		}
+		capW := lvl.CapacityWords()
+		capText := "capacity: unbounded"
+		if capW > 0 {
+			capText = "capacity: " + bytesText(capW*int64(lvl.DataWidth)/8)
+		}
+		drawText(dst, capText, r.X+fs*0.5, r.Y+fs*1.6, fs*0.9, Muted, text.AlignStart)
+		// Occupancy: one bar per data space kept, tile / capacity.
+		st := a.Prep.Anim.Model.Levels[i]
+		y := r.Y + fs*3
+		bw := r.W - fs
+		for d := 0; d < 3; d++ {
+			ds := st.DS[d]
+			if !ds.Kept || y+fs > r.Y+r.H {
+				continue
+			}
+			frac := 1.0
+			if capW > 0 {
+				frac = math.Min(1, float64(ds.TileSize)/float64(capW))
+			}
+			fillRect(dst, Rect{r.X + fs*0.5, y, bw, fs * 0.9}, color.RGBA{0xe8, 0xe8, 0xe8, 0xff})
+			fillRect(dst, Rect{r.X + fs*0.5, y, math.Max(2, bw*frac), fs * 0.9}, DataSpaceColor(d))
+			drawText(dst, fmt.Sprintf("%s %s", a.Prep.Anim.Problem.DataSpaces[d].Name[:1], human(float64(ds.TileSize))), r.X+fs*0.7, y-fs*0.1, fs*0.8, Ink, text.AlignStart)
+			y += fs * 1.2
+		}
+		// The arrow to the next level, lit in the colour of what moved.
+		if i < 2 {
+			n := s.lay.Memory[i+1]
+			for d := 0; d < 3; d++ {
+				x := r.X + r.W*(0.3+0.2*float64(d))
+				clr := color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
+				w := 1.5
+				if flows.Moved(i, i+1, d) || (i == 0 && flows.Moved(0, 2, d)) {
+					clr, w = DataSpaceColor(d), 4
+				}
+				line(dst, x, r.Y+r.H, x, n.Y, w, clr)
+			}
+		}
+	}
+}
+
+func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet) {
+	a, g, fs := s.accel, s.lay.Grid, s.fontSize()
+	if len(g.Cells) == 0 {
+		return
+	}
+	var br, bc int
+	if a.Prep != nil {
+		br, bc = Unroll(a.Prep.Anim.Mapping)
+	}
+	moving := func(d int) bool {
+		return a.Prep != nil && (flows.Into(2, d) || flows.Moved(1, 2, d) || flows.Moved(1, -1, d))
+	}
+	// Diagonals first: the cells cover them except in the gaps.
+	for _, w := range s.wires {
+		if w.Kind == Diagonal {
+			clr := fade(DataSpaceColor(w.DataSpace))
+			if moving(w.DataSpace) {
+				clr = DataSpaceColor(w.DataSpace)
+			}
+			line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(1.5, g.Pitch*0.1), clr)
+		}
+	}
+	ring := math.Max(2, math.Round(g.Cells[0].W*0.16))
+	wave := -1
+	if a.Prep != nil && !a.ReducedMotion && a.Work.Platform.Target == accel.Systolic {
+		wave = int(a.Prep.Anim.Walked() % int64(br+bc-1))
+	}
+	for i, c := range g.Cells {
+		fillRect(dst, c, PEIdle)
+		r, col := i/g.Cols, i%g.Cols
+		if r < br && col < bc {
+			clr := PEBusy
+			if r+col == wave {
+				clr = Highlight // the systolic wavefront: data skewed one PE per cycle
+			}
+			strokeInside(dst, c, ring, clr)
+		}
+	}
+	for _, w := range s.wires {
+		if w.Kind == Diagonal {
+			continue
+		}
+		clr, width := fade(DataSpaceColor(w.DataSpace)), math.Max(1, g.Pitch*0.06)
+		if moving(w.DataSpace) {
+			clr, width = DataSpaceColor(w.DataSpace), math.Max(2, g.Pitch*0.1)
+		}
+		line(dst, w.X0, w.Y0, w.X1, w.Y1, width, clr)
+		if moving(w.DataSpace) && !a.ReducedMotion && w.Kind == Multicast {
+			// A pulse travels along the bus once per half second.
+			u := float64(s.ticks%30) / 30
+			cx, cy := w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u
+			vector.DrawFilledCircle(dst, float32(cx), float32(cy), float32(math.Max(2, g.Pitch*0.12)), DataSpaceColor(w.DataSpace), true)
+		}
+	}
+	every := g.LabelEvery(fs)
+	for r := 0; r < len(g.RowLabels); r += every {
+		p := g.RowLabels[r]
+		drawText(dst, strconv.Itoa(r), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
+	}
+	for c := 0; c < len(g.ColLabels); c += every {
+		p := g.ColLabels[c]
+		drawText(dst, strconv.Itoa(c), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
+	}
+	if a.Prep != nil {
+		drawText(dst, fmt.Sprintf("busy: %d × %d = %d of %d PEs", br, bc, br*bc, g.Rows*g.Cols),
+			g.Frame.X, g.Frame.Y-fs*2.6, fs, Ink, text.AlignStart)
+	}
+}
+
+func (s *Scene) drawLegend(dst *ebiten.Image) {
+	r, fs := s.lay.Legend, s.fontSize()
+	x, y := r.X, r.Y+fs*0.4
+	sw := fs * 0.9
+	item := func(clr color.RGBA, label string, ringed bool) {
+		fillRect(dst, Rect{x, y, sw, sw}, clr)
+		if ringed {
+			strokeInside(dst, Rect{x, y, sw, sw}, 2, PEBusy)
+		}
+		drawText(dst, label, x+sw+fs*0.3, y-fs*0.15, fs*0.85, Ink, text.AlignStart)
+		x += sw + fs*0.6 + float64(len([]rune(label)))*fs*0.5
+	}
+	item(PEIdle, "PE", false)
+	item(PEIdle, "busy PE", true)
+	item(Weights, "weights", false)
+	item(Inputs, "inputs", false)
+	item(Outputs, "partial sums", false)
+	kinds := map[WireKind]bool{}
+	for _, w := range s.wires {
+		kinds[w.Kind] = true
+	}
+	var ks []string
+	for _, k := range []WireKind{Multicast, Systolic, Diagonal} {
+		if kinds[k] {
+			ks = append(ks, k.String())
+		}
+	}
+	stat := Stationary(s.accel.SubAccel().Dataflow)
+	note := fmt.Sprintf("NoC: %s · %s stay in the PEs · thick wire = moved this frame", strings.Join(ks, ", "), strings.ToLower([]string{"Weights", "Inputs", "Outputs"}[stat]))
+	drawText(dst, note, r.X, y+fs*1.2, fs*0.85, Muted, text.AlignStart)
+}
+
+func (s *Scene) drawNest(dst *ebiten.Image) {
+	a, r, fs := s.accel, s.lay.Nest, s.fontSize()
+	fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
+	strokeRect(dst, r, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
+	s.nestHL = Rect{}
+	head := "Loop nest"
+	if a.Prep != nil {
+		head += " (mapping from the " + a.Prep.Source + ")"
+	}
+	drawText(dst, head, r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+	if a.Prep == nil {
+		return
+	}
+	an := a.Prep.Anim
+	lines := NestLines(an.Problem, an.Mapping, an.Index(), an.Carry())
+	lh := math.Min(fs*1.35, (r.H-fs*2)/float64(len(lines)))
+	size := math.Min(fs*0.95, lh*0.8)
+	y := r.Y + fs*1.8
+	for _, ln := range lines {
+		x := r.X + fs*0.5 + float64(ln.Indent)*size*1.1
+		clr := Ink
+		switch {
+		case ln.Loop < 0:
+			clr = Muted
+		case ln.Spatial:
+			clr = PEIdle
+		}
+		if ln.Current {
+			s.nestHL = Rect{r.X + 2, y, r.W - 4, lh}
+			fillRect(dst, s.nestHL, Highlight)
+		}
+		if ln.Loop >= 0 && !ln.Spatial && ln.Factor > 1 {
+			// How far this loop has run.
+			bw := fs * 3
+			bx := r.X + r.W - bw - fs*0.5
+			fillRect(dst, Rect{bx, y + lh*0.3, bw, lh * 0.4}, color.RGBA{0xe8, 0xe8, 0xe8, 0xff})
+			fillRect(dst, Rect{bx, y + lh*0.3, bw * float64(ln.Index+1) / float64(ln.Factor), lh * 0.4}, Muted)
+		}
+		drawText(dst, ln.Text, x, y+(lh-size)/2, size, clr, text.AlignStart)
+		y += lh
+	}
+}
+
+func (s *Scene) drawCounters(dst *ebiten.Image) {
+	a, r, fs := s.accel, s.lay.Counters, s.fontSize()
+	fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
+	strokeRect(dst, r, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
+	drawText(dst, "Accesses per instance: walked / model total", r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+	if a.Prep == nil || a.counters == nil {
+		return
+	}
+	an := a.Prep.Anim
+	rows := 1
+	for _, l := range an.Model.Levels {
+		for d := 0; d < 3; d++ {
+			if l.DS[d].Kept {
+				rows++
+			}
+		}
+	}
+	lh := math.Min(fs*1.3, (r.H-fs*3.4)/float64(rows))
+	size := math.Min(fs*0.9, lh*0.85)
+	cols := []float64{r.X + fs*0.5, r.X + r.W*0.36, r.X + r.W*0.58, r.X + r.W*0.80}
+	y := r.Y + fs*1.7
+	for i, h := range []string{"level · operand", "reads", "fills", "updates"} {
+		drawText(dst, h, cols[i], y, size, Muted, text.AlignStart)
+	}
+	y += lh
+	for li, l := range an.Model.Levels {
+		cur := a.counters.Levels[li]
+		for d := 0; d < 3; d++ {
+			m := l.DS[d]
+			if !m.Kept {
+				continue
+			}
+			fillRect(dst, Rect{cols[0], y + lh*0.2, size * 0.6, size * 0.6}, DataSpaceColor(d))
+			drawText(dst, fmt.Sprintf("%s · %s", shortLevel(l.Name), an.Problem.DataSpaces[d].Name), cols[0]+size, y, size, Ink, text.AlignStart)
+			c := cur.DS[d]
+			for k, pair := range [][2]int64{{c.Reads, m.Reads}, {c.Fills, m.Fills}, {c.Updates, m.Updates}} {
+				if pair[1] == 0 && pair[0] == 0 {
+					continue
+				}
+				clr := Ink
+				if pair[0] == pair[1] {
+					clr = Weights // reached the model's total
+				}
+				drawText(dst, human(float64(pair[0]))+" / "+human(float64(pair[1])), cols[k+1], y, size, clr, text.AlignStart)
+			}
+			y += lh
+		}
+	}
+	drawText(dst, fmt.Sprintf("MACs %s · energy %s pJ (model, whole layer) · %s cycles", human(float64(an.Model.MACs)), human(a.Prep.Energy.TotalPJ), human(float64(an.Steps()))),
+		r.X+fs*0.5, r.Y+r.H-fs*1.4, size, Muted, text.AlignStart)
+}
+
+func shortLevel(name string) string {
+	switch name {
+	case accel.LevelNameGB:
+		return "Buffer"
+	case accel.LevelNameRF:
+		return "RF"
+	}
+	return name
+}
+
+func (s *Scene) drawGantt(dst *ebiten.Image) {
+	a, g, r, fs := s.accel, s.gantt, s.lay.Gantt, s.fontSize()
+	drawText(dst, "Chunked pipeline: cycles per image on each sub-accelerator (the bottleneck sets the FPS)", r.X, r.Y, fs, Ink, text.AlignStart)
+	for c, row := range g.Rows {
+		label := fmt.Sprintf("%s %s", a.Work.Chunks[c].Name, a.Work.Chunks[c].Dataflow)
+		clr := Ink
+		if c == g.Bottleneck {
+			label += " ◀ bottleneck"
+			clr = Outputs
+			fillRect(dst, Rect{row.X, row.Y, row.W, row.H}, color.RGBA{0xfb, 0xe9, 0xdc, 0xff})
+		}
+		drawText(dst, label, r.X, row.Y+row.H/2-fs*0.5, fs*0.85, clr, text.AlignStart)
+		drawText(dst, human(g.Totals[c]), row.X+row.W-fs*0.2, row.Y+row.H/2-fs*0.5, fs*0.85, Muted, text.AlignEnd)
+	}
+	for i, b := range g.Bars {
+		clr := PEIdle
+		if i%2 == 1 {
+			clr = Inputs
+		}
+		fillRect(dst, b.Rect, clr)
+		if b.Layer == a.Layer {
+			strokeRect(dst, b.Rect, 3, Highlight)
+		}
+		if b.Rect.W > fs*3 {
+			drawText(dst, b.Name, b.Rect.X+2, b.Rect.Y+b.Rect.H/2-fs*0.45, fs*0.8, TextOn(clr), text.AlignStart)
+		}
+	}
+}
+
+func (s *Scene) drawSearch(dst *ebiten.Image) {
+	sv, l, fs := &s.search, s.slay, s.fontSize()
+	drawText(dst, "Co-search: architecture probabilities, curves and the accuracy–FPS trade-off", l.Title.X, l.Title.Y, fs*1.25, Ink, text.AlignStart)
+	status := "Waiting for the search: press Play on the page.   [v] accelerator view"
+	if n := len(sv.Points); n > 0 {
+		p := sv.Points[n-1]
+		status = fmt.Sprintf("step %d · %s · accuracy %.1f %% · τ %.3g · λ %.3g", p.Step, p.Phase, p.Acc*100, p.Tau, p.Lambda)
+		if p.HasHW {
+			status += fmt.Sprintf(" · %s FPS", human(p.FPS))
+		}
+	}
+	drawText(dst, status, l.Status.X, l.Status.Y+fs*0.3, fs, Muted, text.AlignStart)
+	s.drawHeatmap(dst)
+	for i, r := range l.Curves {
+		s.drawCurve(dst, i, r)
+	}
+	s.drawPareto(dst)
+}
+
+func (s *Scene) drawHeatmap(dst *ebiten.Image) {
+	sv, l, fs := &s.search, s.slay, s.fontSize()
+	drawText(dst, "Op probabilities per block (softmax α)", l.Heatmap.X, l.Heatmap.Y, fs, Ink, text.AlignStart)
+	if len(s.heat) == 0 {
+		drawText(dst, "no probabilities yet", l.Heatmap.X, l.Heatmap.Y+fs*2, fs, Muted, text.AlignStart)
+	}
+	ops := 0
+	if len(sv.Probs) > 0 {
+		ops = len(sv.Probs[0])
+	}
+	for i, c := range s.heat {
+		b, o := i/ops, i%ops
+		p := float64(sv.Probs[b][o])
+		clr := Sequential(p)
+		fillRect(dst, c, clr)
+		if o == argmax(sv.Probs[b]) {
+			strokeInside(dst, c, math.Max(2, c.W*0.06), PEBusy)
+		}
+		if c.W > fs*2.2 && c.H > fs {
+			drawText(dst, fmt.Sprintf("%.2f", p), c.X+c.W/2, c.Y+c.H/2-fs*0.45, fs*0.8, TextOn(clr), text.AlignCenter)
+		}
+		if b == 0 {
+			name := sv.OpNames[o]
+			drawText(dst, name, c.X+c.W/2, c.Y-fs*1.2*float64(1+o%2)+fs*0.1, fs*0.75, Ink, text.AlignCenter)
+		}
+		if o == 0 {
+			drawText(dst, "b"+strconv.Itoa(b+1), c.X-fs*0.4, c.Y+c.H/2-fs*0.45, fs*0.8, Ink, text.AlignEnd)
+		}
+	}
+	// Legend: the colour scale from 0 to 1, and the argmax outline.
+	r := l.HeatLegend
+	n := 40
+	w := r.W * 0.5 / float64(n)
+	for i := range n {
+		fillRect(dst, Rect{r.X + float64(i)*w, r.Y, w + 0.5, fs * 0.8}, Sequential(float64(i)/float64(n-1)))
+	}
+	drawText(dst, "0", r.X, r.Y+fs, fs*0.8, Muted, text.AlignStart)
+	drawText(dst, "probability 1", r.X+r.W*0.5, r.Y+fs, fs*0.8, Muted, text.AlignEnd)
+	strokeInside(dst, Rect{r.X + r.W*0.55, r.Y, fs * 0.8, fs * 0.8}, 2, PEBusy)
+	drawText(dst, "most likely op", r.X+r.W*0.55+fs, r.Y-fs*0.1, fs*0.8, Ink, text.AlignStart)
+}
+
+func (s *Scene) drawCurve(dst *ebiten.Image, i int, r Rect) {
+	sv, fs := &s.search, s.fontSize()
+	var vals []float64
+	var steps []float64
+	for _, p := range sv.Points {
+		if v, ok := p.Curve(i); ok {
+			vals = append(vals, v)
+			steps = append(steps, float64(p.Step))
+		}
+	}
+	label := CurveNames[i]
+	if n := len(vals); n > 0 {
+		label += " " + human(vals[n-1])
+	}
+	drawText(dst, label, r.X, r.Y, fs*0.85, Ink, text.AlignStart)
+	plot := Rect{r.X, r.Y + fs*1.3, r.W, r.H - fs*1.3}
+	strokeRect(dst, plot, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
+	if len(vals) < 1 {
+		return
+	}
+	lo, hi, _ := Range(vals)
+	x0, x1, _ := Range(steps)
+	ax := Axis{Min: x0, Max: x1, Lo: plot.X, Hi: plot.X + plot.W}
+	ay := Axis{Min: lo, Max: hi, Lo: plot.Y + plot.H, Hi: plot.Y}
+	// At most one segment per pixel column.
+	stride := max(1, len(vals)/int(math.Max(1, plot.W)))
+	px, py := ax.Pos(steps[0]), ay.Pos(vals[0])
+	clr := []color.RGBA{PEIdle, Inputs, Weights, PEBusy, Highlight, Outputs}[i]
+	for k := stride; k < len(vals); k += stride {
+		x, y := ax.Pos(steps[k]), ay.Pos(vals[k])
+		line(dst, px, py, x, y, math.Max(1.5, fs*0.12), clr)
+		px, py = x, y
+	}
+	vector.DrawFilledCircle(dst, float32(px), float32(py), float32(fs*0.25), clr, true)
+	drawText(dst, human(hi), plot.X+2, plot.Y+1, fs*0.7, Muted, text.AlignStart)
+	drawText(dst, human(lo), plot.X+2, plot.Y+plot.H-fs*0.85, fs*0.7, Muted, text.AlignStart)
+}
+
+func (s *Scene) drawPareto(dst *ebiten.Image) {
+	sv, r, fs := &s.search, s.slay.Pareto, s.fontSize()
+	drawText(dst, "Accuracy vs FPS: search trail, Pareto front, baselines and the final design", r.X, r.Y, fs*0.9, Ink, text.AlignStart)
+	plot := Rect{r.X + fs*3, r.Y + fs*1.5, r.W - fs*3.5, r.H - fs*4.2}
+	strokeRect(dst, plot, 1, color.RGBA{0xbb, 0xbb, 0xbb, 0xff})
+	drawText(dst, "FPS (log scale) →", plot.X+plot.W, plot.Y+plot.H+fs*0.3, fs*0.8, Muted, text.AlignEnd)
+	drawText(dst, "accuracy ↑", plot.X, plot.Y+plot.H+fs*0.3, fs*0.8, Muted, text.AlignStart)
+	trail := sv.Trail()
+	all := append(append([]ParetoPoint(nil), trail...), sv.Baselines...)
+	if sv.Final != nil {
+		all = append(all, *sv.Final)
+	}
+	if len(all) == 0 {
+		drawText(dst, "no hardware estimates yet", plot.X+fs, plot.Y+fs, fs, Muted, text.AlignStart)
+		return
+	}
+	var accs, fps []float64
+	for _, p := range all {
+		accs = append(accs, p.Acc)
+		if p.FPS > 0 {
+			fps = append(fps, math.Log10(p.FPS))
+		}
+	}
+	alo, ahi, _ := Range(accs)
+	flo, fhi, _ := Range(fps)
+	ax := Axis{Min: math.Pow(10, flo), Max: math.Pow(10, fhi), Lo: plot.X, Hi: plot.X + plot.W, Log: true}
+	ay := Axis{Min: alo, Max: ahi, Lo: plot.Y + plot.H, Hi: plot.Y}
+	drawText(dst, fmt.Sprintf("%.1f %%", ahi*100), plot.X-fs*0.3, plot.Y, fs*0.75, Muted, text.AlignEnd)
+	drawText(dst, fmt.Sprintf("%.1f %%", alo*100), plot.X-fs*0.3, plot.Y+plot.H-fs, fs*0.75, Muted, text.AlignEnd)
+	drawText(dst, human(ax.Min), plot.X, plot.Y+plot.H+fs*1.3, fs*0.75, Muted, text.AlignStart)
+	drawText(dst, human(ax.Max), plot.X+plot.W, plot.Y+plot.H+fs*1.3, fs*0.75, Muted, text.AlignEnd)
+	stride := max(1, len(trail)/400)
+	for k := stride; k < len(trail); k += stride {
+		p, q := trail[k-stride], trail[k]
+		line(dst, ax.Pos(p.FPS), ay.Pos(p.Acc), ax.Pos(q.FPS), ay.Pos(q.Acc), 1, color.RGBA{0xbb, 0xbb, 0xbb, 0xff})
+	}
+	for k := 0; k < len(trail); k += stride {
+		vector.DrawFilledCircle(dst, float32(ax.Pos(trail[k].FPS)), float32(ay.Pos(trail[k].Acc)), float32(fs*0.18), Muted, true)
+	}
+	for _, i := range Front(trail) {
+		vector.DrawFilledCircle(dst, float32(ax.Pos(trail[i].FPS)), float32(ay.Pos(trail[i].Acc)), float32(fs*0.3), PEIdle, true)
+	}
+	if n := len(trail); n > 0 {
+		p := trail[n-1]
+		vector.DrawFilledCircle(dst, float32(ax.Pos(p.FPS)), float32(ay.Pos(p.Acc)), float32(fs*0.45), PEBusy, true)
+	}
+	for _, b := range sv.Baselines {
+		x, y := ax.Pos(b.FPS), ay.Pos(b.Acc)
+		fillRect(dst, Rect{x - fs*0.35, y - fs*0.35, fs * 0.7, fs * 0.7}, Outputs)
+		drawText(dst, b.Name, x+fs*0.5, y-fs*0.5, fs*0.75, Ink, text.AlignStart)
+	}
+	if f := sv.Final; f != nil {
+		x, y := ax.Pos(f.FPS), ay.Pos(f.Acc)
+		var path vector.Path
+		d := float32(fs * 0.6)
+		path.MoveTo(float32(x), float32(y)-d)
+		path.LineTo(float32(x)+d, float32(y))
+		path.LineTo(float32(x), float32(y)+d)
+		path.LineTo(float32(x)-d, float32(y))
+		path.Close()
+		vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
+		for i := range vs {
+			vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(Highlight.R)/255, float32(Highlight.G)/255, float32(Highlight.B)/255, 1
+		}
+		dst.DrawTriangles(vs, is, whitePixel(), &ebiten.DrawTrianglesOptions{AntiAlias: true})
+		drawText(dst, "final", x+fs*0.7, y-fs*0.5, fs*0.8, Ink, text.AlignStart)
+	}
+	// Legend.
+	ly := r.Y + r.H - fs*1.2
+	lx := plot.X
+	for _, it := range []struct {
+		clr   color.RGBA
+		label string
+	}{{Muted, "trail"}, {PEIdle, "Pareto front"}, {PEBusy, "current"}, {Outputs, "baselines"}, {Highlight, "final"}} {
+		vector.DrawFilledCircle(dst, float32(lx+fs*0.3), float32(ly+fs*0.5), float32(fs*0.3), it.clr, true)
+		drawText(dst, it.label, lx+fs*0.8, ly, fs*0.8, Ink, text.AlignStart)
+		lx += fs*1.4 + float64(len(it.label))*fs*0.5
+	}
+}
+
+var whitePixel = sync.OnceValue(func() *ebiten.Image {
+	img := ebiten.NewImage(3, 3)
+	img.Fill(color.White)
+	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
+})
+
 // Layout implements ebiten.Game; LayoutF is used instead.
-func (s *AcceleratorScene) Layout(w, h int) (int, int) { return w, h }
+func (s *Scene) Layout(w, h int) (int, int) { return w, h }
 
 // LayoutF implements ebiten.LayoutFer: the screen is drawn at device
 // resolution so text and cell edges stay crisp on high-DPI displays.
-func (s *AcceleratorScene) LayoutF(w, h float64) (float64, float64) {
+func (s *Scene) LayoutF(w, h float64) (float64, float64) {
 	scale := ebiten.Monitor().DeviceScaleFactor()
 	dw, dh := int(w*scale), int(h*scale)
 	s.mu.Lock()
@@ -129,6 +822,61 @@ func (s *AcceleratorScene) LayoutF(w, h float64) (float64, float64) {
 		s.relayout()
 	}
 	return float64(dw), float64(dh)
+}
+
+func fillRect(dst *ebiten.Image, r Rect, clr color.Color) {
+	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), clr, false)
+}
+
+func strokeRect(dst *ebiten.Image, r Rect, w float64, clr color.Color) {
+	vector.StrokeRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(w), clr, false)
+}
+
+// strokeInside draws a frame of width w inside r, leaving r's centre as it
+// was.
+func strokeInside(dst *ebiten.Image, r Rect, w float64, clr color.Color) {
+	fillRect(dst, Rect{r.X, r.Y, r.W, w}, clr)
+	fillRect(dst, Rect{r.X, r.Y + r.H - w, r.W, w}, clr)
+	fillRect(dst, Rect{r.X, r.Y, w, r.H}, clr)
+	fillRect(dst, Rect{r.X + r.W - w, r.Y, w, r.H}, clr)
+}
+
+func line(dst *ebiten.Image, x0, y0, x1, y1, w float64, clr color.Color) {
+	vector.StrokeLine(dst, float32(x0), float32(y0), float32(x1), float32(y1), float32(w), clr, true)
+}
+
+// fade mixes c halfway to the background: a wire at rest.
+func fade(c color.RGBA) color.RGBA {
+	m := func(a, b uint8) uint8 { return uint8((int(a) + int(b)*2) / 3) }
+	return color.RGBA{m(c.R, Background.R), m(c.G, Background.G), m(c.B, Background.B), 0xff}
+}
+
+// human prints a count compactly: 950, 12.3k, 4.56M.
+func human(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a >= 1e9:
+		return strconv.FormatFloat(v/1e9, 'f', 2, 64) + "G"
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', 2, 64) + "M"
+	case a >= 1e4:
+		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + "k"
+	case a == math.Trunc(a):
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 100:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+func bytesText(b int64) string {
+	switch {
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", b)
 }
 
 func drawText(dst *ebiten.Image, str string, x, y, size float64, clr color.Color, align text.Align) {

@@ -3,6 +3,7 @@ package viz
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -230,8 +231,8 @@ func TestResultWorkload(t *testing.T) {
 			}
 		}
 	}
-	if known != 5 { // stem, b1.pw1, b1.dw, b1.pw2, head; fc's chunk is -1
-		t.Errorf("%d layers with a known shape, want 5", known)
+	if known != 3 { // b1.pw1, b1.dw, b1.pw2; stem and head shapes are not in the blocks
+		t.Errorf("%d layers with a known shape, want 3", known)
 	}
 	if st.Mapping != "design" || st.Cycles == 0 || st.Error != "" {
 		t.Errorf("first layer: mapping %q, %d cycles, error %q", st.Mapping, st.Cycles, st.Error)
@@ -366,5 +367,55 @@ func TestAccelViewControls(t *testing.T) {
 	}
 	if err := v.SelectLayer(99); err == nil {
 		t.Error("layer 99 accepted")
+	}
+}
+
+// TestRealResult shows a result `dian search -json` printed
+// (v=1&dataset=digits8&epochs=2&finetune=1&accelsteps=20&finalsteps=100&pretrained=0)
+// and walks every layer whose shape it gives to the end.
+func TestRealResult(t *testing.T) {
+	data, err := os.ReadFile("testdata/result-digits8.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseResult(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewAccelView(accel.Presets()[0])
+	if err := v.ShowResult(r); err != nil {
+		t.Fatal(err)
+	}
+	st := v.State()
+	modelled := 0
+	for _, l := range r.Layers {
+		if l.Chunk >= 0 {
+			modelled++
+		}
+	}
+	if st.Gantt == nil || st.Gantt.Bars != modelled {
+		t.Fatalf("Gantt %+v, want %d bars", st.Gantt, modelled)
+	}
+	walked := 0
+	for i, l := range v.Work.Layers {
+		if !l.Known {
+			continue
+		}
+		if err := v.SelectLayer(i); err != nil || v.Err != "" {
+			t.Fatalf("layer %s: %v %s", l.Layer.Name, err, v.Err)
+		}
+		v.Finish()
+		for !v.Prep.Anim.Done() {
+			v.Update(1.0 / 60)
+		}
+		for _, c := range v.State().Counters {
+			if c.Reads != c.ModelReads || c.Fills != c.ModelFills || c.Updates != c.ModelUpdates {
+				t.Errorf("%s: %s %s ends on %d/%d/%d, model %d/%d/%d", l.Layer.Name, c.Level, c.DataSpace, c.Reads, c.Fills, c.Updates, c.ModelReads, c.ModelFills, c.ModelUpdates)
+			}
+		}
+		walked++
+	}
+	if walked < 10 {
+		t.Errorf("walked %d layers of the result; its blocks give at least 10 shapes", walked)
 	}
 }

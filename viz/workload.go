@@ -96,6 +96,9 @@ type Result struct {
 	Network struct {
 		Ops    []string      `json:"ops"`
 		Blocks []ResultBlock `json:"blocks"`
+		// Layers is the lowered network (accel.Network's JSON form), if the
+		// result carries it: it gives every layer's shape exactly.
+		Layers json.RawMessage `json:"layers"`
 	} `json:"network"`
 	Accelerator json.RawMessage   `json:"accelerator"`
 	Metrics     ResultMetrics     `json:"metrics"`
@@ -175,11 +178,21 @@ func ResultWorkload(r *Result) (Workload, error) {
 // resultShapes rebuilds the layer shapes of a result's network from its
 // blocks, as core/supernet lowers a block: a 1×1 projection shortcut when
 // the block changes shape, then the op's expand (pw1), depthwise (dw) and
-// project (pw2) convolutions. Stem, head and classifier shapes are solved
-// from their MACs where they are determined; callers check every shape
-// against the result's MACs before trusting it.
+// project (pw2) convolutions. Stem, head and classifier shapes are not in
+// the result's blocks; they come only from Result.Network.Layers when the
+// result carries the lowered network. Callers check every shape against
+// the result's MACs before trusting it.
 func resultShapes(r *Result) map[string]accel.Layer {
 	out := map[string]accel.Layer{}
+	if len(r.Network.Layers) > 0 {
+		wrapped := append(append([]byte(`{"name":"result","layers":`), r.Network.Layers...), '}')
+		if net, err := accel.DecodeNetwork(wrapped, "result.network.layers"); err == nil {
+			for _, l := range net.Layers {
+				out[l.Name] = l.Layer
+			}
+			return out
+		}
+	}
 	add := func(l accel.Layer) { l.N = 1; out[l.Name] = l }
 	bs := r.Network.Blocks
 	for _, b := range bs {
@@ -196,37 +209,6 @@ func resultShapes(r *Result) map[string]accel.Layer {
 		add(accel.Layer{Name: b.Name + ".pw1", InC: b.In, K: mid, H: b.H, W: b.W, R: 1, S: 1, Groups: g})
 		add(accel.Layer{Name: b.Name + ".dw", InC: mid, K: mid, H: b.H, W: b.W, R: k, S: k, StrideH: s, StrideW: s, PadH: k / 2, PadW: k / 2, Groups: mid})
 		add(accel.Layer{Name: b.Name + ".pw2", InC: mid, K: b.Out, H: oh, W: ow, R: 1, S: 1, Groups: g})
-	}
-	if len(bs) == 0 {
-		return out
-	}
-	macs := map[string]int64{}
-	for _, lc := range r.Layers {
-		macs[lc.Layer] = lc.MACs
-	}
-	last := bs[len(bs)-1]
-	s := max(last.Stride, 1)
-	oh, ow := (last.H+s-1)/s, (last.W+s-1)/s
-	if m := macs["head"]; m > 0 && m%int64(last.Out*oh*ow) == 0 {
-		head := accel.Layer{Name: "head", InC: last.Out, K: int(m / int64(last.Out*oh*ow)), H: oh, W: ow, R: 1, S: 1}
-		add(head)
-		if f := macs["fc"]; f > 0 && f%int64(head.K) == 0 {
-			add(accel.Layer{Name: "fc", InC: head.K, K: int(f / int64(head.K)), H: 1, W: 1, R: 1, S: 1})
-		}
-	}
-	// The stem (3×3, padding 1) feeds the first block: try strides 1 and 2.
-	if m := macs["stem"]; m > 0 {
-		first := bs[0]
-		per := int64(first.In * first.H * first.W * 9)
-		if m%per == 0 {
-			for _, st := range []int{1, 2} {
-				add(accel.Layer{Name: "stem", InC: int(m / per), K: first.In, H: first.H * st, W: first.W * st, R: 3, S: 3,
-					StrideH: st, StrideW: st, PadH: 1, PadW: 1})
-				if l := out["stem"]; l.MACs() == m {
-					break
-				}
-			}
-		}
 	}
 	return out
 }

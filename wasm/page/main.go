@@ -1,37 +1,72 @@
 //go:build js
 
-// Command page is the accelerator view of DIAN Explorer: an Ebiten program
-// that runs in viz.html (an iframe of the page, because Ebiten owns the
-// whole document it runs in) and draws the PE array of the chosen platform.
+// Command page draws DIAN Explorer's two views with Ebiten: the accelerator
+// view (the PE array of a platform or of a search result's design, its NoC,
+// memory hierarchy, a layer's loop nest walked cycle by cycle, and the
+// chunked pipeline) and the search view (architecture probabilities,
+// curves, the accuracy–FPS plot). It runs in viz.html, an iframe of the
+// page, because Ebiten owns the whole document it runs in.
 //
-// It exports window.dianViz to its document:
+// It exports window.dianViz to its document. Methods that can fail return
+// "" on success or an error message:
 //
-//	dianViz.setPlatform(name) → "" or an error message
-//	dianViz.layout()         → JSON of the drawn grid in CSS pixels
-//	dianViz.fps()            → frames drawn over the last second
+//	dianViz.setView(name)          → "" | error   "accelerator" or "search"
+//	dianViz.setPlatform(name)      → "" | error   a preset's default array (drops a result)
+//	dianViz.setDataflow(name)      → "" | error   "ws", "os", "is" or "rs" (bare platform only)
+//	dianViz.pushProgress(bytes)    → "" | error   a Uint8Array holding one msgpack-encoded
+//	                                              protocol.Progress: feeds the search view
+//	dianViz.showResult(json)       → "" | error   a search result's JSON (dian search -json):
+//	                                              its design in the accelerator view, its
+//	                                              pipeline as a Gantt chart, its final point
+//	                                              and baselines on the Pareto plot
+//	dianViz.showBaselines(json)    → "" | error   [{name, metrics: {accuracy, fps}}, …]
+//	dianViz.selectLayer(i)         → "" | error   layer index of the accelerator view
+//	dianViz.play(), pause(), step(), stepIteration(), finish(), restart()
+//	                                              the layer animation: step walks one
+//	                                              cycle, stepIteration one iteration of the
+//	                                              loop outside the innermost, finish runs
+//	                                              to the end of the layer over a few frames
+//	dianViz.setSpeed(cyclesPerSecond)
+//	dianViz.setReducedMotion(bool)               no moving pulses or wavefront
+//	dianViz.state()                → JSON of everything drawn (viz.SceneState): view,
+//	                                 fps, accelerator (layer, cycle, highlighted loop,
+//	                                 counters walked and model totals, memory tiles,
+//	                                 Gantt), search (probabilities, last event, Pareto
+//	                                 front, baselines, final), hover text, and the CSS
+//	                                 rectangles of the highlighted loop and heatmap cells
+//	dianViz.layout()               → JSON of the drawn PE grid in CSS pixels
+//	dianViz.fps()                  → frames drawn over the last second
+//	dianViz.frames()               → frames drawn so far
 //
-// and posts {type: "viz-ready"} to the parent once the first frame is drawn.
+// Keyboard (when the iframe has focus): space play/pause, → one cycle, n one
+// iteration, ↑/↓ speed, [ and ] previous/next layer, e end of layer, r
+// restart, v or Tab switch view.
+//
+// It posts {type: "viz-ready"} to the parent once the first frame is drawn.
 package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/viz"
+	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
 // game wraps the scene to announce the first frame.
 type game struct {
-	*viz.AcceleratorScene
+	*viz.Scene
 	firstFrame sync.Once
 }
 
 func (g *game) Draw(screen *ebiten.Image) {
-	g.AcceleratorScene.Draw(screen)
+	g.Scene.Draw(screen)
 	g.firstFrame.Do(func() {
 		win := js.Global()
 		msg := js.Global().Get("Object").New()
@@ -50,26 +85,180 @@ type layoutJSON struct {
 	Background [3]uint8     `json:"backgroundRGB"`
 }
 
+// pointOf converts the worker's progress event into the view's point.
+func pointOf(p *protocol.Progress) viz.SearchPoint {
+	return viz.SearchPoint{Step: p.Step, Phase: p.Phase, LossW: p.LossWeights, LossA: p.LossArch, Acc: p.Accuracy,
+		Tau: p.Tau, Lambda: p.Lambda, HasHW: p.HasHW, FPS: p.FPS}
+}
+
+type baselineJSON struct {
+	Name    string            `json:"name"`
+	Metrics viz.ResultMetrics `json:"metrics"`
+}
+
+func baselinePoints(bs []baselineJSON) []viz.ParetoPoint {
+	var out []viz.ParetoPoint
+	for _, b := range bs {
+		if b.Metrics.FPS > 0 {
+			out = append(out, viz.ParetoPoint{Name: b.Name, Acc: b.Metrics.Accuracy, FPS: b.Metrics.FPS})
+		}
+	}
+	return out
+}
+
+// fn exports f; a panic would stop the Go program, so arguments are checked.
+func fn(f func(args []js.Value) any) js.Func {
+	return js.FuncOf(func(this js.Value, args []js.Value) any { return f(args) })
+}
+
+func errString(err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
 func main() {
 	p, err := accel.Preset(accel.DefaultPreset)
 	if err != nil {
 		panic(err) // the default preset always exists; a test guards it
 	}
-	scene := viz.NewAcceleratorScene(p)
+	scene := viz.NewScene(p)
+	str := func(args []js.Value, what string) (string, error) {
+		if len(args) != 1 || args[0].Type() != js.TypeString {
+			return "", fmt.Errorf("%s takes one string", what)
+		}
+		return args[0].String(), nil
+	}
 
 	api := js.Global().Get("Object").New()
-	api.Set("setPlatform", js.FuncOf(func(this js.Value, args []js.Value) any {
-		if len(args) != 1 || args[0].Type() != js.TypeString {
-			return "setPlatform takes one platform name"
-		}
-		p, err := accel.Preset(args[0].String())
+	api.Set("setView", fn(func(args []js.Value) any {
+		name, err := str(args, "setView")
 		if err != nil {
 			return err.Error()
 		}
-		scene.SetPlatform(p)
+		return errString(scene.SetView(name))
+	}))
+	api.Set("setPlatform", fn(func(args []js.Value) any {
+		name, err := str(args, "setPlatform")
+		if err != nil {
+			return err.Error()
+		}
+		p, err := accel.Preset(name)
+		if err != nil {
+			return err.Error()
+		}
+		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetPlatform(p) })
 		return ""
 	}))
-	api.Set("layout", js.FuncOf(func(this js.Value, args []js.Value) any {
+	api.Set("setDataflow", fn(func(args []js.Value) any {
+		name, err := str(args, "setDataflow")
+		if err != nil {
+			return err.Error()
+		}
+		df, err := accel.ParseDataflow(name)
+		if err != nil {
+			return err.Error()
+		}
+		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SetDataflow(df) })
+		return errString(err)
+	}))
+	api.Set("pushProgress", fn(func(args []js.Value) any {
+		if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
+			return "pushProgress takes one Uint8Array"
+		}
+		n := args[0].Length()
+		if n > protocol.MaxMessageBytes {
+			return fmt.Sprintf("progress message of %d bytes; at most %d", n, protocol.MaxMessageBytes)
+		}
+		buf := make([]byte, n)
+		js.CopyBytesToGo(buf, args[0])
+		var pr protocol.Progress
+		if err := msgpack.Unmarshal(buf, &pr); err != nil {
+			return "progress message: " + err.Error()
+		}
+		var probs [][]float32
+		if pr.Blocks > 0 {
+			if probs, err = pr.DecodeProbs(); err != nil {
+				return err.Error()
+			}
+		}
+		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) { sv.Push(pointOf(&pr), probs, pr.Path) })
+		return ""
+	}))
+	api.Set("showResult", fn(func(args []js.Value) any {
+		src, err := str(args, "showResult")
+		if err != nil {
+			return err.Error()
+		}
+		r, err := viz.ParseResult([]byte(src))
+		if err != nil {
+			return err.Error()
+		}
+		var bs struct {
+			Baselines []baselineJSON `json:"baselines"`
+		}
+		_ = json.Unmarshal([]byte(src), &bs) // ParseResult accepted it
+		scene.Do(func(a *viz.AccelView, sv *viz.SearchView) {
+			sv.Final = &viz.ParetoPoint{Name: "final", Acc: r.Metrics.Accuracy, FPS: r.Metrics.FPS}
+			if len(bs.Baselines) > 0 {
+				sv.Baselines = baselinePoints(bs.Baselines)
+			}
+			err = a.ShowResult(r)
+		})
+		return errString(err)
+	}))
+	api.Set("showBaselines", fn(func(args []js.Value) any {
+		src, err := str(args, "showBaselines")
+		if err != nil {
+			return err.Error()
+		}
+		var bs []baselineJSON
+		if err := json.Unmarshal([]byte(src), &bs); err != nil {
+			return "baselines: " + err.Error()
+		}
+		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) { sv.Baselines = baselinePoints(bs) })
+		return ""
+	}))
+	api.Set("selectLayer", fn(func(args []js.Value) any {
+		if len(args) != 1 || args[0].Type() != js.TypeNumber {
+			return "selectLayer takes a layer index"
+		}
+		var err error
+		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SelectLayer(args[0].Int()) })
+		return errString(err)
+	}))
+	control := func(name string, f func(a *viz.AccelView)) {
+		api.Set(name, fn(func(args []js.Value) any {
+			scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { f(a) })
+			return ""
+		}))
+	}
+	control("play", (*viz.AccelView).Play)
+	control("pause", (*viz.AccelView).Pause)
+	control("step", (*viz.AccelView).StepCycle)
+	control("stepIteration", (*viz.AccelView).StepIteration)
+	control("finish", (*viz.AccelView).Finish)
+	control("restart", (*viz.AccelView).Restart)
+	api.Set("setSpeed", fn(func(args []js.Value) any {
+		if len(args) != 1 || args[0].Type() != js.TypeNumber {
+			return "setSpeed takes cycles per second"
+		}
+		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetSpeed(args[0].Float()) })
+		return ""
+	}))
+	api.Set("setReducedMotion", fn(func(args []js.Value) any {
+		scene.SetReducedMotion(len(args) == 1 && args[0].Truthy())
+		return ""
+	}))
+	api.Set("state", fn(func(args []js.Value) any {
+		b, err := json.Marshal(scene.State())
+		if err != nil {
+			return `{"error":` + fmt.Sprintf("%q", err.Error()) + `}`
+		}
+		return string(b)
+	}))
+	api.Set("layout", fn(func(args []js.Value) any {
 		g, p := scene.Grid()
 		out := layoutJSON{Platform: p.Name, Rows: g.Rows, Cols: g.Cols,
 			CellRGB:    [3]uint8{viz.PEIdle.R, viz.PEIdle.G, viz.PEIdle.B},
@@ -80,12 +269,12 @@ func main() {
 		b, _ := json.Marshal(out)
 		return string(b)
 	}))
-	api.Set("fps", js.FuncOf(func(this js.Value, args []js.Value) any { return scene.FPS() }))
-	api.Set("frames", js.FuncOf(func(this js.Value, args []js.Value) any { return scene.Frames() }))
+	api.Set("fps", fn(func(args []js.Value) any { return scene.FPS() }))
+	api.Set("frames", fn(func(args []js.Value) any { return scene.Frames() }))
 	js.Global().Set("dianViz", api)
 
 	ebiten.SetRunnableOnUnfocused(true) // keep drawing while the user works the controls
-	if err := ebiten.RunGame(&game{AcceleratorScene: scene}); err != nil {
+	if err := ebiten.RunGame(&game{Scene: scene}); err != nil {
 		js.Global().Get("console").Call("error", "viz: "+err.Error())
 	}
 }
