@@ -50,7 +50,7 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
-		Epochs: 4, Pretrained: true, Warmup: 3, Batch: 64, Finetune: 3,
+		Epochs: 4, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 3,
 		Objective: "fps", Lambda: 1, Adapt: true,
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,

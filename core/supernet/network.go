@@ -19,6 +19,9 @@ func (s Space) Network(p Path, bits int) *accel.Network {
 	h, w := s.InH, s.InW
 	add("stem", "", accel.RoleStem, accel.Layer{InC: s.InC, K: s.StemOut, H: h, W: w, R: 3, S: 3,
 		StrideH: s.StemStride, StrideW: s.StemStride, PadH: 1, PadW: 1})
+	h, w = (h+s.StemStride-1)/s.StemStride, (w+s.StemStride-1)/s.StemStride
+	add("stem2", "", accel.RoleStem, accel.Layer{InC: s.StemOut, K: s.Stem2Out, H: h, W: w, R: 3, S: 3,
+		StrideH: 2, StrideW: 2, PadH: 1, PadW: 1})
 	for bi, b := range s.Blocks {
 		o := s.Ops[p[bi]]
 		if b.In != b.Out || b.Stride != 1 { // the shared projection shortcut
@@ -37,7 +40,7 @@ func (s Space) Network(p Path, bits int) *accel.Network {
 	last := s.Blocks[len(s.Blocks)-1]
 	oh, ow := last.OutSize()
 	add("head", "", accel.RoleHead, accel.Layer{InC: last.Out, K: s.HeadOut, H: oh, W: ow, R: 1, S: 1})
-	add("fc", "", accel.RoleFC, accel.Layer{InC: s.HeadOut, K: s.Classes, H: 1, W: 1, R: 1, S: 1})
+	add("fc", "", accel.RoleFC, accel.Layer{InC: oh * ow * s.HeadOut, K: s.Classes, H: 1, W: 1, R: 1, S: 1})
 	return net
 }
 
