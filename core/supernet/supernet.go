@@ -126,7 +126,7 @@ func (s *Supernet) SampleSoft(rng *rand.Rand, tau float64) Path {
 			w[i] = float32(y[i])
 		}
 		b.Soft = true
-		path[bi] = argmax64(y)
+		path[bi] = nn.Argmax(y)
 	}
 	return path
 }
@@ -228,14 +228,7 @@ func (s *Supernet) Probs() [][]float64 {
 func (s *Supernet) Derive() Path {
 	p := make(Path, len(s.Blocks))
 	for bi := range s.Blocks {
-		a := s.alpha(bi)
-		best := 0
-		for i, v := range a {
-			if v > a[best] {
-				best = i
-			}
-		}
-		p[bi] = best
+		p[bi] = nn.Argmax(s.alpha(bi))
 	}
 	return p
 }
@@ -293,14 +286,4 @@ func softmax(z []float64) []float64 {
 func logSumExp(a, b float64) float64 {
 	m := math.Max(a, b)
 	return m + math.Log(nn.Exp(a-m)+nn.Exp(b-m))
-}
-
-func argmax64(v []float64) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
