@@ -1,8 +1,28 @@
 // Package accel describes accelerator designs and estimates what they cost.
 //
-// It holds the platform presets (FPGA boards, an Eyeriss-like ASIC, a
-// systolic array), the generic design space shared by FPGA and ASIC targets,
-// and the cost models that turn a network layer and a design into cycles,
-// energy and resources. The package is pure Go with no platform-dependent
-// arithmetic, so a design evaluates to the same bits natively and in wasm.
+// A Design is a chunked pipeline of sub-accelerators (SubAccel): each has a
+// PE array, a dataflow (weight-, output-, input- or row-stationary), buffer
+// capacities per memory level, tiling factors, loop orders and spatial
+// unrolling, and runs the network layers the design assigns to it.
+// Validate reports every constraint a design breaks by name. A Space lists
+// a design's discrete decisions so a search engine can index them
+// (AutoNBASpace for Auto-NBA's FPGA chunks, GenericSpace for DNA's space).
+//
+// Cost models, all per layer and per network (NetworkCost):
+//
+//   - the FPGA chunk model of Auto-NBA (EvalFPGALayer, EvaluatePlan), in a
+//     paper-faithful mode that reproduces the authors' reference values and
+//     a corrected mode (stride, weight buffers, stem/head/skip layers,
+//     bottleneck-aware pipeline penalty);
+//   - DNA's Eyeriss-style estimator (EvaluateDNA) for the ASIC;
+//   - a Timeloop-style loop-nest model (Evaluate, with a Tracer that steps
+//     through a mapping) with 45 nm, 65 nm and Eyeriss-normalised energy
+//     tables, and a mapper (MapLayer) that finds the best mapping;
+//   - a systolic-array model with SCALE-Sim v2's definitions
+//     (SystolicArray.Evaluate).
+//
+// The package also reads and writes the file formats of Timeloop and
+// SCALE-Sim, and its own JSON forms of designs and networks. It is pure Go
+// with no platform-dependent arithmetic, so a design evaluates to the same
+// bits natively and in wasm.
 package accel
