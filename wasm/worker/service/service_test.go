@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -338,4 +339,63 @@ func TestOtherRequestsReachTheProtocol(t *testing.T) {
 	if m := h.next(t); m.Type != "error" {
 		t.Errorf("garbage gave %+v, want an error", m)
 	}
+}
+
+// FuzzServiceHandle: whatever the page sends, the service answers with
+// messages of known types and never panics. Searches it starts fail at
+// once here, because the site has no files.
+func FuzzServiceHandle(f *testing.F) {
+	for _, v := range []any{
+		protocol.ParseRequest{Type: "search", ID: 1, Fragment: quick},
+		protocol.ParseRequest{Type: "search", ID: 2, Fragment: "v=1&epochs=0"},
+		protocol.Control{Type: "control", ID: 3, Action: "step"},
+		protocol.Control{Type: "control", ID: 4, Action: "jump"},
+		map[string]any{"type": "search", "id": "x", "fragment": 3},
+		map[string]any{"type": "parse", "id": 5, "fragment": "#v=1&run=1"},
+	} {
+		b, err := msgpack.Marshal(v)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	noSite := func(ctx context.Context, path string) ([]byte, error) {
+		return nil, fmt.Errorf("fetching %s: %w", path, fs.ErrNotExist)
+	}
+	known := map[string]bool{"pong": true, "keys": true, "parsed": true, "error": true, "control": true, "progress": true, "result": true}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		var posted []string
+		var mu sync.Mutex
+		svc := New(func(b []byte) {
+			var m message
+			if err := msgpack.Unmarshal(b, &m); err != nil {
+				t.Errorf("unreadable message posted for %x: %v", msg, err)
+			}
+			mu.Lock()
+			posted = append(posted, m.Type)
+			mu.Unlock()
+		}, noSite, "fuzz")
+		svc.Handle(msg)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			svc.mu.Lock()
+			running := svc.job != nil
+			svc.mu.Unlock()
+			if !running {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a search started by %x did not end", msg)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(posted) == 0 {
+			t.Errorf("no reply to %x", msg)
+		}
+		for _, typ := range posted {
+			if !known[typ] {
+				t.Errorf("reply of unknown type %q to %x", typ, msg)
+			}
+		}
+	})
 }
