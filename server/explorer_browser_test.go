@@ -325,3 +325,50 @@ func TestExplorerWorksOffline(t *testing.T) {
 		t.Errorf("no request reached the switched-off network: the test did not test offline use")
 	}
 }
+
+// Step runs one search iteration at a time, a paused search holds, and
+// pausing changes nothing in the result.
+func TestExplorerPauseAndStep(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1024, 800)
+	if state := b.open(t, url+"#"+quickSearch); state != "idle" {
+		t.Fatalf("page state %q", state)
+	}
+	click := func(id string) {
+		t.Helper()
+		if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("`+id+`").click()`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pausedAt := func(after int) int {
+		t.Helper()
+		step, err := chromedp.Run(b.ctx, chromedp.Poll[int](fmt.Sprintf(
+			`(() => { const p = window.dianPage; return p.search && p.search.paused && p.latest && p.latest.step > %d ? p.latest.step : null })()`, after),
+			chromedp.WithPollingTimeout(time.Minute)))
+		if err != nil {
+			t.Fatalf("waiting for a paused step after %d: %v (%s)", after, err, eval[string](t, b, `String(window.dianError)`))
+		}
+		return step
+	}
+	click("step")
+	first := pausedAt(0)
+	time.Sleep(500 * time.Millisecond)
+	if now := eval[int](t, b, `window.dianPage.latest.step`); now != first {
+		t.Fatalf("a paused search moved from step %d to %d", first, now)
+	}
+	click("step")
+	if second := pausedAt(first); second != first+1 {
+		t.Errorf("Step went from step %d to %d, want one iteration", first, second)
+	}
+	if label := eval[string](t, b, `document.getElementById("play").textContent`); label != "Resume" {
+		t.Errorf("while paused the play button says %q, want Resume", label)
+	}
+	click("play")
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Fatalf("resumed search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	got := withoutTiming(t, []byte(eval[string](t, b, `JSON.stringify(window.dianResult)`)))
+	if want, _ := nativeResult(t, quickSearch); !reflect.DeepEqual(got, want) {
+		t.Errorf("a search paused and stepped gave another result than the native one")
+	}
+}

@@ -38,6 +38,8 @@ type ParseRequest struct {
 	Type     string `msgpack:"type"`
 	ID       int64  `msgpack:"id"`
 	Fragment string `msgpack:"fragment"`
+	// Paused starts a search paused at its first event (search only).
+	Paused bool `msgpack:"paused"`
 }
 
 // Problem is one bad key of a fragment (a share.KeyError).

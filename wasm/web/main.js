@@ -396,9 +396,12 @@ class Page {
     this.resetProgress();
     this.buttons();
     if (this.viz && typeof this.viz.setView === "function") this.viz.setView("search");
-    const promise = this.core.request({ type: "search", fragment: parsed.canonical }, (p, bytes) => this.progress(s, p, bytes));
+    const promise = this.core.request({ type: "search", fragment: parsed.canonical, paused }, (p, bytes) => this.progress(s, p, bytes));
     s.id = this.core.nextID - 1;
-    if (paused) this.control("step");
+    if (paused) {
+      s.pausedAt = performance.now();
+      $("status").textContent = "Paused at the first step. Step runs one iteration; Resume continues.";
+    }
     let reply;
     try {
       reply = await promise;

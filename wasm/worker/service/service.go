@@ -84,6 +84,7 @@ func (s *Service) search(msg []byte) {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &job{id: req.ID, cancel: cancel, post: s.post}
 	j.gate.cond = sync.NewCond(&j.gate.mu)
+	j.gate.paused = req.Paused
 	s.mu.Lock()
 	if s.job != nil {
 		s.job.stop()

@@ -399,3 +399,23 @@ func FuzzServiceHandle(f *testing.F) {
 		}
 	})
 }
+
+func TestSearchStartsPaused(t *testing.T) {
+	h := newHarness(t, siteFetch)
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 5, Fragment: quick + "&pretrained=0", Paused: true})
+	if m := h.next(t); m.Type != "progress" {
+		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
+	}
+	select {
+	case m := <-h.out:
+		t.Fatalf("a search started paused posted a second %q message", m.Type)
+	case <-time.After(300 * time.Millisecond):
+	}
+	h.send(t, protocol.Control{Type: "control", ID: 6, Action: "resume"})
+	if m, _ := h.until(t, "control"); m.State != "running" {
+		t.Fatalf("resume reply %+v", m)
+	}
+	if m, _ := h.until(t, "result"); m.ID != 5 {
+		t.Errorf("result for id %d, want 5", m.ID)
+	}
+}
