@@ -106,20 +106,6 @@ func (s *Scene) Frames() int {
 	return s.frames.Total()
 }
 
-// SceneState is everything dianViz.state() reports.
-type SceneState struct {
-	View        string      `json:"view"`
-	FPS         float64     `json:"fps"`
-	Frames      int         `json:"frames"`
-	Accelerator AccelState  `json:"accelerator"`
-	Search      SearchState `json:"search"`
-	// Rectangles in CSS pixels of the iframe, for tests and pointers:
-	// the highlighted loop line and the heatmap cells (row-major).
-	LoopRect  [4]float64   `json:"loopRect"`
-	HeatCells [][4]float64 `json:"heatCells"`
-	Hover     string       `json:"hover"`
-}
-
 // State returns the scene's numbers.
 func (s *Scene) State() SceneState {
 	s.mu.Lock()
@@ -399,9 +385,10 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet) {
 	moving := func(d int) bool {
 		return a.Prep != nil && (flows.Into(2, d) || flows.Moved(1, 2, d) || flows.Moved(1, -1, d))
 	}
-	// Diagonals first: the cells cover them except in the gaps.
+	// Wires that cross the cells first: the cells cover them except in
+	// the gaps.
 	for _, w := range s.wires {
-		if w.Kind == Diagonal {
+		if w.Under() {
 			clr := fade(DataSpaceColor(w.DataSpace))
 			if moving(w.DataSpace) {
 				clr = DataSpaceColor(w.DataSpace)
@@ -426,7 +413,7 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet) {
 		}
 	}
 	for _, w := range s.wires {
-		if w.Kind == Diagonal {
+		if w.Under() {
 			continue
 		}
 		clr, width := fade(DataSpaceColor(w.DataSpace)), math.Max(1, g.Pitch*0.06)
@@ -438,7 +425,7 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet) {
 			// A pulse travels along the bus once per half second.
 			u := float64(s.ticks%30) / 30
 			cx, cy := w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u
-			vector.DrawFilledCircle(dst, float32(cx), float32(cy), float32(math.Max(2, g.Pitch*0.12)), DataSpaceColor(w.DataSpace), true)
+			dot(dst, cx, cy, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
 		}
 	}
 	every := g.LabelEvery(fs)
@@ -716,7 +703,7 @@ func (s *Scene) drawCurve(dst *ebiten.Image, i int, r Rect) {
 		line(dst, px, py, x, y, math.Max(1.5, fs*0.12), clr)
 		px, py = x, y
 	}
-	vector.DrawFilledCircle(dst, float32(px), float32(py), float32(fs*0.25), clr, true)
+	dot(dst, px, py, fs*0.25, clr)
 	drawText(dst, human(hi), plot.X+2, plot.Y+1, fs*0.7, Muted, text.AlignStart)
 	drawText(dst, human(lo), plot.X+2, plot.Y+plot.H-fs*0.85, fs*0.7, Muted, text.AlignStart)
 }
@@ -758,14 +745,14 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 		line(dst, ax.Pos(p.FPS), ay.Pos(p.Acc), ax.Pos(q.FPS), ay.Pos(q.Acc), 1, color.RGBA{0xbb, 0xbb, 0xbb, 0xff})
 	}
 	for k := 0; k < len(trail); k += stride {
-		vector.DrawFilledCircle(dst, float32(ax.Pos(trail[k].FPS)), float32(ay.Pos(trail[k].Acc)), float32(fs*0.18), Muted, true)
+		dot(dst, ax.Pos(trail[k].FPS), ay.Pos(trail[k].Acc), fs*0.18, Muted)
 	}
 	for _, i := range Front(trail) {
-		vector.DrawFilledCircle(dst, float32(ax.Pos(trail[i].FPS)), float32(ay.Pos(trail[i].Acc)), float32(fs*0.3), PEIdle, true)
+		dot(dst, ax.Pos(trail[i].FPS), ay.Pos(trail[i].Acc), fs*0.3, PEIdle)
 	}
 	if n := len(trail); n > 0 {
 		p := trail[n-1]
-		vector.DrawFilledCircle(dst, float32(ax.Pos(p.FPS)), float32(ay.Pos(p.Acc)), float32(fs*0.45), PEBusy, true)
+		dot(dst, ax.Pos(p.FPS), ay.Pos(p.Acc), fs*0.45, PEBusy)
 	}
 	for _, b := range sv.Baselines {
 		x, y := ax.Pos(b.FPS), ay.Pos(b.Acc)
@@ -785,7 +772,7 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 		for i := range vs {
 			vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(Highlight.R)/255, float32(Highlight.G)/255, float32(Highlight.B)/255, 1
 		}
-		dst.DrawTriangles(vs, is, whitePixel(), &ebiten.DrawTrianglesOptions{AntiAlias: true})
+		dst.DrawTriangles(vs, is, whitePixel(), &ebiten.DrawTrianglesOptions{})
 		drawText(dst, "final", x+fs*0.7, y-fs*0.5, fs*0.8, Ink, text.AlignStart)
 	}
 	// Legend.
@@ -795,7 +782,7 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 		clr   color.RGBA
 		label string
 	}{{Muted, "trail"}, {PEIdle, "Pareto front"}, {PEBusy, "current"}, {Outputs, "baselines"}, {Highlight, "final"}} {
-		vector.DrawFilledCircle(dst, float32(lx+fs*0.3), float32(ly+fs*0.5), float32(fs*0.3), it.clr, true)
+		dot(dst, lx+fs*0.3, ly+fs*0.5, fs*0.3, it.clr)
 		drawText(dst, it.label, lx+fs*0.8, ly, fs*0.8, Ink, text.AlignStart)
 		lx += fs*1.4 + float64(len(it.label))*fs*0.5
 	}
@@ -841,8 +828,15 @@ func strokeInside(dst *ebiten.Image, r Rect, w float64, clr color.Color) {
 	fillRect(dst, Rect{r.X + r.W - w, r.Y, w, r.H}, clr)
 }
 
+// line draws a segment without anti-aliasing: anti-aliased vector drawing
+// breaks Ebiten's batching, and software WebGL (headless Chromium, many
+// classroom laptops) then falls well below 30 frames per second.
 func line(dst *ebiten.Image, x0, y0, x1, y1, w float64, clr color.Color) {
-	vector.StrokeLine(dst, float32(x0), float32(y0), float32(x1), float32(y1), float32(w), clr, true)
+	vector.StrokeLine(dst, float32(x0), float32(y0), float32(x1), float32(y1), float32(w), clr, false)
+}
+
+func dot(dst *ebiten.Image, x, y, r float64, clr color.Color) {
+	vector.DrawFilledCircle(dst, float32(x), float32(y), float32(r), clr, false)
 }
 
 // fade mixes c halfway to the background: a wire at rest.
@@ -879,10 +873,19 @@ func bytesText(b int64) string {
 	return fmt.Sprintf("%d B", b)
 }
 
+// faces keeps one face per size: text/v2 caches glyphs per face.
+var faces = map[float64]*text.GoTextFace{}
+
 func drawText(dst *ebiten.Image, str string, x, y, size float64, clr color.Color, align text.Align) {
+	size = math.Round(size*2) / 2
+	f := faces[size]
+	if f == nil {
+		f = &text.GoTextFace{Source: fontSource(), Size: size}
+		faces[size] = f
+	}
 	op := &text.DrawOptions{}
-	op.GeoM.Translate(x, y)
+	op.GeoM.Translate(math.Round(x), math.Round(y))
 	op.ColorScale.ScaleWithColor(clr)
 	op.PrimaryAlign = align
-	text.Draw(dst, str, &text.GoTextFace{Source: fontSource(), Size: size}, op)
+	text.Draw(dst, str, f, op)
 }

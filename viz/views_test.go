@@ -57,11 +57,11 @@ func TestNoCWiresPerDataflow(t *testing.T) {
 		want     map[WireKind]int
 		carries  [3]bool // weights, inputs, outputs on wires
 	}{
-		{accel.WeightStationary, false, map[WireKind]int{Multicast: 4 + 5}, [3]bool{false, true, true}},
-		{accel.WeightStationary, true, map[WireKind]int{Systolic: 4*5 + 5*4}, [3]bool{false, true, true}},
-		{accel.OutputStationary, false, map[WireKind]int{Multicast: 9}, [3]bool{true, true, false}},
-		{accel.InputStationary, false, map[WireKind]int{Multicast: 9}, [3]bool{true, false, true}},
-		{accel.RowStationary, false, map[WireKind]int{Multicast: 9, Diagonal: 4 + 5 - 2}, [3]bool{true, true, true}},
+		{accel.WeightStationary, false, map[WireKind]int{Multicast: 4, ColumnBus: 5}, [3]bool{false, true, true}},
+		{accel.WeightStationary, true, map[WireKind]int{Systolic: 4*4 + 5*3}, [3]bool{false, true, true}},
+		{accel.OutputStationary, false, map[WireKind]int{Multicast: 4, ColumnBus: 5}, [3]bool{true, true, false}},
+		{accel.InputStationary, false, map[WireKind]int{Multicast: 4, ColumnBus: 5}, [3]bool{true, false, true}},
+		{accel.RowStationary, false, map[WireKind]int{Multicast: 4, ColumnBus: 5, Diagonal: 4 + 5 - 2}, [3]bool{true, true, true}},
 	}
 	for _, tt := range tests {
 		wires := NoC(g, tt.df, tt.systolic)
@@ -74,12 +74,12 @@ func TestNoCWiresPerDataflow(t *testing.T) {
 			// tests and the eye find a PE); diagonals are drawn under the
 			// cells and show in the gaps.
 			for _, c := range g.Cells {
-				if w.Kind == Diagonal {
-					break
-				}
 				cx, cy := c.Center()
-				if distToSegment(cx, cy, w) < 1 {
+				if !w.Under() && distToSegment(cx, cy, w) < 1 {
 					t.Fatalf("%s: wire %+v crosses the centre of cell %+v", tt.df, w, c)
+				}
+				if distToSegment(c.X+c.W+1, cy, w) < 1.5 {
+					t.Fatalf("%s: wire %+v crosses the gap right of cell %+v at its centre's height", tt.df, w, c)
 				}
 			}
 		}

@@ -1,0 +1,343 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/search"
+	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/viz"
+	"github.com/dian-explorer/dian/wasm/protocol"
+	"github.com/dian-explorer/dian/wasm/worker/service"
+)
+
+// -readme-screenshots writes the README's screenshots of both views to
+// assets/screenshots.
+var readmeScreenshots = flag.Bool("readme-screenshots", false, "write assets/screenshots/{accelerator,search}-view.png")
+
+// openViz opens the Ebiten views on their own (viz.html, which the page
+// embeds as an iframe) and waits for frames to be drawn.
+func openViz(t *testing.T, b *browser, url string) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(strings.TrimSuffix(url, "/")+"/viz.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`window.dianViz !== undefined && dianViz.frames() > 3`,
+		chromedp.WithPollingTimeout(90*time.Second))); err != nil {
+		t.Fatalf("the views did not start: %v (console: %q)", err, b.errors())
+	}
+}
+
+// vizCall calls a dianViz method and fails the test on an error message.
+func vizCall(t *testing.T, b *browser, call string) {
+	t.Helper()
+	if msg := eval[string](t, b, "String(dianViz."+call+")"); msg != "" && msg != "undefined" {
+		t.Fatalf("dianViz.%s: %s", call, msg)
+	}
+}
+
+func vizState(t *testing.T, b *browser) viz.SceneState {
+	t.Helper()
+	var st viz.SceneState
+	if err := json.Unmarshal([]byte(eval[string](t, b, `dianViz.state()`)), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// waitState polls the state until ok accepts it.
+func waitVizState(t *testing.T, b *browser, what string, ok func(viz.SceneState) bool) viz.SceneState {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st := vizState(t, b)
+		if ok(st) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s; state: %+v", what, st.Accelerator)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// nextFrames waits until n more frames have been drawn, so that a change
+// made through dianViz is on screen.
+func nextFrames(t *testing.T, b *browser, n int) {
+	t.Helper()
+	f0 := eval[int](t, b, `dianViz.frames()`)
+	deadline := time.Now().Add(20 * time.Second)
+	for eval[int](t, b, `dianViz.frames()`) < f0+n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func rgb(c color.RGBA) [3]uint8 { return [3]uint8{c.R, c.G, c.B} }
+
+// pixel samples img at (x, y) in CSS pixels (the viewport's scale is 1).
+func pixel(img image.Image, x, y float64) color.Color { return img.At(int(x), int(y)) }
+
+func saveReadmeShot(t *testing.T, b *browser, name string) {
+	t.Helper()
+	if !*readmeScreenshots {
+		return
+	}
+	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(repoRoot, "assets", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserVizAccelerator checks the accelerator view in headless
+// Chromium: the PE cells of each platform are on screen, stepping
+// highlights a loop of the nest, and a layer walked to its end shows the
+// loop-nest model's counts for every dataflow.
+func TestBrowserVizAccelerator(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	openViz(t, b, url)
+
+	for _, name := range []string{"eyeriss", "systolic16", accel.DefaultPreset} {
+		vizCall(t, b, fmt.Sprintf("setPlatform(%q)", name))
+		checkVizCells(t, b, name)
+	}
+
+	vizCall(t, b, `setPlatform("eyeriss")`)
+	st := vizState(t, b).Accelerator
+	if st.Dataflow != "rs" || st.Cycle != 0 || st.Loop != -1 || st.Cycles == 0 {
+		t.Fatalf("eyeriss before the walk: %+v", st)
+	}
+	for range 5 {
+		vizCall(t, b, `step()`)
+	}
+	vizCall(t, b, `stepIteration()`)
+	s := vizState(t, b)
+	if s.Accelerator.Cycle <= 5 || s.Accelerator.Loop < 0 || s.Accelerator.LoopText == "" {
+		t.Fatalf("after stepping: cycle %d, loop %d %q", s.Accelerator.Cycle, s.Accelerator.Loop, s.Accelerator.LoopText)
+	}
+	// The highlighted loop's line is drawn in the highlight colour (sampled
+	// left of its text).
+	nextFrames(t, b, 3)
+	s = vizState(t, b)
+	r := s.LoopRect
+	img := b.screenshot(t, "loop")
+	if r[2] == 0 || !near(pixel(img, r[0]+3, r[1]+r[3]/2), rgb(viz.Highlight)) {
+		t.Errorf("the highlighted loop %q at %v is not drawn in the highlight colour (found %v)", s.Accelerator.LoopText, r, pixel(img, r[0]+3, r[1]+r[3]/2))
+	}
+	saveReadmeShot(t, b, "accelerator-view.png")
+
+	for _, df := range []string{"ws", "os", "is", "rs"} {
+		vizCall(t, b, fmt.Sprintf("setDataflow(%q)", df))
+		vizCall(t, b, `selectLayer(1)`)
+		vizCall(t, b, `finish()`)
+		st := waitVizState(t, b, df+" layer to finish", func(s viz.SceneState) bool { return s.Accelerator.Done }).Accelerator
+		if st.Dataflow != df || st.Cycle != st.Cycles || len(st.Counters) == 0 {
+			t.Fatalf("%s: %+v", df, st)
+		}
+		for _, c := range st.Counters {
+			if c.Reads != c.ModelReads || c.Fills != c.ModelFills || c.Updates != c.ModelUpdates {
+				t.Errorf("%s %s %s: the walk ends on %d/%d/%d, the model says %d/%d/%d", df, c.Level, c.DataSpace, c.Reads, c.Fills, c.Updates, c.ModelReads, c.ModelFills, c.ModelUpdates)
+			}
+		}
+	}
+
+	// Frames per second while the animation plays (wall clock: reported,
+	// not asserted beyond "frames are drawn").
+	vizCall(t, b, `setDataflow("rs")`)
+	vizCall(t, b, `setSpeed(50)`)
+	vizCall(t, b, `play()`)
+	time.Sleep(2500 * time.Millisecond)
+	fps := eval[float64](t, b, `dianViz.fps()`)
+	if fps <= 0 {
+		t.Errorf("fps = %v while animating", fps)
+	}
+	t.Logf("accelerator view animating: %.0f frames/s in headless Chromium (load %s)", fps, loadAverage())
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// checkVizCells asserts that the view shows the PE array of platform name,
+// every cell found in a screenshot (see countPECells).
+func checkVizCells(t *testing.T, b *browser, name string) {
+	t.Helper()
+	p, err := accel.Preset(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g peGrid
+	var got int
+	for range 20 {
+		g = eval[peGrid](t, b, `JSON.parse(dianViz.layout())`)
+		if g.Platform == name && len(g.Cells) == p.PEs() {
+			if got = countPECells(b.screenshot(t, name), g); got == p.PEs() {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("%s: %d cells in the layout, %d of %d found in the screenshot", name, len(g.Cells), got, p.PEs())
+}
+
+// TestBrowserVizSearch feeds the search view progress events built in Go
+// and passed as msgpack bytes, as the worker posts them, and checks that
+// the heatmap is drawn with the probabilities' colours; then shows a result
+// and checks its design and pipeline in the accelerator view.
+func TestBrowserVizSearch(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	openViz(t, b, url)
+	vizCall(t, b, `setView("search")`)
+
+	blocks, ops := 5, 7
+	for step := 1; step <= 40; step++ {
+		probs := make([][]float64, blocks)
+		for bi := range probs {
+			probs[bi] = make([]float64, ops)
+			for o := range probs[bi] {
+				probs[bi][o] = 1 / float64(ops)
+			}
+			// Block bi grows confident in op bi as the search goes on.
+			f := float64(step) / 40 * 0.8
+			for o := range probs[bi] {
+				probs[bi][o] *= 1 - f
+			}
+			probs[bi][bi%ops] += f
+		}
+		p := protocol.Progress{Type: "progress", Phase: "search", Step: step, Steps: 40, Accuracy: 0.5 + 0.01*float64(step),
+			LossWeights: 2 / float64(step), LossArch: 2.5 / float64(step), Tau: 5 * float64(40-step) / 40, Lambda: 0.1,
+			HasHW: step > 3, FPS: 1000 + 50*float64(step%7)}
+		p.Blocks, p.Ops, p.Probs = protocol.EncodeProbs(probs)
+		pushProgress(t, b, &p)
+	}
+	nextFrames(t, b, 3)
+	st := vizState(t, b)
+	if st.View != "search" || st.Search.Events != 40 || st.Search.Blocks != blocks || st.Search.Ops != ops || len(st.HeatCells) != blocks*ops {
+		t.Fatalf("search state: view %s, %d events, %d×%d, %d cells", st.View, st.Search.Events, st.Search.Blocks, st.Search.Ops, len(st.HeatCells))
+	}
+	img := b.screenshot(t, "heatmap")
+	found, distinct := 0, map[color.Color]bool{}
+	for i, c := range st.HeatCells {
+		want := viz.Sequential(float64(st.Search.Probs[i/ops][i%ops]))
+		px := pixel(img, c[0]+c[2]*0.5, c[1]+c[3]*0.2) // between the argmax frame and the printed value
+		if near(px, rgb(want)) {
+			found++
+		}
+		distinct[px] = true
+	}
+	if found != blocks*ops || len(distinct) < 2 {
+		t.Errorf("heatmap: %d of %d cells in their probability's colour, %d distinct colours", found, blocks*ops, len(distinct))
+	}
+	for bi, a := range st.Search.Argmax {
+		if a != bi%ops {
+			t.Errorf("block %d: argmax %d, want %d", bi, a, bi%ops)
+		}
+	}
+	if st.Search.Trail != 37 || len(st.Search.Front) == 0 {
+		t.Errorf("Pareto trail %d points, front %d", st.Search.Trail, len(st.Search.Front))
+	}
+
+	// A real result: its design replaces the platform's array.
+	res, events := quickSearchResult(t)
+	vizCall(t, b, fmt.Sprintf("showResult(%q)", res))
+	s := vizState(t, b)
+	if s.Search.Final == nil || s.Accelerator.Source != "result" || s.Accelerator.Gantt == nil || s.Accelerator.Gantt.Bars == 0 {
+		t.Fatalf("after showResult: final %+v, accelerator %+v", s.Search.Final, s.Accelerator)
+	}
+	vizCall(t, b, `setView("accelerator")`)
+	nextFrames(t, b, 3)
+	g := eval[peGrid](t, b, `JSON.parse(dianViz.layout())`)
+	a := vizState(t, b).Accelerator
+	if len(g.Cells) != a.Rows*a.Cols {
+		t.Fatalf("result chunk %s: %d cells for %d×%d", a.ChunkName, len(g.Cells), a.Rows, a.Cols)
+	}
+	if got := countPECells(b.screenshot(t, "result"), g); got != a.Rows*a.Cols {
+		t.Errorf("result chunk %s: found %d of %d PE cells", a.ChunkName, got, a.Rows*a.Cols)
+	}
+
+	// The README's search view: the real search's events.
+	if *readmeScreenshots {
+		vizCall(t, b, `setView("search")`)
+		stride := max(1, len(events)/300) // a sample keeps the test quick
+		for i := 0; i < len(events); i += stride {
+			pushProgress(t, b, &events[i])
+		}
+		vizCall(t, b, fmt.Sprintf("showResult(%q)", res))
+		nextFrames(t, b, 3)
+		saveReadmeShot(t, b, "search-view.png")
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// pushProgress hands one progress event to the view as the page does: a
+// Uint8Array of its msgpack bytes.
+func pushProgress(t *testing.T, b *browser, p *protocol.Progress) {
+	t.Helper()
+	raw, err := msgpack.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.StdEncoding.EncodeToString(raw)
+	vizCall(t, b, fmt.Sprintf(`pushProgress(Uint8Array.from(atob(%q), (c) => c.charCodeAt(0)))`, enc))
+}
+
+// quickSearchResult runs a small real search natively and returns its
+// result JSON and its progress events as the worker would post them.
+func quickSearchResult(t *testing.T) (string, []protocol.Progress) {
+	t.Helper()
+	const fragment = "v=1&dataset=digits8&pretrained=0&epochs=2&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+	link, err := share.Parse(fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.Load(os.DirFS(filepath.Join(repoRoot, "assets", "datasets")), link.Config.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []protocol.Progress
+	res, err := search.Run(context.Background(), link.Config, search.Input{Data: ds}, func(e search.Event) {
+		events = append(events, service.ProgressOf(1, e))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(j), events
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}

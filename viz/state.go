@@ -1,0 +1,15 @@
+package viz
+
+// SceneState is everything dianViz.state() reports.
+type SceneState struct {
+	View        string      `json:"view"`
+	FPS         float64     `json:"fps"`
+	Frames      int         `json:"frames"`
+	Accelerator AccelState  `json:"accelerator"`
+	Search      SearchState `json:"search"`
+	// Rectangles in CSS pixels of the iframe, for tests and pointers:
+	// the highlighted loop line and the heatmap cells (row-major).
+	LoopRect  [4]float64   `json:"loopRect"`
+	HeatCells [][4]float64 `json:"heatCells"`
+	Hover     string       `json:"hover"`
+}
