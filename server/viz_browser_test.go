@@ -165,17 +165,20 @@ func TestBrowserVizAccelerator(t *testing.T) {
 		}
 	}
 
-	// Frames per second while the animation plays (wall clock: reported,
-	// not asserted beyond "frames are drawn").
+	// Frames per second, idle and while the animation plays (wall clock:
+	// reported, not asserted beyond "frames are drawn").
 	vizCall(t, b, `setDataflow("rs")`)
+	time.Sleep(2 * time.Second)
+	idle := eval[float64](t, b, `dianViz.fps()`)
 	vizCall(t, b, `setSpeed(50)`)
 	vizCall(t, b, `play()`)
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(2 * time.Second)
 	fps := eval[float64](t, b, `dianViz.fps()`)
-	if fps <= 0 {
-		t.Errorf("fps = %v while animating", fps)
+	if fps <= 0 || idle <= 0 {
+		t.Errorf("fps = %v idle, %v while animating", idle, fps)
 	}
-	t.Logf("accelerator view animating: %.0f frames/s in headless Chromium (load %s)", fps, loadAverage())
+	t.Logf("accelerator view: %.0f frames/s idle, %.0f animating in headless Chromium (load average %s); Go drawing %.1f ms/frame",
+		idle, fps, loadAverage(), vizState(t, b).DrawMS)
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
@@ -260,6 +263,8 @@ func TestBrowserVizSearch(t *testing.T) {
 	if st.Search.Trail != 37 || len(st.Search.Front) == 0 {
 		t.Errorf("Pareto trail %d points, front %d", st.Search.Trail, len(st.Search.Front))
 	}
+	time.Sleep(2 * time.Second)
+	t.Logf("search view: %.0f frames/s in headless Chromium (load average %s)", eval[float64](t, b, `dianViz.fps()`), loadAverage())
 
 	// A real result: its design replaces the platform's array.
 	res, events := quickSearchResult(t)

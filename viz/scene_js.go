@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -49,6 +50,8 @@ type Scene struct {
 	scale  float64 // device pixels per CSS pixel
 	frames FrameCounter
 	ticks  int
+	// drawTime is a running mean of the Go time Draw takes, in seconds.
+	drawTime float64
 
 	lay    AccelLayout
 	slay   SearchLayout
@@ -112,7 +115,7 @@ func (s *Scene) State() SceneState {
 	defer s.mu.Unlock()
 	st := SceneState{View: s.view, FPS: s.frames.FPS(), Frames: s.frames.Total(),
 		Accelerator: s.accel.State(), Search: s.search.State(), Hover: s.hover,
-		LoopRect: s.css(s.nestHL)}
+		LoopRect: s.css(s.nestHL), DrawMS: s.drawTime * 1000}
 	for _, c := range s.heat {
 		st.HeatCells = append(st.HeatCells, s.css(c))
 	}
@@ -166,7 +169,7 @@ func (s *Scene) relayout() {
 	s.slay = LayoutSearch(w, h, fs)
 	s.heat = nil
 	if n := len(s.search.Probs); n > 0 {
-		s.heat = HeatCells(s.slay.Heatmap, n, len(s.search.Probs[0]), fs*3, fs*2.6)
+		s.heat = HeatCells(s.slay.Heatmap, n, len(s.search.Probs[0]), fs*3, fs*4)
 	}
 }
 
@@ -254,6 +257,8 @@ func (s *Scene) hoverText(xi, yi int) string {
 func (s *Scene) Draw(screen *ebiten.Image) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	t0 := time.Now()
+	defer func() { s.drawTime = 0.9*s.drawTime + 0.1*time.Since(t0).Seconds() }()
 	s.frames.Tick()
 	screen.Fill(Background)
 	if s.view == ViewSearch {
@@ -710,11 +715,10 @@ func (s *Scene) drawCurve(dst *ebiten.Image, i int, r Rect) {
 
 func (s *Scene) drawPareto(dst *ebiten.Image) {
 	sv, r, fs := &s.search, s.slay.Pareto, s.fontSize()
-	drawText(dst, "Accuracy vs FPS: search trail, Pareto front, baselines and the final design", r.X, r.Y, fs*0.9, Ink, text.AlignStart)
-	plot := Rect{r.X + fs*3, r.Y + fs*1.5, r.W - fs*3.5, r.H - fs*4.2}
+	drawText(dst, "Accuracy (↑) vs FPS (→): search trail, Pareto front, baselines and the final design", r.X, r.Y, fs*0.9, Ink, text.AlignStart)
+	plot := Rect{r.X + fs*3, r.Y + fs*1.5, r.W - fs*3.5, r.H - fs*5.6}
 	strokeRect(dst, plot, 1, color.RGBA{0xbb, 0xbb, 0xbb, 0xff})
-	drawText(dst, "FPS (log scale) →", plot.X+plot.W, plot.Y+plot.H+fs*0.3, fs*0.8, Muted, text.AlignEnd)
-	drawText(dst, "accuracy ↑", plot.X, plot.Y+plot.H+fs*0.3, fs*0.8, Muted, text.AlignStart)
+	drawText(dst, "FPS (log scale) →", plot.X+plot.W/2, plot.Y+plot.H+fs*0.3, fs*0.8, Muted, text.AlignCenter)
 	trail := sv.Trail()
 	all := append(append([]ParetoPoint(nil), trail...), sv.Baselines...)
 	if sv.Final != nil {
@@ -737,8 +741,8 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 	ay := Axis{Min: alo, Max: ahi, Lo: plot.Y + plot.H, Hi: plot.Y}
 	drawText(dst, fmt.Sprintf("%.1f %%", ahi*100), plot.X-fs*0.3, plot.Y, fs*0.75, Muted, text.AlignEnd)
 	drawText(dst, fmt.Sprintf("%.1f %%", alo*100), plot.X-fs*0.3, plot.Y+plot.H-fs, fs*0.75, Muted, text.AlignEnd)
-	drawText(dst, human(ax.Min), plot.X, plot.Y+plot.H+fs*1.3, fs*0.75, Muted, text.AlignStart)
-	drawText(dst, human(ax.Max), plot.X+plot.W, plot.Y+plot.H+fs*1.3, fs*0.75, Muted, text.AlignEnd)
+	drawText(dst, human(ax.Min), plot.X, plot.Y+plot.H+fs*0.3, fs*0.75, Muted, text.AlignStart)
+	drawText(dst, human(ax.Max), plot.X+plot.W, plot.Y+plot.H+fs*0.3, fs*0.75, Muted, text.AlignEnd)
 	stride := max(1, len(trail)/400)
 	for k := stride; k < len(trail); k += stride {
 		p, q := trail[k-stride], trail[k]

@@ -19,21 +19,28 @@ type SearchPoint struct {
 	FPS    float64 `json:"fps"`
 }
 
-// Curve returns the point's value of curve i of CurveNames.
+// training reports whether the point comes from a phase that trains the
+// supernet (the losses, τ and λ mean something only there).
+func (p SearchPoint) training() bool {
+	return p.Phase == "warmup" || p.Phase == "search" || p.Phase == "finetune"
+}
+
+// Curve returns the point's value of curve i of CurveNames, and whether
+// the point has one.
 func (p SearchPoint) Curve(i int) (float64, bool) {
 	switch i {
 	case 0:
-		return p.LossW, true
+		return p.LossW, p.training()
 	case 1:
-		return p.LossA, p.Phase != "warmup"
+		return p.LossA, p.Phase == "search"
 	case 2:
-		return p.Acc, true
+		return p.Acc, p.Acc > 0 // 0 before the first measurement
 	case 3:
 		return p.FPS, p.HasHW
 	case 4:
-		return p.Tau, true
+		return p.Tau, p.Phase == "search"
 	case 5:
-		return p.Lambda, true
+		return p.Lambda, p.Phase == "search"
 	}
 	return 0, false
 }
@@ -86,7 +93,9 @@ func (v *SearchView) Push(pt SearchPoint, probs [][]float32, path []string) {
 		v.Points = v.Points[:n]
 	}
 	v.Points = append(v.Points, pt)
-	if len(probs) > 0 {
+	// The baselines train other supernets: their probabilities are not
+	// the search's.
+	if len(probs) > 0 && (pt.Phase != "baselines" || v.Probs == nil) {
 		v.Probs = probs
 		v.OpNames = opNamesFor(len(probs[0]), probs, path)
 	}
@@ -138,7 +147,7 @@ func argmax(row []float32) int {
 func (v *SearchView) Trail() []ParetoPoint {
 	var out []ParetoPoint
 	for _, p := range v.Points {
-		if p.HasHW && p.FPS > 0 {
+		if p.HasHW && p.FPS > 0 && p.Acc > 0 && p.Phase != "baselines" {
 			out = append(out, ParetoPoint{Name: fmt.Sprintf("step %d", p.Step), Acc: p.Acc, FPS: p.FPS})
 		}
 	}

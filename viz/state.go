@@ -12,4 +12,7 @@ type SceneState struct {
 	LoopRect  [4]float64   `json:"loopRect"`
 	HeatCells [][4]float64 `json:"heatCells"`
 	Hover     string       `json:"hover"`
+	// DrawMS is a running mean of the Go time one frame's drawing takes
+	// (without the GPU's), in milliseconds.
+	DrawMS float64 `json:"drawMS"`
 }
