@@ -13,19 +13,18 @@ import (
 // not have is an error wrapping fs.ErrNotExist.
 type Fetch func(ctx context.Context, path string) ([]byte, error)
 
-// fetchFS is a read-only fs.FS over Fetch, rooted at a folder of the site,
-// so core/data can read the dataset files it needs straight from the server.
+// fetchFS is a read-only fs.FS of the site over Fetch, so core/data can
+// read the dataset files it needs straight from the server.
 type fetchFS struct {
 	ctx   context.Context
 	fetch Fetch
-	root  string // with a trailing slash
 }
 
 func (f fetchFS) ReadFile(name string) ([]byte, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrInvalid}
 	}
-	b, err := f.fetch(f.ctx, f.root+name)
+	b, err := f.fetch(f.ctx, name)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}

@@ -156,17 +156,66 @@ func NetworkJSON(ds *data.Dataset, opSet string, ops []string) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// input loads what the search runs on: the dataset and, with pretrained=1,
-// the shipped snapshot. Both are kept for the next search.
+// LoadInput loads what a search of cfg runs on from a site laid out as the
+// server serves it (assets/datasets/…, assets/snapshots/…): the dataset
+// and, with pretrained=1, the shipped snapshot. Natively, os.DirFS of the
+// checkout is such a site.
+func LoadInput(site fs.FS, cfg share.Config) (search.Input, error) {
+	ds, err := loadDataset(site, cfg.Dataset)
+	if err != nil {
+		return search.Input{}, err
+	}
+	in := search.Input{Data: ds}
+	if cfg.Pretrained {
+		in.Snapshot, err = loadSnapshot(site, ds, cfg.Ops)
+	}
+	return in, err
+}
+
+func loadDataset(site fs.FS, key string) (*data.Dataset, error) {
+	sub, err := fs.Sub(site, "assets/datasets")
+	if err != nil {
+		return nil, err
+	}
+	ds, err := data.Load(sub, key)
+	if err != nil {
+		return nil, fmt.Errorf("loading dataset %s: %w", key, err)
+	}
+	return ds, nil
+}
+
+func loadSnapshot(site fs.FS, ds *data.Dataset, ops string) (*snapshot.Snapshot, error) {
+	name := search.SnapshotFile(ds.Key, ops)
+	want, err := search.ExpectSnapshot(ds, ops)
+	if err != nil {
+		return nil, err
+	}
+	b, err := fs.ReadFile(site, "assets/snapshots/"+name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("pretrained: the site has no snapshot %s for dataset %s and ops %s (accepted: pretrained=0, which warms the supernet up here)", name, ds.Key, ops)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading the snapshot %s: %w", name, err)
+	}
+	snap, err := snapshot.Decode(b, want)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", name, err)
+	}
+	return snap, nil
+}
+
+// input is LoadInput over the server, keeping what it loaded for the next
+// search.
 func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, error) {
+	site := fetchFS{ctx: ctx, fetch: s.fetch}
 	in := search.Input{Version: s.version}
 	s.mu.Lock()
 	ds := s.datasets[cfg.Dataset]
 	s.mu.Unlock()
 	if ds == nil {
 		var err error
-		if ds, err = data.Load(fetchFS{ctx: ctx, fetch: s.fetch, root: "assets/datasets/"}, cfg.Dataset); err != nil {
-			return in, fmt.Errorf("loading dataset %s: %w", cfg.Dataset, err)
+		if ds, err = loadDataset(site, cfg.Dataset); err != nil {
+			return in, err
 		}
 		s.mu.Lock()
 		s.datasets[cfg.Dataset] = ds
@@ -181,19 +230,9 @@ func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, er
 	snap := s.snapshots[name]
 	s.mu.Unlock()
 	if snap == nil {
-		want, err := search.ExpectSnapshot(ds, cfg.Ops)
-		if err != nil {
+		var err error
+		if snap, err = loadSnapshot(site, ds, cfg.Ops); err != nil {
 			return in, err
-		}
-		b, err := s.fetch(ctx, "assets/snapshots/"+name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return in, fmt.Errorf("pretrained: the site has no snapshot %s for dataset %s and ops %s (accepted: pretrained=0, which warms the supernet up here)", name, cfg.Dataset, cfg.Ops)
-		}
-		if err != nil {
-			return in, fmt.Errorf("loading the snapshot %s: %w", name, err)
-		}
-		if snap, err = snapshot.Decode(b, want); err != nil {
-			return in, fmt.Errorf("snapshot %s: %w", name, err)
 		}
 		s.mu.Lock()
 		s.snapshots[name] = snap

@@ -16,10 +16,8 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
-	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
-	"github.com/dian-explorer/dian/core/snapshot"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
@@ -132,20 +130,9 @@ func directRun(t *testing.T, fragment string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := data.Load(os.DirFS(filepath.Join(repoRoot, "assets", "datasets")), link.Config.Dataset)
+	in, err := LoadInput(os.DirFS(repoRoot), link.Config)
 	if err != nil {
 		t.Fatal(err)
-	}
-	in := search.Input{Data: ds}
-	if link.Config.Pretrained {
-		want, err := search.ExpectSnapshot(ds, link.Config.Ops)
-		if err != nil {
-			t.Fatal(err)
-		}
-		in.Snapshot, err = snapshot.ReadFile(filepath.Join(repoRoot, "assets", "snapshots", search.SnapshotFile(ds.Key, link.Config.Ops)), want)
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	res, err := search.Run(context.Background(), link.Config, in, nil)
 	if err != nil {
