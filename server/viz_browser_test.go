@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -245,7 +246,7 @@ func TestBrowserVizSearch(t *testing.T) {
 	img := b.screenshot(t, "heatmap")
 	found, distinct := 0, map[color.Color]bool{}
 	for i, c := range st.HeatCells {
-		want := viz.Sequential(float64(st.Search.Probs[i/ops][i%ops]))
+		want := viz.Sequential((float64(st.Search.Probs[i/ops][i%ops]) - st.Search.ScaleLo) / (st.Search.ScaleHi - st.Search.ScaleLo))
 		px := pixel(img, c[0]+c[2]*0.5, c[1]+c[3]*0.2) // between the argmax frame and the printed value
 		if near(px, rgb(want)) {
 			found++
@@ -262,6 +263,18 @@ func TestBrowserVizSearch(t *testing.T) {
 	}
 	if st.Search.Trail != 37 || len(st.Search.Front) == 0 {
 		t.Errorf("Pareto trail %d points, front %d", st.Search.Trail, len(st.Search.Front))
+	}
+	// Hovering a cell shows its numbers (and the state carries them).
+	c := st.HeatCells[ops+1] // block 2, op 1
+	if err := chromedp.Do(b.ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, c[0]+c[2]/2, c[1]+c[3]/2)); err != nil {
+		t.Fatal(err)
+	}
+	hover := waitVizState(t, b, "the hover text", func(s viz.SceneState) bool { return s.Hover != "" }).Hover
+	if want := fmt.Sprintf("block 2, %s: p = %.3f", st.Search.OpNames[1], st.Search.Probs[1][1]); hover != want {
+		t.Errorf("hover over block 2 op 1 = %q, want %q", hover, want)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1, 1)); err != nil {
+		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second)
 	t.Logf("search view: %.0f frames/s in headless Chromium (load average %s)", eval[float64](t, b, `dianViz.fps()`), loadAverage())
@@ -316,7 +329,7 @@ func pushProgress(t *testing.T, b *browser, p *protocol.Progress) {
 // result JSON and its progress events as the worker would post them.
 func quickSearchResult(t *testing.T) (string, []protocol.Progress) {
 	t.Helper()
-	const fragment = "v=1&dataset=digits8&pretrained=0&epochs=2&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+	const fragment = "v=1&dataset=digits8&pretrained=0&epochs=5&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
 	link, err := share.Parse(fragment)
 	if err != nil {
 		t.Fatal(err)

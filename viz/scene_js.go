@@ -50,6 +50,11 @@ type Scene struct {
 	scale  float64 // device pixels per CSS pixel
 	frames FrameCounter
 	ticks  int
+	// Pointer and last tap, device pixels.
+	pointerX, pointerY int
+	tapX, tapY         int
+	tapped             bool
+	touches            []ebiten.TouchID
 	// drawTime is a running mean of the Go time Draw takes, in seconds.
 	drawTime float64
 
@@ -218,7 +223,18 @@ func (s *Scene) Update() error {
 		s.relayout()
 	}
 	a.Update(1 / float64(ebiten.TPS()))
-	s.hover = s.hoverText(ebiten.CursorPosition())
+	s.pointerX, s.pointerY = ebiten.CursorPosition()
+	// A tap shows the numbers under the finger until the next tap.
+	if ids := inpututil.AppendJustPressedTouchIDs(s.touches[:0]); len(ids) > 0 {
+		s.touches = ids
+		s.tapX, s.tapY = ebiten.TouchPosition(ids[0])
+		s.tapped = true
+	}
+	s.hover = s.hoverText(s.pointerX, s.pointerY)
+	if s.hover == "" && s.tapped {
+		s.pointerX, s.pointerY = s.tapX, s.tapY
+		s.hover = s.hoverText(s.tapX, s.tapY)
+	}
 	return nil
 }
 
@@ -267,7 +283,7 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 		s.drawAccel(screen)
 	}
 	if s.hover != "" {
-		x, y := ebiten.CursorPosition()
+		x, y := s.pointerX, s.pointerY
 		fs := s.fontSize()
 		w := float64(len([]rune(s.hover)))*fs*0.55 + fs
 		bx := math.Min(float64(x)+fs, float64(s.width)-w-2)
@@ -643,16 +659,21 @@ func (s *Scene) drawHeatmap(dst *ebiten.Image) {
 	if len(sv.Probs) > 0 {
 		ops = len(sv.Probs[0])
 	}
+	lo, hi := sv.ProbRange()
+	format := "%.2f"
+	if hi-lo < 0.3 {
+		format = "%.3f"
+	}
 	for i, c := range s.heat {
 		b, o := i/ops, i%ops
 		p := float64(sv.Probs[b][o])
-		clr := Sequential(p)
+		clr := Sequential((p - lo) / (hi - lo))
 		fillRect(dst, c, clr)
 		if o == argmax(sv.Probs[b]) {
 			strokeInside(dst, c, math.Max(2, c.W*0.06), PEBusy)
 		}
 		if c.W > fs*2.2 && c.H > fs {
-			drawText(dst, fmt.Sprintf("%.2f", p), c.X+c.W/2, c.Y+c.H/2-fs*0.45, fs*0.8, TextOn(clr), text.AlignCenter)
+			drawText(dst, fmt.Sprintf(format, p), c.X+c.W/2, c.Y+c.H/2-fs*0.45, fs*0.8, TextOn(clr), text.AlignCenter)
 		}
 		if b == 0 {
 			name := sv.OpNames[o]
@@ -669,8 +690,8 @@ func (s *Scene) drawHeatmap(dst *ebiten.Image) {
 	for i := range n {
 		fillRect(dst, Rect{r.X + float64(i)*w, r.Y, w + 0.5, fs * 0.8}, Sequential(float64(i)/float64(n-1)))
 	}
-	drawText(dst, "0", r.X, r.Y+fs, fs*0.8, Muted, text.AlignStart)
-	drawText(dst, "probability 1", r.X+r.W*0.5, r.Y+fs, fs*0.8, Muted, text.AlignEnd)
+	drawText(dst, "probability "+strconv.FormatFloat(lo, 'f', 3, 64), r.X, r.Y+fs, fs*0.8, Muted, text.AlignStart)
+	drawText(dst, strconv.FormatFloat(hi, 'f', 3, 64), r.X+r.W*0.5, r.Y+fs, fs*0.8, Muted, text.AlignEnd)
 	strokeInside(dst, Rect{r.X + r.W*0.55, r.Y, fs * 0.8, fs * 0.8}, 2, PEBusy)
 	drawText(dst, "most likely op", r.X+r.W*0.55+fs, r.Y-fs*0.1, fs*0.8, Ink, text.AlignStart)
 }

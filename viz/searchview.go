@@ -142,6 +142,34 @@ func argmax(row []float32) int {
 	return best
 }
 
+// ProbRange returns the probabilities the heatmap's lightest and darkest
+// colours stand for: the smallest and largest shown, at least MinProbSpan
+// apart. Early in a search every op sits near 1/ops; a range fitted to the
+// values shows which ops pull ahead, while the minimum span keeps rounding
+// noise from looking like a decision. The legend prints the range.
+func (v *SearchView) ProbRange() (lo, hi float64) {
+	lo, hi = 1, 0
+	for _, row := range v.Probs {
+		for _, p := range row {
+			lo, hi = math.Min(lo, float64(p)), math.Max(hi, float64(p))
+		}
+	}
+	if lo > hi {
+		return 0, 1
+	}
+	if hi-lo < MinProbSpan {
+		hi = lo + MinProbSpan
+		if hi > 1 {
+			lo, hi = 1-MinProbSpan, 1
+		}
+	}
+	return lo, hi
+}
+
+// MinProbSpan is the narrowest probability range the heatmap's colours
+// span.
+const MinProbSpan = 0.1
+
 // Trail returns the points of the search that have a hardware estimate,
 // in order: the search's path through the accuracy–FPS plane.
 func (v *SearchView) Trail() []ParetoPoint {
@@ -222,6 +250,10 @@ type SearchState struct {
 	Ops     int          `json:"ops"`
 	OpNames []string     `json:"opNames"`
 	Probs   [][]float32  `json:"probs"`
+	// ScaleLo and ScaleHi are the probabilities drawn in the lightest and
+	// darkest colours (ProbRange).
+	ScaleLo float64 `json:"scaleLo"`
+	ScaleHi float64 `json:"scaleHi"`
 	// Argmax is the most probable op of each block.
 	Argmax    []int         `json:"argmax"`
 	Path      []string      `json:"path"`
@@ -240,6 +272,7 @@ func (v *SearchView) State() SearchState {
 		last := v.Points[n-1]
 		s.Last = &last
 	}
+	s.ScaleLo, s.ScaleHi = v.ProbRange()
 	s.Blocks = len(v.Probs)
 	if s.Blocks > 0 {
 		s.Ops = len(v.Probs[0])

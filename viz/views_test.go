@@ -297,6 +297,14 @@ func TestSearchView(t *testing.T) {
 	if st.Blocks != 2 || st.Ops != 7 || st.OpNames[1] != "k3_e3" || st.Argmax[0] != 1 || st.Argmax[1] != 0 {
 		t.Errorf("heatmap state %+v", st)
 	}
+	if st.ScaleLo != 0 || st.ScaleHi != float64(float32(0.7)) {
+		t.Errorf("heatmap range %v..%v, want the probabilities' 0..0.7", st.ScaleLo, st.ScaleHi)
+	}
+	var near SearchView
+	near.Push(SearchPoint{Step: 1}, [][]float32{{0.5, 0.52}}, nil)
+	if lo, hi := near.ProbRange(); lo != float64(float32(0.5)) || math.Abs(hi-lo-MinProbSpan) > 1e-12 {
+		t.Errorf("near-equal probabilities: range %v..%v, want %v wide from 0.5", lo, hi, MinProbSpan)
+	}
 	if st.Trail != 3 || len(st.Front) != 2 || st.Front[0].FPS != 100 || st.Front[1].Acc != 0.6 {
 		t.Errorf("trail %d, front %+v", st.Trail, st.Front)
 	}

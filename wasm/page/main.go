@@ -27,7 +27,9 @@
 //	                                              loop outside the innermost, finish runs
 //	                                              to the end of the layer over a few frames
 //	dianViz.setSpeed(cyclesPerSecond)
-//	dianViz.setReducedMotion(bool)               no moving pulses or wavefront
+//	dianViz.setReducedMotion(bool)               no moving pulses or wavefront (the
+//	                                              view starts from the document's
+//	                                              prefers-reduced-motion and follows it)
 //	dianViz.state()                → JSON of everything drawn (viz.SceneState): view,
 //	                                 fps, accelerator (layer, cycle, highlighted loop,
 //	                                 counters walked and model totals, memory tiles,
@@ -272,6 +274,17 @@ func main() {
 	api.Set("fps", fn(func(args []js.Value) any { return scene.FPS() }))
 	api.Set("frames", fn(func(args []js.Value) any { return scene.Frames() }))
 	js.Global().Set("dianViz", api)
+
+	// Honour the system's reduced-motion setting from the start, and when
+	// it changes; the page may still override it with setReducedMotion.
+	if mm := js.Global().Get("matchMedia"); mm.Type() == js.TypeFunction {
+		q := mm.Invoke("(prefers-reduced-motion: reduce)")
+		scene.SetReducedMotion(q.Get("matches").Truthy())
+		q.Call("addEventListener", "change", fn(func(args []js.Value) any {
+			scene.SetReducedMotion(len(args) == 1 && args[0].Get("matches").Truthy())
+			return nil
+		}))
+	}
 
 	ebiten.SetRunnableOnUnfocused(true) // keep drawing while the user works the controls
 	if err := ebiten.RunGame(&game{Scene: scene}); err != nil {
