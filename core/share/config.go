@@ -104,7 +104,7 @@ func (k Key) Accepts() string {
 	case boolKind:
 		return "0 or 1"
 	case intKind:
-		return fmt.Sprintf("a whole number from %s to %s", formatFloat(k.Min), formatFloat(k.Max))
+		return fmt.Sprintf("a whole number from %d to %d", int64(k.Min), int64(k.Max))
 	case bandKind:
 		return fmt.Sprintf("auto, or lo-hi with %s ≤ lo < hi ≤ %s", formatFloat(k.Min), formatFloat(k.Max))
 	}
