@@ -64,7 +64,10 @@ type Parsed struct {
 	Hide      []string          `msgpack:"hide"`
 	Lesson    string            `msgpack:"lesson"`
 	Result    string            `msgpack:"result"`
-	Problems  []Problem         `msgpack:"problems"`
+	// Carried is Result decoded; nil when the link carries none or a bad one
+	// (then Problems names the result key).
+	Carried  *CompactResult `msgpack:"carried"`
+	Problems []Problem      `msgpack:"problems"`
 }
 
 func keyInfos() []KeyInfo {
@@ -83,6 +86,15 @@ func ParseLink(id int64, fragment string) Parsed {
 	p := Parsed{Type: "parsed", ID: id, Canonical: link.Encode(), Values: configValues(link.Config),
 		Run: link.Run, Lock: link.Lock, Hide: link.Hide, Lesson: link.Lesson, Result: link.Result,
 		Problems: Problems(err)}
+	if link.Result != "" {
+		c, err := DecodeCompact(link.Result)
+		if err != nil {
+			p.Problems = append(p.Problems, Problem{Key: "result", Message: "result: " + err.Error(),
+				Accepted: "the result= text the Share button writes"})
+		} else {
+			p.Carried = &c
+		}
+	}
 	return p
 }
 

@@ -78,6 +78,9 @@ type Result struct {
 	// (accel.Network JSON), the -net file of `dian export` and `dian eval`;
 	// the result's "accelerator" is the matching -design file.
 	Network string `msgpack:"network"`
+	// Compact is the result= text of a link that carries this result
+	// (empty if it would not fit in a link).
+	Compact string `msgpack:"compact"`
 }
 
 // Control pauses, resumes, steps or stops the running search.

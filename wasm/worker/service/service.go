@@ -116,7 +116,9 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 				net, err = NetworkJSON(in.Data, cfg.Ops, res.Network.Ops)
 			}
 			if err == nil {
-				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load, Network: string(net)}))
+				compact, _ := protocol.EncodeCompact(CompactOf(res)) // too large for a link: none
+				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load,
+					Network: string(net), Compact: compact}))
 				return
 			}
 		}
@@ -135,6 +137,20 @@ func ResultJSON(r *search.Result) ([]byte, error) {
 		return nil, fmt.Errorf("worker: encoding the result: %w", err)
 	}
 	return append(b, '\n'), nil
+}
+
+// CompactOf summarises a result for a link (see protocol.CompactResult).
+func CompactOf(r *search.Result) protocol.CompactResult {
+	m := r.Metrics
+	c := protocol.CompactResult{Build: r.Timing.Build, Ops: r.Network.Ops, MACs: r.Network.MACs,
+		Accuracy: m.Accuracy, FPS: m.FPS, LatencyMs: m.LatencyMs, Energy: m.Energy, EDP: m.EDP, DSP: m.DSP,
+		BRAM18: m.BRAM18, AreaMM2: m.AreaMM2, Feasible: m.Feasible}
+	if d := r.Accelerator; d != nil {
+		for _, ch := range d.Chunks {
+			c.Chunks = append(c.Chunks, fmt.Sprintf("%s %d×%d %s", ch.Name, ch.Rows, ch.Cols, ch.Dataflow))
+		}
+	}
+	return c
 }
 
 // NetworkJSON lowers a found network (its op per block) to the layer list

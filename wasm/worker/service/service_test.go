@@ -46,6 +46,7 @@ type message struct {
 	Message  string             `msgpack:"message"`
 	JSON     string             `msgpack:"json"`
 	Network  string             `msgpack:"network"`
+	Compact  string             `msgpack:"compact"`
 	Problems []protocol.Problem `msgpack:"problems"`
 	raw      []byte
 }
@@ -168,6 +169,9 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 		t.Errorf("result JSON is not indented as dian search -json prints it: %.80q", res.JSON)
 	}
 	checkExportFiles(t, res)
+	if c, err := protocol.DecodeCompact(res.Compact); err != nil || fmt.Sprint(c.Ops) != fmt.Sprint(got["network"].(map[string]any)["ops"]) {
+		t.Errorf("compact result %+v (%v) does not carry the network %v", c, err, got["network"].(map[string]any)["ops"])
+	}
 
 	if len(progress) < 2 {
 		t.Fatalf("%d progress messages, want several", len(progress))

@@ -1,0 +1,98 @@
+package protocol
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/dian-explorer/dian/core/share"
+)
+
+// CompactVersion is the format version of CompactResult.
+const CompactVersion = 1
+
+// Bounds of a compact result, far above any real one, so a hostile link
+// cannot make the page build a huge table.
+const (
+	maxCompactOps    = 64
+	maxCompactChunks = 64
+	maxCompactText   = 64
+)
+
+// CompactResult is the summary of a search's result that a link carries
+// (the result= key), so whoever opens the link sees what it found before
+// re-running it: the network, the headline metrics and the accelerator's
+// chunks. It travels as MessagePack, then unpadded base64url.
+type CompactResult struct {
+	Version   int      `msgpack:"v"`
+	Build     string   `msgpack:"build"` // the build that computed it
+	Ops       []string `msgpack:"ops"`   // op per block
+	MACs      int64    `msgpack:"macs"`
+	Accuracy  float64  `msgpack:"acc"`
+	FPS       float64  `msgpack:"fps"`
+	LatencyMs float64  `msgpack:"latencyMs"`
+	Energy    float64  `msgpack:"energy"`
+	EDP       float64  `msgpack:"edp"`
+	DSP       float64  `msgpack:"dsp"`
+	BRAM18    int      `msgpack:"bram18"`
+	AreaMM2   float64  `msgpack:"area"`
+	Feasible  bool     `msgpack:"feasible"`
+	// Chunks describes each sub-accelerator as "name rows×cols dataflow".
+	Chunks []string `msgpack:"chunks"`
+}
+
+// EncodeCompact returns the result= value for c; it fails when the text
+// would exceed share.MaxResultBytes.
+func EncodeCompact(c CompactResult) (string, error) {
+	c.Version = CompactVersion
+	if err := c.check(); err != nil {
+		return "", err
+	}
+	b, err := msgpack.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("protocol: encoding the compact result: %w", err)
+	}
+	s := base64.RawURLEncoding.EncodeToString(b)
+	if len(s) > share.MaxResultBytes {
+		return "", fmt.Errorf("protocol: the compact result takes %d bytes, more than a link carries (%d)", len(s), share.MaxResultBytes)
+	}
+	return s, nil
+}
+
+// DecodeCompact reads a result= value. Its errors say what is wrong in
+// words a person reading the link can act on.
+func DecodeCompact(s string) (CompactResult, error) {
+	var c CompactResult
+	if len(s) > share.MaxResultBytes {
+		return c, fmt.Errorf("%d bytes is more than the %d a link carries", len(s), share.MaxResultBytes)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return c, errors.New("not unpadded base64url text")
+	}
+	if err := msgpack.Unmarshal(b, &c); err != nil {
+		return CompactResult{}, fmt.Errorf("not a compact result: %v", err)
+	}
+	if c.Version != CompactVersion {
+		return CompactResult{}, fmt.Errorf("compact result version %d is not supported; this build reads %d", c.Version, CompactVersion)
+	}
+	if err := c.check(); err != nil {
+		return CompactResult{}, err
+	}
+	return c, nil
+}
+
+func (c CompactResult) check() error {
+	if len(c.Ops) > maxCompactOps || len(c.Chunks) > maxCompactChunks {
+		return fmt.Errorf("%d ops and %d chunks exceed the limits (%d, %d)", len(c.Ops), len(c.Chunks), maxCompactOps, maxCompactChunks)
+	}
+	for _, s := range append([]string{c.Build}, append(c.Ops, c.Chunks...)...) {
+		if len(s) > maxCompactText || strings.ContainsAny(s, "\x00\n") {
+			return fmt.Errorf("text %.20q is longer than %d bytes or holds control characters", s, maxCompactText)
+		}
+	}
+	return nil
+}
