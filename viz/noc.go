@@ -98,19 +98,18 @@ func NoC(g PEGrid, df accel.Dataflow, systolic bool) []Wire {
 			out = append(out, Wire{x, y0 - gap*2, x, y1 + gap*2, d, ColumnBus})
 		}
 	}
+	rowDS, colDS := accel.DSInputs, accel.DSOutputs // ws
 	switch df {
-	case accel.WeightStationary:
-		rows(accel.DSInputs, rowKind)
-		cols(accel.DSOutputs, colKind)
 	case accel.OutputStationary:
-		rows(accel.DSInputs, rowKind)
-		cols(accel.DSWeights, colKind)
+		colDS = accel.DSWeights
 	case accel.InputStationary:
-		rows(accel.DSWeights, rowKind)
-		cols(accel.DSOutputs, colKind)
+		rowDS = accel.DSWeights
 	case accel.RowStationary:
-		rows(accel.DSWeights, Multicast)
-		cols(accel.DSOutputs, Multicast)
+		rowDS, rowKind, colKind = accel.DSWeights, Multicast, Multicast
+	}
+	rows(rowDS, rowKind)
+	cols(colDS, colKind)
+	if df == accel.RowStationary {
 		// One anti-diagonal per input row: through the gap corners where
 		// row r meets column c with r+c constant.
 		for s := 1; s < g.Rows+g.Cols-1; s++ {

@@ -169,7 +169,7 @@ func (s *Scene) relayout() {
 	s.wires = NoC(s.lay.Grid, c.Dataflow, s.accel.Work.Platform.Target == accel.Systolic)
 	s.gantt = Gantt{}
 	if chunks > 0 {
-		s.gantt = LayoutGantt(&s.accel.Work, Rect{s.lay.Gantt.X, s.lay.Gantt.Y + fs*1.6, s.lay.Gantt.W, s.lay.Gantt.H - fs*3}, fs*9)
+		s.gantt = LayoutGantt(&s.accel.Work, Rect{s.lay.Gantt.X, s.lay.Gantt.Y + fs*1.6, s.lay.Gantt.W, s.lay.Gantt.H - fs*1.6}, fs*14)
 	}
 	s.slay = LayoutSearch(w, h, fs)
 	s.heat = nil
@@ -605,15 +605,14 @@ func (s *Scene) drawGantt(dst *ebiten.Image) {
 	a, g, r, fs := s.accel, s.gantt, s.lay.Gantt, s.fontSize()
 	drawText(dst, "Chunked pipeline: cycles per image on each sub-accelerator (the bottleneck sets the FPS)", r.X, r.Y, fs, Ink, text.AlignStart)
 	for c, row := range g.Rows {
-		label := fmt.Sprintf("%s %s", a.Work.Chunks[c].Name, a.Work.Chunks[c].Dataflow)
+		label := fmt.Sprintf("%s %s · %s", a.Work.Chunks[c].Name, a.Work.Chunks[c].Dataflow, human(g.Totals[c]))
 		clr := Ink
 		if c == g.Bottleneck {
-			label += " ◀ bottleneck"
+			label += " · bottleneck"
 			clr = Outputs
 			fillRect(dst, Rect{row.X, row.Y, row.W, row.H}, color.RGBA{0xfb, 0xe9, 0xdc, 0xff})
 		}
 		drawText(dst, label, r.X, row.Y+row.H/2-fs*0.5, fs*0.85, clr, text.AlignStart)
-		drawText(dst, human(g.Totals[c]), row.X+row.W-fs*0.2, row.Y+row.H/2-fs*0.5, fs*0.85, Muted, text.AlignEnd)
 	}
 	for i, b := range g.Bars {
 		clr := PEIdle
