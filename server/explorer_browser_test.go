@@ -144,6 +144,37 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 		t.Errorf("the live region says %q after the search, want it to say it is done", live)
 	}
 	b.screenshot(t, "done")
+
+	// Shared with its result, the link shows the result at once, and
+	// running it again here confirms it.
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("share-with-result").click(); document.getElementById("share").click()`)); err != nil {
+		t.Fatal(err)
+	}
+	shared, err := chromedp.Run(b.ctx, chromedp.Poll[string](`window.dianShared || null`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.Contains(shared, "&result=") {
+		t.Fatalf("Share with the result gave %q (%v)", shared, err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if state := b.open(t, strings.Replace(shared, "&run=1", "", 1)); state != "idle" {
+		t.Fatalf("the shared link left the page %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	ops := fmt.Sprint(got["network"].(map[string]any)["ops"])
+	ops = strings.ReplaceAll(strings.Trim(ops, "[]"), " ", " · ")
+	if carried := eval[string](t, b, `document.getElementById("carried").hidden ? "" : document.getElementById("carried").innerText`); !strings.Contains(carried, ops) {
+		t.Errorf("the carried result %q does not show the network %s", carried, ops)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("play").click()`)); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, b, time.Minute, "running", "done")
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Fatalf("re-running the shared link ended in %q", state)
+	}
+	if v := eval[string](t, b, `document.getElementById("verify").textContent`); !strings.Contains(v, "exactly the result the link carried") {
+		t.Errorf("after re-running, the page says %q", v)
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}

@@ -262,9 +262,37 @@ class Page {
     }
     this.showLesson();
     this.showPlatform();
-    if (this.link.result) {
-      $("share-note").textContent = "This link carries a compact result; this build cannot show it yet — press Play to compute it.";
-    }
+  }
+
+  // showCarried shows the result a link carries (or hides the panel).
+  showCarried(c) {
+    this.carried = c || null;
+    $("carried").hidden = !c;
+    if (!c) return;
+    $("carried-build").textContent = c.build || "an unnamed build";
+    const m = { accuracy: c.acc, fps: c.fps, latency_ms: c.latencyMs, energy: c.energy, edp: c.edp, dsp: c.dsp, bram18: c.bram18, area_mm2: c.area, feasible: c.feasible };
+    $("carried-body").replaceChildren(
+      el("p", { text: `Network: ${(c.ops || []).join(" · ")} (${whole(c.macs)} MACs per image). Accelerator: ${(c.chunks || []).join("; ") || "none"}.` }),
+      table(["", "carried"], metricRows(m)));
+  }
+
+  // verify compares a finished search with the result the link carried.
+  verify(result) {
+    const c = this.carried;
+    const box = $("verify");
+    box.hidden = !c;
+    if (!c) return;
+    const m = result.metrics;
+    const diffs = [];
+    const same = (what, a, b) => { if (a !== b) diffs.push(`${what}: carried ${a}, now ${b}`); };
+    same("network", (c.ops || []).join(" "), result.network.ops.join(" "));
+    same("MACs", c.macs, result.network.macs);
+    for (const [what, a, b] of [["accuracy", c.acc, m.accuracy], ["FPS", c.fps, m.fps], ["latency", c.latencyMs, m.latency_ms],
+      ["energy", c.energy, m.energy], ["EDP", c.edp, m.edp], ["DSP", c.dsp, m.dsp], ["BRAM18", c.bram18, m.bram18]]) same(what, a, b);
+    box.textContent = diffs.length === 0
+      ? "✓ The search ran again here and gave exactly the result the link carried."
+      : `✗ This run differs from the result the link carried (built by ${c.build || "?"}): ${diffs.join("; ")}.`;
+    box.className = diffs.length === 0 ? "ok" : "problem";
   }
 
   async parse(fragment) {
@@ -274,6 +302,7 @@ class Page {
   // settingsChanged re-reads the controls, checks them with the worker and
   // writes the canonical fragment into the address bar.
   async settingsChanged() {
+    this.showCarried(null); // it described other settings
     const parsed = await this.parse(this.fragment());
     this.apply(parsed);
     if (parsed.problems && parsed.problems.length) {
@@ -363,6 +392,7 @@ class Page {
   async open(hash) {
     const parsed = await this.parse(hash);
     this.apply(parsed);
+    this.showCarried(parsed.carried);
     if (parsed.problems && parsed.problems.length) {
       showError(problemText(parsed.problems), parsed.run);
       if (!parsed.run) setState(this.search ? "running" : "idle");
@@ -519,6 +549,9 @@ class Page {
     window.dianResult = result;
     this.resultJSON = reply.json;
     this.networkJSON = reply.network;
+    this.compact = reply.compact;
+    this.resultConfig = result.config;
+    $("share-with-result").disabled = !reply.compact;
     this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
     $("download-design").disabled = !this.designJSON;
     const secs = (performance.now() - s.started - s.idle) / 1000;
@@ -528,6 +561,7 @@ class Page {
     $("bar").value = 1;
     $("bar").textContent = "100 %";
     renderResult(result);
+    this.verify(result);
     $("results").hidden = false;
     if (this.viz && typeof this.viz.showResult === "function") {
       try { this.viz.showResult(reply.json); } catch (err) { console.warn("dianViz.showResult:", err); }
@@ -537,8 +571,23 @@ class Page {
 
   // -- share and download --
 
+  // shareURL is the address of the current settings and, when asked for
+  // and still true of them, the last result.
+  async shareURL() {
+    const parsed = await this.parse(this.fragment());
+    let canonical = parsed.canonical;
+    const cfg = this.resultConfig;
+    const fits = cfg && (canonical === cfg || canonical.startsWith(cfg + "&"));
+    if ($("share-with-result").checked && this.compact && fits) {
+      canonical = (await this.parse(this.fragment() + "&result=" + this.compact)).canonical;
+    } else if ($("share-with-result").checked) {
+      $("share-note").textContent = "The settings changed since the last result: the link carries the settings only.";
+    }
+    return location.href.split("#")[0] + "#" + canonical;
+  }
+
   async share() {
-    const url = $("share-url").value || location.href;
+    const url = await this.shareURL();
     $("share-url").value = url;
     try {
       await navigator.clipboard.writeText(url);
@@ -592,6 +641,9 @@ function bytesText(b) { return b ? (b >= 1024 ? num(b / 1024) + " KB" : b + " B"
 
 function renderResult(r) {
   const body = $("result-body");
+  const m0 = r.metrics;
+  $("summary").textContent = `Found ${r.network.ops.join(" · ")}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
+    `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${r.accelerator.chunks.length} sub-accelerator(s) of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
   const parts = [];
   // Headline beside the baselines.
   const base = r.baselines || [];
