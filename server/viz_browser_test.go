@@ -173,6 +173,11 @@ func TestBrowserVizAccelerator(t *testing.T) {
 	vizCall(t, b, `setDataflow("rs")`)
 	time.Sleep(2 * time.Second)
 	idle := eval[float64](t, b, `dianViz.fps()`)
+	vizCall(t, b, `setReducedMotion(true)`)
+	if !vizState(t, b).Accelerator.ReducedMotion {
+		t.Error("setReducedMotion(true) did not reach the view")
+	}
+	vizCall(t, b, `setReducedMotion(false)`)
 	vizCall(t, b, `setSpeed(50)`)
 	vizCall(t, b, `play()`)
 	time.Sleep(2 * time.Second)
@@ -196,6 +201,19 @@ func TestBrowserVizSearch(t *testing.T) {
 	b := newBrowser(t, 1280, 720)
 	openViz(t, b, url)
 	vizCall(t, b, `setView("search")`)
+	// Bad input gets a message naming what is accepted, never a crash.
+	for call, want := range map[string]string{
+		`setView("table")`:                    `view "table" is not one of accelerator, search`,
+		`pushProgress("x")`:                   "pushProgress takes one Uint8Array",
+		`pushProgress(new Uint8Array([193]))`: "progress message:",
+		`showResult("{")`:                     "viz: search result:",
+		`setDataflow("xs")`:                   `"xs"`,
+		`selectLayer(99)`:                     "layer 99",
+	} {
+		if got := eval[string](t, b, "dianViz."+call); !strings.Contains(got, want) {
+			t.Errorf("dianViz.%s = %q, want a message containing %q", call, got, want)
+		}
+	}
 
 	blocks, ops := 5, 7
 	for step := 1; step <= 40; step++ {
