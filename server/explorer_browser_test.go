@@ -136,6 +136,12 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 			t.Errorf("the results panel does not show %q", want)
 		}
 	}
+	// The view got the progress events and the result.
+	view := eval[string](t, b, `(() => { const s = JSON.parse(document.getElementById("viz").contentWindow.dianViz.state()).search;
+		return s.events + " " + (s.last ? s.last.phase : "none"); })()`)
+	if events, phase, _ := strings.Cut(view, " "); events == "0" || phase != "done" {
+		t.Errorf("the view received %s progress events, the last in phase %s; want several ending in done", events, phase)
+	}
 	// The export files are there for dian export.
 	if !eval[bool](t, b, `window.dianPage.networkJSON.includes('"layers"') && window.dianPage.designJSON.includes('"chunks"')`) {
 		t.Errorf("the page has no network.json or design.json to download")

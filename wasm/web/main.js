@@ -481,7 +481,13 @@ class Page {
   progress(s, p, bytes) {
     if (this.search !== s) return;
     if (this.viz && typeof this.viz.pushProgress === "function") {
-      try { this.viz.pushProgress(bytes.slice()); } catch (err) { console.warn("dianViz.pushProgress:", err); }
+      // The bytes go over in the view's own Uint8Array: a typed array of this
+      // window is not an instance of the iframe's Uint8Array.
+      const Local = (this.vizWindow && this.vizWindow.Uint8Array) || Uint8Array;
+      try {
+        const msg = this.viz.pushProgress(new Local(bytes));
+        if (msg && !this.vizWarned) { this.vizWarned = true; console.warn("dianViz.pushProgress:", msg); }
+      } catch (err) { console.warn("dianViz.pushProgress:", err); }
     }
     const now = performance.now();
     if (p.step > s.lastStep && !s.paused) {
@@ -564,7 +570,10 @@ class Page {
     this.verify(result);
     $("results").hidden = false;
     if (this.viz && typeof this.viz.showResult === "function") {
-      try { this.viz.showResult(reply.json); } catch (err) { console.warn("dianViz.showResult:", err); }
+      try {
+        const msg = this.viz.showResult(reply.json);
+        if (msg) console.warn("dianViz.showResult:", msg);
+      } catch (err) { console.warn("dianViz.showResult:", err); }
     }
     setState("done");
   }
@@ -713,6 +722,7 @@ async function start() {
 
   try {
     page.viz = await withTimeout(viz, "the accelerator view");
+    page.vizWindow = frame.contentWindow;
   } catch (err) {
     // The search works without the view: say so and carry on.
     $("viz-note").textContent = "The accelerator view could not start: " + err.message;
