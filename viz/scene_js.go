@@ -50,6 +50,10 @@ type Scene struct {
 	scale  float64 // device pixels per CSS pixel
 	frames FrameCounter
 	ticks  int
+	// The parts of each view that change only with the design, the layer,
+	// the size or a search event, drawn once and reused every frame.
+	accelImg, searchImg     *ebiten.Image
+	accelDirty, searchDirty bool
 	// Pointer and last tap, device pixels.
 	pointerX, pointerY int
 	tapX, tapY         int
@@ -159,6 +163,7 @@ func (s *Scene) fontSize() float64 {
 }
 
 func (s *Scene) relayout() {
+	s.accelDirty, s.searchDirty = true, true
 	w, h, fs := float64(s.width), float64(s.height), s.fontSize()
 	c := s.accel.SubAccel()
 	chunks := 0
@@ -278,7 +283,14 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 	s.frames.Tick()
 	screen.Fill(Background)
 	if s.view == ViewSearch {
-		s.drawSearch(screen)
+		// The search view changes only when an event arrives.
+		if s.searchDirty || s.searchImg == nil {
+			s.searchImg = sized(s.searchImg, s.width, s.height)
+			s.searchImg.Fill(Background)
+			s.drawSearch(s.searchImg)
+			s.searchDirty = false
+		}
+		screen.DrawImage(s.searchImg, nil)
 	} else {
 		s.drawAccel(screen)
 	}
@@ -299,12 +311,26 @@ var dataflowNames = map[accel.Dataflow]string{
 
 func (s *Scene) drawAccel(dst *ebiten.Image) {
 	a, l, fs := s.accel, s.lay, s.fontSize()
-	c := a.SubAccel()
-	title := fmt.Sprintf("%s — %d × %d PE array (%d PEs), %s", a.Work.Platform.Title, c.Rows, c.Cols, c.PEs(), dataflowNames[c.Dataflow])
-	if a.Work.FromResult {
-		title = fmt.Sprintf("Found design on %s — chunk %s: %d × %d PEs, %s", a.Work.Platform.Title, c.Name, c.Rows, c.Cols, dataflowNames[c.Dataflow])
+	if s.accelDirty || s.accelImg == nil {
+		s.accelImg = sized(s.accelImg, s.width, s.height)
+		img := s.accelImg
+		img.Fill(Background)
+		c := a.SubAccel()
+		title := fmt.Sprintf("%s — %d × %d PE array (%d PEs), %s", a.Work.Platform.Title, c.Rows, c.Cols, c.PEs(), dataflowNames[c.Dataflow])
+		if a.Work.FromResult {
+			title = fmt.Sprintf("Found design on %s — chunk %s: %d × %d PEs, %s", a.Work.Platform.Title, c.Name, c.Rows, c.Cols, dataflowNames[c.Dataflow])
+		}
+		drawText(img, title, l.Title.X, l.Title.Y, fs*1.25, Ink, text.AlignStart)
+		s.drawMemory(img, FlowSet{}, true)
+		s.drawArray(img, FlowSet{}, true)
+		s.drawLegend(img)
+		if a.Work.FromResult {
+			s.drawGantt(img)
+		}
+		s.accelDirty = false
 	}
-	drawText(dst, title, l.Title.X, l.Title.Y, fs*1.25, Ink, text.AlignStart)
+	dst.DrawImage(s.accelImg, nil)
+
 	layer := a.Work.Layers[a.Layer].Layer.Name
 	status := fmt.Sprintf("Layer %d/%d %s", a.Layer+1, len(a.Work.Layers), layer)
 	if a.Prep != nil {
@@ -321,23 +347,33 @@ func (s *Scene) drawAccel(dst *ebiten.Image) {
 		status += " · " + a.Err
 	}
 	drawText(dst, status, l.Status.X, l.Status.Y+fs*0.3, fs, Muted, text.AlignStart)
-
 	var flows FlowSet
 	if a.Prep != nil {
 		flows = a.Prep.Anim.Flows()
 	}
-	s.drawMemory(dst, flows)
-	s.drawArray(dst, flows)
-	s.drawLegend(dst)
+	s.drawMemory(dst, flows, false)
+	s.drawArray(dst, flows, false)
 	s.drawNest(dst)
 	s.drawCounters(dst)
-	if a.Work.FromResult {
-		s.drawGantt(dst)
-	}
 }
 
-func (s *Scene) drawMemory(dst *ebiten.Image, flows FlowSet) {
+// sized returns img if it is w × h, else a new image of that size.
+func sized(img *ebiten.Image, w, h int) *ebiten.Image {
+	if img != nil && img.Bounds().Dx() == w && img.Bounds().Dy() == h {
+		return img
+	}
+	if img != nil {
+		img.Deallocate()
+	}
+	return ebiten.NewImage(max(w, 1), max(h, 1))
+}
+
+func (s *Scene) drawMemory(dst *ebiten.Image, flows FlowSet, static bool) {
 	a, fs := s.accel, s.fontSize()
+	if !static {
+		s.drawMemoryFlows(dst, flows)
+		return
+	}
 	names := []string{"DRAM", "Global buffer", "Register files"}
 	for i, r := range s.lay.Memory {
 		fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
@@ -378,23 +414,31 @@ func (s *Scene) drawMemory(dst *ebiten.Image, flows FlowSet) {
 			drawText(dst, fmt.Sprintf("%s %s", a.Prep.Anim.Problem.DataSpaces[d].Name[:1], human(float64(ds.TileSize))), r.X+fs*0.7, y-fs*0.1, fs*0.8, Ink, text.AlignStart)
 			y += fs * 1.2
 		}
-		// The arrow to the next level, lit in the colour of what moved.
-		if i < 2 {
-			n := s.lay.Memory[i+1]
-			for d := 0; d < 3; d++ {
-				x := r.X + r.W*(0.3+0.2*float64(d))
-				clr := color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
-				w := 1.5
-				if flows.Moved(i, i+1, d) || (i == 0 && flows.Moved(0, 2, d)) {
-					clr, w = DataSpaceColor(d), 4
-				}
-				line(dst, x, r.Y+r.H, x, n.Y, w, clr)
+	}
+	s.drawMemoryFlows(dst, FlowSet{})
+}
+
+// drawMemoryFlows draws the arrows between the memory levels, lit in the
+// colour of each data space that moved between them this frame.
+func (s *Scene) drawMemoryFlows(dst *ebiten.Image, flows FlowSet) {
+	for i := 0; i < 2; i++ {
+		r, n := s.lay.Memory[i], s.lay.Memory[i+1]
+		for d := 0; d < 3; d++ {
+			x := r.X + r.W*(0.3+0.2*float64(d))
+			if flows.Moved(i, i+1, d) || (i == 0 && flows.Moved(0, 2, d)) {
+				line(dst, x, r.Y+r.H, x, n.Y, 4, DataSpaceColor(d))
+			} else {
+				line(dst, x, r.Y+r.H, x, n.Y, 1.5, color.RGBA{0xcc, 0xcc, 0xcc, 0xff})
 			}
 		}
 	}
 }
 
-func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet) {
+// drawArray draws the PE array. The static pass (cached between changes
+// of design, layer or size) draws the cells, the busy PEs' rings, the wires
+// at rest and the labels; the dynamic pass, every frame, lights the wires
+// that carried data this frame and the systolic wavefront.
+func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	a, g, fs := s.accel, s.lay.Grid, s.fontSize()
 	if len(g.Cells) == 0 {
 		return
@@ -403,65 +447,97 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet) {
 	if a.Prep != nil {
 		br, bc = Unroll(a.Prep.Anim.Mapping)
 	}
-	moving := func(d int) bool {
-		return a.Prep != nil && (flows.Into(2, d) || flows.Moved(1, 2, d) || flows.Moved(1, -1, d))
-	}
-	// Wires that cross the cells first: the cells cover them except in
-	// the gaps.
-	for _, w := range s.wires {
-		if w.Under() {
-			clr := fade(DataSpaceColor(w.DataSpace))
-			if moving(w.DataSpace) {
-				clr = DataSpaceColor(w.DataSpace)
-			}
-			line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(1.5, g.Pitch*0.1), clr)
-		}
-	}
 	ring := math.Max(2, math.Round(g.Cells[0].W*0.16))
-	wave := -1
-	if a.Prep != nil && !a.ReducedMotion && a.Work.Platform.Target == accel.Systolic {
-		wave = int(a.Prep.Anim.Walked() % int64(br+bc-1))
-	}
-	for i, c := range g.Cells {
+	cell := func(i int, ringClr color.RGBA) {
+		c := g.Cells[i]
 		fillRect(dst, c, PEIdle)
-		r, col := i/g.Cols, i%g.Cols
-		if r < br && col < bc {
-			clr := PEBusy
-			if r+col == wave {
-				clr = Highlight // the systolic wavefront: data skewed one PE per cycle
-			}
-			strokeInside(dst, c, ring, clr)
+		if r, col := i/g.Cols, i%g.Cols; r < br && col < bc {
+			strokeInside(dst, c, ring, ringClr)
 		}
 	}
+	if static {
+		// Wires that cross the cells first: the cells cover them except
+		// in the gaps.
+		for _, w := range s.wires {
+			if w.Under() {
+				line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(1.5, g.Pitch*0.1), fade(DataSpaceColor(w.DataSpace)))
+			}
+		}
+		for i := range g.Cells {
+			cell(i, PEBusy)
+		}
+		for _, w := range s.wires {
+			if !w.Under() {
+				line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(1, g.Pitch*0.06), fade(DataSpaceColor(w.DataSpace)))
+			}
+		}
+		every := g.LabelEvery(fs)
+		for r := 0; r < len(g.RowLabels); r += every {
+			p := g.RowLabels[r]
+			drawText(dst, strconv.Itoa(r), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
+		}
+		for c := 0; c < len(g.ColLabels); c += every {
+			p := g.ColLabels[c]
+			drawText(dst, strconv.Itoa(c), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
+		}
+		if a.Prep != nil {
+			drawText(dst, fmt.Sprintf("busy: %d × %d = %d of %d PEs", br, bc, br*bc, g.Rows*g.Cols),
+				g.Frame.X, g.Frame.Y-fs*2.6, fs, Ink, text.AlignStart)
+		}
+		return
+	}
+	if a.Prep == nil {
+		return
+	}
+	moving := func(d int) bool { return flows.Into(2, d) || flows.Moved(1, 2, d) || flows.Moved(1, -1, d) }
+	redraw := map[int]bool{}
 	for _, w := range s.wires {
-		if w.Under() {
+		if !w.Under() || !moving(w.DataSpace) {
 			continue
 		}
-		clr, width := fade(DataSpaceColor(w.DataSpace)), math.Max(1, g.Pitch*0.06)
-		if moving(w.DataSpace) {
-			clr, width = DataSpaceColor(w.DataSpace), math.Max(2, g.Pitch*0.1)
+		line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(1.5, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
+		// Cover it again where it crosses cells.
+		for i, c := range g.Cells {
+			if segmentHitsRect(w, c) {
+				redraw[i] = true
+			}
 		}
-		line(dst, w.X0, w.Y0, w.X1, w.Y1, width, clr)
-		if moving(w.DataSpace) && !a.ReducedMotion && w.Kind == Multicast {
+	}
+	wave := -1
+	if !a.ReducedMotion && a.Work.Platform.Target == accel.Systolic && br+bc > 1 {
+		wave = int(a.Prep.Anim.Walked() % int64(br+bc-1))
+	}
+	for i := range g.Cells {
+		if r, col := i/g.Cols, i%g.Cols; r+col == wave && r < br && col < bc {
+			cell(i, Highlight) // the systolic wavefront: data skewed one PE per cycle
+		} else if redraw[i] {
+			cell(i, PEBusy)
+		}
+	}
+	for _, w := range s.wires {
+		if w.Under() || !moving(w.DataSpace) {
+			continue
+		}
+		line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(2, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
+		if !a.ReducedMotion && w.Kind == Multicast {
 			// A pulse travels along the bus once per half second.
 			u := float64(s.ticks%30) / 30
-			cx, cy := w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u
-			dot(dst, cx, cy, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
+			dot(dst, w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
 		}
 	}
-	every := g.LabelEvery(fs)
-	for r := 0; r < len(g.RowLabels); r += every {
-		p := g.RowLabels[r]
-		drawText(dst, strconv.Itoa(r), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
+}
+
+// segmentHitsRect reports whether wire w passes through r (sampled along
+// the segment; wires are straight and cells larger than the step).
+func segmentHitsRect(w Wire, r Rect) bool {
+	n := int(math.Hypot(w.X1-w.X0, w.Y1-w.Y0)/2) + 1
+	for k := 0; k <= n; k++ {
+		u := float64(k) / float64(n)
+		if r.Contains(w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u) {
+			return true
+		}
 	}
-	for c := 0; c < len(g.ColLabels); c += every {
-		p := g.ColLabels[c]
-		drawText(dst, strconv.Itoa(c), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
-	}
-	if a.Prep != nil {
-		drawText(dst, fmt.Sprintf("busy: %d × %d = %d of %d PEs", br, bc, br*bc, g.Rows*g.Cols),
-			g.Frame.X, g.Frame.Y-fs*2.6, fs, Ink, text.AlignStart)
-	}
+	return false
 }
 
 func (s *Scene) drawLegend(dst *ebiten.Image) {
