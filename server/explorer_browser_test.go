@@ -298,6 +298,17 @@ func TestExplorerShareRestoresEveryControl(t *testing.T) {
 	if err != nil || hash != "#"+link.Encode() {
 		t.Errorf("after choosing engine=random the address says %q (%v), want #%s", hash, err, link.Encode())
 	}
+	// The classroom table locks a setting in the link.
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("lock-platform").click()`)); err != nil {
+		t.Fatal(err)
+	}
+	link.Lock = []string{"platform", "seed"}
+	if hash, err = chromedp.Run(b.ctx, chromedp.Poll[string](`location.hash.includes("lock=platform") ? location.hash : null`, chromedp.WithPollingTimeout(10*time.Second))); err != nil || hash != "#"+link.Encode() {
+		t.Errorf("after locking platform the address says %q (%v), want #%s", hash, err, link.Encode())
+	}
+	if !eval[bool](t, b, `document.getElementById("platform").disabled`) {
+		t.Errorf("the locked platform control can still be changed")
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}

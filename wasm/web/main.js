@@ -153,6 +153,7 @@ class Page {
     this.viz = null;
     this.inputs = new Map(); // key name → { get(), set(v), row, controls }
     this.buildControls();
+    this.buildClassroom();
     this.buildLessons();
     this.wireButtons();
   }
@@ -261,6 +262,7 @@ class Page {
       for (const c of input.controls) c.setAttribute("aria-invalid", "true");
     }
     this.showLesson();
+    this.showClassroom();
     this.showPlatform();
   }
 
@@ -332,6 +334,34 @@ class Page {
     if (p.bufferKB) facts.push(["Global buffer", `${p.bufferKB} KB`]);
     if (p.techNM) facts.push(["Process", `${p.techNM} nm`]);
     $("platform-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));
+  }
+
+  // -- classroom: which settings a link locks or hides --
+
+  buildClassroom() {
+    const rows = this.keys.map((k) => {
+      const box = (what) => {
+        const c = el("input", { type: "checkbox", id: `${what}-${k.name}`, "aria-label": `${what} ${k.name}` });
+        c.addEventListener("change", () => {
+          const list = new Set(this.link[what]);
+          if (c.checked) list.add(k.name); else list.delete(k.name);
+          this.link[what] = this.keys.map((x) => x.name).filter((n) => list.has(n)); // canonical order
+          this.settingsChanged();
+        });
+        return c;
+      };
+      return el("tr", {}, el("th", { scope: "row", text: k.name }), el("td", {}, box("lock")), el("td", {}, box("hide")));
+    });
+    $("classroom-table").replaceChildren(
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "setting" }), el("th", { scope: "col", text: "lock" }), el("th", { scope: "col", text: "hide" }))),
+      el("tbody", {}, ...rows));
+  }
+
+  showClassroom() {
+    for (const k of this.keys) {
+      $(`lock-${k.name}`).checked = this.link.lock.includes(k.name);
+      $(`hide-${k.name}`).checked = this.link.hide.includes(k.name);
+    }
   }
 
   // -- lessons --
