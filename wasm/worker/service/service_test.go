@@ -112,6 +112,25 @@ func (h *harness) until(t *testing.T, typ string) (message, []protocol.Progress)
 	}
 }
 
+// quiet asserts that nothing is posted for a while (a held search).
+func (h *harness) quiet(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case m := <-h.out:
+		t.Fatalf("%s posted a %q message", what, m.Type)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// control sends a control action and checks the state it reports.
+func (h *harness) control(t *testing.T, id int64, action, want string) {
+	t.Helper()
+	h.send(t, protocol.Control{Type: "control", ID: id, Action: action})
+	if reply, _ := h.until(t, "control"); reply.State != want || reply.ID != id {
+		t.Fatalf("%s: reply %+v, want state %s for id %d", action, reply, want, id)
+	}
+}
+
 // withoutTiming parses result JSON and drops the fields that may differ
 // between runs.
 func withoutTiming(t *testing.T, b []byte) map[string]any {
@@ -272,52 +291,28 @@ func TestPauseStepResumeStop(t *testing.T) {
 	if m := h.next(t); m.Type != "progress" {
 		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
 	}
-	h.send(t, protocol.Control{Type: "control", ID: 10, Action: "pause"})
-	reply, _ := h.until(t, "control")
-	if reply.State != "paused" || reply.ID != 10 {
-		t.Fatalf("pause reply %+v", reply)
-	}
+	h.control(t, 10, "pause", "paused")
 	// The paused search posts the event it holds at, then nothing.
 	at := h.next(t)
-	select {
-	case m := <-h.out:
-		t.Fatalf("a paused search posted a %q message", m.Type)
-	case <-time.After(300 * time.Millisecond):
-	}
+	h.quiet(t, "a paused search")
 	var before protocol.Progress
 	msgpack.Unmarshal(at.raw, &before)
 
-	h.send(t, protocol.Control{Type: "control", ID: 11, Action: "step"})
-	if reply, _ := h.until(t, "control"); reply.State != "paused" {
-		t.Fatalf("step reply %+v, want paused", reply)
-	}
+	h.control(t, 11, "step", "paused")
 	stepped := h.next(t)
 	var after protocol.Progress
 	msgpack.Unmarshal(stepped.raw, &after)
 	if stepped.Type != "progress" || after.Step != before.Step+1 {
 		t.Fatalf("step gave %q at step %d, want progress at step %d", stepped.Type, after.Step, before.Step+1)
 	}
-	select {
-	case m := <-h.out:
-		t.Fatalf("after one step the search posted a %q message", m.Type)
-	case <-time.After(300 * time.Millisecond):
-	}
+	h.quiet(t, "after one step the search")
 
-	h.send(t, protocol.Control{Type: "control", ID: 12, Action: "resume"})
-	if reply, _ := h.until(t, "control"); reply.State != "running" {
-		t.Fatalf("resume reply %+v", reply)
-	}
-	h.send(t, protocol.Control{Type: "control", ID: 13, Action: "stop"})
-	if reply, _ := h.until(t, "control"); reply.State != "stopped" {
-		t.Fatalf("stop reply %+v", reply)
-	}
+	h.control(t, 12, "resume", "running")
+	h.control(t, 13, "stop", "stopped")
 	if m, _ := h.until(t, "error"); m.ID != 9 || m.Message != protocol.Stopped {
 		t.Errorf("stopped search ended with %+v, want %q for id 9", m, protocol.Stopped)
 	}
-	h.send(t, protocol.Control{Type: "control", ID: 14, Action: "pause"})
-	if reply, _ := h.until(t, "control"); reply.State != "idle" {
-		t.Errorf("control with no search: %+v, want idle", reply)
-	}
+	h.control(t, 14, "pause", "idle")
 }
 
 func TestOtherRequestsReachTheProtocol(t *testing.T) {
@@ -397,15 +392,8 @@ func TestSearchStartsPaused(t *testing.T) {
 	if m := h.next(t); m.Type != "progress" {
 		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
 	}
-	select {
-	case m := <-h.out:
-		t.Fatalf("a search started paused posted a second %q message", m.Type)
-	case <-time.After(300 * time.Millisecond):
-	}
-	h.send(t, protocol.Control{Type: "control", ID: 6, Action: "resume"})
-	if m, _ := h.until(t, "control"); m.State != "running" {
-		t.Fatalf("resume reply %+v", m)
-	}
+	h.quiet(t, "a search started paused")
+	h.control(t, 6, "resume", "running")
 	if m, _ := h.until(t, "result"); m.ID != 5 {
 		t.Errorf("result for id %d, want 5", m.ID)
 	}
