@@ -228,10 +228,14 @@ type AccelState struct {
 	BusyRows int   `json:"busyRows"`
 	BusyCols int   `json:"busyCols"`
 	Cycle    int64 `json:"cycle"`
-	Cycles   int64 `json:"cycles"`
-	MACs     int64 `json:"macs"`
-	Done     bool  `json:"done"`
-	Playing  bool  `json:"playing"`
+	// PsumDone of PsumSteps reduction steps went into the current
+	// outputs' partial sums (LayerAnim.Accumulation).
+	PsumDone  int   `json:"psumDone"`
+	PsumSteps int   `json:"psumSteps"`
+	Cycles    int64 `json:"cycles"`
+	MACs      int64 `json:"macs"`
+	Done      bool  `json:"done"`
+	Playing   bool  `json:"playing"`
 	// Speed is in cycles per second.
 	Speed         float64 `json:"speed"`
 	ReducedMotion bool    `json:"reducedMotion"`
@@ -301,6 +305,7 @@ func (v *AccelView) State() AccelState {
 		s.BusyRows, s.BusyCols = Unroll(a.Mapping)
 		s.Cycle, s.Cycles, s.MACs, s.Done = a.Walked(), a.Steps(), a.Model.MACs, a.Done()
 		s.Loop = a.Carry()
+		s.PsumDone, s.PsumSteps = a.Accumulation()
 		s.Indices = append([]int(nil), a.Index()...)
 		lines := NestLines(a.Problem, a.Mapping, a.Index(), a.Carry())
 		s.NestLines = len(lines)

@@ -192,3 +192,36 @@ func Unroll(m *accel.Mapping) (rows, cols int) {
 	}
 	return rows, cols
 }
+
+// Accumulation returns how far the current output's partial sum has got:
+// done of total steps, where total is the product of the innermost run of
+// temporal loops that do not index the outputs (the reduction loops
+// walked while an output stays put) and done counts the steps of that run
+// walked so far, the current one included. When done reaches total the
+// partial sum is complete and leaves. Before the walk, done is 0.
+func (a *LayerAnim) Accumulation() (done, total int) {
+	outDims := map[int]bool{}
+	for _, rank := range a.Problem.DataSpaces[accel.DSOutputs].Ranks {
+		for _, t := range rank {
+			outDims[t.Dim] = true
+		}
+	}
+	idx := a.Index()
+	total, stride := 1, 1
+	for j := len(a.Nest) - 1; j >= 0; j-- {
+		lp := a.Nest[j]
+		if lp.Spatial || lp.Factor == 1 {
+			continue
+		}
+		if outDims[lp.Dim] {
+			break
+		}
+		done += idx[j] * stride
+		stride *= lp.Factor
+		total *= lp.Factor
+	}
+	if !a.started {
+		return 0, total
+	}
+	return done + 1, total
+}

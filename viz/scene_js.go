@@ -514,6 +514,17 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			cell(i, PEBusy)
 		}
 	}
+	// Partial sums: a bar along the bottom of each busy PE fills as the
+	// reduction loops run and empties when the finished sums leave.
+	if done, total := a.Prep.Anim.Accumulation(); total > 1 && done > 0 && g.Cells[0].W >= 12 {
+		f := float64(done) / float64(total)
+		for i, c := range g.Cells {
+			if r, col := i/g.Cols, i%g.Cols; r < br && col < bc {
+				in := c.Inset(ring)
+				fillRect(dst, Rect{in.X, in.Y + in.H - ring*0.8, in.W * f, ring * 0.8}, Outputs)
+			}
+		}
+	}
 	for _, w := range s.wires {
 		if w.Under() || !moving(w.DataSpace) {
 			continue
@@ -556,7 +567,7 @@ func (s *Scene) drawLegend(dst *ebiten.Image) {
 	item(PEIdle, "busy PE", true)
 	item(Weights, "weights", false)
 	item(Inputs, "inputs", false)
-	item(Outputs, "partial sums", false)
+	item(Outputs, "partial sums (bar in a PE: reduction done)", false)
 	kinds := map[WireKind]bool{}
 	for _, w := range s.wires {
 		kinds[w.Kind] = true

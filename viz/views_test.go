@@ -38,7 +38,13 @@ func TestNestLinesHighlightTheCarry(t *testing.T) {
 			t.Errorf("line %d current = %v", i, ln.Current)
 		}
 	}
+	if done, total := a.Accumulation(); done != 1 || total != 3 {
+		t.Errorf("at S=0: partial sum %d of %d steps, want 1 of 3 (S is the reduction)", done, total)
+	}
 	a.Advance(1) // S=1: the inner loop advanced
+	if done, total := a.Accumulation(); done != 2 || total != 3 {
+		t.Errorf("at S=1: partial sum %d of %d steps, want 2 of 3", done, total)
+	}
 	if lines := NestLines(p, m, a.Index(), a.Carry()); !lines[3].Current || lines[1].Current || lines[3].Index != 1 {
 		t.Errorf("after one more step: %+v", lines)
 	}
