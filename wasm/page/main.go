@@ -126,45 +126,31 @@ func main() {
 		panic(err) // the default preset always exists; a test guards it
 	}
 	scene := viz.NewScene(p)
-	str := func(args []js.Value, what string) (string, error) {
-		if len(args) != 1 || args[0].Type() != js.TypeString {
-			return "", fmt.Errorf("%s takes one string", what)
-		}
-		return args[0].String(), nil
-	}
-
 	api := js.Global().Get("Object").New()
-	api.Set("setView", fn(func(args []js.Value) any {
-		name, err := str(args, "setView")
-		if err != nil {
-			return err.Error()
-		}
-		return errString(scene.SetView(name))
-	}))
-	api.Set("setPlatform", fn(func(args []js.Value) any {
-		name, err := str(args, "setPlatform")
-		if err != nil {
-			return err.Error()
-		}
+	// withString exports a method taking one string.
+	withString := func(name string, f func(string) error) {
+		api.Set(name, fn(func(args []js.Value) any {
+			if len(args) != 1 || args[0].Type() != js.TypeString {
+				return name + " takes one string"
+			}
+			return errString(f(args[0].String()))
+		}))
+	}
+	withString("setView", scene.SetView)
+	withString("setPlatform", func(name string) error {
 		p, err := accel.Preset(name)
-		if err != nil {
-			return err.Error()
+		if err == nil {
+			scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetPlatform(p) })
 		}
-		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetPlatform(p) })
-		return ""
-	}))
-	api.Set("setDataflow", fn(func(args []js.Value) any {
-		name, err := str(args, "setDataflow")
-		if err != nil {
-			return err.Error()
-		}
+		return err
+	})
+	withString("setDataflow", func(name string) error {
 		df, err := accel.ParseDataflow(name)
-		if err != nil {
-			return err.Error()
+		if err == nil {
+			scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SetDataflow(df) })
 		}
-		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SetDataflow(df) })
-		return errString(err)
-	}))
+		return err
+	})
 	api.Set("pushProgress", fn(func(args []js.Value) any {
 		if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
 			return "pushProgress takes one Uint8Array"
@@ -188,14 +174,10 @@ func main() {
 		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) { sv.Push(pointOf(&pr), probs, pr.Path) })
 		return ""
 	}))
-	api.Set("showResult", fn(func(args []js.Value) any {
-		src, err := str(args, "showResult")
-		if err != nil {
-			return err.Error()
-		}
+	withString("showResult", func(src string) error {
 		r, err := viz.ParseResult([]byte(src))
 		if err != nil {
-			return err.Error()
+			return err
 		}
 		var bs struct {
 			Baselines []baselineJSON `json:"baselines"`
@@ -208,20 +190,16 @@ func main() {
 			}
 			err = a.ShowResult(r)
 		})
-		return errString(err)
-	}))
-	api.Set("showBaselines", fn(func(args []js.Value) any {
-		src, err := str(args, "showBaselines")
-		if err != nil {
-			return err.Error()
-		}
+		return err
+	})
+	withString("showBaselines", func(src string) error {
 		var bs []baselineJSON
 		if err := json.Unmarshal([]byte(src), &bs); err != nil {
-			return "baselines: " + err.Error()
+			return fmt.Errorf("baselines: %w", err)
 		}
 		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) { sv.Baselines = baselinePoints(bs) })
-		return ""
-	}))
+		return nil
+	})
 	api.Set("selectLayer", fn(func(args []js.Value) any {
 		if len(args) != 1 || args[0].Type() != js.TypeNumber {
 			return "selectLayer takes a layer index"
