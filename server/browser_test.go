@@ -206,15 +206,17 @@ func startServer(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
+	exited := make(chan struct{})
+	var err error
 	go func() {
-		done <- run(ctx, []string{"-root", repoRoot, "-build", testBuild, "-addr", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{}, ready)
+		defer close(exited)
+		err = run(ctx, []string{"-root", repoRoot, "-build", testBuild, "-addr", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{}, ready)
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() { cancel(); <-exited })
 	select {
 	case url := <-ready:
 		return url
-	case err := <-done:
+	case <-exited:
 		t.Fatalf("server did not start: %v", err)
 	}
 	return ""
