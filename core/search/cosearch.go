@@ -162,6 +162,16 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 func (r *runner) weightBatches() int { return r.splits.Weights.N / r.cfg.Batch }
 
 // tau is the temperature at a global epoch (warm-up included, as Auto-NBA).
+// epochsDone is the number of weight-training epochs before the search:
+// the warm-up run here, or the snapshot's. The temperature schedule counts
+// them, as Auto-NBA's does.
+func (r *runner) epochsDone() int {
+	if r.cfg.Pretrained {
+		return PretrainEpochs
+	}
+	return r.warmup
+}
+
 func (r *runner) tau(epoch int) float64 {
 	t := r.cfg.Tau0
 	for range epoch {
@@ -172,7 +182,7 @@ func (r *runner) tau(epoch int) float64 {
 
 func (r *runner) emit(phase string, epoch int, probs [][]float64) {
 	r.obs(Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
-		Lambda: r.lambda, Tau: r.tau(epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW})
+		Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW})
 }
 
 func (r *runner) run(in Input) (*Result, error) {
@@ -212,8 +222,7 @@ func (r *runner) run(in Input) (*Result, error) {
 	archOpt := nn.NewAdam([]*nn.Param{r.net.Alpha}, float32(cfg.LRArch), 0.5, 0.999)
 	archSteps := 0
 	for e := range cfg.Epochs {
-		epoch := r.warmup + e
-		tau := r.tau(epoch)
+		tau := r.tau(r.epochsDone() + e)
 		if cfg.HWCost == "table" && r.hwAware {
 			if err := r.buildTable(); err != nil {
 				return nil, err
@@ -300,7 +309,7 @@ func (r *runner) lr(step, total int) float32 {
 // weightStep trains the weights of one sampled path on a weight batch.
 func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD) float64 {
 	if r.cfg.Sampling == "soft" {
-		r.net.SampleSoft(r.rngSample, r.tau(r.warmup))
+		r.net.SampleSoft(r.rngSample, r.tau(r.epochsDone()))
 	} else {
 		r.net.SampleHard(r.rngSample, 1)
 	}
