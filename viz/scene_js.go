@@ -52,8 +52,9 @@ type Scene struct {
 	ticks  int
 	// The parts of each view that change only with the design, the layer,
 	// the size or a search event, drawn once and reused every frame.
-	accelImg, searchImg     *ebiten.Image
-	accelDirty, searchDirty bool
+	accelImg, searchImg, panelImg       *ebiten.Image
+	accelDirty, searchDirty, panelDirty bool
+	panelKey                            panelKey
 	// Pointer and last tap, device pixels.
 	pointerX, pointerY int
 	tapX, tapY         int
@@ -163,7 +164,7 @@ func (s *Scene) fontSize() float64 {
 }
 
 func (s *Scene) relayout() {
-	s.accelDirty, s.searchDirty = true, true
+	s.accelDirty, s.searchDirty, s.panelDirty = true, true, true
 	w, h, fs := float64(s.width), float64(s.height), s.fontSize()
 	c := s.accel.SubAccel()
 	chunks := 0
@@ -281,7 +282,7 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 	t0 := time.Now()
 	defer func() { s.drawTime = 0.9*s.drawTime + 0.1*time.Since(t0).Seconds() }()
 	s.frames.Tick()
-	screen.Fill(Background)
+	// Each view starts from its cached image, which covers the screen.
 	if s.view == ViewSearch {
 		// The search view changes only when an event arrives.
 		if s.searchDirty || s.searchImg == nil {
@@ -353,8 +354,29 @@ func (s *Scene) drawAccel(dst *ebiten.Image) {
 	}
 	s.drawMemory(dst, flows, false)
 	s.drawArray(dst, flows, false)
-	s.drawNest(dst)
-	s.drawCounters(dst)
+	// The loop nest and the counters change only when the walk moves.
+	key := panelKey{layer: a.Layer, walked: -1}
+	if a.Prep != nil {
+		key.walked = a.Prep.Anim.Walked()
+	}
+	if s.panelDirty || s.panelImg == nil || key != s.panelKey {
+		s.panelImg = sized(s.panelImg, s.width, s.height)
+		s.panelImg.Clear()
+		s.drawNest(s.panelImg)
+		s.drawCounters(s.panelImg)
+		s.panelKey, s.panelDirty = key, false
+	}
+	n, c := l.Nest, l.Counters
+	area := image.Rect(int(n.X)-1, int(n.Y)-1, int(math.Ceil(c.X+c.W))+1, int(math.Ceil(c.Y+c.H))+1)
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(float64(area.Min.X), float64(area.Min.Y))
+	dst.DrawImage(s.panelImg.SubImage(area).(*ebiten.Image), op)
+}
+
+// panelKey says what the cached loop-nest and counter panels show.
+type panelKey struct {
+	layer  int
+	walked int64
 }
 
 // sized returns img if it is w × h, else a new image of that size.
