@@ -1,9 +1,22 @@
-// Package viz draws DIAN Explorer's views with Ebiten: the accelerator's PE
-// array and, in later views, its dataflow and the search as it runs.
+// Package viz draws DIAN Explorer's two views with Ebiten.
 //
-// The package is split so that what can be tested natively is: layout,
-// colours and geometry are plain Go (no build tag) with native tests, while
-// every file that imports Ebiten carries `//go:build js` and is exercised in
-// headless Chromium by the browser tests. That keeps native builds free of
-// cgo and X11 headers.
+// The accelerator view shows a PE array (a platform's default array, or the
+// chunk of a search result's design that runs the chosen layer), its NoC as
+// the dataflow wires it (NoC), the memory hierarchy with capacities and tile
+// occupancy, the chosen layer's loop nest as the mapping orders it
+// (NestLines, Timeloop style) and an animation that walks the nest cycle by
+// cycle (LayerAnim, over accel.Tracer): busy PEs, operands moving on the
+// wires, partial sums filling, and counters per level and operand that end
+// on the loop-nest model's numbers for the layer. A result's per-layer table
+// becomes the chunked pipeline's Gantt chart (LayoutGantt). The search view
+// shows the architecture probabilities as a heatmap, the loss, accuracy,
+// FPS, τ and λ curves, and the accuracy–FPS plane with the search's trail,
+// its Pareto front, the baselines and the final design (SearchView).
+//
+// The package is split so that what can be tested natively is: the view
+// state and controls (AccelView, SearchView), layouts, the animation
+// schedule and the colour scales are plain Go with native tests, while every
+// file that imports Ebiten carries `//go:build js` and is exercised in
+// headless Chromium by the server's browser tests. That keeps native builds
+// free of cgo and X11 headers.
 package viz
