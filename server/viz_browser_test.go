@@ -152,7 +152,14 @@ func TestBrowserVizAccelerator(t *testing.T) {
 	if r[2] == 0 || !near(pixel(img, r[0]+3, r[1]+r[3]/2), rgb(viz.Highlight)) {
 		t.Errorf("the highlighted loop %q at %v is not drawn in the highlight colour (found %v)", s.Accelerator.LoopText, r, pixel(img, r[0]+3, r[1]+r[3]/2))
 	}
-	saveReadmeShot(t, b, "accelerator-view.png")
+	if *readmeScreenshots {
+		// A cycle where operands cross the NoC, so the wires are lit.
+		for i := 0; i < 200 && len(vizState(t, b).Accelerator.Moving) == 0; i++ {
+			vizCall(t, b, `step()`)
+		}
+		nextFrames(t, b, 3)
+		saveReadmeShot(t, b, "accelerator-view.png")
+	}
 
 	for _, df := range []string{"ws", "os", "is", "rs"} {
 		vizCall(t, b, fmt.Sprintf("setDataflow(%q)", df))

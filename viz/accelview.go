@@ -240,6 +240,9 @@ type AccelState struct {
 	Speed         float64 `json:"speed"`
 	ReducedMotion bool    `json:"reducedMotion"`
 
+	// Moving names the data spaces the NoC carried to the PEs during the
+	// last step (or frame): the wires drawn lit.
+	Moving []string `json:"moving"`
 	// Loop is the highlighted loop of the nest (-1 before the first cycle).
 	Loop      int    `json:"loop"`
 	LoopText  string `json:"loopText"`
@@ -306,6 +309,12 @@ func (v *AccelView) State() AccelState {
 		s.Cycle, s.Cycles, s.MACs, s.Done = a.Walked(), a.Steps(), a.Model.MACs, a.Done()
 		s.Loop = a.Carry()
 		s.PsumDone, s.PsumSteps = a.Accumulation()
+		f := a.Flows()
+		for d, ds := range a.Problem.DataSpaces {
+			if OnNoC(f, d) {
+				s.Moving = append(s.Moving, ds.Name)
+			}
+		}
 		s.Indices = append([]int(nil), a.Index()...)
 		lines := NestLines(a.Problem, a.Mapping, a.Index(), a.Carry())
 		s.NestLines = len(lines)

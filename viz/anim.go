@@ -225,3 +225,10 @@ func (a *LayerAnim) Accumulation() (done, total int) {
 	}
 	return done + 1, total
 }
+
+// OnNoC reports whether data space d crossed the NoC to the PEs in f: the
+// global buffer (level 1) sent it to the register files (level 2) or
+// straight to the MACs, or the register files received it from DRAM.
+func OnNoC(f FlowSet, d int) bool {
+	return f.Into(2, d) || f.Moved(1, -1, d)
+}

@@ -511,7 +511,7 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	if a.Prep == nil {
 		return
 	}
-	moving := func(d int) bool { return flows.Into(2, d) || flows.Moved(1, 2, d) || flows.Moved(1, -1, d) }
+	moving := func(d int) bool { return OnNoC(flows, d) }
 	redraw := map[int]bool{}
 	for _, w := range s.wires {
 		if !w.Under() || !moving(w.DataSpace) {
@@ -601,7 +601,7 @@ func (s *Scene) drawLegend(dst *ebiten.Image) {
 		}
 	}
 	stat := Stationary(s.accel.SubAccel().Dataflow)
-	note := fmt.Sprintf("NoC: %s · %s stay in the PEs · thick wire = moved this frame", strings.Join(ks, ", "), strings.ToLower([]string{"Weights", "Inputs", "Outputs"}[stat]))
+	note := fmt.Sprintf("NoC: %s · %s stay in the PEs · lit wire: moved at the last step", strings.Join(ks, ", "), strings.ToLower([]string{"Weights", "Inputs", "Outputs"}[stat]))
 	drawText(dst, note, r.X, y+fs*1.2, fs*0.85, Muted, text.AlignStart)
 }
 
