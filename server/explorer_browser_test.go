@@ -371,7 +371,8 @@ func TestExplorerWorksOffline(t *testing.T) {
 func TestExplorerPauseAndStep(t *testing.T) {
 	url := startServer(t)
 	b := newBrowser(t, 1024, 800)
-	if state := b.open(t, url+"#"+quickSearch); state != "idle" {
+	const longer = "v=1&dataset=digits8&epochs=3&finetune=1&accelsteps=20&finalsteps=100"
+	if state := b.open(t, url+"#"+longer); state != "idle" {
 		t.Fatalf("page state %q", state)
 	}
 	click := func(id string) {
@@ -397,18 +398,31 @@ func TestExplorerPauseAndStep(t *testing.T) {
 		t.Fatalf("a paused search moved from step %d to %d", first, now)
 	}
 	click("step")
-	if second := pausedAt(first); second != first+1 {
+	second := pausedAt(first)
+	if second != first+1 {
 		t.Errorf("Step went from step %d to %d, want one iteration", first, second)
 	}
 	if label := eval[string](t, b, `document.getElementById("play").textContent`); label != "Resume" {
 		t.Errorf("while paused the play button says %q, want Resume", label)
+	}
+	// Pause while it runs: the worker takes the message between two steps.
+	click("play")
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](fmt.Sprintf(`window.dianPage.latest.step > %d || null`, second+3),
+		chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatalf("the resumed search did not run: %v", err)
+	}
+	click("pause")
+	held := pausedAt(second)
+	time.Sleep(500 * time.Millisecond)
+	if now := eval[int](t, b, `window.dianPage.latest.step`); now != held || eval[string](t, b, `document.body.dataset.state`) != "running" {
+		t.Fatalf("a search paused while running moved from step %d to %d", held, now)
 	}
 	click("play")
 	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
 		t.Fatalf("resumed search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
 	}
 	got := withoutTiming(t, []byte(eval[string](t, b, `JSON.stringify(window.dianResult)`)))
-	if want, _ := nativeResult(t, quickSearch); !reflect.DeepEqual(got, want) {
+	if want, _ := nativeResult(t, longer); !reflect.DeepEqual(got, want) {
 		t.Errorf("a search paused and stepped gave another result than the native one")
 	}
 }

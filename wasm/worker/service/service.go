@@ -20,6 +20,11 @@ import (
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
+// YieldInterval is the longest a search runs without letting the worker
+// take the page's messages (see yieldToEventLoop): the delay before a
+// pause, stop or parse is handled while a search runs.
+const YieldInterval = 100 * time.Millisecond
+
 // ProgressInterval is the least time between two progress messages of a
 // running search: at most 20 a second, which the page and the view draw
 // without falling behind. Phase changes, the last event and every event
@@ -298,6 +303,7 @@ type job struct {
 	// Touched only by the search goroutine, in observe.
 	lastPost  time.Time
 	lastPhase string
+	lastYield time.Time
 }
 
 func (j *job) stop() {
@@ -305,16 +311,29 @@ func (j *job) stop() {
 	j.cancel()
 }
 
-// observe is the search's observer: it posts the event unless one was
-// posted less than ProgressInterval ago, then waits while paused.
+// observe is the search's observer: it lets the page's messages in now and
+// then, posts the event unless one was posted less than ProgressInterval
+// ago, and waits while paused, posting the event it holds at first so the
+// page shows where the search stands.
 func (j *job) observe(e search.Event) {
-	now := time.Now()
-	paused := j.gate.isPaused()
-	if paused || e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval {
-		j.post(protocol.Encode(ProgressOf(j.id, e)))
-		j.lastPost, j.lastPhase = now, e.Phase
+	if time.Since(j.lastYield) >= YieldInterval {
+		yieldToEventLoop()
+		j.lastYield = time.Now()
 	}
-	j.gate.pass()
+	now := time.Now()
+	posted := false
+	post := func() {
+		j.post(protocol.Encode(ProgressOf(j.id, e)))
+		j.lastPost, j.lastPhase, posted = now, e.Phase, true
+	}
+	if e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval {
+		post()
+	}
+	j.gate.pass(func() {
+		if !posted {
+			post()
+		}
+	})
 }
 
 // ProgressOf converts a search event into the message the page and the
@@ -338,12 +357,15 @@ type gate struct {
 	stopped bool
 }
 
-// pass returns at once while running; while paused it waits for a step, a
-// resume or a stop.
-func (g *gate) pass() {
+// pass returns at once while running; while paused it calls held, then
+// waits for a step, a resume or a stop.
+func (g *gate) pass(held func()) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for g.paused && g.steps == 0 && !g.stopped {
+	for first := true; g.paused && g.steps == 0 && !g.stopped; first = false {
+		if first {
+			held()
+		}
 		g.cond.Wait()
 	}
 	if g.steps > 0 {
@@ -363,12 +385,6 @@ func (g *gate) stop() {
 	g.stopped = true
 	g.mu.Unlock()
 	g.cond.Broadcast()
-}
-
-func (g *gate) isPaused() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.paused
 }
 
 func (g *gate) isStopped() bool {
