@@ -142,6 +142,14 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 	if events, phase, _ := strings.Cut(view, " "); events == "0" || phase != "done" {
 		t.Errorf("the view received %s progress events, the last in phase %s; want several ending in done", events, phase)
 	}
+	// The accelerator view's numbers stand in the DOM too.
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("view-text").open = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if text, err := chromedp.Run(b.ctx, chromedp.Poll[string](`document.getElementById("view-text-body").innerText || null`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil || !strings.Contains(text, "PE array") || !strings.Contains(text, "Dataflow") {
+		t.Errorf("the view as text says %q (%v), want the PE array and dataflow", text, err)
+	}
 	// The export files are there for dian export.
 	if !eval[bool](t, b, `window.dianPage.networkJSON.includes('"layers"') && window.dianPage.designJSON.includes('"chunks"')`) {
 		t.Errorf("the page has no network.json or design.json to download")

@@ -336,6 +336,31 @@ class Page {
     $("platform-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]));
   }
 
+  // -- the view's numbers as text (the canvas is opaque to screen readers) --
+
+  wireViewText() {
+    const box = $("view-text");
+    const draw = () => {
+      if (!box.open || !this.viz || typeof this.viz.state !== "function") return;
+      let st;
+      try { st = JSON.parse(this.viz.state()); } catch { return; }
+      const a = st.accelerator || {};
+      const facts = [["Platform", a.platform], ["Chunk", a.chunkName], ["PE array", a.rows && `${a.rows} × ${a.cols}`],
+        ["Dataflow", a.dataflow], ["Layer", a.layerName], ["Mapping from", a.mapping], ["Busy PEs", a.busyRows && `${a.busyRows} × ${a.busyCols}`],
+        ["Cycle", a.cycles && `${whole(a.cycle)} of ${whole(a.cycles)}`], ["MACs", whole(a.macs)], ["Energy (pJ)", num(a.energyPJ)],
+        ["Loop", a.loopText]].filter(([, v]) => v !== undefined && v !== "" && v !== "—");
+      const parts = [el("dl", {}, ...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]))];
+      if (Array.isArray(a.counters) && a.counters.length) {
+        parts.push(table(["level · operand", "reads", "fills", "updates", "model reads", "model fills", "model updates"],
+          a.counters.map((c) => [`${c.level} · ${c.dataSpace}`, whole(c.reads), whole(c.fills), whole(c.updates), whole(c.modelReads), whole(c.modelFills), whole(c.modelUpdates)]),
+          "Accesses per instance: walked so far and the model's total"));
+      }
+      $("view-text-body").replaceChildren(...parts);
+    };
+    box.addEventListener("toggle", draw);
+    setInterval(draw, 1000);
+  }
+
   // -- classroom: which settings a link locks or hides --
 
   buildClassroom() {
@@ -759,6 +784,7 @@ async function start() {
     $("viz-note").hidden = false;
   }
   page.applyMotion();
+  page.wireViewText();
   const dianViz = page.viz;
   if (dianViz) {
     // Test hooks: what the canvas draws, in this page's CSS pixels.
