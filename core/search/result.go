@@ -1,6 +1,8 @@
 package search
 
 import (
+	"encoding/json"
+
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/supernet"
 )
@@ -26,6 +28,9 @@ type NetworkResult struct {
 	Blocks []BlockResult `json:"blocks"`
 	MACs   int64         `json:"macs"`   // per image
 	Params int64         `json:"params"` // convolution and classifier weights
+	// Layers is the lowered network, every layer's shape, in the "layers"
+	// form of the network files `dian eval -net` reads.
+	Layers json.RawMessage `json:"layers"`
 }
 
 // BlockResult is one searched block of the derived network.
@@ -98,6 +103,14 @@ func metricsOf(c *accel.NetworkCost, acc float64) Metrics {
 func networkResult(space supernet.Space, path supernet.Path) NetworkResult {
 	nr := NetworkResult{Ops: path.Names(space.Ops)}
 	net := space.Network(path, 8)
+	if b, err := net.MarshalJSON(); err == nil {
+		var file struct {
+			Layers json.RawMessage `json:"layers"`
+		}
+		if json.Unmarshal(b, &file) == nil {
+			nr.Layers = file.Layers
+		}
+	}
 	for _, l := range net.Layers {
 		nr.MACs += l.MACs()
 		nr.Params += int64(l.R*l.S*l.C()) * int64(l.K)

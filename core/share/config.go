@@ -41,7 +41,11 @@ type Config struct {
 	FinalSteps int // evaluations of the final accelerator search for the derived network
 
 	LRWeights float64 // SGD learning rate of the weights (cosine-decayed)
-	LRArch    float64 // Adam learning rate of the architecture parameters
+	// LRArch is the Adam learning rate of the architecture parameters.
+	// Auto-NBA uses 3e-4 over about 35,000 architecture steps; a search
+	// sized for a browser takes a few hundred, where 3e-4 leaves α within
+	// a percent of uniform, so the default is scaled up to 0.05.
+	LRArch float64
 
 	Baselines []string // baselines to run beside the co-search: sequential, fixednet, fixedhw, random
 }
@@ -51,10 +55,10 @@ func Default() Config {
 	return Config{
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
 		Epochs: 4, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 3,
-		Objective: "fps", Lambda: 1, Adapt: true,
+		Objective: "fps", Lambda: 0.1, Adapt: true,
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
-		LRWeights: 0.05, LRArch: 3e-4,
+		LRWeights: 0.05, LRArch: 0.05,
 	}
 }
 
