@@ -301,18 +301,24 @@ class Page {
     return this.core.request({ type: "parse", fragment });
   }
 
-  // settingsChanged re-reads the controls, checks them with the worker and
-  // writes the canonical fragment into the address bar.
-  async settingsChanged() {
-    this.showCarried(null); // it described other settings
+  // check re-reads the controls and has the worker check them: problems are
+  // shown (and, when fatal, end in state error), otherwise the canonical
+  // fragment goes into the address bar. It returns the parse, or null.
+  async check(fatal) {
     const parsed = await this.parse(this.fragment());
     this.apply(parsed);
     if (parsed.problems && parsed.problems.length) {
-      showError(problemText(parsed.problems), false);
-      return;
+      showError(problemText(parsed.problems), fatal);
+      return null;
     }
     clearError();
     this.setURL(parsed.canonical);
+    return parsed;
+  }
+
+  settingsChanged() {
+    this.showCarried(null); // it described other settings
+    return this.check(false);
   }
 
   setURL(canonical) {
@@ -462,15 +468,8 @@ class Page {
   }
 
   async start({ paused = false } = {}) {
-    const fragment = this.fragment();
-    const parsed = await this.parse(fragment);
-    this.apply(parsed);
-    if (parsed.problems && parsed.problems.length) {
-      showError(problemText(parsed.problems), true);
-      return;
-    }
-    clearError();
-    this.setURL(parsed.canonical);
+    const parsed = await this.check(true);
+    if (!parsed) return;
     delete window.dianResult;
     delete window.dianError;
     $("results").hidden = true;
