@@ -265,6 +265,12 @@ func TestExplorerShareRestoresEveryControl(t *testing.T) {
 	if got, want := controls(), wantValues(link); !reflect.DeepEqual(got, want) {
 		t.Errorf("controls after opening the link:\n got %v\nwant %v", got, want)
 	}
+	// Every control has a name a screen reader can say.
+	if unnamed := eval[[]string](t, b, `[...document.querySelectorAll("input, select, button, textarea")]
+		.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !(e.tagName === "BUTTON" && e.textContent.trim()))
+		.map((e) => e.outerHTML.slice(0, 80))`); len(unnamed) > 0 {
+		t.Errorf("controls without a label: %q", unnamed)
+	}
 	if !eval[bool](t, b, `document.getElementById("seed").disabled && document.getElementById("lra").closest(".setting").hidden && !document.getElementById("lesson").hidden`) {
 		t.Errorf("lock=seed, hide=lra or lesson=tradeoff is not applied")
 	}
