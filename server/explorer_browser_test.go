@@ -129,6 +129,24 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 		t.Errorf("the page drew no frames while the search ran")
 	}
 
+	// The found design exports to Timeloop's and SCALE-Sim's files, as
+	// dian export writes them (the page downloads them as a zip).
+	for _, format := range []string{"timeloop", "scalesim"} {
+		if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](
+			`window.dianExport = null; document.getElementById("export-`+format+`").click()`)); err != nil {
+			t.Fatal(err)
+		}
+		table, err := chromedp.Run(b.ctx, chromedp.Poll[string](
+			`window.dianExport && window.dianExport.format === "`+format+`" ? window.dianExport.table : null`,
+			chromedp.WithPollingTimeout(30*time.Second)))
+		if err != nil {
+			t.Fatalf("export to %s: %v (dianError %q)", format, err, eval[string](t, b, `String(window.dianError)`))
+		}
+		if rows := strings.Count(table, "\n"); !strings.HasPrefix(table, "layer,chunk,") || rows < 2 {
+			t.Errorf("export to %s: table %q", format, table)
+		}
+	}
+
 	// Every number of the result stands in the DOM.
 	text := eval[string](t, b, `document.getElementById("results").innerText`)
 	for _, want := range []string{"Accuracy", "FPS", "EDP", "BRAM18", "Per layer", "stem", got["network"].(map[string]any)["ops"].([]any)[0].(string)} {

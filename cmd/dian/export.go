@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -66,7 +65,6 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 
 // exportHardware resolves the sub-accelerator for each layer of net.
 func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, accel.Platform, error) {
-	chunks := make([]*accel.SubAccel, len(net.Layers))
 	switch {
 	case (o.Design == "") == (o.Preset == ""):
 		return nil, accel.Platform{}, fmt.Errorf("%w: give exactly one of -design and -preset", errUsage)
@@ -84,10 +82,8 @@ func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, acc
 				return nil, p, fmt.Errorf("%w: -dataflow: %v", errUsage, err)
 			}
 		}
-		c := &accel.SubAccel{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Dataflow: df, Bits: 16, GBBytes: int64(p.GlobalBufferBytes)}
-		if p.Target == accel.ASIC {
-			c.RFBytes = 512 // Eyeriss: 0.5 KB of scratchpads per PE
-		}
+		c := accel.PresetChunk(p, df)
+		chunks := make([]*accel.SubAccel, len(net.Layers))
 		for i := range chunks {
 			chunks[i] = c
 		}
@@ -106,35 +102,19 @@ func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, acc
 			return nil, p, fmt.Errorf("%s: %w", o.Design, err)
 		}
 	}
-	if o.Chunk != "" {
-		for i := range d.Chunks {
-			if d.Chunks[i].Name == o.Chunk {
-				for j := range chunks {
-					chunks[j] = &d.Chunks[i]
-				}
-				return chunks, p, nil
-			}
-		}
-		return nil, p, fmt.Errorf("%w: -chunk %q: design %s has no such chunk", errUsage, o.Chunk, o.Design)
-	}
-	plan, err := accel.Plan(d, net, accel.FPGACorrected)
+	chunks, err := accel.ChunksFor(d, net, o.Chunk)
 	if err != nil {
-		return nil, p, err
-	}
-	for i, ci := range plan {
-		if ci < 0 {
-			return nil, p, fmt.Errorf("design %s runs no chunk for layer %q; pick one with -chunk", o.Design, net.Layers[i].Name)
+		if o.Chunk != "" {
+			return nil, p, fmt.Errorf("%w: -chunk %q: design %s has no such chunk", errUsage, o.Chunk, o.Design)
 		}
-		chunks[i] = &d.Chunks[ci]
+		return nil, p, fmt.Errorf("%s: %w (pick a chunk with -chunk)", o.Design, err)
 	}
 	return chunks, p, nil
 }
 
 // exportTimeloop maps each chosen layer with the mapper and writes, into
-// o.Out, Timeloop's architecture file for its chunk (arch-CHUNK.yaml) and
-// per layer the problem (LAYER.prob.yaml), the mapping (LAYER.map.yaml)
-// and the mapping printout with tile sizes (LAYER.map.txt), which
-// `dian eval -timeloop-map` reads back. It prints one CSV row per layer.
+// o.Out, Timeloop's files (see accel.TimeloopExport), printing one CSV row
+// per layer.
 func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if o.Net == "" || o.Out == "" {
 		return fmt.Errorf("%w: -format timeloop needs -net and -out\n%s", errUsage, exportUsage)
@@ -162,74 +142,26 @@ func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: -tech: %v", errUsage, err)
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return err
-	}
-	var csv bytes.Buffer
-	csv.WriteString("layer,chunk,dataflow,cycles,energy_pj,pes_used,problem,mapping,map_txt,arch\n")
-	found := false
-	written := map[string]bool{}
-	for i := range net.Layers {
-		l := &net.Layers[i]
-		if o.Layer != "" && l.Name != o.Layer {
-			continue
-		}
-		found = true
-		c := chunks[i]
-		res, err := accel.MapLayer(l.Layer, c, table, accel.MapperOptions{Objective: obj})
-		if err != nil {
-			return fmt.Errorf("layer %q on chunk %q: %w", l.Name, c.Name, err)
-		}
-		base := fileSafe(l.Name)
-		archFile := "arch-" + fileSafe(c.Name) + ".yaml"
-		files := []struct {
-			name  string
-			write func(io.Writer) error
-		}{
-			{base + ".prob.yaml", func(w io.Writer) error { return accel.WriteTimeloopProblem(w, res.Problem) }},
-			{base + ".map.yaml", func(w io.Writer) error { return accel.WriteTimeloopMapYAML(w, res.Problem, res.Mapping) }},
-			{base + ".map.txt", func(w io.Writer) error {
-				return accel.WriteTimeloopMapTxt(w, res.Problem, res.Mapping, &res.Stats)
-			}},
-			{archFile, func(w io.Writer) error { return accel.WriteTimeloopArch(w, res.Arch) }},
-		}
-		for _, f := range files {
-			if f.name == archFile && written[archFile] {
-				continue
-			}
-			if err := writeFile(filepath.Join(o.Out, f.name), f.write); err != nil {
-				return err
-			}
-		}
-		written[archFile] = true
-		fmt.Fprintf(&csv, "%s,%s,%s,%d,%.3f,%d,%s,%s,%s,%s\n", l.Name, c.Name, c.Dataflow, res.Cycles, res.EnergyPJ,
-			res.Stats.ComputeInstances, files[0].name, files[1].name, files[2].name, archFile)
-	}
-	if !found {
+	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)
 	}
-	_, err = stdout.Write(csv.Bytes())
-	return err
-}
-
-func writeFile(path string, write func(io.Writer) error) error {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	ex, err := accel.TimeloopExport(net, chunks, table, accel.MapperOptions{Objective: obj}, o.Layer)
+	if err != nil {
+		return err
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return writeExport(o.Out, ex, stdout)
 }
 
-// fileSafe maps a layer or chunk name to a file name.
-func fileSafe(s string) string {
-	out := []byte(s)
-	for i, c := range out {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			out[i] = '_'
+// writeExport writes an export's files into dir and its table to stdout.
+func writeExport(dir string, ex *accel.Export, stdout io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range ex.Files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			return err
 		}
 	}
-	if len(out) == 0 {
-		return "layer"
-	}
-	return string(out)
+	_, err := stdout.Write(ex.Table)
+	return err
 }

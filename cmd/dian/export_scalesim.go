@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/dian-explorer/dian/core/accel"
 )
@@ -34,50 +31,12 @@ func exportScaleSim(o exportOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var order []*accel.SubAccel // chunks in first-use order
-	layers := map[*accel.SubAccel][]accel.Layer{}
-	var rows bytes.Buffer
-	rows.WriteString("layer,chunk,config,topology\n")
-	for i := range net.Layers {
-		l := &net.Layers[i]
-		if o.Layer != "" && l.Name != o.Layer {
-			continue
-		}
-		c := chunks[i]
-		if _, seen := layers[c]; !seen {
-			order = append(order, c)
-		}
-		layers[c] = append(layers[c], l.Layer)
-		fmt.Fprintf(&rows, "%s,%s,%s,%s\n", l.Name, c.Name, scaleSimCfgName(c), scaleSimTopoName(c))
-	}
-	if len(order) == 0 {
+	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return err
+	ex, err := accel.ScaleSimExport(net, chunks, o.Layer)
+	if err != nil {
+		return fmt.Errorf("%w; with -preset pick one with -dataflow", err)
 	}
-	for _, c := range order {
-		a, err := accel.SystolicArrayOf(c)
-		if err != nil {
-			return fmt.Errorf("%w (SCALE-Sim models os, ws and is arrays; with -preset pick one with -dataflow)", err)
-		}
-		topo, err := accel.MarshalScaleSimTopology(layers[c])
-		if err != nil {
-			return err
-		}
-		// No TopologyCsvLoc: SCALE-Sim v2 looks it up in the wrong section
-		// and fails; its -t flag names the topology instead.
-		cfg := &accel.ScaleSimConfig{RunName: fileSafe(c.Name), Array: a, FilterOffset: 10000000, OfmapOffset: 20000000}
-		if err := os.WriteFile(filepath.Join(o.Out, scaleSimCfgName(c)), cfg.Marshal(), 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(o.Out, scaleSimTopoName(c)), topo, 0o644); err != nil {
-			return err
-		}
-	}
-	_, err = stdout.Write(rows.Bytes())
-	return err
+	return writeExport(o.Out, ex, stdout)
 }
-
-func scaleSimCfgName(c *accel.SubAccel) string  { return "scale-" + fileSafe(c.Name) + ".cfg" }
-func scaleSimTopoName(c *accel.SubAccel) string { return "topology-" + fileSafe(c.Name) + ".csv" }

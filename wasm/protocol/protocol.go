@@ -148,7 +148,8 @@ func ReadyMessage() []byte {
 	return b
 }
 
-// Handle decodes one request that has a single reply (ping, keys, parse)
+// Handle decodes one request that has a single reply (ping, keys, parse,
+// export)
 // and returns the encoded reply. It never
 // panics on bad input: a message it cannot read gets an "error" reply that
 // says what was wrong.
@@ -180,7 +181,7 @@ func Encode(v any) []byte {
 }
 
 // requestTypes are the request types the worker accepts.
-const requestTypes = "ping, keys, parse, search, control"
+const requestTypes = "ping, keys, parse, export, search, control"
 
 func handle(msg []byte) (any, error) {
 	if len(msg) > MaxMessageBytes {
@@ -201,6 +202,12 @@ func handle(msg []byte) (any, error) {
 			return nil, fmt.Errorf("worker: parse: %w", err)
 		}
 		return ParseLink(req.ID, p.Fragment), nil
+	case "export":
+		var r ExportRequest
+		if err := msgpack.Unmarshal(msg, &r); err != nil {
+			return nil, fmt.Errorf("worker: export: %w", err)
+		}
+		return exportFiles(r)
 	case "search", "control":
 		return nil, fmt.Errorf("worker: %q requests need the search service (the worker binary), not Handle", req.Type)
 	case "":

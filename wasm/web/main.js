@@ -427,6 +427,9 @@ class Page {
     $("download").addEventListener("click", () => this.download(this.resultJSON, "dian-result.json"));
     $("download-design").addEventListener("click", () => this.download(this.designJSON, "design.json"));
     $("download-network").addEventListener("click", () => this.download(this.networkJSON, "network.json"));
+    for (const format of ["timeloop", "scalesim"]) {
+      $("export-" + format).addEventListener("click", () => this.exportFiles(format));
+    }
     const rm = $("reduced-motion");
     const media = window.matchMedia("(prefers-reduced-motion: reduce)");
     rm.checked = media.matches;
@@ -614,6 +617,7 @@ class Page {
     $("share-with-result").disabled = !reply.compact;
     this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
     $("download-design").disabled = !this.designJSON;
+    $("export-timeloop").disabled = $("export-scalesim").disabled = !this.designJSON || !this.networkJSON;
     const secs = (performance.now() - s.started - s.idle) / 1000;
     window.dianTiming = { seconds: secs, loadSeconds: reply.loadSeconds };
     $("status").textContent = `Done in ${duration(secs)} (search ${num(result.timing.total_s)} s in the worker).`;
@@ -663,9 +667,27 @@ class Page {
     window.dianShared = url;
   }
 
-  download(text, name) {
+  // exportFiles asks the worker for the found design in another tool's
+  // formats (the files dian export writes) and downloads them as a zip.
+  // The file names are kept in window.dianExport for tests.
+  async exportFiles(format) {
+    if (!this.designJSON || !this.networkJSON) return;
+    const button = $("export-" + format);
+    button.disabled = true;
+    try {
+      const reply = await this.core.request({ type: "export", format, design: this.designJSON, network: this.networkJSON });
+      window.dianExport = { format, name: reply.name, bytes: reply.zip.length, table: reply.table };
+      this.download(reply.zip, reply.name, "application/zip");
+    } catch (err) {
+      showError("Export to " + format + " failed: " + err.message, false);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  download(text, name, type = "application/json") {
     if (!text) return;
-    const blob = new Blob([text], { type: "application/json" });
+    const blob = new Blob([text], { type });
     const a = el("a", { href: URL.createObjectURL(blob), download: name });
     document.body.append(a);
     a.click();

@@ -1,0 +1,70 @@
+package protocol
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+func TestExport(t *testing.T) {
+	design, err := os.ReadFile("../../core/accel/testdata/design_autonba_cifar.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	network, err := os.ReadFile("../../core/accel/testdata/net_cifar_tiny.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		format string
+		want   []string // file name suffixes that must be in the archive
+	}{
+		{"timeloop", []string{"README.csv", ".prob.yaml", ".map.yaml", ".map.txt", ".yaml"}},
+		{"scalesim", []string{"README.csv", ".cfg", ".csv"}},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			req := mustMarshal(t, ExportRequest{Type: "export", ID: 9, Format: tt.format, Design: string(design), Network: string(network)})
+			var reply ExportReply
+			if err := msgpack.Unmarshal(Handle(req), &reply); err != nil || reply.Type != "export" || reply.ID != 9 {
+				var e Error
+				msgpack.Unmarshal(Handle(req), &e)
+				t.Fatalf("reply %+v (%v), error %q", reply.Type, err, e.Message)
+			}
+			zr, err := zip.NewReader(bytes.NewReader(reply.Zip), int64(len(reply.Zip)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, suffix := range tt.want {
+				found := false
+				for _, f := range zr.File {
+					found = found || (strings.HasPrefix(f.Name, tt.format+"/") && strings.HasSuffix(f.Name, suffix))
+				}
+				if !found {
+					t.Errorf("no %s file in %s", suffix, reply.Name)
+				}
+			}
+			if !strings.HasPrefix(reply.Table, "layer,chunk,") {
+				t.Errorf("table %q", reply.Table)
+			}
+			again := Handle(req)
+			var second ExportReply
+			msgpack.Unmarshal(again, &second)
+			if !bytes.Equal(second.Zip, reply.Zip) {
+				t.Error("the same export gave a different archive")
+			}
+		})
+	}
+	bad := mustMarshal(t, ExportRequest{Type: "export", ID: 3, Format: "gem5", Design: string(design), Network: string(network)})
+	var e Error
+	if err := msgpack.Unmarshal(Handle(bad), &e); err != nil || e.ID != 3 || !strings.Contains(e.Message, "timeloop, scalesim") {
+		t.Errorf("unknown format: %+v", e)
+	}
+	broken := mustMarshal(t, ExportRequest{Type: "export", ID: 4, Format: "timeloop", Design: "{", Network: string(network)})
+	if err := msgpack.Unmarshal(Handle(broken), &e); err != nil || e.ID != 4 || !strings.Contains(e.Message, "design.json") {
+		t.Errorf("broken design: %+v", e)
+	}
+}
