@@ -27,8 +27,13 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON (the page's window.dianResult)")
 	assets := fs.String("assets", "assets", "the assets folder (datasets and snapshots)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	keys := fs.Bool("keys", false, "list the fragment's keys, their defaults and what they accept, and exit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *keys {
+		printKeys(stdout)
+		return nil
 	}
 	link, err := share.Parse(*config)
 	if err != nil {
@@ -57,6 +62,16 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	printSummary(stdout, res)
 	return nil
+}
+
+// printKeys lists the keys of a search fragment, the same table the page
+// builds its controls from.
+func printKeys(w io.Writer) {
+	fmt.Fprintf(w, "v=%d, then any of (missing keys take the default):\n\n", share.Version)
+	for _, k := range share.Keys {
+		fmt.Fprintf(w, "  %-11s default %-10s %s\n  %11s accepts %s\n", k.Name, k.Default(), k.Doc, "", k.Accepts())
+	}
+	fmt.Fprintln(w, "\nfor the page: run=1, lock=KEYS, hide=KEYS, lesson=NAME, result=TEXT")
 }
 
 func printSummary(w io.Writer, r *search.Result) {

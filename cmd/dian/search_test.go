@@ -53,3 +53,15 @@ func TestSearchRejectsBadConfig(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want a usage error naming epochs and dataset", code, stderr.String())
 	}
 }
+
+func TestSearchKeysListsEveryKey(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"search", "-keys"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, k := range []string{"dataset", "platform", "engine", "seed", "epochs", "baselines"} {
+		if !strings.Contains(stdout.String(), "  "+k+" ") {
+			t.Errorf("dian search -keys does not list %q", k)
+		}
+	}
+}
