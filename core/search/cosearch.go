@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/dian-explorer/dian/core/accel"
@@ -647,6 +646,3 @@ func downsample(v []float64, n int) []float64 {
 	}
 	return out
 }
-
-// pathString joins op names.
-func pathString(names []string) string { return strings.Join(names, " ") }
