@@ -21,6 +21,18 @@
 //   - a systolic-array model with SCALE-Sim v2's definitions
 //     (SystolicArray.Evaluate).
 //
+// Area (AreaTable): on ASIC and systolic platforms NetworkCost.AreaMM2 is
+// the silicon area of the chunks that run a layer, split into MACs,
+// register files and global buffers (AreaBreakdown). The per-MAC and
+// per-bit areas are Accelergy's 40 nm estimates printed in the Timeloop
+// tutorial's reference outputs (AccelergyAreaTable; the tests reproduce
+// every Area line of those outputs), moved to a platform's node by
+// (node/40)² (AreaTable.Scaled). It is a first-order model, not a
+// synthesis result: MAC area grows as bits², storage linearly in bits, and
+// the NoC, control, I/O and DRAM are not counted. Platform.AreaBudgetMM2,
+// when set, is reported as the "area-budget" violation. FPGA costs have no
+// area (0): they are DSP and BRAM18.
+//
 // The package also reads and writes the file formats of Timeloop and
 // SCALE-Sim, and its own JSON forms of designs and networks. It is pure Go
 // with no platform-dependent arithmetic, so a design evaluates to the same

@@ -41,9 +41,14 @@ type NetworkCost struct {
 	// EDP is EnergySum × LatencyMs/1000 (16-bit-MAC units × seconds).
 	EDP float64 `json:"edp"`
 
-	DSP     float64 `json:"dsp"`      // Σ over chunks
-	BRAM18  int     `json:"bram18"`   // Σ over chunks
-	AreaMM2 float64 `json:"area_mm2"` // 0: the FPGA chunk model has no area
+	DSP    float64 `json:"dsp"`    // Σ over chunks
+	BRAM18 int     `json:"bram18"` // Σ over chunks
+	// AreaMM2 is the silicon area of the chunks that run a layer (PE arrays
+	// and global buffers, see AreaTable.SubAccelArea) on ASIC and systolic
+	// platforms; AreaParts splits it into MACs, register files and global
+	// buffers. Both are 0 on an FPGA, which spends DSP and BRAM18 instead.
+	AreaMM2   float64       `json:"area_mm2"`
+	AreaParts AreaBreakdown `json:"area_parts"`
 
 	// Feasible is false when a budget is broken; Violations say which.
 	Feasible   bool     `json:"feasible"`
@@ -251,15 +256,16 @@ func (dst *NetworkCost) reset(d *Design, net *Network, p Platform, model string)
 	return layers, chunks, viol
 }
 
-// finish fills the totals that follow from the energy and latency, checks
-// the platform budgets and stores the rows. Violations stays empty (not nil)
-// when feasible, so its storage is reused.
+// finish fills the totals that follow from the energy and latency, and the
+// area, checks the platform budgets and stores the rows. Violations stays
+// empty (not nil) when feasible, so its storage is reused.
 func (dst *NetworkCost) finish(d *Design, p Platform, layers []LayerCost, chunks []ChunkCost, viol []string) {
 	dst.EnergySum = dst.Energy.Total()
 	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
 	viol = appendBudgetViolations(viol, d, chunks, p, dst.DSP, dst.BRAM18)
 	dst.Feasible = len(viol) == 0
 	dst.Layers, dst.Chunks, dst.Violations = layers, chunks, viol
+	dst.SetArea(d, p)
 }
 
 // footprintBytes returns the bytes one layer needs on chunk c at each
@@ -325,7 +331,7 @@ func (c *NetworkCost) BlockPenalties(net *Network, blocks []string, dst []float6
 
 // appendBudgetViolations checks the platform budgets against the chunks
 // that run at least one layer: DSP and BRAM18 on an FPGA, PEs and global
-// buffer elsewhere.
+// buffer elsewhere (the area budget is SetArea's, which finish calls next).
 func appendBudgetViolations(viol []string, d *Design, chunks []ChunkCost, p Platform, dsp float64, bram int) []string {
 	switch p.Target {
 	case FPGA:

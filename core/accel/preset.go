@@ -34,8 +34,13 @@ type Platform struct {
 
 	// On-chip global buffer in bytes (zero when the platform leaves it open).
 	GlobalBufferBytes int
-	// TechNM is the process node of an ASIC, used to pick an energy table.
+	// TechNM is the process node of an ASIC, used to pick an energy table
+	// and to scale the area table (AreaTableFor); 0 leaves the node open.
 	TechNM int
+	// AreaBudgetMM2 bounds the silicon area of a design on an ASIC or
+	// systolic platform (NetworkCost.AreaMM2); 0 means no budget. No preset
+	// sets one: the papers give no area budget to hold a design to.
+	AreaBudgetMM2 float64
 }
 
 // PEs returns the number of processing elements in the default array.
