@@ -66,6 +66,14 @@ type runner struct {
 	lastHW      *HWSummary
 	warmup      int // warm-up epochs run here (0 when starting from a snapshot)
 
+	// What the events show of the accelerator engine: whether it has run
+	// (and run since the last event), the design lastHW describes, and the
+	// decisions' names and option labels, made once.
+	engineRan, hwFresh bool
+	lastChoice         []int
+	hwNames            []string
+	hwLabels           [][]string
+
 	// Baselines change how the hardware enters: hwAware false is
 	// hardware-unaware NAS (no penalty, no accelerator search during the
 	// search); fixedHW pins the accelerator instead of searching it.
@@ -181,7 +189,34 @@ func (r *runner) tau(epoch int) float64 {
 
 func (r *runner) emit(phase string, epoch int, probs [][]float64) {
 	r.obs(Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
-		Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW})
+		Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW,
+		HWDist: r.hwDist()})
+}
+
+// hwDist is the accelerator engine's distribution for an event, nil
+// before the engine has run. It only reads the engine (no random draws),
+// so events never change a result.
+func (r *runner) hwDist() *HWDist {
+	if !r.engineRan {
+		return nil
+	}
+	r.hwFresh = false
+	if r.hwNames == nil {
+		for _, d := range r.hw.Space.Decisions {
+			r.hwNames = append(r.hwNames, d.Name)
+		}
+		r.hwLabels = OptionLabels(r.hw.Space)
+	}
+	d := &HWDist{Engine: r.engine.Name(), Decisions: r.hwNames, Options: r.hwLabels}
+	rows := r.engine.Distribution()
+	d.Probs = make([][]float64, len(rows))
+	for i, row := range rows {
+		d.Probs[i] = append([]float64(nil), row...)
+	}
+	if r.lastHW != nil && r.lastChoice != nil {
+		d.Best = append([]int(nil), r.lastChoice...)
+	}
+	return d
 }
 
 func (r *runner) run(in Input) (*Result, error) {
@@ -240,8 +275,12 @@ func (r *runner) run(in Input) (*Result, error) {
 			lw := r.weightStep(weights, weightOpt)
 			weightStep++
 			r.step++
-			r.obs(Event{Phase: PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
-				Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW})
+			ev := Event{Phase: PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
+				Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW}
+			if r.hwFresh {
+				ev.HWDist = r.hwDist()
+			}
+			r.obs(ev)
 		}
 		if err := r.endEpoch(); err != nil {
 			return nil, err
@@ -295,7 +334,7 @@ func (r *runner) costOn(path supernet.Path, choice []int) error {
 	if err != nil {
 		return err
 	}
-	r.lastHW = summarize(c)
+	r.lastHW, r.lastChoice = summarize(c), choice
 	return nil
 }
 
@@ -409,6 +448,9 @@ func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine
 	}
 	t := engine.Search(budget, r.hw.Eval)
 	r.hwEvals += t.Evals
+	if engine == r.engine {
+		r.engineRan, r.hwFresh = true, true
+	}
 	if t.Best == nil {
 		return nil, t, nil
 	}
@@ -416,7 +458,7 @@ func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine
 	if err != nil {
 		return nil, t, err
 	}
-	r.lastHW = summarize(c)
+	r.lastHW, r.lastChoice = summarize(c), t.Best
 	return t.Best, t, nil
 }
 
@@ -466,7 +508,7 @@ func (r *runner) initTarget() error {
 	if err != nil {
 		return err
 	}
-	r.lastHW = nil
+	r.lastHW, r.lastChoice = nil, nil
 	lo, hi := heavy+0.4*(light-heavy), heavy+0.7*(light-heavy)
 	if lo > hi {
 		lo, hi = hi, lo

@@ -45,6 +45,15 @@ type Engine interface {
 	// Search spends budget evaluations of cost and returns the best point
 	// it saw in this call.
 	Search(budget int, cost CostFunc) Trace
+	// Distribution returns the engine's current belief over every
+	// decision of its space: one row per decision, the probability of each
+	// option (summing to 1), ignoring bounds. The gradient engines report
+	// the softmax of their logits, evolution the share of its population
+	// that holds each option, random the uniform distribution. The rows are
+	// the engine's own buffer, overwritten by the next call; computing them
+	// draws no random number and changes nothing a search reads, so showing
+	// them never changes a result.
+	Distribution() [][]float64
 }
 
 // EngineNames are the accelerator search engines, in the order the UI
@@ -66,14 +75,48 @@ func NewEngine(name string, space *accel.Space, rng *rand.Rand) (Engine, error) 
 	return nil, fmt.Errorf("search: unknown engine %q (accepted: gumbel, reinforce, evolution, random)", name)
 }
 
+// distBuf is the buffer an engine's Distribution fills: one row per
+// decision, allocated on first use and reused after.
+type distBuf struct{ rows [][]float64 }
+
+func (b *distBuf) sized(s *accel.Space) [][]float64 {
+	if b.rows == nil {
+		n := 0
+		for _, d := range s.Decisions {
+			n += len(d.Options)
+		}
+		flat := make([]float64, n)
+		b.rows = make([][]float64, len(s.Decisions))
+		for i, d := range s.Decisions {
+			b.rows[i], flat = flat[:len(d.Options):len(d.Options)], flat[len(d.Options):]
+		}
+	}
+	return b.rows
+}
+
+// uniform fills every row with 1/len(row).
+func uniform(rows [][]float64) [][]float64 {
+	for _, row := range rows {
+		for j := range row {
+			row[j] = 1 / float64(len(row))
+		}
+	}
+	return rows
+}
+
 // randomEngine samples every point uniformly (within bounds): the baseline
 // every other engine must beat on the same budget.
 type randomEngine struct {
 	space *accel.Space
 	rng   *rand.Rand
+	dist  distBuf
 }
 
 func (e *randomEngine) Name() string { return "random" }
+
+// Distribution is uniform over every decision's options: what the engine
+// draws from (within bounds), and never learns away from.
+func (e *randomEngine) Distribution() [][]float64 { return uniform(e.dist.sized(e.space)) }
 
 func (e *randomEngine) Search(budget int, cost CostFunc) Trace {
 	t := newTrace(budget)
@@ -102,6 +145,17 @@ type categorical struct {
 	space  *accel.Space
 	logits [][]float64
 	probs  []float64 // scratch
+	dist   distBuf
+}
+
+// Distribution is the softmax of each decision's logits over all its
+// options (with the pure-Go exp, so it is the same on every platform).
+func (c *categorical) Distribution() [][]float64 {
+	rows := c.dist.sized(c.space)
+	for i, z := range c.logits {
+		softmaxFrom(rows[i], z, 0)
+	}
+	return rows
 }
 
 func newCategorical(space *accel.Space, init float64) categorical {
@@ -302,9 +356,32 @@ type evolutionEngine struct {
 	size  int
 	pop   [][]int
 	costs []float64
+	dist  distBuf
 }
 
 func (e *evolutionEngine) Name() string { return "evolution" }
+
+// Distribution is the population's histogram: the share of members that
+// hold each option of each decision (uniform before there is a population).
+func (e *evolutionEngine) Distribution() [][]float64 {
+	rows := e.dist.sized(e.space)
+	if len(e.pop) == 0 {
+		return uniform(rows)
+	}
+	n := float64(len(e.pop))
+	for i, row := range rows {
+		for j := range row {
+			row[j] = 0
+		}
+		for _, p := range e.pop {
+			row[p[i]]++
+		}
+		for j := range row {
+			row[j] /= n
+		}
+	}
+	return rows
+}
 
 func (e *evolutionEngine) Search(budget int, cost CostFunc) Trace {
 	t := newTrace(budget)
