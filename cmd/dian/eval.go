@@ -88,7 +88,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 // model (faithful, corrected, dna) and prints the per-layer table and totals: as JSON (the NetworkCost)
 // with asJSON, else as CSV in three blocks separated by a blank line — one
 // row per layer ending with a "total" row, one row per chunk, and
-// metric,value rows.
+// metric,value rows (with the area on ASIC and systolic platforms).
 func evalDesign(designPath, netPath, model string, asJSON bool, stdout io.Writer) error {
 	d, err := accel.ReadDesignFile(designPath)
 	if err != nil {
@@ -117,14 +117,17 @@ func evalDesign(designPath, netPath, model string, asJSON bool, stdout io.Writer
 		enc.SetIndent("", "  ")
 		return enc.Encode(cost)
 	}
-	return writeCostCSV(stdout, d, cost)
+	return writeCostCSV(stdout, d, p, cost)
 }
 
 // costLayerHeader is the header of the per-layer CSV block.
 var costLayerHeader = []string{"layer", "chunk", "depthwise", "modelled", "cycles", "compute_cycles", "pipeline_cycles",
 	"macs", "dsp", "bram18", "dram_input_words", "dram_weight_words", "dram_output_words", "energy"}
 
-func writeCostCSV(w io.Writer, d *accel.Design, c *accel.NetworkCost) error {
+// writeCostCSV writes the three blocks. On a platform with an area model
+// (ASIC, systolic) the metric block adds the area in mm², its parts and the
+// node the area table was scaled to; FPGA costs have no area rows.
+func writeCostCSV(w io.Writer, d *accel.Design, p accel.Platform, c *accel.NetworkCost) error {
 	cw := csv.NewWriter(w)
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	cw.Write(costLayerHeader)
@@ -167,10 +170,19 @@ func writeCostCSV(w io.Writer, d *accel.Design, c *accel.NetworkCost) error {
 		{"cycles", f(c.Cycles)}, {"latency_ms", f(c.LatencyMs)},
 		{"bottleneck_chunk", bottleneck}, {"bottleneck_cycles", f(c.BottleneckCycles)}, {"fps", f(c.FPS)},
 		{"energy", f(c.EnergySum)}, {"edp", f(c.EDP)}, {"dsp", f(c.DSP)}, {"bram18", strconv.Itoa(c.BRAM18)},
-		{"feasible", strconv.FormatBool(c.Feasible)},
 	} {
 		cw.Write(kv[:])
 	}
+	if t, ok := accel.AreaTableFor(p); ok {
+		for _, kv := range [][2]string{
+			{"area_mm2", f(c.AreaMM2)}, {"area_mac_mm2", f(c.AreaParts.MACMM2)},
+			{"area_rf_mm2", f(c.AreaParts.RFMM2)}, {"area_gb_mm2", f(c.AreaParts.GBMM2)},
+			{"area_node_nm", strconv.Itoa(t.NodeNM)},
+		} {
+			cw.Write(kv[:])
+		}
+	}
+	cw.Write([]string{"feasible", strconv.FormatBool(c.Feasible)})
 	for _, v := range c.Violations {
 		cw.Write([]string{"violation", v})
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -69,6 +71,69 @@ func TestEvalDesignDNA(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "model,dna-estimator") {
 		t.Errorf("-model dna output lacks model,dna-estimator:\n%s", out.String())
+	}
+}
+
+// eyerissDesign is the Eyeriss preset's full array (12 × 14 PEs, 16-bit,
+// 0.5 KB register file per PE, 108 KB global buffer) running every layer of
+// exampleNet.
+const eyerissDesign = `{"name": "eyeriss-full", "platform": "eyeriss", "assign": "explicit", "pad": true,
+  "chunks": [{"name": "array", "rows": 12, "cols": 14, "dataflow": "rs", "bits": 16,
+    "buffers": {"rf_bytes": 512, "gb_bytes": 110592},
+    "tiles": {"rf": {"K": 8, "C": 8}, "gb": {"K": 8, "C": 8, "P": 16, "Q": 16}},
+    "unroll": {"K": 4, "C": 4, "P": 8},
+    "layers": ["stem", "b0.pw1", "b0.dw", "b0.pw2", "b1.pw1", "b1.dw", "b1.pw2", "b2.pw1", "b2.dw", "b2.pw2", "head", "fc"]}]}`
+
+// TestEvalDesignArea: on the ASIC preset the totals block has the area and
+// its parts, which add up, at the preset's 65 nm; the FPGA example has no
+// area rows; -json carries the same numbers.
+func TestEvalDesignArea(t *testing.T) {
+	design := filepath.Join(t.TempDir(), "eyeriss.json")
+	if err := os.WriteFile(design, []byte(eyerissDesign), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"eval", "-model", "dna", "-design", design, "-net", exampleNet}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	blocks := strings.Split(out.String(), "\n\n")
+	rows, err := csv.NewReader(strings.NewReader(blocks[len(blocks)-1])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	metric := map[string]float64{}
+	for _, r := range rows {
+		if v, err := strconv.ParseFloat(r[1], 64); err == nil {
+			metric[r[0]] = v
+		}
+	}
+	parts := metric["area_mac_mm2"] + metric["area_rf_mm2"] + metric["area_gb_mm2"]
+	if metric["area_mm2"] <= 0 || math.Abs(metric["area_mm2"]-parts) > 1e-12*parts || metric["area_node_nm"] != 65 {
+		t.Errorf("area_mm2 %v, parts sum %v, node %v; want a positive area equal to its parts at 65 nm:\n%s",
+			metric["area_mm2"], parts, metric["area_node_nm"], blocks[len(blocks)-1])
+	}
+
+	out.Reset()
+	if code := run([]string{"eval", "-json", "-model", "dna", "-design", design, "-net", exampleNet}, &out, &errb); code != 0 {
+		t.Fatalf("-json: exit %d: %s", code, errb.String())
+	}
+	var js struct {
+		AreaMM2   float64            `json:"area_mm2"`
+		AreaParts map[string]float64 `json:"area_parts"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js.AreaMM2 != metric["area_mm2"] || js.AreaParts["gb_mm2"] != metric["area_gb_mm2"] {
+		t.Errorf("-json area %v, parts %v; CSV says %v", js.AreaMM2, js.AreaParts, metric["area_mm2"])
+	}
+
+	out.Reset()
+	if code := run([]string{"eval", "-design", exampleDesign, "-net", exampleNet}, &out, &errb); code != 0 {
+		t.Fatalf("FPGA: exit %d: %s", code, errb.String())
+	}
+	if strings.Contains(out.String(), "area_") {
+		t.Errorf("the FPGA design's output has area rows:\n%s", out.String())
 	}
 }
 

@@ -14,7 +14,8 @@ const (
 // evaluateSystolic costs net on the single systolic array of d with
 // SCALE-Sim's definitions: layers run one after another, so latency and
 // throughput come from the sum of their cycles; energy counts SRAM and DRAM
-// accesses and MACs. Grouped layers run group by group.
+// accesses and MACs. Grouped layers run group by group. The area is the
+// array's MACs and SRAM (accel.NetworkCost.SetArea).
 func evaluateSystolic(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p accel.Platform) error {
 	chunk := &d.Chunks[0]
 	arr, err := accel.SystolicArrayOf(chunk)
@@ -45,5 +46,6 @@ func evaluateSystolic(dst *accel.NetworkCost, d *accel.Design, net *accel.Networ
 		dst.FPS = p.ClockMHz * 1e6 / dst.Cycles
 	}
 	dst.EDP = dst.EnergySum * dst.LatencyMs / 1000
+	dst.SetArea(d, p)
 	return nil
 }
