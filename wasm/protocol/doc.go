@@ -9,7 +9,9 @@
 //	ping                            pong (Pong: build, Go version, platforms)
 //	keys                            keys (Keys: every URL key, the lessons)
 //	parse {fragment}                parsed (Parsed: values, problems, carried result)
-//	search {fragment, paused}       progress… (Progress, throttled), then
+//	search {fragment, paused}       progress… (Progress, throttled; with the
+//	                                accelerator engine's distribution after
+//	                                it runs: DecodeHWDist), then
 //	                                result (Result: JSON, network file, compact) or error
 //	control {action}                control (ControlReply: running, paused, stopped, idle)
 //	                                ready (once, at start), error (Error, with Problems)

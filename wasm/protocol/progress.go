@@ -41,6 +41,129 @@ type Progress struct {
 	EDP       float64 `msgpack:"edp"`
 	DSP       float64 `msgpack:"dsp"`
 	BRAM18    int     `msgpack:"bram18"`
+
+	// The accelerator search engine's distribution over each design
+	// decision (search.HWDist), on the events that carry one: HWEngine
+	// names the engine, HWDecisions the decisions, HWRows[i] is the number
+	// of options of decision i, HWOptions their labels (all rows, in
+	// order), HWProbs their probabilities as little-endian float32 bytes
+	// like Probs, and HWBest the best design's option per decision (empty
+	// when there is none). Empty on events without one.
+	HWEngine    string   `msgpack:"hwEngine,omitempty"`
+	HWDecisions []string `msgpack:"hwDecisions,omitempty"`
+	HWRows      []int    `msgpack:"hwRows,omitempty"`
+	HWOptions   []string `msgpack:"hwOptions,omitempty"`
+	HWProbs     []byte   `msgpack:"hwProbs,omitempty"`
+	HWBest      []int    `msgpack:"hwBest,omitempty"`
+}
+
+// HWDist is the decoded form of a Progress's accelerator distribution.
+type HWDist struct {
+	Engine    string
+	Decisions []string
+	Options   [][]string  // labels, one row per decision
+	Probs     [][]float32 // one row per decision, each summing to 1
+	Best      []int       // nil, or the best design's option per decision
+}
+
+// Limits on a decoded distribution (the largest space has 32 decisions of
+// at most 6 options); anything larger is refused before it is unpacked.
+const (
+	MaxHWDecisions = 1024
+	MaxHWOptions   = 256 // per decision
+)
+
+// hwSumTolerance is how far a decoded row may sum from 1: float32 rounding
+// of up to MaxHWOptions values stays far inside it.
+const hwSumTolerance = 1e-3
+
+// SetHWDist packs an engine's distribution (rows of probabilities, the
+// decisions' names and option labels, the best design's options or nil)
+// into p.
+func (p *Progress) SetHWDist(engine string, decisions []string, options [][]string, probs [][]float64, best []int) {
+	p.HWEngine, p.HWDecisions = engine, decisions
+	p.HWRows = make([]int, len(probs))
+	p.HWOptions = p.HWOptions[:0]
+	n := 0
+	for i, row := range probs {
+		p.HWRows[i] = len(row)
+		n += len(row)
+	}
+	p.HWProbs = make([]byte, 0, 4*n)
+	for i, row := range probs {
+		for _, v := range row {
+			p.HWProbs = binary.LittleEndian.AppendUint32(p.HWProbs, math.Float32bits(float32(v)))
+		}
+		if i < len(options) {
+			p.HWOptions = append(p.HWOptions, options[i]...)
+		}
+	}
+	p.HWBest = best
+}
+
+// DecodeHWDist unpacks the accelerator distribution, or returns nil when
+// the event carries none. It checks every size against the others and the
+// limits, every probability (finite, in [0, 1], rows summing to 1) and
+// every best option before building anything, and names what is wrong.
+func (p *Progress) DecodeHWDist() (*HWDist, error) {
+	if p.HWEngine == "" && len(p.HWDecisions) == 0 && len(p.HWRows) == 0 && len(p.HWOptions) == 0 && len(p.HWProbs) == 0 && len(p.HWBest) == 0 {
+		return nil, nil
+	}
+	bad := func(format string, args ...any) (*HWDist, error) {
+		return nil, fmt.Errorf("protocol: accelerator distribution: "+format, args...)
+	}
+	n := len(p.HWRows)
+	switch {
+	case n == 0 || n > MaxHWDecisions:
+		return bad("%d decisions; accepted 1..%d", n, MaxHWDecisions)
+	case len(p.HWDecisions) != n:
+		return bad("%d decision names for %d rows", len(p.HWDecisions), n)
+	case len(p.HWBest) != 0 && len(p.HWBest) != n:
+		return bad("%d best options for %d decisions", len(p.HWBest), n)
+	}
+	total := 0
+	for i, k := range p.HWRows {
+		if k < 1 || k > MaxHWOptions {
+			return bad("decision %d (%q) has %d options; accepted 1..%d", i, p.HWDecisions[i], k, MaxHWOptions)
+		}
+		if len(p.HWBest) != 0 && (p.HWBest[i] < 0 || p.HWBest[i] >= k) {
+			return bad("decision %d (%q): best option %d outside [0, %d)", i, p.HWDecisions[i], p.HWBest[i], k)
+		}
+		total += k
+	}
+	if len(p.HWOptions) != total || len(p.HWProbs) != 4*total {
+		return bad("%d option labels and %d bytes of probabilities for %d options (want %d labels, %d bytes)", len(p.HWOptions), len(p.HWProbs), total, total, 4*total)
+	}
+	at := 0
+	for i, k := range p.HWRows {
+		var sum float64
+		for j := range k {
+			v := math.Float32frombits(binary.LittleEndian.Uint32(p.HWProbs[4*(at+j):]))
+			if !(v >= 0 && v <= 1) {
+				return bad("decision %d (%q) option %d: probability %v outside [0, 1]", i, p.HWDecisions[i], j, v)
+			}
+			sum += float64(v)
+		}
+		if math.Abs(sum-1) > hwSumTolerance {
+			return bad("decision %d (%q): probabilities sum to %.4g, not 1", i, p.HWDecisions[i], sum)
+		}
+		at += k
+	}
+	d := &HWDist{Engine: p.HWEngine, Decisions: p.HWDecisions, Options: make([][]string, n), Probs: make([][]float32, n)}
+	flat := make([]float32, total)
+	for j := range flat {
+		flat[j] = math.Float32frombits(binary.LittleEndian.Uint32(p.HWProbs[4*j:]))
+	}
+	at = 0
+	for i, k := range p.HWRows {
+		d.Options[i] = p.HWOptions[at : at+k : at+k]
+		d.Probs[i] = flat[at : at+k : at+k]
+		at += k
+	}
+	if len(p.HWBest) != 0 {
+		d.Best = p.HWBest
+	}
+	return d, nil
 }
 
 // EncodeProbs packs a blocks × ops matrix as little-endian float32 bytes.

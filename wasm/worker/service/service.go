@@ -304,6 +304,9 @@ type job struct {
 	lastPost  time.Time
 	lastPhase string
 	lastYield time.Time
+	// pendingHW is the accelerator distribution of an event that was not
+	// posted: it rides on the next message that is.
+	pendingHW *search.HWDist
 }
 
 func (j *job) stop() {
@@ -322,9 +325,15 @@ func (j *job) observe(e search.Event) {
 	}
 	now := time.Now()
 	posted := false
+	if e.HWDist != nil {
+		j.pendingHW = e.HWDist
+	}
 	post := func() {
+		if e.HWDist == nil {
+			e.HWDist = j.pendingHW
+		}
 		j.post(protocol.Encode(ProgressOf(j.id, e)))
-		j.lastPost, j.lastPhase, posted = now, e.Phase, true
+		j.lastPost, j.lastPhase, posted, j.pendingHW = now, e.Phase, true, nil
 	}
 	if e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval {
 		post()
@@ -344,6 +353,9 @@ func ProgressOf(id int64, e search.Event) protocol.Progress {
 	p.Blocks, p.Ops, p.Probs = protocol.EncodeProbs(e.Probs)
 	if h := e.HW; h != nil {
 		p.HasHW, p.FPS, p.LatencyMs, p.Energy, p.EDP, p.DSP, p.BRAM18 = true, h.FPS, h.LatencyMs, h.Energy, h.EDP, h.DSP, h.BRAM18
+	}
+	if d := e.HWDist; d != nil {
+		p.SetHWDist(d.Engine, d.Decisions, d.Options, d.Probs, d.Best)
 	}
 	return p
 }

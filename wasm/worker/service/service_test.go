@@ -195,8 +195,18 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	if len(progress) < 2 {
 		t.Fatalf("%d progress messages, want several", len(progress))
 	}
-	phases := 0
+	phases, dists := 0, 0
 	for i, p := range progress {
+		d, err := p.DecodeHWDist()
+		if err != nil {
+			t.Errorf("progress %d: %v", i, err)
+		}
+		if d != nil {
+			dists++
+			if d.Engine != "reinforce" || len(d.Decisions) != 32 {
+				t.Errorf("progress %d: a distribution of engine %q over %d decisions, want reinforce's over zc706's 32", i, d.Engine, len(d.Decisions))
+			}
+		}
 		if p.ID != 7 || p.Steps <= 0 || p.Step > p.Steps {
 			t.Errorf("progress %d = id %d step %d/%d", i, p.ID, p.Step, p.Steps)
 		}
@@ -214,6 +224,11 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	}
 	if last := progress[len(progress)-1]; last.Phase != search.PhaseDone || last.Step != last.Steps {
 		t.Errorf("last progress is %s at %d/%d, want done at the end", last.Phase, last.Step, last.Steps)
+	} else if d, _ := last.DecodeHWDist(); d == nil || len(d.Best) != len(d.Decisions) {
+		t.Errorf("the done message carries no accelerator distribution with the best design (%+v)", d)
+	}
+	if dists < 3 { // at least the epoch's end, final-hw and done
+		t.Errorf("%d progress messages carry the accelerator distribution, want at least 3", dists)
 	}
 	// Throttled: beside one message per phase, at most one per interval.
 	if limit := phases + 1 + int(elapsed/ProgressInterval); len(progress) > limit {
@@ -396,5 +411,43 @@ func TestSearchStartsPaused(t *testing.T) {
 	h.control(t, 6, "resume", "running")
 	if m, _ := h.until(t, "result"); m.ID != 5 {
 		t.Errorf("result for id %d, want 5", m.ID)
+	}
+}
+
+// TestThrottledDistributionRidesOn checks that an accelerator distribution
+// whose event the throttle drops reaches the page with the next message.
+func TestThrottledDistributionRidesOn(t *testing.T) {
+	var posted []protocol.Progress
+	j := &job{id: 1, post: func(b []byte) {
+		var p protocol.Progress
+		if err := msgpack.Unmarshal(b, &p); err != nil {
+			t.Fatal(err)
+		}
+		posted = append(posted, p)
+	}}
+	j.gate.cond = sync.NewCond(&j.gate.mu)
+	dist := &search.HWDist{Engine: "random", Decisions: []string{"array.dataflow"}, Options: [][]string{{"os", "ws", "is"}},
+		Probs: [][]float64{{0.25, 0.5, 0.25}}}
+	// The clock of the last post is set by hand: "just posted" drops an
+	// event, "long ago" posts it.
+	justPosted, longAgo := func() { j.lastPost = time.Now().Add(time.Hour) }, func() { j.lastPost = time.Time{} }
+	j.observe(search.Event{Phase: search.PhaseSearch, Step: 1, Steps: 9})
+	justPosted()
+	j.observe(search.Event{Phase: search.PhaseSearch, Step: 2, Steps: 9, HWDist: dist})
+	longAgo()
+	j.observe(search.Event{Phase: search.PhaseSearch, Step: 3, Steps: 9})
+	longAgo()
+	j.observe(search.Event{Phase: search.PhaseSearch, Step: 4, Steps: 9})
+	if len(posted) != 3 || posted[1].Step != 3 {
+		t.Fatalf("posted %d messages (%+v), want steps 1, 3 and 4", len(posted), posted)
+	}
+	for i, want := range []bool{false, true, false} {
+		d, err := posted[i].DecodeHWDist()
+		if err != nil || (d != nil) != want {
+			t.Errorf("message %d (step %d): distribution %+v, %v; want one: %v", i, posted[i].Step, d, err, want)
+		}
+	}
+	if d, _ := posted[1].DecodeHWDist(); d != nil && d.Probs[0][1] != 0.5 {
+		t.Errorf("the carried distribution is %v, want the dropped event's", d.Probs)
 	}
 }
