@@ -25,7 +25,11 @@ type AreaTable struct {
 	// MACUM2 is one MAC unit (multiplier and accumulator) at MACBits.
 	MACUM2 float64
 	// RFUM2PerBit and SRAMUM2PerBit are storage area per bit of capacity:
-	// a PE's register file and a global buffer.
+	// a PE's register file and a global buffer. Accelergy's register-file
+	// bit is about 5× its SRAM bit (887.84/512 against 707084/2^21 µm²), so
+	// a PE scratchpad that a chip builds as a small SRAM comes out larger
+	// here than built; with 0.5 KB per PE it is most of an Eyeriss-like
+	// array's area.
 	RFUM2PerBit, SRAMUM2PerBit float64
 	// Source says where the reference values come from.
 	Source string
