@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -375,4 +376,143 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// TestBrowserVizAcceleratorChoices runs a real search in the page's worker
+// and checks that the accelerator engine's distributions reach both the
+// DOM (a row per decision, probabilities summing to 1, the best design's
+// option marked) and the canvas (bars drawn in the distributions panel,
+// the best design's bars in the highlight colour).
+func TestBrowserVizAcceleratorChoices(t *testing.T) {
+	const fragment = "v=1&dataset=digits8&epochs=3&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+	link, err := share.Parse(fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hw, err := search.NewHardware(link.Config.Platform, link.Config.Model, link.Config.Objective)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	if state := b.open(t, url+"#"+fragment+"&run=1"); state != "running" && state != "done" {
+		t.Fatalf("a run=1 link left the page %q (dianError %q)", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	eval[bool](t, b, `document.getElementById("hw-box").open = true`)
+	if state := waitState(t, b, 3*time.Minute, "done", "error"); state != "done" {
+		t.Fatalf("search ended in %q: %s", state, eval[string](t, b, `String(window.dianError)`))
+	}
+
+	// The DOM: one row per decision of the platform's space, in order.
+	type cell struct {
+		P      float64 `json:"p"`
+		Option string  `json:"option"`
+		Best   bool    `json:"best"`
+	}
+	type row struct {
+		Decision string `json:"decision"`
+		Cells    []cell `json:"cells"`
+	}
+	rows := eval[[]row](t, b, `[...document.querySelectorAll("#hw tbody tr")].map((tr) => ({
+  decision: tr.dataset.decision,
+  cells: [...tr.querySelectorAll("td[data-p]")].map((td) => ({ p: Number(td.dataset.p), option: td.dataset.option, best: td.dataset.best === "true" })),
+}))`)
+	labels := search.OptionLabels(hw.Space)
+	if len(rows) != len(hw.Space.Decisions) {
+		t.Fatalf("the DOM shows %d decisions, the %s space has %d", len(rows), link.Config.Platform, len(hw.Space.Decisions))
+	}
+	uniform := 0
+	for i, r := range rows {
+		d := hw.Space.Decisions[i]
+		if r.Decision != d.Name || len(r.Cells) != len(d.Options) {
+			t.Fatalf("row %d: %q with %d options, want %q with %d", i, r.Decision, len(r.Cells), d.Name, len(d.Options))
+		}
+		var sum float64
+		best := 0
+		for j, c := range r.Cells {
+			sum += c.P
+			if c.Best {
+				best++
+			}
+			if c.Option != labels[i][j] {
+				t.Errorf("%s option %d labelled %q, want %q", d.Name, j, c.Option, labels[i][j])
+			}
+		}
+		if math.Abs(sum-1) > 1e-3 || best != 1 {
+			t.Errorf("%s: probabilities sum to %v with %d options marked best, want 1 and one", d.Name, sum, best)
+		}
+		if math.Abs(r.Cells[0].P-1/float64(len(r.Cells))) < 1e-6 {
+			uniform++
+		}
+	}
+	if uniform == len(rows) {
+		t.Errorf("every decision is still uniform after %d epochs of %s", link.Config.Epochs, link.Config.Engine)
+	}
+
+	// The canvas: the same numbers, drawn.
+	eval[string](t, b, `String(dianPage.viz.setView("search"))`)
+	for range 10 { // a few frames for the view to redraw
+		time.Sleep(50 * time.Millisecond)
+	}
+	var st viz.SceneState
+	if err := json.Unmarshal([]byte(eval[string](t, b, `dianPage.viz.state()`)), &st); err != nil {
+		t.Fatal(err)
+	}
+	hwState := st.Search.HW
+	if hwState == nil || len(hwState.Probs) != len(rows) || len(st.HWBars) != len(rows) {
+		t.Fatalf("the view has no distribution of %d decisions (%+v, %d bar sets)", len(rows), hwState, len(st.HWBars))
+	}
+	for i, r := range rows {
+		for j, c := range r.Cells {
+			if float32(c.P) != hwState.Probs[i][j] {
+				t.Errorf("%s option %d: the DOM says %v, the view draws %v", r.Decision, j, c.P, hwState.Probs[i][j])
+			}
+		}
+	}
+	frame := eval[[2]float64](t, b, `(() => { const f = document.getElementById("viz"); f.scrollIntoView(); const r = f.getBoundingClientRect(); return [r.left + f.clientLeft, r.top + f.clientTop]; })()`)
+	nextFramesIn(t, b, "dianPage.viz", 3)
+	img := b.screenshot(t, "choices")
+	p := st.HWPanel
+	t.Logf("distributions panel %.0f×%.0f CSS px at (%.0f, %.0f) in a frame at (%.0f, %.0f); first chart's bars %v",
+		p[2], p[3], p[0], p[1], frame[0], frame[1], st.HWBars[0])
+	inked, total := 0, 0
+	for y := p[1]; y < p[1]+p[3]; y += 2 {
+		for x := p[0]; x < p[0]+p[2]; x += 2 {
+			total++
+			if !near(pixel(img, frame[0]+x, frame[1]+y), rgb(viz.Background)) {
+				inked++
+			}
+		}
+	}
+	if inked < total/50 {
+		t.Errorf("the distributions panel is blank: %d of %d sampled pixels differ from the background", inked, total)
+	}
+	highlighted, tall := 0, 0
+	for i, bars := range st.HWBars {
+		best := hwState.Best[i]
+		bar := bars[best]
+		if bar[3] < 4 {
+			continue // too short to sample
+		}
+		tall++
+		if near(pixel(img, frame[0]+bar[0]+bar[2]/2, frame[1]+bar[1]+bar[3]/2), rgb(viz.PEBusy)) {
+			highlighted++
+		}
+	}
+	if tall == 0 || highlighted != tall {
+		t.Errorf("%d of %d best-design bars tall enough to sample are drawn in the highlight colour", highlighted, tall)
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// nextFramesIn waits until the view object at expr has drawn n more frames.
+func nextFramesIn(t *testing.T, b *browser, expr string, n int) {
+	t.Helper()
+	f0 := eval[int](t, b, expr+`.frames()`)
+	deadline := time.Now().Add(20 * time.Second)
+	for eval[int](t, b, expr+`.frames()`) < f0+n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
 }

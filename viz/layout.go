@@ -52,12 +52,13 @@ func LayoutAccel(w, h, font float64, rows, cols, chunks int) AccelLayout {
 }
 
 // SearchLayout places the panels of the search view: the probability
-// heatmap on the left, small multiples of the curves top right, the Pareto
-// plot bottom right.
+// heatmap top left, the accelerator engine's distributions under it, small
+// multiples of the curves top right, the Pareto plot bottom right.
 type SearchLayout struct {
 	Title, Status Point
 	Heatmap       Rect
 	HeatLegend    Rect
+	HWDist        Rect   // LayoutHWDist's area
 	Curves        []Rect // CurveNames order
 	Pareto        Rect
 }
@@ -74,8 +75,12 @@ func LayoutSearch(w, h, font float64) SearchLayout {
 	top := pad + font*3.4
 	body := h - pad - top
 	leftW := math.Max(font*18, w*0.36)
-	l.Heatmap = Rect{pad, top, leftW, body - font*3.2}
-	l.HeatLegend = Rect{pad, top + body - font*2.4, leftW, font * 2.4}
+	// The heatmap keeps room for its rows in a short view; the
+	// accelerator distributions take the rest of the column.
+	heatH := math.Max(body*0.42, math.Min(body*0.6, font*17))
+	l.Heatmap = Rect{pad, top, leftW, heatH - font*3.2}
+	l.HeatLegend = Rect{pad, top + heatH - font*2.4, leftW, font * 2.4}
+	l.HWDist = Rect{pad, top + heatH + font*0.8, leftW, body - heatH - font*0.8}
 	rx := pad + leftW + pad*2
 	rw := w - rx - pad
 	curvesH := body * 0.46

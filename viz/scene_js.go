@@ -69,6 +69,7 @@ type Scene struct {
 	gantt  Gantt
 	nestHL Rect // the highlighted loop line, device pixels
 	heat   []Rect
+	hwp    HWPanel
 	hover  string
 }
 
@@ -129,6 +130,14 @@ func (s *Scene) State() SceneState {
 	for _, c := range s.heat {
 		st.HeatCells = append(st.HeatCells, s.css(c))
 	}
+	st.HWPanel = s.css(s.slay.HWDist)
+	for _, c := range s.hwp.Charts {
+		bars := make([][4]float64, len(c.Bars))
+		for j, b := range c.Bars {
+			bars[j] = s.css(b)
+		}
+		st.HWBars = append(st.HWBars, bars)
+	}
 	return st
 }
 
@@ -182,6 +191,7 @@ func (s *Scene) relayout() {
 	if n := len(s.search.Probs); n > 0 {
 		s.heat = HeatCells(s.slay.Heatmap, n, len(s.search.Probs[0]), fs*3, fs*4)
 	}
+	s.hwp = LayoutHWDist(s.slay.HWDist, fs, s.search.HW)
 }
 
 // Update implements ebiten.Game: keyboard controls and one tick of the
@@ -254,6 +264,14 @@ func (s *Scene) hoverText(xi, yi int) string {
 				b, o := i/ops, i%ops
 				return fmt.Sprintf("block %d, %s: p = %.3f", b+1, s.search.OpNames[o], s.search.Probs[b][o])
 			}
+		}
+		if d, o, ok := s.hwp.BarAt(x, y); ok {
+			hw := s.search.HW
+			msg := fmt.Sprintf("%s = %s: p = %.3f", hw.Decisions[d], hw.Options[d][o], hw.Probs[d][o])
+			if s.hwp.Charts[d].Best == o {
+				msg += " (the best design's choice)"
+			}
+			return msg
 		}
 		return ""
 	}
@@ -751,6 +769,7 @@ func (s *Scene) drawSearch(dst *ebiten.Image) {
 	}
 	drawText(dst, status, l.Status.X, l.Status.Y+fs*0.3, fs, Muted, text.AlignStart)
 	s.drawHeatmap(dst)
+	s.drawHWDist(dst)
 	for i, r := range l.Curves {
 		s.drawCurve(dst, i, r)
 	}
@@ -802,6 +821,80 @@ func (s *Scene) drawHeatmap(dst *ebiten.Image) {
 	drawText(dst, strconv.FormatFloat(hi, 'f', 3, 64), r.X+r.W*0.5, r.Y+fs, fs*0.8, Muted, text.AlignEnd)
 	strokeInside(dst, Rect{r.X + r.W*0.55, r.Y, fs * 0.8, fs * 0.8}, 2, PEBusy)
 	drawText(dst, "most likely op", r.X+r.W*0.55+fs, r.Y-fs*0.1, fs*0.8, Ink, text.AlignStart)
+}
+
+// drawHWDist draws the accelerator engine's distribution over each design
+// decision: a small bar chart per decision, the best design's option in
+// orange with a dark marker above it (so it does not rest on colour alone).
+func (s *Scene) drawHWDist(dst *ebiten.Image) {
+	hw, p, fs := s.search.HW, s.hwp, s.fontSize()
+	title := "Accelerator choices"
+	if hw != nil {
+		title = fmt.Sprintf("Accelerator choices (%s engine)", hw.Engine)
+		if p.Prefix != "" {
+			title += " of " + strings.TrimSuffix(p.Prefix, ".")
+		}
+	}
+	drawText(dst, title, p.Title.X, p.Title.Y, fs, Ink, text.AlignStart)
+	if hw == nil {
+		drawText(dst, "no accelerator search yet", p.Title.X, p.Title.Y+fs*2, fs, Muted, text.AlignStart)
+		return
+	}
+	nameSize, labelSize := fs*0.72, fs*0.68
+	base := color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
+	for _, r := range append(p.Rows, p.Columns...) {
+		drawText(dst, r.Text, r.At.X, r.At.Y, nameSize, Ink, text.AlignStart)
+	}
+	for i, c := range p.Charts {
+		if p.Titles {
+			drawText(dst, ShortLabel(c.Title, int(c.Frame.W/(nameSize*0.55))), c.Name.X, c.Name.Y, nameSize, Ink, text.AlignStart)
+		}
+		line(dst, c.Plot.X, c.Plot.Y+c.Plot.H, c.Plot.X+c.Plot.W, c.Plot.Y+c.Plot.H, 1, base)
+		slotChars := 1
+		if len(c.Bars) > 0 {
+			slotChars = int(c.Plot.W / float64(len(c.Bars)) / (labelSize * 0.55))
+		}
+		for j, b := range c.Bars {
+			clr, lbl := PEIdle, Muted
+			if j == c.Best {
+				clr, lbl = PEBusy, Ink
+				bx, top := b.X+b.W/2, b.Y-math.Max(2, fs*0.15)
+				triangle(dst, bx, top, math.Min(b.W*0.45, fs*0.4), Ink)
+			}
+			fillRect(dst, Rect{b.X, b.Y, b.W, math.Max(b.H, 1)}, clr)
+			if p.OptionLabels {
+				drawText(dst, ShortLabel(hw.Options[i][j], slotChars), c.Labels[j].X, c.Labels[j].Y, labelSize, lbl, text.AlignCenter)
+			}
+		}
+	}
+	r, sw := p.Legend, fs*0.8
+	x := r.X
+	fillRect(dst, Rect{x, r.Y + fs*0.2, sw, sw}, PEIdle)
+	x += sw + fs*0.3
+	drawText(dst, "probability (full height = 1)", x, r.Y, fs*0.8, Ink, text.AlignStart)
+	x += fs * 13
+	fillRect(dst, Rect{x, r.Y + fs*0.2, sw, sw}, PEBusy)
+	triangle(dst, x+sw/2, r.Y+fs*0.1, sw*0.45, Ink)
+	drawText(dst, "the current best design's choice", x+sw+fs*0.3, r.Y, fs*0.8, Ink, text.AlignStart)
+}
+
+// triangle fills a downward triangle of half-width w whose tip is at (x, y).
+func triangle(dst *ebiten.Image, x, y, w float64, clr color.RGBA) {
+	var path vector.Path
+	path.MoveTo(float32(x), float32(y))
+	path.LineTo(float32(x-w), float32(y-w*1.2))
+	path.LineTo(float32(x+w), float32(y-w*1.2))
+	path.Close()
+	fillPath(dst, &path, clr)
+}
+
+// fillPath fills a closed path in one colour.
+func fillPath(dst *ebiten.Image, path *vector.Path, clr color.RGBA) {
+	vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
+	for i := range vs {
+		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255, 1
+	}
+	dst.DrawTriangles(vs, is, whitePixel(), &ebiten.DrawTrianglesOptions{})
 }
 
 func (s *Scene) drawCurve(dst *ebiten.Image, i int, r Rect) {
@@ -901,11 +994,7 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 		path.LineTo(float32(x), float32(y)+d)
 		path.LineTo(float32(x)-d, float32(y))
 		path.Close()
-		vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
-		for i := range vs {
-			vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(Highlight.R)/255, float32(Highlight.G)/255, float32(Highlight.B)/255, 1
-		}
-		dst.DrawTriangles(vs, is, whitePixel(), &ebiten.DrawTrianglesOptions{})
+		fillPath(dst, &path, Highlight)
 		drawText(dst, "final", x+fs*0.7, y-fs*0.5, fs*0.8, Ink, text.AlignStart)
 	}
 	// Legend.

@@ -61,6 +61,9 @@ type SearchView struct {
 	Path      []string
 	Baselines []ParetoPoint
 	Final     *ParetoPoint
+	// HW is the accelerator engine's latest distribution (nil before the
+	// engine has run).
+	HW *HWDist
 	// Hover is the text of the element under the pointer ("" for none).
 	Hover string
 }
@@ -82,7 +85,7 @@ var (
 func (v *SearchView) Push(pt SearchPoint, probs [][]float32, path []string) {
 	if len(v.Points) > 0 && pt.Step < v.Points[len(v.Points)-1].Step {
 		v.Points = v.Points[:0] // a new search started
-		v.Final = nil
+		v.Final, v.HW = nil, nil
 	}
 	if len(v.Points) >= MaxSearchPoints {
 		n := 0
@@ -262,12 +265,14 @@ type SearchState struct {
 	Baselines []ParetoPoint `json:"baselines"`
 	Final     *ParetoPoint  `json:"final,omitempty"`
 	Hover     string        `json:"hover"`
+	// HW is the accelerator engine's distribution per decision, as drawn.
+	HW *HWDist `json:"hw,omitempty"`
 }
 
 // State returns the view's numbers.
 func (v *SearchView) State() SearchState {
 	s := SearchState{Events: len(v.Points), OpNames: v.OpNames, Probs: v.Probs, Path: v.Path,
-		Baselines: v.Baselines, Final: v.Final, Hover: v.Hover}
+		Baselines: v.Baselines, Final: v.Final, Hover: v.Hover, HW: v.HW}
 	if n := len(v.Points); n > 0 {
 		last := v.Points[n-1]
 		s.Last = &last

@@ -11,7 +11,11 @@ type SceneState struct {
 	// the highlighted loop line and the heatmap cells (row-major).
 	LoopRect  [4]float64   `json:"loopRect"`
 	HeatCells [][4]float64 `json:"heatCells"`
-	Hover     string       `json:"hover"`
+	// HWPanel is the area of the accelerator distributions and HWBars
+	// their bars, per decision and option.
+	HWPanel [4]float64     `json:"hwPanel"`
+	HWBars  [][][4]float64 `json:"hwBars"`
+	Hover   string         `json:"hover"`
 	// DrawMS is a running mean of the Go time one frame's drawing takes
 	// (without the GPU's), in milliseconds.
 	DrawMS float64 `json:"drawMS"`

@@ -157,6 +157,10 @@ func TestLayoutsFitTheScreen(t *testing.T) {
 			}
 			s := LayoutSearch(sz[0], sz[1], 13)
 			inside("heatmap", s.Heatmap)
+			inside("accelerator distributions", s.HWDist)
+			if s.HWDist.Y < s.HeatLegend.Y+s.HeatLegend.H || s.Heatmap.Y+s.Heatmap.H > s.HeatLegend.Y {
+				t.Errorf("%v: heatmap %+v, its legend %+v and the distributions %+v overlap", sz, s.Heatmap, s.HeatLegend, s.HWDist)
+			}
 			inside("pareto", s.Pareto)
 			for _, c := range s.Curves {
 				inside("curve", c)

@@ -15,6 +15,8 @@
 //	dianViz.setDataflow(name)      → "" | error   "ws", "os", "is" or "rs" (bare platform only)
 //	dianViz.pushProgress(bytes)    → "" | error   a Uint8Array holding one msgpack-encoded
 //	                                              protocol.Progress: feeds the search view
+//	                                              (its probabilities, curves, Pareto trail
+//	                                              and accelerator distributions)
 //	dianViz.showResult(json)       → "" | error   a search result's JSON (dian search -json):
 //	                                              its design in the accelerator view, its
 //	                                              pipeline as a Gantt chart, its final point
@@ -34,8 +36,10 @@
 //	                                 fps, accelerator (layer, cycle, highlighted loop,
 //	                                 counters walked and model totals, memory tiles,
 //	                                 Gantt), search (probabilities, last event, Pareto
-//	                                 front, baselines, final), hover text, and the CSS
-//	                                 rectangles of the highlighted loop and heatmap cells
+//	                                 front, baselines, final, the accelerator engine's
+//	                                 distribution per decision), hover text, and the CSS
+//	                                 rectangles of the highlighted loop, heatmap cells,
+//	                                 distributions panel and its bars
 //	dianViz.layout()               → JSON of the drawn PE grid in CSS pixels
 //	dianViz.fps()                  → frames drawn over the last second
 //	dianViz.frames()               → frames drawn so far
@@ -171,7 +175,16 @@ func main() {
 				return err.Error()
 			}
 		}
-		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) { sv.Push(pointOf(&pr), probs, pr.Path) })
+		hw, err := pr.DecodeHWDist()
+		if err != nil {
+			return err.Error()
+		}
+		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) {
+			sv.Push(pointOf(&pr), probs, pr.Path)
+			if hw != nil {
+				sv.PushHW(pr.Phase, &viz.HWDist{Engine: hw.Engine, Decisions: hw.Decisions, Options: hw.Options, Probs: hw.Probs, Best: hw.Best})
+			}
+		})
 		return ""
 	}))
 	withString("showResult", func(src string) error {

@@ -412,6 +412,12 @@ class Page {
   // -- running --
 
   wireButtons() {
+    // The accelerator engine's distributions as text, beside the op
+    // probabilities (the canvas draws them as bar charts).
+    const hwBox = el("details", { id: "hw-box" },
+      el("summary", { text: "Accelerator choices: the search engine's distribution per decision" }), el("div", { id: "hw" }));
+    $("probs-box").after(hwBox);
+    hwBox.addEventListener("toggle", () => { if (hwBox.open && this.latestHW) this.showHW(this.latestHW); });
     $("play").addEventListener("click", () => (this.search && this.search.paused ? this.control("resume") : this.start()));
     $("pause").addEventListener("click", () => this.control("pause"));
     $("step").addEventListener("click", () => (this.search ? this.control("step") : this.start({ paused: true })));
@@ -528,7 +534,9 @@ class Page {
     $("bar").value = 0;
     $("bar").textContent = "0 %";
     $("probs").replaceChildren();
+    $("hw").replaceChildren();
     this.latest = null;
+    this.latestHW = null;
     this.lastLive = 0;
     this.lastPhase = "";
   }
@@ -554,6 +562,7 @@ class Page {
       s.lastTime = now;
     }
     this.latest = p;
+    if (p.hwRows && p.hwRows.length) this.latestHW = p;
     if (!this.drawPending) {
       this.drawPending = true;
       requestAnimationFrame(() => { this.drawPending = false; if (this.search === s) this.drawProgress(s, this.latest); });
@@ -584,6 +593,7 @@ class Page {
     $("bar").value = frac;
     set("bar", (100 * frac).toFixed(0) + " %");
     if (p.blocks > 0 && p.probs && $("probs-box").open) this.showProbs(p);
+    if (this.latestHW && this.latestHW !== this.hwShown && $("hw-box").open) this.showHW(this.latestHW);
     if (!s.paused) set("status", `Running: ${p.phase}.`);
     // The live region speaks at phase changes and at most every 5 s.
     if (p.phase !== this.lastPhase || now - this.lastLive > 5000) {
@@ -604,6 +614,38 @@ class Page {
     }
     const head = ["", ...Array.from({ length: p.ops }, (_, i) => `op ${i + 1}`)];
     $("probs").replaceChildren(table(head, rows, "Softmax of the architecture parameters: probability of each candidate op per block; ◆ marks the most likely"));
+  }
+
+  // showHW writes the accelerator engine's distribution as a table: a row
+  // per decision, a cell per option with its probability (data-p holds the
+  // float32 value, data-best marks the best design's option).
+  showHW(p) {
+    this.hwShown = p;
+    const total = p.hwRows.reduce((a, k) => a + k, 0);
+    if (!p.hwProbs || p.hwProbs.byteLength !== 4 * total || p.hwOptions.length !== total || p.hwDecisions.length !== p.hwRows.length) return;
+    const f = new Float32Array(p.hwProbs.buffer.slice(p.hwProbs.byteOffset, p.hwProbs.byteOffset + 4 * total));
+    const best = p.hwBest && p.hwBest.length === p.hwRows.length ? p.hwBest : null;
+    let at = 0;
+    const rows = p.hwRows.map((k, i) => {
+      const cells = [];
+      for (let j = 0; j < k; j++) {
+        const isBest = best && best[i] === j;
+        const td = el("td", { text: `${p.hwOptions[at + j]}: ${(100 * f[at + j]).toFixed(1)} %` + (isBest ? " ◆" : "") });
+        td.dataset.p = String(f[at + j]);
+        td.dataset.option = p.hwOptions[at + j];
+        if (isBest) td.dataset.best = "true";
+        cells.push(td);
+      }
+      at += k;
+      const tr = el("tr", {}, el("th", { scope: "row", text: p.hwDecisions[i] }), ...cells);
+      tr.dataset.decision = p.hwDecisions[i];
+      return tr;
+    });
+    const kmax = Math.max(...p.hwRows);
+    $("hw").replaceChildren(el("table", {},
+      el("caption", { text: `The ${p.hwEngine} engine's probability of each option of each accelerator design decision; ◆ marks the current best design's choice` }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "decision" }), ...Array.from({ length: kmax }, (_, j) => el("th", { scope: "col", text: `option ${j + 1}` })))),
+      el("tbody", {}, ...rows)));
   }
 
   finish(reply, s) {
