@@ -131,6 +131,8 @@ func TestBrowserVizAccelerator(t *testing.T) {
 		checkPEArray(t, b, name)
 	}
 
+	checkSystolicWavefront(t, b)
+
 	vizCall(t, b, `setPlatform("eyeriss")`)
 	st := vizState(t, b).Accelerator
 	if st.Dataflow != "rs" || st.Cycle != 0 || st.Loop != -1 || st.Cycles == 0 {
@@ -514,5 +516,35 @@ func nextFramesIn(t *testing.T, b *browser, expr string, n int) {
 	deadline := time.Now().Add(20 * time.Second)
 	for eval[int](t, b, expr+`.frames()`) < f0+n && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// checkSystolicWavefront steps the systolic array's first layer under os
+// three cycles and checks the skewed wavefront on screen: the PEs with
+// i+j ≤ 2 multiply (drawn in the highlight colour), the next diagonal does
+// not yet.
+func checkSystolicWavefront(t *testing.T, b *browser) {
+	t.Helper()
+	vizCall(t, b, `setPlatform("systolic16")`)
+	vizCall(t, b, `setDataflow("os")`)
+	vizCall(t, b, `selectLayer(0)`)
+	for range 3 {
+		vizCall(t, b, `step()`)
+	}
+	st := vizState(t, b).Accelerator
+	if st.Systolic == nil || st.Systolic.Cycle != 3 || st.Systolic.MACs != 6 || st.Systolic.Stationary != "outputs" {
+		t.Fatalf("systolic16 os after 3 cycles: %+v", st.Systolic)
+	}
+	nextFrames(t, b, 3)
+	g := eval[peGrid](t, b, `JSON.parse(dianViz.layout())`)
+	img := b.screenshot(t, "systolic-wavefront")
+	for i := range 4 {
+		for j := range 4 {
+			c := g.Cells[i*g.Cols+j]
+			px := pixel(img, c[0]+c[2]*0.75, c[1]+c[3]*0.75)
+			if mac := i+j <= 2; near(px, rgb(viz.Highlight)) != mac {
+				t.Errorf("systolic16 os cycle 3: PE (%d, %d) drawn %v; multiplying: %v", i, j, px, mac)
+			}
+		}
 	}
 }

@@ -26,6 +26,10 @@ type AccelView struct {
 	fastForward   bool
 	acc           float64
 	counters      *accel.Stats
+	// sysWalked counts the cycles of the systolic schedule run so far
+	// (Prep.Systolic): it keeps the walk's pace on its own clock, since
+	// SCALE-Sim's cycles are not the loop-nest model's.
+	sysWalked int64
 }
 
 // Speeds are the paces the speed control steps through, in cycles per
@@ -89,7 +93,7 @@ func (v *AccelView) SelectLayer(i int) error {
 	if i < 0 || i >= len(v.Work.Layers) {
 		return fmt.Errorf("viz: layer %d; the design has layers 0..%d", i, len(v.Work.Layers)-1)
 	}
-	v.Layer, v.Prep, v.Err, v.counters, v.acc, v.fastForward = i, nil, "", nil, 0, false
+	v.Layer, v.Prep, v.Err, v.counters, v.acc, v.fastForward, v.sysWalked = i, nil, "", nil, 0, false, 0
 	pr, err := v.Work.Prepare(i)
 	if err != nil {
 		v.Err = err.Error()
@@ -132,22 +136,39 @@ func (v *AccelView) StepCycle() {
 	if v.Prep != nil {
 		v.Prep.Anim.Advance(1)
 		v.counters = v.Prep.Anim.Counters()
+		v.advanceSystolic(1)
 	}
 }
+
+// advanceSystolic runs n more cycles of the systolic schedule, if any.
+func (v *AccelView) advanceSystolic(n int64) {
+	if v.Prep != nil && v.Prep.Systolic != nil {
+		v.sysWalked = min(v.sysWalked+n, v.Prep.Systolic.Cycles())
+	}
+}
+
+// systolicDone reports whether the systolic schedule (if any) has run to
+// the end of the layer.
+func (v *AccelView) systolicDone() bool {
+	return v.Prep == nil || v.Prep.Systolic == nil || v.sysWalked >= v.Prep.Systolic.Cycles()
+}
+
+// SystolicWalked returns the cycles of the systolic schedule run so far.
+func (v *AccelView) SystolicWalked() int64 { return v.sysWalked }
 
 // StepIteration pauses and walks one iteration of the loop just outside
 // the innermost temporal loop.
 func (v *AccelView) StepIteration() {
 	v.Pause()
 	if v.Prep != nil {
-		v.Prep.Anim.AdvanceIteration(MaxStepsPerFrame)
+		v.advanceSystolic(max(1, v.Prep.Anim.AdvanceIteration(MaxStepsPerFrame)))
 		v.counters = v.Prep.Anim.Counters()
 	}
 }
 
 // Finish walks to the end of the layer over the next frames.
 func (v *AccelView) Finish() {
-	if v.Prep != nil && !v.Prep.Anim.Done() {
+	if v.Prep != nil && (!v.Prep.Anim.Done() || !v.systolicDone()) {
 		v.Playing, v.fastForward = true, true
 	}
 }
@@ -196,8 +217,9 @@ func (v *AccelView) Update(dt float64) {
 	if n > 0 {
 		a.Advance(n)
 		v.counters = a.Counters()
+		v.advanceSystolic(n)
 	}
-	if a.Done() {
+	if a.Done() && v.systolicDone() {
 		v.Playing, v.fastForward = false, false
 	}
 }
@@ -255,6 +277,9 @@ type AccelState struct {
 	EnergyPJ float64 `json:"energyPJ"`
 
 	Gantt *GanttState `json:"gantt,omitempty"`
+	// Systolic is the layer's SCALE-Sim schedule on a systolic array, at
+	// its own cycle (nil on other arrays and for rs).
+	Systolic *SystolicState `json:"systolic,omitempty"`
 }
 
 // CounterState is one level's counts for one data space: walked so far
@@ -324,6 +349,10 @@ func (v *AccelView) State() AccelState {
 			}
 		}
 		s.EnergyPJ = v.Prep.Energy.TotalPJ
+		if sys := v.Prep.Systolic; sys != nil {
+			st := sys.State(v.sysWalked)
+			s.Systolic = &st
+		}
 		for li, ls := range a.Model.Levels {
 			cur := v.counters.Levels[li]
 			ms := MemoryState{Level: ls.Name, Instances: ls.Instances, Capacity: v.Prep.Arch.Levels[li].CapacityWords()}

@@ -360,8 +360,12 @@ func (s *Scene) drawAccel(dst *ebiten.Image) {
 		} else if an.Done() {
 			state = "done"
 		}
-		status += fmt.Sprintf(" · cycle %d / %d · %s at %s cycles/s   [space] play  [→] cycle  [n] iteration  [↑↓] speed  [ ] ] layer  [e] end  [v] search view",
-			an.Walked(), an.Steps(), state, human(a.Speed))
+		status += fmt.Sprintf(" · cycle %d / %d · %s at %s cycles/s", an.Walked(), an.Steps(), state, human(a.Speed))
+		if sys := a.Prep.Systolic; sys != nil {
+			st := sys.State(a.SystolicWalked())
+			status += fmt.Sprintf(" · systolic fold %d/%d, cycle %d/%d", st.Fold+1, st.Folds, st.FoldCycle+1, st.CyclesPerFold)
+		}
+		status += "   [space] play  [→] cycle  [n] iteration  [↑↓] speed  [ ] ] layer  [e] end  [v] search view"
 	} else {
 		status += " · " + a.Err
 	}
@@ -543,15 +547,19 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			}
 		}
 	}
-	wave := -1
-	if !a.ReducedMotion && a.Work.Platform.Target == accel.Systolic && br+bc > 1 {
-		wave = int(a.Prep.Anim.Walked() % int64(br+bc-1))
-	}
 	for i := range g.Cells {
-		if r, col := i/g.Cols, i%g.Cols; r+col == wave && r < br && col < bc {
-			cell(i, Highlight) // the systolic wavefront: data skewed one PE per cycle
-		} else if redraw[i] {
+		if redraw[i] {
 			cell(i, PEBusy)
+		}
+	}
+	// On a systolic array, the SCALE-Sim schedule: which PEs multiply
+	// this cycle (the skewed wavefront) and where each operand is. With
+	// reduced motion it shows while paused (stepping), not while playing.
+	if sys := a.Prep.Systolic; sys != nil && a.SystolicWalked() > 0 && (!a.ReducedMotion || !a.Playing) && len(g.Cells) == sys.Plan.Array.Rows*sys.Plan.Array.Cols {
+		_, k, t := sys.Locate(a.SystolicWalked() - 1)
+		for i, c := range g.Cells {
+			pe := sys.PE(k, t, i/g.Cols, i%g.Cols)
+			drawSystolicPE(dst, c, pe, ring)
 		}
 	}
 	// Partial sums: a bar along the bottom of each busy PE fills as the
@@ -574,6 +582,37 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			// A pulse travels along the bus once per half second.
 			u := float64(s.ticks%30) / 30
 			dot(dst, w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
+		}
+	}
+}
+
+// drawSystolicPE draws one PE's cycle of the systolic schedule inside cell
+// c: a MAC fills the cell in the highlight colour; the operand held in
+// place is a bar along the top, one that arrived from the left a square at
+// the left edge, one from above (or shifting down into place) a square at
+// the top, a sum leaving the array a square at the bottom edge.
+func drawSystolicPE(dst *ebiten.Image, c Rect, pe SystolicPE, ring float64) {
+	if pe.MAC {
+		fillRect(dst, c.Inset(ring), Highlight)
+	}
+	if c.W < 10 {
+		return
+	}
+	m := math.Max(3, math.Round(c.W*0.3))
+	for d, e := range pe.Operands {
+		if !e.Present {
+			continue
+		}
+		clr := DataSpaceColor(d)
+		switch {
+		case e.How == Held:
+			fillRect(dst, Rect{c.X + ring, c.Y + ring, c.W - 2*ring, math.Max(2, c.H*0.18)}, clr)
+		case d == accel.DSOutputs && pe.Leaving:
+			fillRect(dst, Rect{c.X + c.W/2 - m/2, c.Y + c.H - m, m, m}, clr)
+		case e.How == FromLeft:
+			fillRect(dst, Rect{c.X, c.Y + c.H/2 - m/2, m, m}, clr)
+		default: // from above, or loading down
+			fillRect(dst, Rect{c.X + c.W/2 - m/2, c.Y + ring + c.H*0.18, m, m}, clr)
 		}
 	}
 }
@@ -620,6 +659,11 @@ func (s *Scene) drawLegend(dst *ebiten.Image) {
 	}
 	stat := Stationary(s.accel.SubAccel().Dataflow)
 	note := fmt.Sprintf("NoC: %s · %s stay in the PEs · lit wire: moved at the last step", strings.Join(ks, ", "), strings.ToLower([]string{"Weights", "Inputs", "Outputs"}[stat]))
+	if p := s.accel.Prep; p != nil && p.Systolic != nil {
+		st := p.Systolic.State(0)
+		note = fmt.Sprintf("Systolic (SCALE-Sim): purple = MAC now · top bar: %s held · left square: %s from the left · top square: %s from above",
+			st.Stationary, st.Right, st.Down)
+	}
 	drawText(dst, note, r.X, y+fs*1.2, fs*0.85, Muted, text.AlignStart)
 }
 

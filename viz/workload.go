@@ -258,6 +258,10 @@ type Prepared struct {
 	Energy accel.EnergyBreakdown
 	// Source says where the mapping came from: "mapper" or "design".
 	Source string
+	// Systolic is the layer's SCALE-Sim schedule when the chunk is a
+	// systolic array running os, ws or is (nil otherwise): the
+	// operands' skewed paths through the array, cycle by cycle.
+	Systolic *SystolicSchedule
 }
 
 // Prepare maps layer i on its chunk and sets up its walk. This is the one
@@ -301,6 +305,11 @@ func (w *Workload) Prepare(i int) (*Prepared, error) {
 	pr := &Prepared{Anim: a, Arch: arch, Chunk: c, Source: src}
 	if err := arch.Energy(p, a.Model, &pr.Energy); err != nil {
 		return nil, err
+	}
+	if w.Platform.Target == accel.Systolic && c.Dataflow != accel.RowStationary {
+		if pr.Systolic, err = NewSystolicSchedule(spec.Layer, c); err != nil {
+			return nil, err
+		}
 	}
 	return pr, nil
 }
