@@ -355,6 +355,11 @@ class Page {
         ["Dataflow", a.dataflow], ["Layer", a.layerName], ["Mapping from", a.mapping], ["Busy PEs", a.busyRows && `${a.busyRows} × ${a.busyCols}`],
         ["Cycle", a.cycles && `${whole(a.cycle)} of ${whole(a.cycles)}`], ["MACs", whole(a.macs)], ["Energy (pJ)", num(a.energyPJ)],
         ["Loop", a.loopText]].filter(([, v]) => v !== undefined && v !== "" && v !== "—");
+      const sys = a.systolic;
+      if (sys) {
+        facts.push(["Systolic schedule (SCALE-Sim)", `fold ${sys.fold + 1} of ${sys.folds}, cycle ${sys.foldCycle + 1} of ${sys.cyclesPerFold}` +
+          ` (${whole(sys.cycle)} of ${whole(sys.cycles)} in all): ${sys.macs} PEs multiply; ${sys.stationary} held, ${sys.right} move right, ${sys.down} move down`]);
+      }
       const parts = [el("dl", {}, ...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v) })]))];
       if (Array.isArray(a.counters) && a.counters.length) {
         parts.push(table(["level · operand", "reads", "fills", "updates", "model reads", "model fills", "model updates"],
