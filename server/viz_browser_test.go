@@ -504,6 +504,28 @@ func TestBrowserVizAcceleratorChoices(t *testing.T) {
 	if tall == 0 || highlighted != tall {
 		t.Errorf("%d of %d best-design bars tall enough to sample are drawn in the highlight colour", highlighted, tall)
 	}
+	// Pointing at a bar names the decision, the option and its probability.
+	best := hwState.Best[0]
+	bar := st.HWBars[0][best]
+	if err := chromedp.Do(b.ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, frame[0]+bar[0]+bar[2]/2, frame[1]+bar[1]+bar[3]-1)); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%s = %s: p = %.3f (the best design's choice)", rows[0].Decision, rows[0].Cells[best].Option, hwState.Probs[0][best])
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var s viz.SceneState
+		if err := json.Unmarshal([]byte(eval[string](t, b, `dianPage.viz.state()`)), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Hover == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("hovering the first decision's best bar shows %q, want %q", s.Hover, want)
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
