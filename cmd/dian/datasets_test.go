@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -63,7 +64,7 @@ func TestDatasetsCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"datasets", "-mnist", src, "-digits", csv, "-train", "3", "-test", "2", "-out", out}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"datasets", "-mnist", src, "-digits", csv, "-train", "3", "-test", "2", "-train14", "2", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("dian datasets exited %d: %s", code, stderr.String())
 	}
 	// Labels are (7i mod 10): class c first appears at i = 3c mod 10, then
@@ -77,6 +78,15 @@ func TestDatasetsCommand(t *testing.T) {
 	if test.Dims[0] != 20 {
 		t.Errorf("test subset has %d samples, want 20", test.Dims[0])
 	}
+	// The 14×14 tier: the first 2 per class (i < 20), each 2×2 image
+	// averaged to one pixel (all four are i), and the whole test file.
+	img14 := readGzIDX(t, filepath.Join(out, "mnist14", "train-images-idx3-ubyte.gz"))
+	if fmt.Sprint(img14.Dims) != "[20 1 1]" || img14.Data[19] != 19 {
+		t.Errorf("mnist14 train: dims %v, pixels %v; want [20 1 1] and 0..19", img14.Dims, img14.Data)
+	}
+	if test14 := readGzIDX(t, filepath.Join(out, "mnist14", "test-images-idx3-ubyte.gz")); test14.Dims[0] != 30 {
+		t.Errorf("mnist14 test has %d images, want all 30", test14.Dims[0])
+	}
 	dig := readGzIDX(t, filepath.Join(out, "digits", "labels-idx1-ubyte.gz"))
 	if dig.Dims[0] != 2 || dig.Data[0] != 4 {
 		t.Errorf("digits labels %v", dig.Data)
@@ -86,7 +96,7 @@ func TestDatasetsCommand(t *testing.T) {
 	}
 	// The same inputs give the same bytes.
 	first, _ := os.ReadFile(filepath.Join(out, "mnist", "train-images-idx3-ubyte.gz"))
-	run([]string{"datasets", "-mnist", src, "-train", "3", "-test", "2", "-out", out}, io.Discard, io.Discard)
+	run([]string{"datasets", "-mnist", src, "-train", "3", "-test", "2", "-train14", "2", "-out", out}, io.Discard, io.Discard)
 	again, _ := os.ReadFile(filepath.Join(out, "mnist", "train-images-idx3-ubyte.gz"))
 	if !bytes.Equal(first, again) {
 		t.Errorf("a second run wrote different bytes")

@@ -16,11 +16,23 @@ type Splits struct {
 // round(N·(1−archFrac)) samples to Weights and the rest to Arch; Test is the
 // dataset's test set. archFrac must be in [0, 1).
 func (d *Dataset) Split(archFrac float64, seed uint64) (Splits, error) {
+	return d.SplitSubset(d.Train.N, archFrac, seed)
+}
+
+// SplitSubset is Split on a sample of n training images (all of them when
+// n ≥ N): the first n of the same seeded shuffle. A search runs its
+// bi-level loop on such a sample, as NAS methods search on a proxy of the
+// data, and trains the network it derives on the whole set.
+func (d *Dataset) SplitSubset(n int, archFrac float64, seed uint64) (Splits, error) {
 	if !(archFrac >= 0 && archFrac < 1) {
 		return Splits{}, fmt.Errorf("data: architecture fraction %v is outside [0, 1)", archFrac)
 	}
-	perm := Permutation(d.Train.N, seed)
-	nw := d.Train.N - int(float64(float64(d.Train.N)*archFrac)+0.5) // no FMA: same split everywhere
+	if n < 2 {
+		return Splits{}, fmt.Errorf("data: a split needs at least 2 images, asked for %d", n)
+	}
+	n = min(n, d.Train.N)
+	perm := Permutation(d.Train.N, seed)[:n]
+	nw := n - int(float64(float64(n)*archFrac)+0.5) // no FMA: same split everywhere
 	return Splits{Weights: d.Train.Subset(perm[:nw]), Arch: d.Train.Subset(perm[nw:]), Test: d.Test}, nil
 }
 

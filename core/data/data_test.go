@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -19,14 +20,15 @@ func TestLoadEveryKey(t *testing.T) {
 		key          string
 		train, test  int
 		h            int
-		perClassTest int // 0: not balanced
+		testPerClass []int // nil: not checked
 		firstLabel   int32
 	}{
-		{"mnist28", 5000, 1000, 28, 100, 5}, // MNIST train[0] is a 5
-		{"mnist14", 5000, 1000, 14, 100, 5},
-		{"fashion28", 5000, 1000, 28, 100, 9}, // Fashion train[0] is an ankle boot
-		{"fashion14", 5000, 1000, 14, 100, 9},
-		{"digits8", 1437, 360, 8, 0, 0}, // sklearn digits[0] is a 0
+		{"mnist28", 5000, 1000, 28, balanced(100), 5}, // MNIST train[0] is a 5
+		// The whole MNIST test set, with its published class counts.
+		{"mnist14", 20000, 10000, 14, []int{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}, 5},
+		{"fashion28", 5000, 1000, 28, balanced(100), 9}, // Fashion train[0] is an ankle boot
+		{"fashion14", 5000, 1000, 14, balanced(100), 9},
+		{"digits8", 1437, 360, 8, nil, 0}, // sklearn digits[0] is a 0
 	} {
 		d, err := Load(assets, tc.key)
 		if err != nil {
@@ -42,15 +44,13 @@ func TestLoadEveryKey(t *testing.T) {
 		if d.Train.Labels[0] != tc.firstLabel {
 			t.Errorf("Load(%q): first training label %d, want %d", tc.key, d.Train.Labels[0], tc.firstLabel)
 		}
-		if tc.perClassTest > 0 {
+		if tc.testPerClass != nil {
 			count := make([]int, 10)
 			for _, l := range d.Test.Labels {
 				count[l]++
 			}
-			for c, n := range count {
-				if n != tc.perClassTest {
-					t.Errorf("Load(%q): %d test images of class %d, want %d", tc.key, n, c, tc.perClassTest)
-				}
+			if fmt.Sprint(count) != fmt.Sprint(tc.testPerClass) {
+				t.Errorf("Load(%q): test images per class %v, want %v", tc.key, count, tc.testPerClass)
 			}
 		}
 		// Normalised by the training set: mean 0 and deviation 1 there.
@@ -70,19 +70,42 @@ func TestDownscale2xIsTheBlockMean(t *testing.T) {
 	if d.H != 1 || d.W != 2 || d.Images[0] != 3 || d.Images[1] != 25 || d.Labels[0] != 3 {
 		t.Errorf("Downscale2x = %d×%d %v, want 1×2 [3 25]", d.H, d.W, d.Images)
 	}
-	// mnist14 is mnist28 downscaled, before normalisation.
+}
+
+func TestDownscale2xIDXRoundsHalfUp(t *testing.T) {
+	x := &IDX{Dims: []int{1, 2, 6}, Data: []uint8{1, 2, 0, 0, 255, 255, 3, 6, 0, 2, 255, 255}}
+	d, err := Downscale2xIDX(x)
+	if err != nil || fmt.Sprint(d.Dims, d.Data) != "[1 1 3] [3 1 255]" { // 12/4 = 3, 2/4 rounds up to 1
+		t.Errorf("Downscale2xIDX = %v %v, %v; want [1 1 3] [3 1 255]", d.Dims, d.Data, err)
+	}
+	if _, err := Downscale2xIDX(&IDX{Dims: []int{4}, Data: make([]uint8, 4)}); err == nil {
+		t.Error("Downscale2xIDX accepted labels")
+	}
+	// The shipped 14×14 tier is the 28×28 files downscaled: MNIST's first
+	// training image is the first of both.
 	d28, _ := Load(assets, "mnist28")
 	d14, _ := Load(assets, "mnist14")
-	var got, want float64
-	for y := 0; y < 2; y++ {
-		for x := 0; x < 2; x++ {
-			want += float64(d28.Train.Images[(10+y)*28+10+x]*d28.Std + d28.Mean)
+	for _, p := range [][2]int{{5, 5}, {7, 3}, {10, 9}} {
+		sum := 0.0
+		for y := range 2 {
+			for x := range 2 {
+				sum += 255 * float64(d28.Train.Images[(2*p[0]+y)*28+2*p[1]+x]*d28.Std+d28.Mean)
+			}
+		}
+		want := math.Floor((math.Round(sum) + 2) / 4)
+		got := 255 * float64(d14.Train.Images[p[0]*14+p[1]]*d14.Std+d14.Mean)
+		if math.Abs(got-want) > 1e-3 {
+			t.Errorf("mnist14 pixel %v = %v/255, want (block sum %v + 2)/4 = %v", p, got, sum, want)
 		}
 	}
-	got = float64(d14.Train.Images[5*14+5]*d14.Std+d14.Mean) * 4
-	if math.Abs(got-want) > 1e-5 {
-		t.Errorf("mnist14 pixel (5,5) ×4 = %v, want the sum of the 2×2 block of mnist28, %v", got, want)
+}
+
+func balanced(n int) []int {
+	c := make([]int, 10)
+	for i := range c {
+		c[i] = n
 	}
+	return c
 }
 
 // corrupted returns a copy of the asset tree with one file replaced.
@@ -130,7 +153,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"short payload", Gzip(raw[:500]), []string{lbl, "payload is 492 bytes", "need 1000"}},
 		{"float IDX", Gzip(append([]byte{0, 0, 0x0d, 1}, raw[4:]...)), []string{lbl, "unsupported", "0x0d"}},
 	} {
-		_, err := Load(corrupted(t, lbl, tc.data), "mnist14")
+		_, err := Load(corrupted(t, lbl, tc.data), "mnist28")
 		if err == nil {
 			t.Errorf("%s: Load succeeded", tc.name)
 			continue
@@ -266,6 +289,20 @@ func TestSplitAndBatcherAreDeterministic(t *testing.T) {
 	}
 	if _, err := d.Split(1, 0); err == nil {
 		t.Errorf("Split(1) succeeded")
+	}
+	// A search's sample: the first n of the same shuffle, split the same way.
+	sub, err := d.SplitSubset(500, 0.2, 7)
+	if err != nil || sub.Weights.N != 400 || sub.Arch.N != 100 || sub.Test.N != 360 {
+		t.Fatalf("SplitSubset(500, 0.2): %d/%d/%d (%v), want 400/100/360", sub.Weights.N, sub.Arch.N, sub.Test.N, err)
+	}
+	if !equalF(sub.Weights.Images, a.Weights.Images[:len(sub.Weights.Images)]) {
+		t.Errorf("SplitSubset's weights are not the first images of Split's shuffle")
+	}
+	if all, _ := d.SplitSubset(1_000_000, 0.2, 7); !equalF(all.Arch.Images, a.Arch.Images) {
+		t.Errorf("SplitSubset(n ≥ N) differs from Split")
+	}
+	if _, err := d.SplitSubset(1, 0.5, 7); err == nil {
+		t.Errorf("SplitSubset(1) succeeded")
 	}
 	p := Permutation(100, 3)
 	seen := make([]bool, 100)

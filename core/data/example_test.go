@@ -15,7 +15,7 @@ func ExampleLoad() {
 	}
 	s, _ := d.Split(0.2, 1)
 	fmt.Printf("%d×%d, weights %d, arch %d, test %d\n", d.Train.H, d.Train.W, s.Weights.N, s.Arch.N, s.Test.N)
-	// Output: 14×14, weights 4000, arch 1000, test 1000
+	// Output: 14×14, weights 16000, arch 4000, test 10000
 }
 
 func ExampleDecodeIDX() {

@@ -33,6 +33,15 @@ var (
 		testLabels:  fileSpec{"mnist/test-labels-idx1-ubyte.gz", []int{1000}, "41cf2f530031915ba9fbb241407c369dba1acd7515053edff48cebeee8b260f4"},
 		maxValue:    255, classes: 10,
 	}
+	// mnist14Source is the 14×14 tier: four times the training images of
+	// the 28×28 subset at the same download, and MNIST's whole test set.
+	mnist14Source = source{
+		trainImages: fileSpec{"mnist14/train-images-idx3-ubyte.gz", []int{20000, 14, 14}, "6365719b7e75950dd79e85239d6967dd610572bedaad42ee4a07618bad9c39de"},
+		trainLabels: fileSpec{"mnist14/train-labels-idx1-ubyte.gz", []int{20000}, "b689a013ba6be79342b854f9ea60abd1ecd3af85ca69af8d33ea1c96726568ea"},
+		testImages:  fileSpec{"mnist14/test-images-idx3-ubyte.gz", []int{10000, 14, 14}, "f1e85dc87443c8549e3d0af21b42e1ff96f1c395b9d6f4ca521e1b5811f9e863"},
+		testLabels:  fileSpec{"mnist14/test-labels-idx1-ubyte.gz", []int{10000}, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"},
+		maxValue:    255, classes: 10,
+	}
 	fashionSource = source{
 		trainImages: fileSpec{"fashion/train-images-idx3-ubyte.gz", []int{5000, 28, 28}, "444ed5f7ce17397f236f5eba17dd507d3f6912f04edd3e4f1701cdf82f2cc0c5"},
 		trainLabels: fileSpec{"fashion/train-labels-idx1-ubyte.gz", []int{5000}, "35d691216f65485d010cc635af5574a9dc04aa5060de9be64ab6e5cb5ead38e9"},
@@ -53,7 +62,7 @@ var keys = map[string]struct {
 	downscale bool
 }{
 	"mnist28":   {&mnistSource, false},
-	"mnist14":   {&mnistSource, true},
+	"mnist14":   {&mnist14Source, false},
 	"fashion28": {&fashionSource, false},
 	"fashion14": {&fashionSource, true},
 	"digits8":   {&digitsSource, false},

@@ -42,7 +42,7 @@ func Select(x *IDX, idx []int) *IDX {
 
 // SubsetIDX decodes an images and a labels IDX file (gzipped or not), checks
 // that they agree, and returns the encoded IDX (uncompressed) of the first k
-// samples per class. name is used in errors.
+// samples per class (every sample when k is 0). name is used in errors.
 func SubsetIDX(name string, images, labels []byte, classes, k int) (img, lbl []byte, err error) {
 	im, err := decodeMaybeGzip(name+" images", images)
 	if err != nil {
@@ -55,9 +55,11 @@ func SubsetIDX(name string, images, labels []byte, classes, k int) (img, lbl []b
 	if len(lb.Dims) != 1 || lb.Dims[0] != im.Dims[0] {
 		return nil, nil, fmt.Errorf("data: %s: labels have dimensions %v for %d images", name, lb.Dims, im.Dims[0])
 	}
-	idx, err := FirstPerClass(lb.Data, classes, k)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	idx := seq(0, im.Dims[0])
+	if k > 0 {
+		if idx, err = FirstPerClass(lb.Data, classes, k); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	si, sl := Select(im, idx), Select(lb, idx)
 	return EncodeIDX(si.Dims, si.Data), EncodeIDX(sl.Dims, sl.Data), nil
@@ -122,4 +124,28 @@ func DigitsCSV(b []byte) (img, lbl []byte, err error) {
 		return nil, nil, fmt.Errorf("data: digits csv has no samples")
 	}
 	return EncodeIDX([]int{len(labels), 8, 8}, pix), EncodeIDX([]int{len(labels)}, labels), nil
+}
+
+// Downscale2xIDX shrinks an N×H×W uint8 IDX by 2 in height and width: each
+// output pixel is the mean of a 2×2 block rounded half up, (a+b+c+d+2)/4
+// (an odd last row or column is dropped). It is how the 14×14 MNIST tier
+// is stored, so the page downloads a quarter of the pixels.
+func Downscale2xIDX(x *IDX) (*IDX, error) {
+	if len(x.Dims) != 3 || x.Dims[1] < 2 || x.Dims[2] < 2 {
+		return nil, fmt.Errorf("data: downscaling wants N×H×W images of at least 2×2, got dimensions %v", x.Dims)
+	}
+	n, h, w := x.Dims[0], x.Dims[1], x.Dims[2]
+	oh, ow := h/2, w/2
+	out := &IDX{Dims: []int{n, oh, ow}, Data: make([]uint8, 0, n*oh*ow)}
+	for i := range n {
+		img := x.Data[i*h*w : (i+1)*h*w]
+		for y := range oh {
+			for xx := range ow {
+				a, b := int(img[2*y*w+2*xx]), int(img[2*y*w+2*xx+1])
+				c, d := int(img[(2*y+1)*w+2*xx]), int(img[(2*y+1)*w+2*xx+1])
+				out.Data = append(out.Data, uint8((a+b+c+d+2)/4))
+			}
+		}
+	}
+	return out, nil
 }

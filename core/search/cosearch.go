@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -44,7 +45,8 @@ type runner struct {
 	obs    Observer
 	space  supernet.Space
 	net    *supernet.Supernet
-	splits data.Splits
+	splits data.Splits // the search's sample of the training set, and the test set
+	train  *data.Set   // the whole training set, for fine-tuning
 	hw     *Hardware
 	engine Engine
 	blocks []string
@@ -129,12 +131,12 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		return nil, err
 	}
 	seed := uint64(cfg.Seed)
-	splits, err := ds.Split(archFraction, seed)
+	splits, err := ds.SplitSubset(cfg.SearchSet, archFraction, seed)
 	if err != nil {
 		return nil, err
 	}
 	r := &runner{
-		ctx: ctx, cfg: cfg, obs: obs, space: space, splits: splits, hw: hw,
+		ctx: ctx, cfg: cfg, obs: obs, space: space, splits: splits, train: ds.Train, hw: hw,
 		net:       supernet.New(space, seed),
 		rngSample: rand.New(rand.NewPCG(seed, 0xa11c)),
 		rngHW:     rand.New(rand.NewPCG(seed, 0x4a7d)),
@@ -161,8 +163,7 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		}
 	}
 	r.warmup = warm
-	finetuneBatches := (splits.Weights.N + splits.Arch.N) / cfg.Batch
-	r.steps = warm*perEpoch + cfg.Epochs*perEpoch + 1 + cfg.Finetune*finetuneBatches + 1
+	r.steps = warm*perEpoch + cfg.Epochs*perEpoch + 1 + finetuneSteps(cfg.Finetune, ds.Train.N/cfg.Batch) + 1
 	return r, nil
 }
 
@@ -641,16 +642,21 @@ func (r *runner) accuracy(path supernet.Path, set *data.Set, limit int) float64 
 	return float64(correct) / float64(n)
 }
 
-// finetune trains the derived network's weights on both training splits
+// finetuneSteps is the number of batches in epochs (possibly fractional)
+// of fine-tuning, rounded to the nearest.
+func finetuneSteps(epochs float64, batchesPerEpoch int) int {
+	return int(math.Round(float64(epochs * float64(batchesPerEpoch))))
+}
+
+// finetune trains the derived network's weights on the whole training set
 // and returns its test accuracy.
 func (r *runner) finetune(path supernet.Path) (float64, error) {
 	r.net.SetPath(path)
-	all := joinSets(r.splits.Weights, r.splits.Arch)
-	b := data.NewBatcher(all, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
+	b := data.NewBatcher(r.train, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
 	params := r.net.WeightParams()
 	base := float32(r.cfg.LRWeights)
 	opt := nn.NewSGD(params, base, weightMomentum, weightDecay)
-	total := r.cfg.Finetune * b.BatchesPerEpoch()
+	total := finetuneSteps(r.cfg.Finetune, b.BatchesPerEpoch())
 	for s := range total {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
@@ -667,14 +673,6 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 	r.step++
 	r.emit(PhaseEvaluate, 0, nil)
 	return acc, nil
-}
-
-func joinSets(a, b *data.Set) *data.Set {
-	out := *a
-	out.N = a.N + b.N
-	out.Images = append(append(make([]float32, 0, len(a.Images)+len(b.Images)), a.Images...), b.Images...)
-	out.Labels = append(append(make([]int32, 0, out.N), a.Labels...), b.Labels...)
-	return &out
 }
 
 // downsample keeps at most n points of a curve, evenly spaced, last kept.

@@ -19,10 +19,11 @@ type Config struct {
 	Seed     uint32
 
 	Epochs     int  // search epochs after warm-up
+	SearchSet  int  // training images the bi-level search runs on (a seeded sample; fine-tuning uses all)
 	Pretrained bool // start from the shipped warm-up snapshot of the dataset's supernet
 	Warmup     int  // weight-only epochs before the search when not pretrained
 	Batch      int
-	Finetune   int // epochs of fine-tuning the derived network
+	Finetune   float64 // epochs of fine-tuning the derived network (fractions allowed: 0.5 is half the training set)
 
 	Objective string  // hardware cost the search minimises: fps (maximised), latency, energy, edp
 	Lambda    float64 // initial weight of the hardware cost in the architecture loss
@@ -54,7 +55,7 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
-		Epochs: 4, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 3,
+		Epochs: 2, SearchSet: 5000, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 0.5,
 		Objective: "fps", Lambda: 0.1, Adapt: true,
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
@@ -210,10 +211,11 @@ var Keys = []Key{
 			return nil
 		}},
 	intKey("epochs", "search epochs after warm-up", func(c *Config) *int { return &c.Epochs }, 1, 200),
+	intKey("searchset", "training images the search runs on (a seeded sample; fine-tuning uses all)", func(c *Config) *int { return &c.SearchSet }, 100, 1000000),
 	boolKey("pretrained", "start from the shipped warm-up snapshot (0: warm up here)", func(c *Config) *bool { return &c.Pretrained }),
 	intKey("warmup", "weight-only epochs before the search when pretrained=0", func(c *Config) *int { return &c.Warmup }, 0, 100),
 	intKey("batch", "mini-batch size", func(c *Config) *int { return &c.Batch }, 8, 512),
-	intKey("finetune", "epochs of fine-tuning the derived network", func(c *Config) *int { return &c.Finetune }, 0, 100),
+	floatKey("finetune", "epochs of fine-tuning the derived network on the whole training set (0.5: half of it)", func(c *Config) *float64 { return &c.Finetune }, 0, 100),
 	enumKey("objective", "the hardware cost to optimise", func(c *Config) *string { return &c.Objective },
 		"fps", "latency", "energy", "edp"),
 	floatKey("lambda", "initial weight of the hardware cost", func(c *Config) *float64 { return &c.Lambda }, 0, 1e6),

@@ -20,14 +20,14 @@ func TestParseDefaults(t *testing.T) {
 }
 
 func TestParseValues(t *testing.T) {
-	l, err := Parse("#v=1&dataset=digits8&platform=eyeriss&engine=random&seed=4294967295&epochs=3" +
+	l, err := Parse("#v=1&dataset=digits8&platform=eyeriss&engine=random&seed=4294967295&epochs=3&searchset=1000&finetune=0.25" +
 		"&lambda=1e-3&adapt=0&target=100-400&baselines=random,sequential&run=1&lock=dataset,seed&lesson=dataflow")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := l.Config
 	if c.Dataset != "digits8" || c.Platform != "eyeriss" || c.Engine != "random" || c.Seed != 4294967295 ||
-		c.Epochs != 3 || c.Lambda != 1e-3 || c.Adapt || c.TargetLo != 100 || c.TargetHi != 400 {
+		c.Epochs != 3 || c.SearchSet != 1000 || c.Finetune != 0.25 || c.Lambda != 1e-3 || c.Adapt || c.TargetLo != 100 || c.TargetHi != 400 {
 		t.Errorf("config = %+v", c)
 	}
 	if got := strings.Join(c.Baselines, ","); got != "sequential,random" {
@@ -46,6 +46,8 @@ func TestParseErrorsNameTheKey(t *testing.T) {
 		{"dataset=cifar10", "dataset", "mnist14, fashion14, digits8, mnist28, fashion28"},
 		{"epochs=0", "epochs", "from 1 to 200"},
 		{"epochs=2.5", "epochs", "whole number"},
+		{"searchset=50", "searchset", "from 100 to 1000000"},
+		{"finetune=-0.5", "finetune", "number from 0 to 100"},
 		{"seed=-1", "seed", "not accepted"},
 		{"seed=4294967296", "seed", "not accepted"},
 		{"lambda=NaN", "lambda", "number from 0"},
