@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	assets := fs.String("assets", "assets", "the assets folder (datasets and snapshots)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	keys := fs.Bool("keys", false, "list the fragment's keys, their defaults and what they accept, and exit")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the search to this file (read it with go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +51,13 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	bar := newProgressBar(stderr, *quiet)
 	res, err := search.Run(ctx, link.Config, search.Input{Data: ds, Snapshot: snap, Version: version()}, bar.observe)
 	bar.finish()
@@ -62,6 +71,20 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	printSummary(stdout, res)
 	return nil
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile %s: %w", path, err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // printKeys lists the keys of a search fragment, the same table the page
