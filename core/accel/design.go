@@ -356,7 +356,7 @@ const (
 // the cost reports it as infeasible; other violations make it unrunnable.
 func IsBudget(constraint string) bool {
 	switch constraint {
-	case CstDSPBudget, CstBRAMBudget, CstPEBudget, CstGBBudget:
+	case CstDSPBudget, CstBRAMBudget, CstPEBudget, CstGBBudget, CstAreaBudget:
 		return true
 	}
 	return false
