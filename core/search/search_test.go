@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/core/snapshot"
@@ -232,6 +233,30 @@ func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
 		}
 		if sum <= 0 || sum > 1+1e-9 {
 			t.Errorf("%s: block shares %v sum to %v, want (0, 1]", platform, shares, sum)
+		}
+	}
+}
+
+// TestSearchReportsArea checks that an ASIC search reports the area of the
+// accelerator it found, by the area model of core/accel, and an FPGA search
+// none (its budgets are DSP and BRAM18).
+func TestSearchReportsArea(t *testing.T) {
+	for _, platform := range []string{"eyeriss", "systolic16", "zc706"} {
+		cfg := parse(t, "v=1&dataset=digits8&epochs=1&finetune=0&accelsteps=20&finalsteps=100&platform="+platform)
+		res, err := Run(context.Background(), cfg, loadInput(t, cfg), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", platform, err)
+		}
+		p, err := accel.Preset(platform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0.0
+		if table, ok := accel.AreaTableFor(p); ok {
+			want = table.DesignArea(res.Accelerator).Total()
+		}
+		if got := res.Metrics.AreaMM2; math.Abs(got-want) > 1e-9*want || (p.Target != accel.FPGA) != (got > 0) {
+			t.Errorf("%s: area %v mm², want %v (the area model on the design found)", platform, got, want)
 		}
 	}
 }
