@@ -504,6 +504,12 @@ func TestBrowserVizAcceleratorChoices(t *testing.T) {
 	if tall == 0 || highlighted != tall {
 		t.Errorf("%d of %d best-design bars tall enough to sample are drawn in the highlight colour", highlighted, tall)
 	}
+	var fps [3]float64
+	for i := range fps {
+		time.Sleep(time.Second)
+		fps[i] = eval[float64](t, b, `dianPage.viz.fps()`)
+	}
+	t.Logf("search view with %d decisions' distributions: %v frames/s in headless Chromium (load average %s)", len(rows), fps, loadAverage())
 	// Pointing at a bar names the decision, the option and its probability.
 	best := hwState.Best[0]
 	bar := st.HWBars[0][best]
@@ -569,4 +575,10 @@ func checkSystolicWavefront(t *testing.T, b *browser) {
 			}
 		}
 	}
+	// Frames per second while the schedule plays (reported, not asserted).
+	vizCall(t, b, `setSpeed(50)`)
+	vizCall(t, b, `play()`)
+	t.Logf("systolic16 os playing with the SCALE-Sim schedule drawn: %v frames/s (load average %s); Go drawing %.1f ms/frame",
+		sampleFPS(t, b), loadAverage(), vizState(t, b).DrawMS)
+	vizCall(t, b, `pause()`)
 }

@@ -71,6 +71,7 @@ type Scene struct {
 	heat   []Rect
 	hwp    HWPanel
 	hover  string
+	rects  rectBatch // the systolic overlay's rectangles, one draw call a frame
 }
 
 // NewScene returns a scene showing platform p's accelerator view.
@@ -559,8 +560,9 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 		_, k, t := sys.Locate(a.SystolicWalked() - 1)
 		for i, c := range g.Cells {
 			pe := sys.PE(k, t, i/g.Cols, i%g.Cols)
-			drawSystolicPE(dst, c, pe, ring)
+			systolicPE(&s.rects, c, pe, ring)
 		}
+		s.rects.draw(dst)
 	}
 	// Partial sums: a bar along the bottom of each busy PE fills as the
 	// reduction loops run and empties when the finished sums leave.
@@ -586,14 +588,14 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	}
 }
 
-// drawSystolicPE draws one PE's cycle of the systolic schedule inside cell
+// systolicPE adds one PE's cycle of the systolic schedule inside cell
 // c: a MAC fills the cell in the highlight colour; the operand held in
 // place is a bar along the top, one that arrived from the left a square at
 // the left edge, one from above (or shifting down into place) a square at
 // the top, a sum leaving the array a square at the bottom edge.
-func drawSystolicPE(dst *ebiten.Image, c Rect, pe SystolicPE, ring float64) {
+func systolicPE(dst *rectBatch, c Rect, pe SystolicPE, ring float64) {
 	if pe.MAC {
-		fillRect(dst, c.Inset(ring), Highlight)
+		dst.add(c.Inset(ring), Highlight)
 	}
 	if c.W < 10 {
 		return
@@ -606,15 +608,43 @@ func drawSystolicPE(dst *ebiten.Image, c Rect, pe SystolicPE, ring float64) {
 		clr := DataSpaceColor(d)
 		switch {
 		case e.How == Held:
-			fillRect(dst, Rect{c.X + ring, c.Y + ring, c.W - 2*ring, math.Max(2, c.H*0.18)}, clr)
+			dst.add(Rect{c.X + ring, c.Y + ring, c.W - 2*ring, math.Max(2, c.H*0.18)}, clr)
 		case d == accel.DSOutputs && pe.Leaving:
-			fillRect(dst, Rect{c.X + c.W/2 - m/2, c.Y + c.H - m, m, m}, clr)
+			dst.add(Rect{c.X + c.W/2 - m/2, c.Y + c.H - m, m, m}, clr)
 		case e.How == FromLeft:
-			fillRect(dst, Rect{c.X, c.Y + c.H/2 - m/2, m, m}, clr)
+			dst.add(Rect{c.X, c.Y + c.H/2 - m/2, m, m}, clr)
 		default: // from above, or loading down
-			fillRect(dst, Rect{c.X + c.W/2 - m/2, c.Y + ring + c.H*0.18, m, m}, clr)
+			dst.add(Rect{c.X + c.W/2 - m/2, c.Y + ring + c.H*0.18, m, m}, clr)
 		}
 	}
+}
+
+// rectBatch collects filled rectangles and draws them in one DrawTriangles
+// call: hundreds of separate fills a frame cost more in wasm than the
+// drawing itself. The buffers are kept between frames.
+type rectBatch struct {
+	vs []ebiten.Vertex
+	is []uint16
+}
+
+func (b *rectBatch) add(r Rect, clr color.RGBA) {
+	if len(b.vs)+4 > 1<<16 {
+		return // beyond uint16 indices; never reached by an array's overlay
+	}
+	n := uint16(len(b.vs))
+	cr, cg, cb := float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255
+	for _, p := range [4][2]float64{{r.X, r.Y}, {r.X + r.W, r.Y}, {r.X, r.Y + r.H}, {r.X + r.W, r.Y + r.H}} {
+		b.vs = append(b.vs, ebiten.Vertex{DstX: float32(p[0]), DstY: float32(p[1]), SrcX: 1.5, SrcY: 1.5, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+	}
+	b.is = append(b.is, n, n+1, n+2, n+1, n+3, n+2)
+}
+
+// draw draws the collected rectangles onto dst and empties the batch.
+func (b *rectBatch) draw(dst *ebiten.Image) {
+	if len(b.is) > 0 {
+		dst.DrawTriangles(b.vs, b.is, whitePixel(), &ebiten.DrawTrianglesOptions{})
+	}
+	b.vs, b.is = b.vs[:0], b.is[:0]
 }
 
 // segmentHitsRect reports whether wire w passes through r (sampled along
