@@ -458,3 +458,47 @@ func TestExplorerPauseAndStep(t *testing.T) {
 		t.Errorf("a search paused and stepped gave another result than the native one")
 	}
 }
+
+// TestExplorerFrameRateDuringDefaultSearch runs the default search (MNIST
+// 14×14, the one a visitor starts) in the worker and reports how smoothly
+// the page and the Ebiten view draw while it runs, in both views: the
+// quality bar of the visualisations is 30 frames/s. Frame rates depend on
+// the machine and its load, so they are reported, not asserted beyond
+// "frames are drawn and the view keeps up with the events".
+func TestExplorerFrameRateDuringDefaultSearch(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	if state := b.open(t, url+"#v=1&run=1"); state != "running" {
+		t.Fatalf("the default search left the page %q (dianError %q)", state, eval[string](t, b, `String(window.dianError)`))
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.getElementById("p-phase").textContent === "search"`,
+		chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatalf("the search phase did not start: %v", err)
+	}
+	const viewJS = `document.getElementById("viz").contentWindow.dianViz`
+	measure := func(view string) (frames, float64, float64) {
+		if msg := eval[string](t, b, viewJS+`.setView("`+view+`")`); msg != "" {
+			t.Fatal(msg)
+		}
+		time.Sleep(500 * time.Millisecond)
+		page := frameRate(t, b, "running", 3000)
+		st := eval[string](t, b, viewJS+`.state()`)
+		var s struct{ FPS, Repaints float64 }
+		if err := json.Unmarshal([]byte(st), &s); err != nil {
+			t.Fatal(err)
+		}
+		return page, s.FPS, s.Repaints
+	}
+	p1, v1, r1 := measure("search")
+	step0 := eval[string](t, b, `document.getElementById("p-step").textContent`)
+	p2, v2, r2 := measure("accelerator")
+	if state := eval[string](t, b, `document.body.dataset.state`); state != "running" {
+		t.Fatalf("the search ended (%q) before the frame rates were measured", state)
+	}
+	eval[bool](t, b, `(document.getElementById("stop").click(), true)`)
+	t.Logf("during the default search (step %s; load average %s), 1280×720: search view: page %.0f frames/s (longest gap %.0f ms), view %.0f frames/s of which %.0f repainted; accelerator view: page %.0f frames/s (longest gap %.0f ms), view %.0f frames/s of which %.0f repainted",
+		step0, loadAverage(), p1.FPS, p1.MaxGapMs, v1, r1, p2.FPS, p2.MaxGapMs, v2, r2)
+	if p1.FPS <= 0 || v1 <= 0 || r1 <= 0 || p2.FPS <= 0 || v2 <= 0 {
+		t.Errorf("no frames drawn: page %v/%v, view %v/%v, repaints %v", p1.FPS, p2.FPS, v1, v2, r1)
+	}
+}

@@ -83,15 +83,12 @@ func waitVizState(t *testing.T, b *browser, what string, ok func(viz.SceneState)
 	}
 }
 
-// nextFrames waits until n more frames have been drawn, so that a change
-// made through dianViz is on screen.
+// nextFrames waits until n more frames have been drawn and no change is
+// pending (search-view redraws are coalesced), so that a change made
+// through dianViz is on screen.
 func nextFrames(t *testing.T, b *browser, n int) {
 	t.Helper()
-	f0 := eval[int](t, b, `dianViz.frames()`)
-	deadline := time.Now().Add(20 * time.Second)
-	for eval[int](t, b, `dianViz.frames()`) < f0+n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	nextFramesIn(t, b, "dianViz", n)
 }
 
 func rgb(c color.RGBA) [3]uint8 { return [3]uint8{c.R, c.G, c.B} }
@@ -542,7 +539,7 @@ func nextFramesIn(t *testing.T, b *browser, expr string, n int) {
 	t.Helper()
 	f0 := eval[int](t, b, expr+`.frames()`)
 	deadline := time.Now().Add(20 * time.Second)
-	for eval[int](t, b, expr+`.frames()`) < f0+n && time.Now().Before(deadline) {
+	for (eval[int](t, b, expr+`.frames()`) < f0+n || eval[bool](t, b, expr+`.pending()`)) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -63,15 +63,21 @@ type Scene struct {
 	// drawTime is a running mean of the Go time Draw takes, in seconds.
 	drawTime float64
 
-	lay    AccelLayout
-	slay   SearchLayout
-	wires  []Wire
-	gantt  Gantt
-	nestHL Rect // the highlighted loop line, device pixels
-	heat   []Rect
-	hwp    HWPanel
-	hover  string
-	rects  rectBatch // the systolic overlay's rectangles, one draw call a frame
+	lay  AccelLayout
+	slay SearchLayout
+	// What the (uncleared) screen shows of the search view, and when
+	// its image was last redrawn.
+	shownSearch   bool
+	shownHover    string
+	searchDrawnAt time.Time
+	repaints      FrameCounter // frames whose content changed
+	wires         []Wire
+	gantt         Gantt
+	nestHL        Rect // the highlighted loop line, device pixels
+	heat          []Rect
+	hwp           HWPanel
+	hover         string
+	rects         rectBatch // the systolic overlay's rectangles, one draw call a frame
 }
 
 // NewScene returns a scene showing platform p's accelerator view.
@@ -107,6 +113,18 @@ func (s *Scene) SetReducedMotion(on bool) {
 	s.accel.ReducedMotion = on
 }
 
+// searchRedrawInterval is the least time between two redraws of the
+// search view's image while events stream in.
+const searchRedrawInterval = 250 * time.Millisecond
+
+// Pending reports whether a change is not on screen yet (a coalesced
+// search-view redraw): tests wait for it before reading pixels.
+func (s *Scene) Pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.view == ViewSearch && (s.searchDirty || !s.shownSearch || s.shownHover != s.hover)
+}
+
 // FPS returns the frames drawn over the last second.
 func (s *Scene) FPS() float64 {
 	s.mu.Lock()
@@ -125,7 +143,7 @@ func (s *Scene) Frames() int {
 func (s *Scene) State() SceneState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := SceneState{View: s.view, FPS: s.frames.FPS(), Frames: s.frames.Total(),
+	st := SceneState{View: s.view, FPS: s.frames.FPS(), Repaints: s.repaints.FPS(), Frames: s.frames.Total(),
 		Accelerator: s.accel.State(), Search: s.search.State(), Hover: s.hover,
 		LoopRect: s.css(s.nestHL), DrawMS: s.drawTime * 1000}
 	for _, c := range s.heat {
@@ -304,15 +322,28 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 	// Each view starts from its cached image, which covers the screen.
 	if s.view == ViewSearch {
 		// The search view changes only when an event arrives.
+		// The screen is not cleared between frames, so a frame with
+		// nothing new draws nothing: in software WebGL a full-screen
+		// draw costs more than a frame at 30 frames/s. Events (20 a
+		// second from the worker) are coalesced into at most one
+		// redraw per searchRedrawInterval.
+		onScreen := s.shownSearch && s.shownHover == s.hover
+		if onScreen && (!s.searchDirty || time.Since(s.searchDrawnAt) < searchRedrawInterval) {
+			return
+		}
 		if s.searchDirty || s.searchImg == nil {
 			s.searchImg = sized(s.searchImg, s.width, s.height)
 			s.searchImg.Fill(Background)
 			s.drawSearch(s.searchImg)
-			s.searchDirty = false
+			s.searchDirty, s.searchDrawnAt = false, time.Now()
 		}
 		screen.DrawImage(s.searchImg, nil)
+		s.repaints.Tick()
+		s.shownSearch, s.shownHover = true, s.hover
 	} else {
+		s.shownSearch = false
 		s.drawAccel(screen)
+		s.repaints.Tick()
 	}
 	if s.hover != "" {
 		x, y := s.pointerX, s.pointerY
@@ -1102,6 +1133,7 @@ func (s *Scene) LayoutF(w, h float64) (float64, float64) {
 	defer s.mu.Unlock()
 	if dw != s.width || dh != s.height || scale != s.scale {
 		s.width, s.height, s.scale = dw, dh, scale
+		s.shownSearch = false // a new screen image
 		s.relayout()
 	}
 	return float64(dw), float64(dh)

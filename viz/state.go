@@ -2,8 +2,13 @@ package viz
 
 // SceneState is everything dianViz.state() reports.
 type SceneState struct {
-	View        string      `json:"view"`
+	View string `json:"view"`
+	// FPS is the frames the view presented over the last second: each
+	// shows the current state, or one at most searchRedrawInterval old
+	// while search events stream in. Repaints counts those of them whose
+	// content changed; the others cost nothing to draw.
 	FPS         float64     `json:"fps"`
+	Repaints    float64     `json:"repaints"`
 	Frames      int         `json:"frames"`
 	Accelerator AccelState  `json:"accelerator"`
 	Search      SearchState `json:"search"`
