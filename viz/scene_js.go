@@ -71,13 +71,17 @@ type Scene struct {
 	shownHover    string
 	searchDrawnAt time.Time
 	repaints      FrameCounter // frames whose content changed
-	wires         []Wire
-	gantt         Gantt
-	nestHL        Rect // the highlighted loop line, device pixels
-	heat          []Rect
-	hwp           HWPanel
-	hover         string
-	rects         rectBatch // the systolic overlay's rectangles, one draw call a frame
+	// What the screen shows of the accelerator view.
+	shownAccel  bool
+	lastAccel   accelFrame
+	pulsesDrawn bool // the last frame drew moving pulses
+	wires       []Wire
+	gantt       Gantt
+	nestHL      Rect // the highlighted loop line, device pixels
+	heat        []Rect
+	hwp         HWPanel
+	hover       string
+	rects       rectBatch // the systolic overlay's rectangles, one draw call a frame
 }
 
 // NewScene returns a scene showing platform p's accelerator view.
@@ -92,6 +96,16 @@ func (s *Scene) Do(f func(a *AccelView, sv *SearchView)) {
 	defer s.mu.Unlock()
 	f(s.accel, &s.search)
 	s.relayout()
+}
+
+// DoSearch runs f on the search view with the scene locked and marks only
+// that view for redrawing: progress events (20 a second during a search)
+// leave the accelerator view's cached images alone.
+func (s *Scene) DoSearch(f func(sv *SearchView)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.search)
+	s.layoutSearch()
 }
 
 // SetView switches between ViewAccelerator and ViewSearch.
@@ -205,6 +219,13 @@ func (s *Scene) relayout() {
 	if chunks > 0 {
 		s.gantt = LayoutGantt(&s.accel.Work, Rect{s.lay.Gantt.X, s.lay.Gantt.Y + fs*1.6, s.lay.Gantt.W, s.lay.Gantt.H - fs*1.6}, fs*14)
 	}
+	s.layoutSearch()
+}
+
+// layoutSearch lays out the search view again and marks it for redrawing.
+func (s *Scene) layoutSearch() {
+	s.searchDirty = true
+	w, h, fs := float64(s.width), float64(s.height), s.fontSize()
 	s.slay = LayoutSearch(w, h, fs)
 	s.heat = nil
 	if n := len(s.search.Probs); n > 0 {
@@ -327,6 +348,7 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 		// draw costs more than a frame at 30 frames/s. Events (20 a
 		// second from the worker) are coalesced into at most one
 		// redraw per searchRedrawInterval.
+		s.shownAccel = false
 		onScreen := s.shownSearch && s.shownHover == s.hover
 		if onScreen && (!s.searchDirty || time.Since(s.searchDrawnAt) < searchRedrawInterval) {
 			return
@@ -342,7 +364,13 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 		s.shownSearch, s.shownHover = true, s.hover
 	} else {
 		s.shownSearch = false
+		k := s.accelFrameKey()
+		if s.shownAccel && k == s.lastAccel && !s.accelDirty && !s.panelDirty {
+			return // paused, nothing moving: the screen still shows it
+		}
+		s.pulsesDrawn = false
 		s.drawAccel(screen)
+		s.shownAccel, s.lastAccel = true, s.accelFrameKey() // after drawing: pulsesDrawn is known
 		s.repaints.Tick()
 	}
 	if s.hover != "" {
@@ -425,6 +453,33 @@ func (s *Scene) drawAccel(dst *ebiten.Image) {
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(float64(area.Min.X), float64(area.Min.Y))
 	dst.DrawImage(s.panelImg.SubImage(area).(*ebiten.Image), op)
+}
+
+// accelFrame is what one frame of the accelerator view shows that can
+// change without the scene being marked dirty.
+type accelFrame struct {
+	layer              int
+	walked, systolic   int64
+	playing, reduced   bool
+	pulse              int // the pulses' phase, -1 without pulses
+	hover              string
+	pointerX, pointerY int
+}
+
+func (s *Scene) accelFrameKey() accelFrame {
+	a := s.accel
+	k := accelFrame{layer: a.Layer, walked: -1, systolic: a.SystolicWalked(), playing: a.Playing,
+		reduced: a.ReducedMotion, pulse: -1, hover: s.hover}
+	if a.Prep != nil {
+		k.walked = a.Prep.Anim.Walked()
+	}
+	if s.pulsesDrawn && !a.ReducedMotion {
+		k.pulse = s.ticks % 30
+	}
+	if s.hover != "" {
+		k.pointerX, k.pointerY = s.pointerX, s.pointerY
+	}
+	return k
 }
 
 // panelKey says what the cached loop-nest and counter panels show.
@@ -614,6 +669,7 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 		if !a.ReducedMotion && w.Kind == Multicast {
 			// A pulse travels along the bus once per half second.
 			u := float64(s.ticks%30) / 30
+			s.pulsesDrawn = true
 			dot(dst, w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
 		}
 	}
@@ -1133,7 +1189,7 @@ func (s *Scene) LayoutF(w, h float64) (float64, float64) {
 	defer s.mu.Unlock()
 	if dw != s.width || dh != s.height || scale != s.scale {
 		s.width, s.height, s.scale = dw, dh, scale
-		s.shownSearch = false // a new screen image
+		s.shownSearch, s.shownAccel = false, false // a new screen image
 		s.relayout()
 	}
 	return float64(dw), float64(dh)

@@ -182,7 +182,7 @@ func main() {
 		if err != nil {
 			return err.Error()
 		}
-		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) {
+		scene.DoSearch(func(sv *viz.SearchView) {
 			sv.Push(pointOf(&pr), probs, pr.Path)
 			if hw != nil {
 				sv.PushHW(pr.Phase, &viz.HWDist{Engine: hw.Engine, Decisions: hw.Decisions, Options: hw.Options, Probs: hw.Probs, Best: hw.Best})
@@ -213,7 +213,7 @@ func main() {
 		if err := json.Unmarshal([]byte(src), &bs); err != nil {
 			return fmt.Errorf("baselines: %w", err)
 		}
-		scene.Do(func(_ *viz.AccelView, sv *viz.SearchView) { sv.Baselines = baselinePoints(bs) })
+		scene.DoSearch(func(sv *viz.SearchView) { sv.Baselines = baselinePoints(bs) })
 		return nil
 	})
 	api.Set("selectLayer", fn(func(args []js.Value) any {
