@@ -136,7 +136,7 @@ function duration(s) {
 // "More settings".
 const GROUPS = [
   ["Data and hardware", ["dataset", "platform", "engine", "seed"]],
-  ["Schedule", ["epochs", "pretrained", "warmup", "batch", "finetune"]],
+  ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
   ["Objective", ["objective", "lambda", "adapt", "target"]],
   ["Search space", ["tau0", "taudecay", "sampling", "ops", "hwcost", "model"]],
   ["Budgets and baselines", ["accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
