@@ -34,36 +34,18 @@ func runDatasets(args []string, stdout, stderr io.Writer) error {
 	if *train <= 0 || *test <= 0 || *train14 <= 0 {
 		return fmt.Errorf("%w: -train, -test and -train14 must be positive", errUsage)
 	}
-	for _, src := range []struct{ dir, name string }{{*mnist, "mnist"}, {*fashion, "fashion"}} {
-		if src.dir == "" {
+	// The 28×28 subsets, and the 14×14 MNIST tier the default search
+	// trains on: four times the images (a quarter of the pixels each) and
+	// the whole test set, downscaled 2×2 once here.
+	for _, set := range []subsetSpec{
+		{*mnist, "mnist", "mnist", *train, *test, false},
+		{*mnist, "mnist", "mnist14", *train14, 0, true},
+		{*fashion, "fashion", "fashion", *train, *test, false},
+	} {
+		if set.dir == "" {
 			continue
 		}
-		for _, split := range []struct {
-			from, to string
-			k        int
-		}{{"train", "train", *train}, {"t10k", "test", *test}} {
-			images, err := os.ReadFile(filepath.Join(src.dir, split.from+"-images-idx3-ubyte.gz"))
-			if err != nil {
-				return err
-			}
-			labels, err := os.ReadFile(filepath.Join(src.dir, split.from+"-labels-idx1-ubyte.gz"))
-			if err != nil {
-				return err
-			}
-			img, lbl, err := data.SubsetIDX(src.name+" "+split.from, images, labels, 10, split.k)
-			if err != nil {
-				return err
-			}
-			if err := writeGzipped(stdout, *out, src.name, split.to+"-images-idx3-ubyte", img); err != nil {
-				return err
-			}
-			if err := writeGzipped(stdout, *out, src.name, split.to+"-labels-idx1-ubyte", lbl); err != nil {
-				return err
-			}
-		}
-	}
-	if *mnist != "" {
-		if err := writeMNIST14(stdout, *mnist, *out, *train14); err != nil {
+		if err := writeSubset(stdout, *out, set); err != nil {
 			return err
 		}
 	}
@@ -86,40 +68,47 @@ func runDatasets(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeMNIST14 writes the 14×14 MNIST tier (mnist14/): the first perClass
-// training images of each class and the whole official test set, each image
-// downscaled 2×2 with data.Downscale2xIDX. The default search trains on
-// it; a quarter of the pixels per image lets it ship four times as many
-// images as the 28×28 subset for the same download.
-func writeMNIST14(stdout io.Writer, dir, out string, perClass int) error {
+// subsetSpec is one subset dian datasets writes: from the source files in
+// dir (named name in errors), the first train and test images per class
+// (0: all of them), optionally downscaled 2×2, into the folder out.
+type subsetSpec struct {
+	dir, name, out string
+	train, test    int
+	downscale      bool
+}
+
+func writeSubset(stdout io.Writer, outRoot string, set subsetSpec) error {
 	for _, split := range []struct {
 		from, to string
-		k        int // per class; 0: all
-	}{{"train", "train", perClass}, {"t10k", "test", 0}} {
-		images, err := os.ReadFile(filepath.Join(dir, split.from+"-images-idx3-ubyte.gz"))
+		k        int
+	}{{"train", "train", set.train}, {"t10k", "test", set.test}} {
+		images, err := os.ReadFile(filepath.Join(set.dir, split.from+"-images-idx3-ubyte.gz"))
 		if err != nil {
 			return err
 		}
-		labels, err := os.ReadFile(filepath.Join(dir, split.from+"-labels-idx1-ubyte.gz"))
+		labels, err := os.ReadFile(filepath.Join(set.dir, split.from+"-labels-idx1-ubyte.gz"))
 		if err != nil {
 			return err
 		}
-		img, lbl, err := data.SubsetIDX("mnist "+split.from, images, labels, 10, split.k)
+		img, lbl, err := data.SubsetIDX(set.name+" "+split.from, images, labels, 10, split.k)
 		if err != nil {
 			return err
 		}
-		x, err := data.DecodeIDX(img)
-		if err != nil {
+		if set.downscale {
+			x, err := data.DecodeIDX(img)
+			if err != nil {
+				return err
+			}
+			small, err := data.Downscale2xIDX(x)
+			if err != nil {
+				return err
+			}
+			img = data.EncodeIDX(small.Dims, small.Data)
+		}
+		if err := writeGzipped(stdout, outRoot, set.out, split.to+"-images-idx3-ubyte", img); err != nil {
 			return err
 		}
-		small, err := data.Downscale2xIDX(x)
-		if err != nil {
-			return err
-		}
-		if err := writeGzipped(stdout, out, "mnist14", split.to+"-images-idx3-ubyte", data.EncodeIDX(small.Dims, small.Data)); err != nil {
-			return err
-		}
-		if err := writeGzipped(stdout, out, "mnist14", split.to+"-labels-idx1-ubyte", lbl); err != nil {
+		if err := writeGzipped(stdout, outRoot, set.out, split.to+"-labels-idx1-ubyte", lbl); err != nil {
 			return err
 		}
 	}
