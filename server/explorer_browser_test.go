@@ -416,7 +416,7 @@ func TestExplorerPauseAndStep(t *testing.T) {
 	pausedAt := func(after int) int {
 		t.Helper()
 		step, err := chromedp.Run(b.ctx, chromedp.Poll[int](fmt.Sprintf(
-			`(() => { const p = window.dianPage; return p.search && p.search.paused && p.latest && p.latest.step > %d ? p.latest.step : null })()`, after),
+			`(() => { const p = window.dianPage; return p.search && p.search.paused && p.latest && p.latest.held && p.latest.step > %d ? p.latest.step : null })()`, after),
 			chromedp.WithPollingTimeout(time.Minute)))
 		if err != nil {
 			t.Fatalf("waiting for a paused step after %d: %v (%s)", after, err, eval[string](t, b, `String(window.dianError)`))

@@ -32,6 +32,10 @@ type Progress struct {
 
 	Path []string `msgpack:"path"`
 
+	// Held marks the event a paused search holds at: posted after the
+	// reply to the pause or step, so nothing in flight overtakes it.
+	Held bool `msgpack:"held,omitempty"`
+
 	// The best accelerator so far for the current network (HasHW false
 	// before the first one).
 	HasHW     bool    `msgpack:"hasHW"`

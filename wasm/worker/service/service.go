@@ -324,25 +324,26 @@ func (j *job) observe(e search.Event) {
 		j.lastYield = time.Now()
 	}
 	now := time.Now()
-	posted := false
 	if e.HWDist != nil {
 		j.pendingHW = e.HWDist
 	}
-	post := func() {
+	post := func(held bool) {
 		if e.HWDist == nil {
 			e.HWDist = j.pendingHW
 		}
-		j.post(protocol.Encode(ProgressOf(j.id, e)))
-		j.lastPost, j.lastPhase, posted, j.pendingHW = now, e.Phase, true, nil
+		p := ProgressOf(j.id, e)
+		p.Held = held
+		j.post(protocol.Encode(p))
+		j.lastPost, j.lastPhase, j.pendingHW = now, e.Phase, nil
 	}
-	if e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval {
-		post()
+	// The event the search will hold at is posted once, marked held, after
+	// the reply to the pause or step that stopped it: the page then knows
+	// where the search stands, whatever was in flight.
+	hold := j.gate.holds()
+	if !hold && (e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval) {
+		post(false)
 	}
-	j.gate.pass(func() {
-		if !posted {
-			post()
-		}
-	})
+	j.gate.pass(func() { post(true) })
 }
 
 // ProgressOf converts a search event into the message the page and the
@@ -383,6 +384,13 @@ func (g *gate) pass(held func()) {
 	if g.steps > 0 {
 		g.steps--
 	}
+}
+
+// holds reports whether the next pass will hold the search.
+func (g *gate) holds() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.paused && g.steps == 0 && !g.stopped
 }
 
 func (g *gate) set(paused bool, steps int) {

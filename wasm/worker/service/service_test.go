@@ -307,18 +307,22 @@ func TestPauseStepResumeStop(t *testing.T) {
 		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
 	}
 	h.control(t, 10, "pause", "paused")
-	// The paused search posts the event it holds at, then nothing.
-	at := h.next(t)
-	h.quiet(t, "a paused search")
+	// The paused search posts the event it holds at, marked held (after
+	// any event that was in flight), then nothing.
 	var before protocol.Progress
-	msgpack.Unmarshal(at.raw, &before)
+	for i := 0; !before.Held; i++ {
+		if at := h.next(t); at.Type != "progress" || msgpack.Unmarshal(at.raw, &before) != nil || i == 3 {
+			t.Fatalf("after pause: %q (%s), want a held progress message", at.Type, at.Message)
+		}
+	}
+	h.quiet(t, "a paused search")
 
 	h.control(t, 11, "step", "paused")
 	stepped := h.next(t)
 	var after protocol.Progress
 	msgpack.Unmarshal(stepped.raw, &after)
-	if stepped.Type != "progress" || after.Step != before.Step+1 {
-		t.Fatalf("step gave %q at step %d, want progress at step %d", stepped.Type, after.Step, before.Step+1)
+	if stepped.Type != "progress" || after.Step != before.Step+1 || !before.Held || !after.Held {
+		t.Fatalf("step gave %q at step %d (held %v, paused at %d held %v), want a held progress at step %d", stepped.Type, after.Step, after.Held, before.Step, before.Held, before.Step+1)
 	}
 	h.quiet(t, "after one step the search")
 
@@ -404,8 +408,14 @@ func FuzzServiceHandle(f *testing.F) {
 func TestSearchStartsPaused(t *testing.T) {
 	h := newHarness(t, siteFetch)
 	h.send(t, protocol.ParseRequest{Type: "search", ID: 5, Fragment: quick + "&pretrained=0", Paused: true})
-	if m := h.next(t); m.Type != "progress" {
+	// The first event, marked as the one the search holds at.
+	m := h.next(t)
+	var first protocol.Progress
+	if m.Type != "progress" || msgpack.Unmarshal(m.raw, &first) != nil {
 		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
+	}
+	if !first.Held {
+		t.Errorf("the first event of a search started paused is not marked held")
 	}
 	h.quiet(t, "a search started paused")
 	h.control(t, 6, "resume", "running")
