@@ -61,12 +61,15 @@ type runner struct {
 	step, steps int
 	lambda      float64
 	lastAcc     float64
-	bestChoice  []int // the current accelerator for the sampled network
-	blockCache  map[string][]float64
-	table       [][]float64 // DNA: per block, per op cost share
-	hwEvals     int
-	lastHW      *HWSummary
-	warmup      int // warm-up epochs run here (0 when starting from a snapshot)
+	// The last losses of a weight and an architecture step, which the
+	// summary events (epoch ends, phases) repeat rather than report as 0.
+	lastLossW, lastLossA float64
+	bestChoice           []int // the current accelerator for the sampled network
+	blockCache           map[string][]float64
+	table                [][]float64 // DNA: per block, per op cost share
+	hwEvals              int
+	lastHW               *HWSummary
+	warmup               int // warm-up epochs run here (0 when starting from a snapshot)
 
 	// What the events show of the accelerator engine: whether it has run
 	// (and run since the last event), the design lastHW describes, and the
@@ -190,7 +193,7 @@ func (r *runner) tau(epoch int) float64 {
 
 func (r *runner) emit(phase string, epoch int, probs [][]float64) {
 	r.obs(Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
-		Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW,
+		LossWeights: r.lastLossW, LossArch: r.lastLossA, Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW,
 		HWDist: r.hwDist()})
 }
 
@@ -240,6 +243,7 @@ func (r *runner) run(in Input) (*Result, error) {
 				}
 				weightOpt.LR = r.lr(weightStep, totalWeightSteps)
 				lw := r.weightStep(weights, weightOpt)
+				r.lastLossW = lw
 				weightStep++
 				r.step++
 				ev := Event{Phase: PhaseWarmup, Step: r.step, Steps: r.steps, Epoch: epoch, LossWeights: lw, Tau: r.tau(epoch), Lambda: r.lambda}
@@ -268,12 +272,14 @@ func (r *runner) run(in Input) (*Result, error) {
 				return nil, err
 			}
 			la, err := r.archStep(arch, archOpt, tau, archSteps)
+			r.lastLossA = la
 			if err != nil {
 				return nil, err
 			}
 			archSteps++
 			weightOpt.LR = r.lr(weightStep, totalWeightSteps)
 			lw := r.weightStep(weights, weightOpt)
+			r.lastLossW = lw
 			weightStep++
 			r.step++
 			ev := Event{Phase: PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
@@ -664,6 +670,7 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 		opt.LR = nn.CosineLR(base, base*lrFloor, s, total)
 		b.Next(r.x.Data, r.labels)
 		lw := nn.TrainStep(r.net.Net, params, &r.ce, opt, r.x, r.labels, gradClip)
+		r.lastLossW = float64(lw)
 		r.step++
 		r.obs(Event{Phase: PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
 			LossWeights: float64(lw), Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})

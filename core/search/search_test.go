@@ -260,3 +260,26 @@ func TestSearchReportsArea(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsCarryLosses checks that every event of the search phase, the
+// epoch summaries included, reports the losses of the last steps: the
+// search view plots them, and a 0 there would be a false dip.
+func TestEventsCarryLosses(t *testing.T) {
+	cfg := parse(t, "v=1&dataset=digits8&epochs=2&finetune=0.5&accelsteps=20&finalsteps=100")
+	var bad []Event
+	var n int
+	_, err := Run(context.Background(), cfg, loadInput(t, cfg), func(e Event) {
+		if e.Phase == PhaseSearch || e.Phase == PhaseFinetune {
+			n++
+			if e.LossWeights <= 0 || (e.Phase == PhaseSearch && e.LossArch <= 0) {
+				bad = append(bad, e)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || len(bad) > 0 {
+		t.Errorf("%d of %d search and fine-tune events have no losses (first: %+v)", len(bad), n, bad[:min(1, len(bad))])
+	}
+}
