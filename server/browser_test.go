@@ -250,7 +250,11 @@ func TestBrowserPageLoads(t *testing.T) {
 	if fps := eval[float64](t, b, `window.dianStats.fps`); fps <= 0 {
 		t.Errorf("dianStats.fps = %v, want frames being drawn", fps)
 	} else {
-		t.Logf("canvas draws %.0f frames/s in headless Chromium", fps)
+		repaints := eval[float64](t, b, `window.dianStats.repaints`)
+		if repaints < 0 || repaints > fps {
+			t.Errorf("dianStats.repaints = %v of %v frames", repaints, fps)
+		}
+		t.Logf("canvas draws %.0f frames/s in headless Chromium, %.0f of them repainted", fps, repaints)
 	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)

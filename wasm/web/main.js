@@ -862,7 +862,13 @@ async function start() {
       g.cells = g.cells.map(([x, y, w, h]) => [x + r.left + frame.clientLeft, y + r.top + frame.clientTop, w, h]);
       return g;
     };
-    window.dianStats = { get fps() { return dianViz.fps(); }, get frames() { return dianViz.frames(); } };
+    // fps: frames the view presented over the last second; repaints: those
+    // whose content changed (an unchanged view draws nothing).
+    window.dianStats = {
+      get fps() { return dianViz.fps(); },
+      get frames() { return dianViz.frames(); },
+      get repaints() { return JSON.parse(dianViz.state()).repaints; },
+    };
   }
   $("status").textContent = `Ready: co-search core ${pong.version} (${pong.goVersion}) is running in a Web Worker.`;
   await page.open(location.hash);
