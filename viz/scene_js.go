@@ -206,7 +206,7 @@ func (s *Scene) fontSize() float64 {
 }
 
 func (s *Scene) relayout() {
-	s.accelDirty, s.searchDirty, s.panelDirty = true, true, true
+	s.accelDirty, s.panelDirty = true, true // and the search view, by layoutSearch
 	w, h, fs := float64(s.width), float64(s.height), s.fontSize()
 	c := s.accel.SubAccel()
 	chunks := 0
