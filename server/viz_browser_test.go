@@ -579,3 +579,64 @@ func checkSystolicWavefront(t *testing.T, b *browser) {
 		sampleFPS(t, b), loadAverage(), vizState(t, b).DrawMS)
 	vizCall(t, b, `pause()`)
 }
+
+// TestBrowserVizPlayingFramesMatchAFullRedraw checks the accelerator
+// view's incremental drawing: a playing frame repaints only what changed
+// (the status line, the memory arrows, what the last frame drew over the
+// array, the panels' changed rows), so after a layer has played for a
+// while the screen must be pixel for pixel what a full redraw of the same
+// state gives. It covers each NoC template: multicast buses with pulses,
+// row-stationary diagonals, the systolic schedule.
+func TestBrowserVizPlayingFramesMatchAFullRedraw(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	openViz(t, b, url)
+	for _, tc := range []struct{ platform, dataflow string }{
+		{accel.DefaultPreset, ""}, {"eyeriss", ""}, {"systolic16", "os"}, {"systolic16", "ws"},
+	} {
+		name := tc.platform + " " + tc.dataflow
+		vizCall(t, b, fmt.Sprintf("setPlatform(%q)", tc.platform))
+		if tc.dataflow != "" {
+			vizCall(t, b, fmt.Sprintf("setDataflow(%q)", tc.dataflow))
+		}
+		vizCall(t, b, "selectLayer(1)")
+		vizCall(t, b, "setReducedMotion(false)") // pulses on the buses
+		vizCall(t, b, "setSpeed(40)")
+		vizCall(t, b, "play()")
+		time.Sleep(1500 * time.Millisecond)
+		vizCall(t, b, "pause()")
+		// Reduced motion stops the pulses, so the paused frame is still;
+		// the change itself is drawn incrementally too.
+		vizCall(t, b, "setReducedMotion(true)")
+		nextFrames(t, b, 3)
+		st := vizState(t, b)
+		if st.Accelerator.Cycle < 10 {
+			t.Fatalf("%s: the layer did not play (cycle %d)", name, st.Accelerator.Cycle)
+		}
+		incremental := b.screenshot(t, name+" incremental")
+		vizCall(t, b, `setView("search")`)
+		nextFrames(t, b, 2)
+		vizCall(t, b, `setView("accelerator")`)
+		nextFrames(t, b, 3)
+		if c := vizState(t, b).Accelerator.Cycle; c != st.Accelerator.Cycle {
+			t.Fatalf("%s: the walk moved from cycle %d to %d while paused", name, st.Accelerator.Cycle, c)
+		}
+		full := b.screenshot(t, name+" full")
+		bounds := incremental.Bounds()
+		diff, box := 0, image.Rectangle{}
+		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+			for x := bounds.Min.X; x < bounds.Max.X; x++ {
+				r0, g0, b0, _ := incremental.At(x, y).RGBA()
+				r1, g1, b1, _ := full.At(x, y).RGBA()
+				if r0 != r1 || g0 != g1 || b0 != b1 {
+					diff++
+					box = box.Union(image.Rect(x, y, x+1, y+1))
+				}
+			}
+		}
+		if diff > 0 {
+			t.Errorf("%s at cycle %d: %d pixels differ between the incrementally drawn frame and a full redraw, within %v (screenshots in .build/screenshots)",
+				name, st.Accelerator.Cycle, diff, box)
+		}
+	}
+}

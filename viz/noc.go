@@ -1,6 +1,11 @@
 package viz
 
-import "github.com/dian-explorer/dian/core/accel"
+import (
+	"math"
+	"sort"
+
+	"github.com/dian-explorer/dian/core/accel"
+)
 
 // WireKind says how a NoC wire moves data.
 type WireKind uint8
@@ -136,3 +141,68 @@ func Stationary(df accel.Dataflow) int {
 
 // Under reports whether a wire is drawn under the cells (it crosses them).
 func (w Wire) Under() bool { return w.Kind == Diagonal || w.Kind == ColumnBus }
+
+// Gaps returns the pieces of w that lie outside every one of cells, in
+// order along w. A wire drawn under the cells (Under) shows only in these
+// gaps, so a frame that lights it draws the pieces, not the whole wire
+// and every cell it crosses again.
+func (w Wire) Gaps(cells []Rect) []Wire {
+	type span struct{ t0, t1 float64 }
+	var in []span
+	for _, c := range cells {
+		if t0, t1, ok := w.span(c); ok {
+			in = append(in, span{t0, t1})
+		}
+	}
+	sort.Slice(in, func(i, j int) bool { return in[i].t0 < in[j].t0 })
+	var out []Wire
+	at := func(t float64) (float64, float64) { return w.X0 + (w.X1-w.X0)*t, w.Y0 + (w.Y1-w.Y0)*t }
+	piece := func(t0, t1 float64) {
+		if t1 > t0 {
+			p := w
+			p.X0, p.Y0 = at(t0)
+			p.X1, p.Y1 = at(t1)
+			out = append(out, p)
+		}
+	}
+	t := 0.0
+	for _, sp := range in {
+		piece(t, sp.t0)
+		t = math.Max(t, sp.t1)
+	}
+	piece(t, 1)
+	return out
+}
+
+// Crosses reports whether the segment w has a stretch of positive length
+// inside r: touching a corner or running along an edge does not count.
+func (w Wire) Crosses(r Rect) bool {
+	_, _, ok := w.span(r)
+	return ok
+}
+
+// span returns the stretch [t0, t1] of w (w at t = (1-t)·start + t·end)
+// that lies inside r, by Liang–Barsky clipping; ok is false when there is
+// none of positive length.
+func (w Wire) span(r Rect) (t0, t1 float64, ok bool) {
+	dx, dy := w.X1-w.X0, w.Y1-w.Y0
+	if dx == 0 && dy == 0 {
+		return 0, 0, false // a point has no length
+	}
+	t0, t1 = 0.0, 1.0
+	// Each edge bounds t: p·t ≤ q.
+	for _, e := range [4][2]float64{{-dx, w.X0 - r.X}, {dx, r.X + r.W - w.X0}, {-dy, w.Y0 - r.Y}, {dy, r.Y + r.H - w.Y0}} {
+		p, q := e[0], e[1]
+		switch {
+		case p == 0:
+			if q <= 0 {
+				return 0, 0, false // parallel to this edge and not strictly inside it
+			}
+		case p < 0:
+			t0 = math.Max(t0, q/p)
+		default:
+			t1 = math.Min(t1, q/p)
+		}
+	}
+	return t0, t1, t1 > t0
+}

@@ -52,9 +52,9 @@ type Scene struct {
 	ticks  int
 	// The parts of each view that change only with the design, the layer,
 	// the size or a search event, drawn once and reused every frame.
-	accelImg, searchImg, panelImg       *ebiten.Image
+	accelImg, searchImg                 *ebiten.Image
 	accelDirty, searchDirty, panelDirty bool
-	panelKey                            panelKey
+	panelKey                            panelKey // what the loop-nest and counter panels on screen show
 	// Pointer and last tap, device pixels.
 	pointerX, pointerY int
 	tapX, tapY         int
@@ -75,6 +75,10 @@ type Scene struct {
 	shownAccel  bool
 	lastAccel   accelFrame
 	pulsesDrawn bool // the last frame drew moving pulses
+	shownStatus string
+	regions     AccelRegions      // what a playing frame repaints
+	lastFoot    []image.Rectangle // where the last frame drew over the array
+	gaps        [][]Wire          // per wire drawn under the cells, its pieces between them
 	wires       []Wire
 	gantt       Gantt
 	nestHL      Rect // the highlighted loop line, device pixels
@@ -215,6 +219,13 @@ func (s *Scene) relayout() {
 	}
 	s.lay = LayoutAccel(w, h, fs, c.Rows, c.Cols, chunks)
 	s.wires = NoC(s.lay.Grid, c.Dataflow, s.accel.Work.Platform.Target == accel.Systolic)
+	s.regions = s.lay.Regions(s.width, s.height, fs, s.wires)
+	s.gaps = make([][]Wire, len(s.wires))
+	for k, w := range s.wires {
+		if w.Under() {
+			s.gaps[k] = w.Gaps(s.lay.Grid.Cells)
+		}
+	}
 	s.gantt = Gantt{}
 	if chunks > 0 {
 		s.gantt = LayoutGantt(&s.accel.Work, Rect{s.lay.Gantt.X, s.lay.Gantt.Y + fs*1.6, s.lay.Gantt.W, s.lay.Gantt.H - fs*1.6}, fs*14)
@@ -359,7 +370,7 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 			s.drawSearch(s.searchImg)
 			s.searchDirty, s.searchDrawnAt = false, time.Now()
 		}
-		screen.DrawImage(s.searchImg, nil)
+		screen.DrawImage(s.searchImg, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}) // opaque
 		s.repaints.Tick()
 		s.shownSearch, s.shownHover = true, s.hover
 	} else {
@@ -368,8 +379,11 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 		if s.shownAccel && k == s.lastAccel && !s.accelDirty && !s.panelDirty {
 			return // paused, nothing moving: the screen still shows it
 		}
+		// A tooltip, shown now or in the last frame, may lie anywhere:
+		// such frames repaint the whole view.
+		full := !s.shownAccel || s.accelDirty || s.panelDirty || s.hover != "" || s.lastAccel.hover != ""
 		s.pulsesDrawn = false
-		s.drawAccel(screen)
+		s.drawAccel(screen, full)
 		s.shownAccel, s.lastAccel = true, s.accelFrameKey() // after drawing: pulsesDrawn is known
 		s.repaints.Tick()
 	}
@@ -388,7 +402,11 @@ var dataflowNames = map[accel.Dataflow]string{
 	accel.InputStationary: "input stationary", accel.RowStationary: "row stationary",
 }
 
-func (s *Scene) drawAccel(dst *ebiten.Image) {
+// drawAccel draws the accelerator view. A full frame copies the whole
+// cached base to the screen; any other frame (a playing layer) restores
+// only the regions that change (AccelRegions) and draws into them,
+// clipped, so the rest of the screen keeps what the base put there.
+func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 	a, l, fs := s.accel, s.lay, s.fontSize()
 	if s.accelDirty || s.accelImg == nil {
 		s.accelImg = sized(s.accelImg, s.width, s.height)
@@ -408,7 +426,20 @@ func (s *Scene) drawAccel(dst *ebiten.Image) {
 		}
 		s.accelDirty = false
 	}
-	dst.DrawImage(s.accelImg, nil)
+	reg := s.regions
+	restore := func(r image.Rectangle) *ebiten.Image {
+		part := dst.SubImage(r).(*ebiten.Image)
+		if !full {
+			op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
+			op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
+			part.DrawImage(s.accelImg.SubImage(r).(*ebiten.Image), op)
+		}
+		return part
+	}
+	if full {
+		// The base is opaque: copying skips blending with what is under it.
+		dst.DrawImage(s.accelImg, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+	}
 
 	layer := a.Work.Layers[a.Layer].Layer.Name
 	status := fmt.Sprintf("Layer %d/%d %s", a.Layer+1, len(a.Work.Layers), layer)
@@ -429,30 +460,38 @@ func (s *Scene) drawAccel(dst *ebiten.Image) {
 	} else {
 		status += " · " + a.Err
 	}
-	drawText(dst, status, l.Status.X, l.Status.Y+fs*0.3, fs, Muted, text.AlignStart)
+	if full || status != s.shownStatus {
+		drawText(restore(reg.Status), status, l.Status.X, l.Status.Y+fs*0.3, fs, Muted, text.AlignStart)
+		s.shownStatus = status
+	}
 	var flows FlowSet
 	if a.Prep != nil {
 		flows = a.Prep.Anim.Flows()
 	}
-	s.drawMemory(dst, flows, false)
-	s.drawArray(dst, flows, false)
+	for _, r := range reg.Flows {
+		s.drawMemory(restore(r), flows, false)
+	}
+	// The array: put back from the base what the last frame drew over
+	// it, then draw this frame's overlay, recording where.
+	arr := dst.SubImage(reg.Array).(*ebiten.Image)
+	if !full {
+		s.rects.restore(arr, s.accelImg, s.lastFoot)
+	}
+	s.rects.foot = s.rects.foot[:0]
+	s.drawArray(arr, flows, false)
+	s.lastFoot, s.rects.foot = s.rects.foot, s.lastFoot
 	// The loop nest and the counters change only when the walk moves.
+	// Each panel fills its own rectangle, so it needs no restoring.
 	key := panelKey{layer: a.Layer, walked: -1}
 	if a.Prep != nil {
 		key.walked = a.Prep.Anim.Walked()
 	}
-	if s.panelDirty || s.panelImg == nil || key != s.panelKey {
-		s.panelImg = sized(s.panelImg, s.width, s.height)
-		s.panelImg.Clear()
-		s.drawNest(s.panelImg)
-		s.drawCounters(s.panelImg)
+	if full || key != s.panelKey {
+		panel := dst.SubImage(reg.Panel).(*ebiten.Image)
+		s.drawNest(panel)
+		s.drawCounters(panel)
 		s.panelKey, s.panelDirty = key, false
 	}
-	n, c := l.Nest, l.Counters
-	area := image.Rect(int(n.X)-1, int(n.Y)-1, int(math.Ceil(c.X+c.W))+1, int(math.Ceil(c.Y+c.H))+1)
-	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(float64(area.Min.X), float64(area.Min.Y))
-	dst.DrawImage(s.panelImg.SubImage(area).(*ebiten.Image), op)
 }
 
 // accelFrame is what one frame of the accelerator view shows that can
@@ -621,22 +660,13 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 		return
 	}
 	moving := func(d int) bool { return OnNoC(flows, d) }
-	redraw := map[int]bool{}
-	for _, w := range s.wires {
-		if !w.Under() || !moving(w.DataSpace) {
-			continue
-		}
-		line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(1.5, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
-		// Cover it again where it crosses cells.
-		for i, c := range g.Cells {
-			if segmentHitsRect(w, c) {
-				redraw[i] = true
+	// Everything but the pulses goes out in one batch, in drawing order.
+	// A wire under the cells shows only between them: light those pieces.
+	for k, w := range s.wires {
+		if w.Under() && moving(w.DataSpace) {
+			for _, p := range s.gaps[k] {
+				s.rects.addLine(p, math.Max(1.5, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
 			}
-		}
-	}
-	for i := range g.Cells {
-		if redraw[i] {
-			cell(i, PEBusy)
 		}
 	}
 	// On a systolic array, the SCALE-Sim schedule: which PEs multiply
@@ -648,7 +678,6 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			pe := sys.PE(k, t, i/g.Cols, i%g.Cols)
 			systolicPE(&s.rects, c, pe, ring)
 		}
-		s.rects.draw(dst)
 	}
 	// Partial sums: a bar along the bottom of each busy PE fills as the
 	// reduction loops run and empties when the finished sums leave.
@@ -657,20 +686,27 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 		for i, c := range g.Cells {
 			if r, col := i/g.Cols, i%g.Cols; r < br && col < bc {
 				in := c.Inset(ring)
-				fillRect(dst, Rect{in.X, in.Y + in.H - ring*0.8, in.W * f, ring * 0.8}, Outputs)
+				s.rects.add(Rect{in.X, in.Y + in.H - ring*0.8, in.W * f, ring * 0.8}, Outputs)
 			}
 		}
 	}
 	for _, w := range s.wires {
-		if w.Under() || !moving(w.DataSpace) {
-			continue
+		if !w.Under() && moving(w.DataSpace) {
+			s.rects.addLine(w, math.Max(2, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
 		}
-		line(dst, w.X0, w.Y0, w.X1, w.Y1, math.Max(2, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
-		if !a.ReducedMotion && w.Kind == Multicast {
+	}
+	s.rects.draw(dst)
+	if a.ReducedMotion {
+		return
+	}
+	for _, w := range s.wires {
+		if w.Kind == Multicast && moving(w.DataSpace) {
 			// A pulse travels along the bus once per half second.
 			u := float64(s.ticks%30) / 30
 			s.pulsesDrawn = true
-			dot(dst, w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
+			x, y, r := w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12)
+			dot(dst, x, y, r, DataSpaceColor(w.DataSpace))
+			s.rects.foot = append(s.rects.foot, Rect{x - r, y - r, 2 * r, 2 * r}.Bounds().Inset(-1))
 		}
 	}
 }
@@ -706,27 +742,52 @@ func systolicPE(dst *rectBatch, c Rect, pe SystolicPE, ring float64) {
 	}
 }
 
-// rectBatch collects filled rectangles and draws them in one DrawTriangles
-// call: hundreds of separate fills a frame cost more in wasm than the
-// drawing itself. The buffers are kept between frames.
+// rectBatch collects filled rectangles and line segments and draws them
+// in one DrawTriangles call: hundreds of separate fills a frame cost more
+// in wasm than the drawing itself. It also keeps the footprint of what it
+// drew, so the next frame can restore just those pixels. The buffers are
+// kept between frames.
 type rectBatch struct {
-	vs []ebiten.Vertex
-	is []uint16
+	vs   []ebiten.Vertex
+	is   []uint16
+	foot []image.Rectangle // what was drawn since the footprint was last taken
 }
 
 func (b *rectBatch) add(r Rect, clr color.RGBA) {
+	b.quad([4][2]float64{{r.X, r.Y}, {r.X + r.W, r.Y}, {r.X, r.Y + r.H}, {r.X + r.W, r.Y + r.H}}, clr)
+}
+
+// addLine adds segment w drawn w wide with square ends, as line draws it.
+func (b *rectBatch) addLine(seg Wire, w float64, clr color.RGBA) {
+	dx, dy := seg.X1-seg.X0, seg.Y1-seg.Y0
+	n := math.Hypot(dx, dy)
+	if n == 0 {
+		return
+	}
+	nx, ny := -dy/n*w/2, dx/n*w/2
+	b.quad([4][2]float64{{seg.X0 + nx, seg.Y0 + ny}, {seg.X1 + nx, seg.Y1 + ny}, {seg.X0 - nx, seg.Y0 - ny}, {seg.X1 - nx, seg.Y1 - ny}}, clr)
+}
+
+// quad adds the quadrilateral p0 p1 p3 p2 (two triangles: p0 p1 p2 and
+// p1 p3 p2).
+func (b *rectBatch) quad(p [4][2]float64, clr color.RGBA) {
 	if len(b.vs)+4 > 1<<16 {
 		return // beyond uint16 indices; never reached by an array's overlay
 	}
 	n := uint16(len(b.vs))
 	cr, cg, cb := float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255
-	for _, p := range [4][2]float64{{r.X, r.Y}, {r.X + r.W, r.Y}, {r.X, r.Y + r.H}, {r.X + r.W, r.Y + r.H}} {
-		b.vs = append(b.vs, ebiten.Vertex{DstX: float32(p[0]), DstY: float32(p[1]), SrcX: 1.5, SrcY: 1.5, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+	x0, y0, x1, y1 := p[0][0], p[0][1], p[0][0], p[0][1]
+	for _, q := range p {
+		b.vs = append(b.vs, ebiten.Vertex{DstX: float32(q[0]), DstY: float32(q[1]), SrcX: 1.5, SrcY: 1.5, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+		x0, y0, x1, y1 = math.Min(x0, q[0]), math.Min(y0, q[1]), math.Max(x1, q[0]), math.Max(y1, q[1])
 	}
 	b.is = append(b.is, n, n+1, n+2, n+1, n+3, n+2)
+	// A pixel more on each side: the rasteriser's rounding.
+	b.foot = append(b.foot, Rect{x0, y0, x1 - x0, y1 - y0}.Bounds().Inset(-1))
 }
 
-// draw draws the collected rectangles onto dst and empties the batch.
+// draw draws the collected shapes onto dst and empties the batch (not the
+// footprint).
 func (b *rectBatch) draw(dst *ebiten.Image) {
 	if len(b.is) > 0 {
 		dst.DrawTriangles(b.vs, b.is, whitePixel(), &ebiten.DrawTrianglesOptions{})
@@ -734,17 +795,28 @@ func (b *rectBatch) draw(dst *ebiten.Image) {
 	b.vs, b.is = b.vs[:0], b.is[:0]
 }
 
-// segmentHitsRect reports whether wire w passes through r (sampled along
-// the segment; wires are straight and cells larger than the step).
-func segmentHitsRect(w Wire, r Rect) bool {
-	n := int(math.Hypot(w.X1-w.X0, w.Y1-w.Y0)/2) + 1
-	for k := 0; k <= n; k++ {
-		u := float64(k) / float64(n)
-		if r.Contains(w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u) {
-			return true
+// restore copies the rectangles rs of src onto the same place of dst in
+// one call.
+func (b *rectBatch) restore(dst, src *ebiten.Image, rs []image.Rectangle) {
+	for _, r := range rs {
+		if len(b.vs)+4 > 1<<16 {
+			b.flush(dst, src)
 		}
+		n := uint16(len(b.vs))
+		for _, q := range [4]image.Point{r.Min, {r.Max.X, r.Min.Y}, {r.Min.X, r.Max.Y}, r.Max} {
+			x, y := float32(q.X), float32(q.Y)
+			b.vs = append(b.vs, ebiten.Vertex{DstX: x, DstY: y, SrcX: x, SrcY: y, ColorR: 1, ColorG: 1, ColorB: 1, ColorA: 1})
+		}
+		b.is = append(b.is, n, n+1, n+2, n+1, n+3, n+2)
 	}
-	return false
+	b.flush(dst, src)
+}
+
+func (b *rectBatch) flush(dst, src *ebiten.Image) {
+	if len(b.is) > 0 {
+		dst.DrawTriangles(b.vs, b.is, src, &ebiten.DrawTrianglesOptions{Blend: ebiten.BlendCopy})
+	}
+	b.vs, b.is = b.vs[:0], b.is[:0]
 }
 
 func (s *Scene) drawLegend(dst *ebiten.Image) {
@@ -1176,6 +1248,14 @@ var whitePixel = sync.OnceValue(func() *ebiten.Image {
 	img.Fill(color.White)
 	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
 })
+
+// DrawFinalScreen implements ebiten.FinalScreenDrawer. The offscreen is
+// opaque and drawn at device resolution, so it is copied rather than
+// blended: in software WebGL a blend reads every pixel under it too.
+func (s *Scene) DrawFinalScreen(screen ebiten.FinalScreen, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	op := &ebiten.DrawImageOptions{GeoM: geoM, Blend: ebiten.BlendCopy}
+	screen.DrawImage(offscreen, op)
+}
 
 // Layout implements ebiten.Game; LayoutF is used instead.
 func (s *Scene) Layout(w, h int) (int, int) { return w, h }
