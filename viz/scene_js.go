@@ -82,10 +82,12 @@ type Scene struct {
 	wires       []Wire
 	gantt       Gantt
 	nestHL      Rect // the highlighted loop line, device pixels
-	heat        []Rect
-	hwp         HWPanel
-	hover       string
-	rects       rectBatch // the systolic overlay's rectangles, one draw call a frame
+	// What the loop-nest and counter rows on screen show.
+	nestRows, counterRows panelRows
+	heat                  []Rect
+	hwp                   HWPanel
+	hover                 string
+	rects                 rectBatch // the systolic overlay's rectangles, one draw call a frame
 }
 
 // NewScene returns a scene showing platform p's accelerator view.
@@ -488,8 +490,9 @@ func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 	}
 	if full || key != s.panelKey {
 		panel := dst.SubImage(reg.Panel).(*ebiten.Image)
-		s.drawNest(panel)
-		s.drawCounters(panel)
+		whole := full || key.layer != s.panelKey.layer
+		s.drawNest(panel, whole)
+		s.drawCounters(panel, whole)
 		s.panelKey, s.panelDirty = key, false
 	}
 }
@@ -856,16 +859,52 @@ func (s *Scene) drawLegend(dst *ebiten.Image) {
 	drawText(dst, note, r.X, y+fs*1.2, fs*0.85, Muted, text.AlignStart)
 }
 
-func (s *Scene) drawNest(dst *ebiten.Image) {
-	a, r, fs := s.accel, s.lay.Nest, s.fontSize()
-	fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
-	strokeRect(dst, r, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
-	s.nestHL = Rect{}
-	head := "Loop nest"
-	if a.Prep != nil {
-		head += " (mapping from the " + a.Prep.Source + ")"
+// panelRows remembers what each row of a panel shows, so that a frame
+// redraws only the rows that changed: while a layer plays, one or two
+// loop lines and a few counters change a cycle.
+type panelRows struct{ shown []string }
+
+// reset forgets every row: the panel is being drawn whole.
+func (p *panelRows) reset() { p.shown = p.shown[:0] }
+
+// stale reports whether row i must be drawn to show key, and records
+// that it will be.
+func (p *panelRows) stale(i int, key string) bool {
+	for len(p.shown) <= i {
+		p.shown = append(p.shown, "\x00") // matches no key
 	}
-	drawText(dst, head, r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+	if p.shown[i] == key {
+		return false
+	}
+	p.shown[i] = key
+	return true
+}
+
+// panelRow returns dst clipped to the panel row from y to y+h (r's inside,
+// whole pixels: neighbouring rows share no pixel), after filling it with
+// the panel's background.
+func panelRow(dst *ebiten.Image, r Rect, y, h float64) *ebiten.Image {
+	b := image.Rect(int(math.Ceil(r.X+0.5)), int(math.Round(y)), int(math.Floor(r.X+r.W-0.5)), int(math.Round(y+h)))
+	row := dst.SubImage(b).(*ebiten.Image)
+	row.Fill(color.RGBA{0xff, 0xff, 0xff, 0xff})
+	return row
+}
+
+// drawNest draws the loop-nest panel; unless full, only its rows that
+// changed since it was last drawn.
+func (s *Scene) drawNest(dst *ebiten.Image, full bool) {
+	a, r, fs := s.accel, s.lay.Nest, s.fontSize()
+	if full {
+		fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
+		strokeRect(dst, r, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
+		head := "Loop nest"
+		if a.Prep != nil {
+			head += " (mapping from the " + a.Prep.Source + ")"
+		}
+		drawText(dst, head, r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+		s.nestHL = Rect{}
+		s.nestRows.reset()
+	}
 	if a.Prep == nil {
 		return
 	}
@@ -874,7 +913,15 @@ func (s *Scene) drawNest(dst *ebiten.Image) {
 	lh := math.Min(fs*1.35, (r.H-fs*2)/float64(len(lines)))
 	size := math.Min(fs*0.95, lh*0.8)
 	y := r.Y + fs*1.8
-	for _, ln := range lines {
+	for i, ln := range lines {
+		if ln.Current {
+			s.nestHL = Rect{r.X + 2, y, r.W - 4, lh}
+		}
+		if !s.nestRows.stale(i, fmt.Sprint(ln.Text, ln.Current, ln.Index)) {
+			y += lh
+			continue
+		}
+		row := panelRow(dst, r, y, lh)
 		x := r.X + fs*0.5 + float64(ln.Indent)*size*1.1
 		clr := Ink
 		switch {
@@ -884,26 +931,30 @@ func (s *Scene) drawNest(dst *ebiten.Image) {
 			clr = PEIdle
 		}
 		if ln.Current {
-			s.nestHL = Rect{r.X + 2, y, r.W - 4, lh}
-			fillRect(dst, s.nestHL, Highlight)
+			fillRect(row, s.nestHL, Highlight)
 		}
 		if ln.Loop >= 0 && !ln.Spatial && ln.Factor > 1 {
 			// How far this loop has run.
 			bw := fs * 3
 			bx := r.X + r.W - bw - fs*0.5
-			fillRect(dst, Rect{bx, y + lh*0.3, bw, lh * 0.4}, color.RGBA{0xe8, 0xe8, 0xe8, 0xff})
-			fillRect(dst, Rect{bx, y + lh*0.3, bw * float64(ln.Index+1) / float64(ln.Factor), lh * 0.4}, Muted)
+			fillRect(row, Rect{bx, y + lh*0.3, bw, lh * 0.4}, color.RGBA{0xe8, 0xe8, 0xe8, 0xff})
+			fillRect(row, Rect{bx, y + lh*0.3, bw * float64(ln.Index+1) / float64(ln.Factor), lh * 0.4}, Muted)
 		}
-		drawText(dst, ln.Text, x, y+(lh-size)/2, size, clr, text.AlignStart)
+		drawText(row, ln.Text, x, y+(lh-size)/2, size, clr, text.AlignStart)
 		y += lh
 	}
 }
 
-func (s *Scene) drawCounters(dst *ebiten.Image) {
+// drawCounters draws the counter panel; unless full, only its rows that
+// changed since it was last drawn.
+func (s *Scene) drawCounters(dst *ebiten.Image, full bool) {
 	a, r, fs := s.accel, s.lay.Counters, s.fontSize()
-	fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
-	strokeRect(dst, r, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
-	drawText(dst, "Accesses per instance: walked / model total", r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+	if full {
+		fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
+		strokeRect(dst, r, 1, color.RGBA{0xdd, 0xdd, 0xdd, 0xff})
+		drawText(dst, "Accesses per instance: walked / model total", r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
+		s.counterRows.reset()
+	}
 	if a.Prep == nil || a.counters == nil {
 		return
 	}
@@ -920,10 +971,16 @@ func (s *Scene) drawCounters(dst *ebiten.Image) {
 	size := math.Min(fs*0.9, lh*0.85)
 	cols := []float64{r.X + fs*0.5, r.X + r.W*0.36, r.X + r.W*0.58, r.X + r.W*0.80}
 	y := r.Y + fs*1.7
-	for i, h := range []string{"level · operand", "reads", "fills", "updates"} {
-		drawText(dst, h, cols[i], y, size, Muted, text.AlignStart)
+	if full {
+		for i, h := range []string{"level · operand", "reads", "fills", "updates"} {
+			drawText(dst, h, cols[i], y, size, Muted, text.AlignStart)
+		}
+		drawText(dst, fmt.Sprintf("MACs %s · energy %s pJ (model, whole layer) · %s cycles", human(float64(an.Model.MACs)), human(a.Prep.Energy.TotalPJ), human(float64(an.Steps()))),
+			r.X+fs*0.5, r.Y+r.H-fs*1.4, size, Muted, text.AlignStart)
 	}
 	y += lh
+	row := 0
+	var vals [3]string
 	for li, l := range an.Model.Levels {
 		cur := a.counters.Levels[li]
 		for d := 0; d < 3; d++ {
@@ -931,24 +988,39 @@ func (s *Scene) drawCounters(dst *ebiten.Image) {
 			if !m.Kept {
 				continue
 			}
+			c := cur.DS[d]
+			pairs := [3][2]int64{{c.Reads, m.Reads}, {c.Fills, m.Fills}, {c.Updates, m.Updates}}
+			key := ""
+			for k, pair := range pairs {
+				vals[k] = ""
+				if pair[1] != 0 || pair[0] != 0 {
+					vals[k] = human(float64(pair[0])) + " / " + human(float64(pair[1]))
+				}
+				// The colour shows a count that reached the model's
+				// total, which the rounded text may not.
+				key += fmt.Sprint(vals[k], pair[0] == pair[1], "|")
+			}
+			row++
+			if !s.counterRows.stale(row, key) {
+				y += lh
+				continue
+			}
+			dst := panelRow(dst, r, y, lh)
 			fillRect(dst, Rect{cols[0], y + lh*0.2, size * 0.6, size * 0.6}, DataSpaceColor(d))
 			drawText(dst, fmt.Sprintf("%s · %s", shortLevel(l.Name), an.Problem.DataSpaces[d].Name), cols[0]+size, y, size, Ink, text.AlignStart)
-			c := cur.DS[d]
-			for k, pair := range [][2]int64{{c.Reads, m.Reads}, {c.Fills, m.Fills}, {c.Updates, m.Updates}} {
-				if pair[1] == 0 && pair[0] == 0 {
+			for k, pair := range pairs {
+				if vals[k] == "" {
 					continue
 				}
 				clr := Ink
 				if pair[0] == pair[1] {
 					clr = Weights // reached the model's total
 				}
-				drawText(dst, human(float64(pair[0]))+" / "+human(float64(pair[1])), cols[k+1], y, size, clr, text.AlignStart)
+				drawText(dst, vals[k], cols[k+1], y, size, clr, text.AlignStart)
 			}
 			y += lh
 		}
 	}
-	drawText(dst, fmt.Sprintf("MACs %s · energy %s pJ (model, whole layer) · %s cycles", human(float64(an.Model.MACs)), human(a.Prep.Energy.TotalPJ), human(float64(an.Steps()))),
-		r.X+fs*0.5, r.Y+r.H-fs*1.4, size, Muted, text.AlignStart)
 }
 
 func shortLevel(name string) string {
