@@ -614,6 +614,17 @@ func TestBrowserVizPlayingFramesMatchAFullRedraw(t *testing.T) {
 			t.Fatalf("%s: the layer did not play (cycle %d)", name, st.Accelerator.Cycle)
 		}
 		incremental := b.screenshot(t, name+" incremental")
+		// The busy rings mark exactly the block the state reports: on a
+		// systolic array, the current fold's (the top-left pixel of a
+		// cell is ring only; the overlay draws inside the ring).
+		g := eval[peGrid](t, b, `JSON.parse(dianViz.layout())`)
+		for i, c := range g.Cells {
+			busy := i/g.Cols < st.Accelerator.BusyRows && i%g.Cols < st.Accelerator.BusyCols
+			if px := pixel(incremental, c[0]+1, c[1]+1); near(px, rgb(viz.PEBusy)) != busy {
+				t.Errorf("%s: PE (%d, %d) has ring colour %v; busy block %d × %d", name, i/g.Cols, i%g.Cols, px, st.Accelerator.BusyRows, st.Accelerator.BusyCols)
+				break
+			}
+		}
 		vizCall(t, b, `setView("search")`)
 		nextFrames(t, b, 2)
 		vizCall(t, b, `setView("accelerator")`)

@@ -153,6 +153,21 @@ func (v *AccelView) systolicDone() bool {
 	return v.Prep == nil || v.Prep.Systolic == nil || v.sysWalked >= v.Prep.Systolic.Cycles()
 }
 
+// Busy returns the block of PEs (top-left rows × cols) the layer keeps
+// busy at the view's cycle: the loop-nest mapping's spatial unrolling,
+// or on a systolic array the current SCALE-Sim fold's used rows and
+// columns, which is what that array's cost model and overlay run.
+func (v *AccelView) Busy() (rows, cols int) {
+	switch {
+	case v.Prep == nil:
+		return 0, 0
+	case v.Prep.Systolic != nil:
+		st := v.Prep.Systolic.State(v.sysWalked)
+		return st.UsedRows, st.UsedCols
+	}
+	return Unroll(v.Prep.Anim.Mapping)
+}
+
 // SystolicWalked returns the cycles of the systolic schedule run so far.
 func (v *AccelView) SystolicWalked() int64 { return v.sysWalked }
 
@@ -247,6 +262,7 @@ type AccelState struct {
 	Mapping   string   `json:"mapping"` // "mapper" or "design"
 	Error     string   `json:"error,omitempty"`
 
+	// BusyRows × BusyCols is the block of PEs drawn busy (AccelView.Busy).
 	BusyRows int   `json:"busyRows"`
 	BusyCols int   `json:"busyCols"`
 	Cycle    int64 `json:"cycle"`
@@ -330,7 +346,7 @@ func (v *AccelView) State() AccelState {
 	if v.Prep != nil {
 		a := v.Prep.Anim
 		s.Mapping = v.Prep.Source
-		s.BusyRows, s.BusyCols = Unroll(a.Mapping)
+		s.BusyRows, s.BusyCols = v.Busy()
 		s.Cycle, s.Cycles, s.MACs, s.Done = a.Walked(), a.Steps(), a.Model.MACs, a.Done()
 		s.Loop = a.Carry()
 		s.PsumDone, s.PsumSteps = a.Accumulation()

@@ -331,11 +331,14 @@ func (s *Scene) hoverText(xi, yi int) string {
 	if r, c, ok := s.lay.Grid.CellAt(x, y); ok {
 		msg := fmt.Sprintf("PE (%d, %d)", r, c)
 		if p := s.accel.Prep; p != nil {
-			br, bc := Unroll(p.Anim.Mapping)
-			if r < br && c < bc {
-				return msg + ": busy in this layer"
+			when := "in this layer"
+			if p.Systolic != nil {
+				when = "in this fold"
 			}
-			return msg + ": idle in this layer"
+			if br, bc := s.accel.Busy(); r < br && c < bc {
+				return msg + ": busy " + when
+			}
+			return msg + ": idle " + when
 		}
 		return msg
 	}
@@ -456,7 +459,7 @@ func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 		status += fmt.Sprintf(" · cycle %d / %d · %s at %s cycles/s", an.Walked(), an.Steps(), state, human(a.Speed))
 		if sys := a.Prep.Systolic; sys != nil {
 			st := sys.State(a.SystolicWalked())
-			status += fmt.Sprintf(" · systolic fold %d/%d, cycle %d/%d", st.Fold+1, st.Folds, st.FoldCycle+1, st.CyclesPerFold)
+			status += fmt.Sprintf(" · systolic fold %d/%d (%d × %d PEs), cycle %d/%d", st.Fold+1, st.Folds, st.UsedRows, st.UsedCols, st.FoldCycle+1, st.CyclesPerFold)
 		}
 		status += "   [space] play  [→] cycle  [n] iteration  [↑↓] speed  [ ] ] layer  [e] end  [v] search view"
 	} else {
@@ -610,21 +613,22 @@ func (s *Scene) drawMemoryFlows(dst *ebiten.Image, flows FlowSet) {
 // drawArray draws the PE array. The static pass (cached between changes
 // of design, layer or size) draws the cells, the busy PEs' rings, the wires
 // at rest and the labels; the dynamic pass, every frame, lights the wires
-// that carried data this frame and the systolic wavefront.
+// that carried data this frame and, on a systolic array, the current
+// fold's busy rings and the wavefront.
 func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	a, g, fs := s.accel, s.lay.Grid, s.fontSize()
 	if len(g.Cells) == 0 {
 		return
 	}
-	var br, bc int
-	if a.Prep != nil {
-		br, bc = Unroll(a.Prep.Anim.Mapping)
-	}
+	br, bc := a.Busy()
+	// On a systolic array the busy block changes from fold to fold, so
+	// the rings are drawn with the overlay, not cached.
+	systolic := a.Prep != nil && a.Prep.Systolic != nil && len(g.Cells) == a.Prep.Systolic.Plan.Array.Rows*a.Prep.Systolic.Plan.Array.Cols
 	ring := math.Max(2, math.Round(g.Cells[0].W*0.16))
 	cell := func(i int, ringClr color.RGBA) {
 		c := g.Cells[i]
 		fillRect(dst, c, PEIdle)
-		if r, col := i/g.Cols, i%g.Cols; r < br && col < bc {
+		if r, col := i/g.Cols, i%g.Cols; r < br && col < bc && !systolic {
 			strokeInside(dst, c, ring, ringClr)
 		}
 	}
@@ -653,7 +657,7 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			p := g.ColLabels[c]
 			drawText(dst, strconv.Itoa(c), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
 		}
-		if a.Prep != nil {
+		if a.Prep != nil && !systolic {
 			drawText(dst, fmt.Sprintf("busy: %d × %d = %d of %d PEs", br, bc, br*bc, g.Rows*g.Cols),
 				g.Frame.X, g.Frame.Y-fs*2.6, fs, Ink, text.AlignStart)
 		}
@@ -675,7 +679,14 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	// On a systolic array, the SCALE-Sim schedule: which PEs multiply
 	// this cycle (the skewed wavefront) and where each operand is. With
 	// reduced motion it shows while paused (stepping), not while playing.
-	if sys := a.Prep.Systolic; sys != nil && a.SystolicWalked() > 0 && (!a.ReducedMotion || !a.Playing) && len(g.Cells) == sys.Plan.Array.Rows*sys.Plan.Array.Cols {
+	if systolic {
+		for i, c := range g.Cells {
+			if i/g.Cols < br && i%g.Cols < bc {
+				s.rects.addFrame(c, ring, PEBusy)
+			}
+		}
+	}
+	if sys := a.Prep.Systolic; systolic && a.SystolicWalked() > 0 && (!a.ReducedMotion || !a.Playing) {
 		_, k, t := sys.Locate(a.SystolicWalked() - 1)
 		for i, c := range g.Cells {
 			pe := sys.PE(k, t, i/g.Cols, i%g.Cols)
@@ -787,6 +798,14 @@ func (b *rectBatch) quad(p [4][2]float64, clr color.RGBA) {
 	b.is = append(b.is, n, n+1, n+2, n+1, n+3, n+2)
 	// A pixel more on each side: the rasteriser's rounding.
 	b.foot = append(b.foot, Rect{x0, y0, x1 - x0, y1 - y0}.Bounds().Inset(-1))
+}
+
+// addFrame adds a frame of width w inside r, as strokeInside draws it.
+func (b *rectBatch) addFrame(r Rect, w float64, clr color.RGBA) {
+	b.add(Rect{r.X, r.Y, r.W, w}, clr)
+	b.add(Rect{r.X, r.Y + r.H - w, r.W, w}, clr)
+	b.add(Rect{r.X, r.Y, w, r.H}, clr)
+	b.add(Rect{r.X + r.W - w, r.Y, w, r.H}, clr)
 }
 
 // draw draws the collected shapes onto dst and empties the batch (not the

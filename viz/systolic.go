@@ -187,6 +187,10 @@ type SystolicState struct {
 	Folds         int   `json:"folds"`
 	FoldCycle     int   `json:"foldCycle"`
 	CyclesPerFold int   `json:"cyclesPerFold"`
+	// UsedRows × UsedCols is the block of PEs the fold uses (the GEMM's
+	// last row or column fold may not fill the array).
+	UsedRows int `json:"usedRows"`
+	UsedCols int `json:"usedCols"`
 	// MACs counts the PEs that multiply this cycle; Loading the PEs that
 	// receive their stationary operand; Leaving the outputs or partial
 	// sums that leave the array.
@@ -204,8 +208,9 @@ type SystolicState struct {
 func (s *SystolicSchedule) State(walked int64) SystolicState {
 	walked = min(max(walked, 0), s.Cycles())
 	run, k, t := s.Locate(walked - 1)
+	f := s.Plan.Fold(k)
 	st := SystolicState{Cycle: walked, Cycles: s.Cycles(), Run: run, Runs: s.Runs, Fold: k, Folds: s.Plan.Folds(),
-		FoldCycle: t, CyclesPerFold: s.Plan.CyclesPerFold}
+		FoldCycle: t, CyclesPerFold: s.Plan.CyclesPerFold, UsedRows: f.UsedRows, UsedCols: f.UsedCols}
 	names := [3]string{"weights", "inputs", "outputs"}
 	switch s.Plan.Array.Dataflow {
 	case accel.OutputStationary:

@@ -283,3 +283,47 @@ func TestAccelViewRunsTheSystolicSchedule(t *testing.T) {
 		t.Error("restart kept the systolic clock")
 	}
 }
+
+// TestAccelViewBusyFollowsTheFold checks the busy block the view draws:
+// on a systolic array it is the current SCALE-Sim fold's used rows and
+// columns, which change when the GEMM's last fold does not fill the
+// array; elsewhere it is the mapping's spatial unrolling.
+func TestAccelViewBusyFollowsTheFold(t *testing.T) {
+	p, _ := accel.Preset("systolic16")
+	v := NewAccelView(p)
+	if err := v.SetDataflow(accel.WeightStationary); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for layer := range v.Work.Layers {
+		v.SelectLayer(layer)
+		sys := v.Prep.Systolic
+		plan := sys.Plan
+		seen := map[[2]int]bool{}
+		for k := range plan.Folds() {
+			f := plan.Fold(k)
+			// Walk to the fold's middle cycle.
+			v.sysWalked = int64(k)*int64(plan.CyclesPerFold) + int64(plan.CyclesPerFold)/2
+			if r, c := v.Busy(); r != f.UsedRows || c != f.UsedCols {
+				t.Fatalf("layer %d fold %d: busy %d × %d, the fold uses %d × %d", layer, k, r, c, f.UsedRows, f.UsedCols)
+			}
+			if st := v.State(); st.BusyRows != f.UsedRows || st.BusyCols != f.UsedCols || st.Systolic.UsedRows != f.UsedRows {
+				t.Fatalf("layer %d fold %d: state says busy %d × %d (systolic %d × %d)", layer, k, st.BusyRows, st.BusyCols, st.Systolic.UsedRows, st.Systolic.UsedCols)
+			}
+			seen[[2]int{f.UsedRows, f.UsedCols}] = true
+		}
+		if len(seen) > 1 {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no demo layer has folds of different sizes; the test checks nothing that changes")
+	}
+	e, _ := accel.Preset("eyeriss")
+	w := NewAccelView(e)
+	if r, c := w.Busy(); r == 0 || c == 0 {
+		t.Fatalf("eyeriss: busy %d × %d", r, c)
+	} else if ur, uc := Unroll(w.Prep.Anim.Mapping); r != ur || c != uc {
+		t.Errorf("eyeriss: busy %d × %d, the mapping unrolls %d × %d", r, c, ur, uc)
+	}
+}
