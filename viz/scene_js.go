@@ -78,6 +78,7 @@ type Scene struct {
 	shownStatus string
 	regions     AccelRegions      // what a playing frame repaints
 	lastFoot    []image.Rectangle // where the last frame drew over the array
+	baseBusy    [2]int            // the busy block the cached base shows
 	gaps        [][]Wire          // per wire drawn under the cells, its pieces between them
 	wires       []Wire
 	gantt       Gantt
@@ -380,6 +381,10 @@ func (s *Scene) Draw(screen *ebiten.Image) {
 		s.shownSearch, s.shownHover = true, s.hover
 	} else {
 		s.shownSearch = false
+		if br, bc := s.accel.Busy(); [2]int{br, bc} != s.baseBusy {
+			// A systolic fold of another shape: the rings are in the base.
+			s.accelDirty, s.baseBusy = true, [2]int{br, bc}
+		}
 		k := s.accelFrameKey()
 		if s.shownAccel && k == s.lastAccel && !s.accelDirty && !s.panelDirty {
 			return // paused, nothing moving: the screen still shows it
@@ -613,22 +618,21 @@ func (s *Scene) drawMemoryFlows(dst *ebiten.Image, flows FlowSet) {
 // drawArray draws the PE array. The static pass (cached between changes
 // of design, layer or size) draws the cells, the busy PEs' rings, the wires
 // at rest and the labels; the dynamic pass, every frame, lights the wires
-// that carried data this frame and, on a systolic array, the current
-// fold's busy rings and the wavefront.
+// that carried data this frame and, on a systolic array, the wavefront.
 func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	a, g, fs := s.accel, s.lay.Grid, s.fontSize()
 	if len(g.Cells) == 0 {
 		return
 	}
+	// On a systolic array the busy block is the current fold's: the base
+	// is drawn again when a fold of another shape starts (drawAccel).
 	br, bc := a.Busy()
-	// On a systolic array the busy block changes from fold to fold, so
-	// the rings are drawn with the overlay, not cached.
 	systolic := a.Prep != nil && a.Prep.Systolic != nil && len(g.Cells) == a.Prep.Systolic.Plan.Array.Rows*a.Prep.Systolic.Plan.Array.Cols
 	ring := math.Max(2, math.Round(g.Cells[0].W*0.16))
 	cell := func(i int, ringClr color.RGBA) {
 		c := g.Cells[i]
 		fillRect(dst, c, PEIdle)
-		if r, col := i/g.Cols, i%g.Cols; r < br && col < bc && !systolic {
+		if r, col := i/g.Cols, i%g.Cols; r < br && col < bc {
 			strokeInside(dst, c, ring, ringClr)
 		}
 	}
@@ -657,7 +661,7 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			p := g.ColLabels[c]
 			drawText(dst, strconv.Itoa(c), p.X, p.Y-fs/2, fs*0.85, Muted, text.AlignCenter)
 		}
-		if a.Prep != nil && !systolic {
+		if a.Prep != nil {
 			drawText(dst, fmt.Sprintf("busy: %d × %d = %d of %d PEs", br, bc, br*bc, g.Rows*g.Cols),
 				g.Frame.X, g.Frame.Y-fs*2.6, fs, Ink, text.AlignStart)
 		}
@@ -679,18 +683,16 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 	// On a systolic array, the SCALE-Sim schedule: which PEs multiply
 	// this cycle (the skewed wavefront) and where each operand is. With
 	// reduced motion it shows while paused (stepping), not while playing.
-	if systolic {
-		for i, c := range g.Cells {
-			if i/g.Cols < br && i%g.Cols < bc {
-				s.rects.addFrame(c, ring, PEBusy)
-			}
-		}
-	}
 	if sys := a.Prep.Systolic; systolic && a.SystolicWalked() > 0 && (!a.ReducedMotion || !a.Playing) {
 		_, k, t := sys.Locate(a.SystolicWalked() - 1)
+		// A PE's shapes lie in its cell: the footprint is the cell, one
+		// rectangle to restore instead of up to five.
 		for i, c := range g.Cells {
-			pe := sys.PE(k, t, i/g.Cols, i%g.Cols)
-			systolicPE(&s.rects, c, pe, ring)
+			n := len(s.rects.foot)
+			systolicPE(&s.rects, c, sys.PE(k, t, i/g.Cols, i%g.Cols), ring)
+			if len(s.rects.foot) > n {
+				s.rects.foot = append(s.rects.foot[:n], c.Bounds())
+			}
 		}
 	}
 	// Partial sums: a bar along the bottom of each busy PE fills as the
@@ -798,14 +800,6 @@ func (b *rectBatch) quad(p [4][2]float64, clr color.RGBA) {
 	b.is = append(b.is, n, n+1, n+2, n+1, n+3, n+2)
 	// A pixel more on each side: the rasteriser's rounding.
 	b.foot = append(b.foot, Rect{x0, y0, x1 - x0, y1 - y0}.Bounds().Inset(-1))
-}
-
-// addFrame adds a frame of width w inside r, as strokeInside draws it.
-func (b *rectBatch) addFrame(r Rect, w float64, clr color.RGBA) {
-	b.add(Rect{r.X, r.Y, r.W, w}, clr)
-	b.add(Rect{r.X, r.Y + r.H - w, r.W, w}, clr)
-	b.add(Rect{r.X, r.Y, w, r.H}, clr)
-	b.add(Rect{r.X + r.W - w, r.Y, w, r.H}, clr)
 }
 
 // draw draws the collected shapes onto dst and empties the batch (not the
