@@ -49,3 +49,22 @@ func ExampleNestLines() {
 	// ▶     for S in [0:3)   S=1
 	//         << Compute >>
 }
+
+// A column bus drawn under the cells of a 3 × 1 array shows only in the
+// gaps between them: lighting it means drawing these pieces.
+func ExampleWire_Gaps() {
+	g := viz.LayoutPEGrid(3, 1, viz.Rect{X: 0, Y: 0, W: 100, H: 100}, 12)
+	for _, w := range viz.NoC(g, accel.WeightStationary, false) {
+		if w.Kind != viz.ColumnBus {
+			continue
+		}
+		for _, p := range w.Gaps(g.Cells) {
+			fmt.Printf("x=%.0f from y=%.1f to y=%.1f\n", p.X0, p.Y0, p.Y1)
+		}
+	}
+	// Output:
+	// x=68 from y=37.0 to y=43.0
+	// x=68 from y=58.0 to y=61.0
+	// x=68 from y=76.0 to y=79.0
+	// x=68 from y=94.0 to y=100.0
+}
