@@ -651,3 +651,60 @@ func TestBrowserVizPlayingFramesMatchAFullRedraw(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserVizOnATablet opens the views as a tablet shows them: 768×1024
+// CSS pixels at two device pixels each, with touch. The canvas draws at
+// device resolution (crisp text and edges), the array fits the screen
+// with cells large enough to tap, every cell is found at its place in the
+// screenshot, and a tap on a PE shows its numbers as hover does with a
+// mouse.
+func TestBrowserVizOnATablet(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 768, 1024)
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(768, 1024, chromedp.EmulateScale(2), chromedp.EmulateTouch, chromedp.EmulatePortrait)); err != nil {
+		t.Fatal(err)
+	}
+	openViz(t, b, url)
+	vizCall(t, b, `setPlatform("eyeriss")`)
+	nextFrames(t, b, 3)
+	size := eval[[]float64](t, b, `(() => { const c = document.querySelector("canvas"), r = c.getBoundingClientRect(); return [c.width, c.height, r.width, r.height, devicePixelRatio] })()`)
+	if size[4] != 2 || size[0] != size[2]*2 || size[1] != size[3]*2 {
+		t.Fatalf("canvas %v×%v device pixels for %v×%v CSS pixels at ratio %v: not drawn at device resolution", size[0], size[1], size[2], size[3], size[4])
+	}
+	g := eval[peGrid](t, b, `JSON.parse(dianViz.layout())`)
+	if len(g.Cells) != 168 {
+		t.Fatalf("eyeriss shows %d cells", len(g.Cells))
+	}
+	img := b.screenshot(t, "tablet")
+	scale := float64(img.Bounds().Dx()) / 768 // the screenshot is in device pixels
+	found := 0
+	for _, c := range g.Cells {
+		if c[0] < 0 || c[1] < 0 || c[0]+c[2] > 768 || c[1]+c[3] > 1024 {
+			t.Fatalf("cell %v lies off the 768×1024 screen", c)
+		}
+		// Big enough to tap: upright, the panels go under the array
+		// (beside it, these cells were 17 px).
+		if c[2] < 24 || c[3] < 24 {
+			t.Fatalf("cell %v is too small to tap", c)
+		}
+		if near(img.At(int((c[0]+c[2]/2)*scale), int((c[1]+c[3]/2)*scale)), g.CellRGB) {
+			found++
+		}
+	}
+	if found != len(g.Cells) {
+		t.Errorf("found %d of %d cells at their places in the screenshot", found, len(g.Cells))
+	}
+	// Tap PE (2, 5).
+	c := g.Cells[2*g.Cols+5]
+	pt := []*input.TouchPoint{{X: c[0] + c[2]/2, Y: c[1] + c[3]/2}}
+	if _, err := chromedp.Call(b.ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: pt}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}}); err != nil {
+		t.Fatal(err)
+	}
+	st := waitVizState(t, b, "the tap's text", func(s viz.SceneState) bool { return s.Hover != "" })
+	if !strings.HasPrefix(st.Hover, "PE (2, 5)") {
+		t.Errorf("a tap on PE (2, 5) shows %q", st.Hover)
+	}
+}

@@ -5,8 +5,9 @@ import "math"
 // AccelLayout places the panels of the accelerator view on a w × h screen
 // (pixels) for text of size font: a title and status line on top, the
 // memory hierarchy on the left, the PE array with its NoC in the middle,
-// the loop nest and the counters on the right, a legend under the array
-// and, for a search result, the pipeline Gantt chart along the bottom.
+// the loop nest and the counters on the right (under the array, side by
+// side, on a portrait screen), a legend under the array and, for a search
+// result, the pipeline Gantt chart along the bottom.
 type AccelLayout struct {
 	Title, Status Point
 	Memory        [3]Rect // DRAM, global buffer, register files
@@ -34,14 +35,28 @@ func LayoutAccel(w, h, font float64, rows, cols, chunks int) AccelLayout {
 	legendH := font * 2.8
 	body := bottom - top
 	memW := math.Max(font*9, w*0.16)
+	if h > w*1.05 {
+		// Portrait (a tablet held upright): the loop nest and the
+		// counters sit side by side under the array, which then has the
+		// width beside the memory column to itself.
+		panelH := math.Max(font*19, body*0.3)
+		half := (w - 3*pad) / 2
+		py := bottom - panelH
+		l.Nest = Rect{pad, py, half, panelH}
+		l.Counters = Rect{2*pad + half, py, half, panelH}
+		bottom = py - font*0.6
+		body = bottom - top
+		gridX := pad + memW + pad
+		gridW := w - gridX - pad
+		l.layoutMemory(top, body, memW, font)
+		l.Grid = LayoutPEGrid(rows, cols, Rect{gridX, top, gridW, body - legendH}, font)
+		l.Legend = Rect{gridX, bottom - legendH, gridW, legendH}
+		return l
+	}
 	rightW := math.Max(font*20, w*0.36)
 	gridX := pad + memW + pad
 	gridW := w - gridX - rightW - 2*pad
-	// The memory column: three boxes with room for the arrows between them.
-	boxH := (body - font*2.4) / 3
-	for i := range l.Memory {
-		l.Memory[i] = Rect{pad, top + float64(i)*(boxH+font*1.2), memW, boxH}
-	}
+	l.layoutMemory(top, body, memW, font)
 	l.Grid = LayoutPEGrid(rows, cols, Rect{gridX, top, gridW, body - legendH}, font)
 	l.Legend = Rect{gridX, bottom - legendH, gridW, legendH}
 	rx := w - pad - rightW
@@ -49,6 +64,16 @@ func LayoutAccel(w, h, font float64, rows, cols, chunks int) AccelLayout {
 	l.Nest = Rect{rx, top, rightW, nestH}
 	l.Counters = Rect{rx, top + nestH + font*0.6, rightW, body - nestH - font*0.6}
 	return l
+}
+
+// layoutMemory places the memory column: three boxes, DRAM on top, with
+// room for the arrows between them, in a column memW wide from top down
+// body pixels at the left margin.
+func (l *AccelLayout) layoutMemory(top, body, memW, font float64) {
+	boxH := (body - font*2.4) / 3
+	for i := range l.Memory {
+		l.Memory[i] = Rect{l.Title.X, top + float64(i)*(boxH+font*1.2), memW, boxH}
+	}
 }
 
 // SearchLayout places the panels of the search view: the probability

@@ -152,8 +152,19 @@ func TestLayoutsFitTheScreen(t *testing.T) {
 			if len(l.Grid.Cells) != 256 {
 				t.Errorf("%v: %d cells", sz, len(l.Grid.Cells))
 			}
-			if l.Grid.Frame.X < l.Memory[0].X+l.Memory[0].W || l.Grid.Frame.X+l.Grid.Frame.W > l.Nest.X {
-				t.Errorf("%v: the array %+v overlaps the side panels", sz, l.Grid.Frame)
+			for _, p := range []Rect{l.Memory[0], l.Memory[1], l.Memory[2], l.Nest, l.Counters, l.Legend} {
+				if overlap(l.Grid.Frame, p) {
+					t.Errorf("%v: the array %+v overlaps the panel %+v", sz, l.Grid.Frame, p)
+				}
+			}
+			if overlap(l.Nest, l.Counters) {
+				t.Errorf("%v: the loop nest %+v and the counters %+v overlap", sz, l.Nest, l.Counters)
+			}
+			// On a portrait screen the panels go under the array, which
+			// gets the width: a 16 × 16 array's cells stay big enough to
+			// tap (with the panels beside it they were 14 px here).
+			if portrait := sz[1] > sz[0]; portrait && (l.Nest.Y < l.Grid.Frame.Y+l.Grid.Frame.H || l.Grid.Cells[0].W < 20) {
+				t.Errorf("%v: portrait, yet the array %+v (cells %.0f px) is beside the panels", sz, l.Grid.Frame, l.Grid.Cells[0].W)
 			}
 			s := LayoutSearch(sz[0], sz[1], 13)
 			inside("heatmap", s.Heatmap)
