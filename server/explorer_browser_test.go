@@ -505,40 +505,55 @@ func TestExplorerFrameRateDuringDefaultSearch(t *testing.T) {
 	step0 := eval[string](t, b, `document.getElementById("p-step").textContent`)
 	call(`setView("accelerator")`)
 	paused := measure()
-	// The longest layer, played at up to 60 cycles a second so that it
-	// lasts the measurement: a new cycle nearly every frame.
-	longest, cycles := 0, int64(0)
-	for i := range state().Accelerator.Layers {
-		call(fmt.Sprintf("selectLayer(%d)", i))
-		if c := state().Accelerator.Cycles; c > cycles {
-			longest, cycles = i, c
+	// Each NoC template plays its longest layer, at up to 60 cycles a
+	// second so that it lasts the measurement: a new cycle nearly every
+	// frame. The search's own design (ZC706's) comes first.
+	var played []string
+	all := []rates{search, paused}
+	for _, platform := range []string{"", "eyeriss", "systolic16"} {
+		if platform != "" {
+			call(fmt.Sprintf("setPlatform(%q)", platform))
 		}
-	}
-	speed := min(60, float64(cycles)/4)
-	if speed < 30 {
-		t.Fatalf("the longest layer of the default design has %d cycles: too short to play 4 s at 30 cycles/s", cycles)
-	}
-	call(fmt.Sprintf("selectLayer(%d)", longest))
-	call(fmt.Sprintf("setSpeed(%g)", speed))
-	call("play()")
-	playing := measure()
-	if st := state().Accelerator; !st.Playing || st.Done {
-		t.Fatalf("the layer stopped playing (cycle %d of %d) before the frame rate was measured", st.Cycle, st.Cycles)
+		longest, cycles := 0, int64(0)
+		for i := range state().Accelerator.Layers {
+			call(fmt.Sprintf("selectLayer(%d)", i))
+			if c := state().Accelerator.Cycles; c > cycles {
+				longest, cycles = i, c
+			}
+		}
+		speed := min(60, float64(cycles)/4)
+		if speed < 30 {
+			t.Fatalf("%s: the longest layer has %d cycles, too short to play 4 s at 30 cycles/s", platform, cycles)
+		}
+		call(fmt.Sprintf("selectLayer(%d)", longest))
+		call(fmt.Sprintf("setSpeed(%g)", speed))
+		call("play()")
+		r := measure()
+		st := state().Accelerator
+		if !st.Playing || st.Done {
+			t.Fatalf("%s: the layer stopped playing (cycle %d of %d) before the frame rate was measured", st.Platform, st.Cycle, st.Cycles)
+		}
+		if r.repaints <= 0 {
+			t.Errorf("%s: the playing view did not change", st.Platform)
+		}
+		all = append(all, r)
+		played = append(played, fmt.Sprintf("%s %s layer %d (%d cycles) at %g cycles/s %.0f / %.0f / %.0f (%.0f ms)",
+			st.Platform, st.Dataflow, longest, cycles, speed, r.page, r.view, r.repaints, r.gapMs))
 	}
 	if s := eval[string](t, b, `document.body.dataset.state`); s != "running" {
 		t.Fatalf("the search ended (%q) before the frame rates were measured", s)
 	}
 	eval[bool](t, b, `(document.getElementById("stop").click(), true)`)
 	canvas := eval[string](t, b, `(() => { const c = document.getElementById("viz").contentDocument.querySelector("canvas"); return c.width + "×" + c.height })()`)
-	t.Logf("during the default search (step %s; load average %s), 1280×720 page, %s canvas, frames/s of the page / of the view / that changed (longest gap between page frames): search view %.0f / %.0f / %.0f (%.0f ms); accelerator view paused %.0f / %.0f / %.0f (%.0f ms); playing layer %d (%d cycles) at %g cycles/s %.0f / %.0f / %.0f (%.0f ms)",
+	t.Logf("during the default search (step %s; load average %s), 1280×720 page, %s canvas, frames/s of the page / of the view / that changed (longest gap between page frames): search view %.0f / %.0f / %.0f (%.0f ms); accelerator view paused %.0f / %.0f / %.0f (%.0f ms); playing: %s",
 		step0, loadAverage(), canvas, search.page, search.view, search.repaints, search.gapMs, paused.page, paused.view, paused.repaints, paused.gapMs,
-		longest, cycles, speed, playing.page, playing.view, playing.repaints, playing.gapMs)
-	for _, r := range []rates{search, paused, playing} {
+		strings.Join(played, "; "))
+	for _, r := range all {
 		if r.page <= 0 || r.view <= 0 {
 			t.Errorf("no frames drawn: %+v", r)
 		}
 	}
-	if search.repaints <= 0 || playing.repaints <= 0 {
-		t.Errorf("the views did not change: search %v, playing %v repaints a second", search.repaints, playing.repaints)
+	if search.repaints <= 0 {
+		t.Errorf("the search view did not change: %v repaints a second", search.repaints)
 	}
 }

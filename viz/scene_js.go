@@ -711,20 +711,17 @@ func (s *Scene) drawArray(dst *ebiten.Image, flows FlowSet, static bool) {
 			s.rects.addLine(w, math.Max(2, g.Pitch*0.1), DataSpaceColor(w.DataSpace))
 		}
 	}
-	s.rects.draw(dst)
-	if a.ReducedMotion {
-		return
-	}
-	for _, w := range s.wires {
-		if w.Kind == Multicast && moving(w.DataSpace) {
-			// A pulse travels along the bus once per half second.
-			u := float64(s.ticks%30) / 30
-			s.pulsesDrawn = true
-			x, y, r := w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12)
-			dot(dst, x, y, r, DataSpaceColor(w.DataSpace))
-			s.rects.foot = append(s.rects.foot, Rect{x - r, y - r, 2 * r, 2 * r}.Bounds().Inset(-1))
+	if !a.ReducedMotion {
+		for _, w := range s.wires {
+			if w.Kind == Multicast && moving(w.DataSpace) {
+				// A pulse travels along the bus once per half second.
+				u := float64(s.ticks%30) / 30
+				s.pulsesDrawn = true
+				s.rects.addDisc(w.X0+(w.X1-w.X0)*u, w.Y0+(w.Y1-w.Y0)*u, math.Max(2, g.Pitch*0.12), DataSpaceColor(w.DataSpace))
+			}
 		}
 	}
+	s.rects.draw(dst)
 }
 
 // systolicPE adds one PE's cycle of the systolic schedule inside cell
@@ -782,6 +779,25 @@ func (b *rectBatch) addLine(seg Wire, w float64, clr color.RGBA) {
 	}
 	nx, ny := -dy/n*w/2, dx/n*w/2
 	b.quad([4][2]float64{{seg.X0 + nx, seg.Y0 + ny}, {seg.X1 + nx, seg.Y1 + ny}, {seg.X0 - nx, seg.Y0 - ny}, {seg.X1 - nx, seg.Y1 - ny}}, clr)
+}
+
+// addDisc adds a disc of radius r around (x, y), as a 16-gon: a vector
+// circle is a path of its own, built and drawn apart from the batch.
+func (b *rectBatch) addDisc(x, y, r float64, clr color.RGBA) {
+	const n = 16
+	if len(b.vs)+n > 1<<16 {
+		return
+	}
+	c := uint16(len(b.vs))
+	cr, cg, cb := float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255
+	for k := range n {
+		sin, cos := math.Sincos(2 * math.Pi * float64(k) / n)
+		b.vs = append(b.vs, ebiten.Vertex{DstX: float32(x + r*cos), DstY: float32(y + r*sin), SrcX: 1.5, SrcY: 1.5, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+	}
+	for k := uint16(1); k+1 < n; k++ {
+		b.is = append(b.is, c, c+k, c+k+1)
+	}
+	b.foot = append(b.foot, Rect{x - r, y - r, 2 * r, 2 * r}.Bounds().Inset(-1))
 }
 
 // quad adds the quadrilateral p0 p1 p3 p2 (two triangles: p0 p1 p2 and
