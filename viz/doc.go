@@ -19,6 +19,13 @@
 // accuracy–FPS plane with the search's trail, its Pareto front, the
 // baselines and the final design (SearchView).
 //
+// Drawing is incremental because in software WebGL every pixel shaded
+// costs: each view caches what changes only with the design, layer or
+// size; a frame with nothing new draws nothing; and a frame of a playing
+// layer repaints only the regions that change (AccelRegions), the array
+// only where the last frame drew over it, and the panels only their
+// changed rows. A browser test checks the result equals a full redraw.
+//
 // The package is split so that what can be tested natively is: the view
 // state and controls (AccelView, SearchView), layouts, the animation
 // schedule and the colour scales are plain Go with native tests, while every
