@@ -162,10 +162,8 @@ func (v *AccelView) Busy() (rows, cols int) {
 	case v.Prep == nil:
 		return 0, 0
 	case v.Prep.Systolic != nil:
-		sys := v.Prep.Systolic
-		_, k, _ := sys.Locate(v.sysWalked - 1) // the fold State describes
-		f := sys.Plan.Fold(k)
-		return f.UsedRows, f.UsedCols
+		st := v.Prep.Systolic.Position(v.sysWalked)
+		return st.UsedRows, st.UsedCols
 	}
 	return Unroll(v.Prep.Anim.Mapping)
 }

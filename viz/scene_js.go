@@ -440,9 +440,7 @@ func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 	restore := func(r image.Rectangle) *ebiten.Image {
 		part := dst.SubImage(r).(*ebiten.Image)
 		if !full {
-			op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
-			op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
-			part.DrawImage(s.accelImg.SubImage(r).(*ebiten.Image), op)
+			s.rects.restore(part, s.accelImg, r)
 		}
 		return part
 	}
@@ -463,7 +461,7 @@ func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 		}
 		status += fmt.Sprintf(" · cycle %d / %d · %s at %s cycles/s", an.Walked(), an.Steps(), state, human(a.Speed))
 		if sys := a.Prep.Systolic; sys != nil {
-			st := sys.State(a.SystolicWalked())
+			st := sys.Position(a.SystolicWalked())
 			status += fmt.Sprintf(" · systolic fold %d/%d (%d × %d PEs), cycle %d/%d", st.Fold+1, st.Folds, st.UsedRows, st.UsedCols, st.FoldCycle+1, st.CyclesPerFold)
 		}
 		status += "   [space] play  [→] cycle  [n] iteration  [↑↓] speed  [ ] ] layer  [e] end  [v] search view"
@@ -485,7 +483,7 @@ func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 	// it, then draw this frame's overlay, recording where.
 	arr := dst.SubImage(reg.Array).(*ebiten.Image)
 	if !full {
-		s.rects.restore(arr, s.accelImg, s.lastFoot)
+		s.rects.restore(arr, s.accelImg, s.lastFoot...)
 	}
 	s.rects.foot = s.rects.foot[:0]
 	s.drawArray(arr, flows, false)
@@ -789,10 +787,9 @@ func (b *rectBatch) addDisc(x, y, r float64, clr color.RGBA) {
 		return
 	}
 	c := uint16(len(b.vs))
-	cr, cg, cb := float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255
 	for k := range n {
 		sin, cos := math.Sincos(2 * math.Pi * float64(k) / n)
-		b.vs = append(b.vs, ebiten.Vertex{DstX: float32(x + r*cos), DstY: float32(y + r*sin), SrcX: 1.5, SrcY: 1.5, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+		b.vs = append(b.vs, solidVertex(x+r*cos, y+r*sin, clr))
 	}
 	for k := uint16(1); k+1 < n; k++ {
 		b.is = append(b.is, c, c+k, c+k+1)
@@ -807,15 +804,21 @@ func (b *rectBatch) quad(p [4][2]float64, clr color.RGBA) {
 		return // beyond uint16 indices; never reached by an array's overlay
 	}
 	n := uint16(len(b.vs))
-	cr, cg, cb := float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255
 	x0, y0, x1, y1 := p[0][0], p[0][1], p[0][0], p[0][1]
 	for _, q := range p {
-		b.vs = append(b.vs, ebiten.Vertex{DstX: float32(q[0]), DstY: float32(q[1]), SrcX: 1.5, SrcY: 1.5, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: 1})
+		b.vs = append(b.vs, solidVertex(q[0], q[1], clr))
 		x0, y0, x1, y1 = math.Min(x0, q[0]), math.Min(y0, q[1]), math.Max(x1, q[0]), math.Max(y1, q[1])
 	}
 	b.is = append(b.is, n, n+1, n+2, n+1, n+3, n+2)
 	// A pixel more on each side: the rasteriser's rounding.
 	b.foot = append(b.foot, Rect{x0, y0, x1 - x0, y1 - y0}.Bounds().Inset(-1))
+}
+
+// solidVertex is a vertex at (x, y) filled with clr: it samples the
+// middle of the 3 × 3 white image draw uses.
+func solidVertex(x, y float64, clr color.RGBA) ebiten.Vertex {
+	return ebiten.Vertex{DstX: float32(x), DstY: float32(y), SrcX: 1.5, SrcY: 1.5,
+		ColorR: float32(clr.R) / 255, ColorG: float32(clr.G) / 255, ColorB: float32(clr.B) / 255, ColorA: 1}
 }
 
 // draw draws the collected shapes onto dst and empties the batch (not the
@@ -829,7 +832,7 @@ func (b *rectBatch) draw(dst *ebiten.Image) {
 
 // restore copies the rectangles rs of src onto the same place of dst in
 // one call.
-func (b *rectBatch) restore(dst, src *ebiten.Image, rs []image.Rectangle) {
+func (b *rectBatch) restore(dst, src *ebiten.Image, rs ...image.Rectangle) {
 	for _, r := range rs {
 		if len(b.vs)+4 > 1<<16 {
 			b.flush(dst, src)
@@ -931,9 +934,9 @@ func (s *Scene) drawNest(dst *ebiten.Image, full bool) {
 			head += " (mapping from the " + a.Prep.Source + ")"
 		}
 		drawText(dst, head, r.X+fs*0.5, r.Y+fs*0.3, fs, Ink, text.AlignStart)
-		s.nestHL = Rect{}
 		s.nestRows.reset()
 	}
+	s.nestHL = Rect{} // set below if a loop is current
 	if a.Prep == nil {
 		return
 	}

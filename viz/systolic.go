@@ -203,14 +203,23 @@ type SystolicState struct {
 	Down       string `json:"down"`
 }
 
-// State returns the schedule's numbers once walked cycles have run: the
-// last of them is the one described (none before the first).
-func (s *SystolicSchedule) State(walked int64) SystolicState {
+// Position returns where the schedule is once walked cycles have run:
+// the cycle, run, fold and the fold's used block, without the per-PE
+// counts State adds (which look at every PE). The last cycle run is the
+// one described (the first fold before any).
+func (s *SystolicSchedule) Position(walked int64) SystolicState {
 	walked = min(max(walked, 0), s.Cycles())
 	run, k, t := s.Locate(walked - 1)
 	f := s.Plan.Fold(k)
-	st := SystolicState{Cycle: walked, Cycles: s.Cycles(), Run: run, Runs: s.Runs, Fold: k, Folds: s.Plan.Folds(),
+	return SystolicState{Cycle: walked, Cycles: s.Cycles(), Run: run, Runs: s.Runs, Fold: k, Folds: s.Plan.Folds(),
 		FoldCycle: t, CyclesPerFold: s.Plan.CyclesPerFold, UsedRows: f.UsedRows, UsedCols: f.UsedCols}
+}
+
+// State returns the schedule's numbers once walked cycles have run: the
+// last of them is the one described (none before the first).
+func (s *SystolicSchedule) State(walked int64) SystolicState {
+	st := s.Position(walked)
+	walked, k, t := st.Cycle, st.Fold, st.FoldCycle
 	names := [3]string{"weights", "inputs", "outputs"}
 	switch s.Plan.Array.Dataflow {
 	case accel.OutputStationary:
