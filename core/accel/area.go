@@ -1,9 +1,7 @@
 package accel
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 )
 
 // AreaTable is the silicon area of the parts of a PE array at one process
@@ -205,34 +203,4 @@ func areaViolation(d *Design, p Platform, areaMM2 float64) *ConstraintError {
 		return nil
 	}
 	return newViolation(CstAreaBudget, "design "+strconv.Quote(d.Name), "area %.4g mm² exceeds budget %g mm² on %s", areaMM2, p.AreaBudgetMM2, p.Name)
-}
-
-// ComputeArea returns the area of an architecture's MAC units, all
-// instances, in µm²: Timeloop's "Area (total)" of the arithmetic level.
-func (t AreaTable) ComputeArea(m *ArchCompute) (float64, error) {
-	if m.Width <= 0 {
-		return 0, fmt.Errorf("accel: compute %q: no width attribute; the area model needs the operand bits", m.Name)
-	}
-	return float64(t.MACArea(m.Width) * float64(m.Instances)), nil
-}
-
-// LevelArea returns the area of one instance of a storage level, in µm²:
-// Timeloop's "Area" line of the level (a regfile or SRAM of Depth × Width
-// bits; DRAM is off chip and 0).
-func (t AreaTable) LevelArea(l *ArchLevel) (float64, error) {
-	class := strings.ToLower(l.Class)
-	if class == "dram" {
-		return 0, nil
-	}
-	if class != "regfile" && class != "sram" {
-		return 0, fmt.Errorf("accel: level %q: class %q has no area model (accepted: regfile, SRAM, DRAM)", l.Name, l.Class)
-	}
-	if l.Depth <= 0 || l.Width <= 0 {
-		return 0, fmt.Errorf("accel: level %q: depth %d × width %d; the area model needs a bounded size", l.Name, l.Depth, l.Width)
-	}
-	bits := l.Depth * int64(l.Width)
-	if class == "regfile" {
-		return t.RFArea(bits), nil
-	}
-	return t.SRAMArea(bits), nil
 }

@@ -77,9 +77,9 @@ func TestAreaTimeloopTutorial(t *testing.T) {
 			var got float64
 			var err error
 			if r.component == a.MAC.Name {
-				got, err = tab.ComputeArea(&a.MAC)
+				got, err = a.MAC.Area(tab)
 			} else if l := a.Level(r.component); l != nil {
-				got, err = tab.LevelArea(l)
+				got, err = l.Area(tab)
 			} else {
 				t.Fatalf("%s line %d: component %q is not in %s", stats, r.line, r.component, c.arch)
 			}
@@ -311,11 +311,11 @@ func TestArchAreaErrors(t *testing.T) {
 		{Name: "X", Class: "eDRAM", Depth: 8, Width: 8},
 		{Name: "Y", Class: "SRAM", Depth: 0, Width: 64},
 	} {
-		if _, err := tab.LevelArea(&l); err == nil || !strings.Contains(err.Error(), strconv.Quote(l.Name)) {
-			t.Errorf("LevelArea(%s %s) error %v, want one naming the level", l.Class, l.Name, err)
+		if _, err := l.Area(tab); err == nil || !strings.Contains(err.Error(), strconv.Quote(l.Name)) {
+			t.Errorf("ArchLevel.Area(%s %s) error %v, want one naming the level", l.Class, l.Name, err)
 		}
 	}
-	if _, err := tab.ComputeArea(&ArchCompute{Name: "M", Instances: 4}); err == nil || !strings.Contains(err.Error(), "width") {
-		t.Errorf("ComputeArea without width: error %v", err)
+	if _, err := (&ArchCompute{Name: "M", Instances: 4}).Area(tab); err == nil || !strings.Contains(err.Error(), "width") {
+		t.Errorf("ArchCompute.Area without width: error %v", err)
 	}
 }

@@ -1,113 +1,8 @@
 package accel
 
 import (
-	"fmt"
 	"math"
 )
-
-// FPGAMode selects how the FPGA chunk model treats the gaps of the original.
-type FPGAMode uint8
-
-const (
-	// FPGAFaithful reproduces Auto-NBA's analytical_prediction.py: stride
-	// ignored in the input tile, real-valued (unpadded) trip counts, no
-	// weight buffers in BRAM for channel-parallel chunks, stem/head/skip/fc
-	// layers not costed, per-block penalty = Σ layer cycles, DSP = unrolled
-	// MACs × bits/16.
-	//
-	// The original's lowering quirks (a skip block not consuming its
-	// bit-width, the expansion conv costed at the output resolution, 192
-	// instead of 184 channels in stage 6, skip convs dropped) live in how a
-	// supernet is turned into a Network, not here: a Network says exactly
-	// which layers exist. The later variant's DSP packing by bit-width
-	// (model-formulas.md §1.11) is not modelled; both modes use bits/16.
-	FPGAFaithful FPGAMode = iota
-	// FPGACorrected fixes those: strided input halos, tiles clipped to the
-	// layer and trip counts rounded up (padding), per-dimension padding of
-	// the unrolled compute, weight buffers counted in BRAM, every layer
-	// costed, a bottleneck-aware pipeline penalty, DSP = the whole array.
-	FPGACorrected
-)
-
-// String returns "faithful" or "corrected".
-func (m FPGAMode) String() string {
-	if m == FPGAFaithful {
-		return "faithful"
-	}
-	return "corrected"
-}
-
-// ParseFPGAMode returns the mode named "faithful" or "corrected".
-func ParseFPGAMode(s string) (FPGAMode, error) {
-	switch s {
-	case "faithful":
-		return FPGAFaithful, nil
-	case "corrected":
-		return FPGACorrected, nil
-	}
-	return 0, fmt.Errorf("accel: FPGA model mode %q is not one of faithful, corrected", s)
-}
-
-// Operand is one of a layer's three tensors.
-type Operand uint8
-
-// The operands.
-const (
-	OpInput Operand = iota
-	OpWeight
-	OpOutput
-	NumOperands
-)
-
-var operandNames = [NumOperands]string{"input", "weight", "output"}
-
-// String returns input, weight or output.
-func (o Operand) String() string {
-	if o < NumOperands {
-		return operandNames[o]
-	}
-	return fmt.Sprintf("Operand(%d)", uint8(o))
-}
-
-// FPGAEnergy is a breakdown of energy by memory level and operand, plus the
-// arithmetic. The FPGA chunk model of Auto-NBA defines no energy; we derive
-// one from the access counts the model implies and Eyeriss' normalised unit
-// costs (per 16-bit word: DRAM 200, buffer 6, register 1; a 16-bit MAC 1).
-// Word costs scale with bits/16 and a q-bit MAC with the DNA simulator's
-// 4-bit-unit model, (⌈q/4⌉/68 + ⌈q/4⌉²/17) / (4/68 + 16/17). Units are
-// therefore "16-bit MACs": divide by nothing, multiply by a technology's pJ
-// per 16-bit MAC to get pJ.
-type FPGAEnergy struct {
-	DRAM   [NumOperands]float64 `json:"dram"`
-	Buffer [NumOperands]float64 `json:"buffer"`
-	RF     [NumOperands]float64 `json:"rf"`
-	MAC    float64              `json:"mac"`
-}
-
-// Total returns the sum of every part, in a fixed order.
-func (e *FPGAEnergy) Total() float64 {
-	t := 0.0
-	for o := OpInput; o < NumOperands; o++ {
-		t += e.DRAM[o]
-	}
-	for o := OpInput; o < NumOperands; o++ {
-		t += e.Buffer[o]
-	}
-	for o := OpInput; o < NumOperands; o++ {
-		t += e.RF[o]
-	}
-	return t + e.MAC
-}
-
-// add accumulates f into e.
-func (e *FPGAEnergy) add(f *FPGAEnergy) {
-	for o := OpInput; o < NumOperands; o++ {
-		e.DRAM[o] += f.DRAM[o]
-		e.Buffer[o] += f.Buffer[o]
-		e.RF[o] += f.RF[o]
-	}
-	e.MAC += f.MAC
-}
 
 // Normalised unit energies (Eyeriss, Chen et al. ISCA 2016, Fig. 5), per
 // 16-bit word.
@@ -122,32 +17,6 @@ const (
 func fpgaMACUnit(q int) float64 {
 	a := float64((q + 3) / 4)
 	return (a/68 + float64(a*a)/17) / (4.0/68 + 16.0/17)
-}
-
-// LayerCost is what one layer costs on one chunk.
-type LayerCost struct {
-	Layer     string `json:"layer"`
-	Chunk     int    `json:"chunk"` // index into the design's chunks, -1 when not modelled
-	Depthwise bool   `json:"depthwise"`
-	// Modelled is false for the layers the faithful model leaves out
-	// (stem, head, skip, fc): their costs are zero.
-	Modelled bool `json:"modelled"`
-
-	Cycles        float64 `json:"cycles"`
-	ComputeCycles float64 `json:"compute_cycles"` // cycles the array computes (inside max(compute, load))
-	// PipelineCycles is the layer's share of the network's hardware
-	// penalty: its cycles in faithful mode (Auto-NBA sums block latencies),
-	// its cycles when its chunk is the pipeline bottleneck and 0 otherwise in
-	// corrected mode (the derivative of the bottleneck with respect to the
-	// layer's cycles).
-	PipelineCycles float64 `json:"pipeline_cycles"`
-	MACs           int64   `json:"macs"`
-	DSP            float64 `json:"dsp"`
-	BRAM18         int     `json:"bram18"`
-	// DRAMWords counts words moved between DRAM and the on-chip buffers.
-	DRAMWords [NumOperands]float64 `json:"dram_words"`
-	Energy    FPGAEnergy           `json:"energy"`
-	EnergySum float64              `json:"energy_total"`
 }
 
 // port is Auto-NBA's memory port width in words: min(max(x, 2), 4).

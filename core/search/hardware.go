@@ -127,7 +127,7 @@ func (h *Hardware) Eval(choice []int) (float64, bool) {
 	case "dna":
 		h.nest, err = accel.EvaluateDNAPlan(&h.cost, &h.design, h.net, h.Platform, h.plan, h.nest)
 	case "systolic":
-		err = evaluateSystolic(&h.cost, &h.design, h.net, h.Platform)
+		err = accel.EvaluateSystolic(&h.cost, &h.design, h.net, h.Platform)
 	default:
 		err = accel.EvaluatePlan(&h.cost, &h.design, h.net, h.Platform, h.Mode, h.plan)
 	}
@@ -165,7 +165,7 @@ func (h *Hardware) Evaluate(choice []int) (*accel.Design, *accel.NetworkCost, er
 		c, err = accel.EvaluateDNA(d, h.net, h.Platform)
 	case "systolic":
 		c = &accel.NetworkCost{}
-		err = evaluateSystolic(c, d, h.net, h.Platform)
+		err = accel.EvaluateSystolic(c, d, h.net, h.Platform)
 	default:
 		c, err = accel.EvaluateFPGA(d, h.net, h.Platform, h.Mode)
 	}
