@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // AccelView is the accelerator view's state and controls, free of Ebiten:
@@ -25,7 +26,7 @@ type AccelView struct {
 	ReducedMotion bool
 	fastForward   bool
 	acc           float64
-	counters      *accel.Stats
+	counters      *loopnest.Stats
 	// sysWalked counts the cycles of the systolic schedule run so far
 	// (Prep.Systolic): it keeps the walk's pace on its own clock, since
 	// SCALE-Sim's cycles are not the loop-nest model's.
@@ -241,7 +242,7 @@ func (v *AccelView) Update(dt float64) {
 
 // Counters returns the walk's counters (nil when the layer cannot be
 // walked).
-func (v *AccelView) Counters() *accel.Stats { return v.counters }
+func (v *AccelView) Counters() *loopnest.Stats { return v.counters }
 
 // SubAccel returns the chunk the chosen layer runs on.
 func (v *AccelView) SubAccel() *accel.SubAccel { return &v.Work.Chunks[v.chunk()] }

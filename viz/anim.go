@@ -3,7 +3,7 @@ package viz
 import (
 	"fmt"
 
-	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // LayerAnim is one layer's mapping walked cycle by cycle for the
@@ -16,15 +16,15 @@ import (
 // stands: they grow with the animation and, once Done, equal what
 // accel.Evaluate reports for the layer (see anim_test.go).
 type LayerAnim struct {
-	Problem *accel.Problem
-	Mapping *accel.Mapping
+	Problem *loopnest.Problem
+	Mapping *loopnest.Mapping
 	// Nest is Mapping.Nest(): the loops the loop-nest panel prints.
-	Nest []accel.NestLoop
+	Nest []loopnest.NestLoop
 	// Model is the loop-nest model's verdict for the whole layer: the
 	// numbers the counters end on.
-	Model *accel.Stats
+	Model *loopnest.Stats
 
-	tr      *accel.Tracer
+	tr      *loopnest.Tracer
 	walked  int64
 	carry   int
 	flow    FlowSet // what moved during the last Advance
@@ -36,15 +36,15 @@ type LayerAnim struct {
 const MaxAnimSteps = 1 << 24
 
 // NewLayerAnim prepares the walk of mapping m of problem p.
-func NewLayerAnim(p *accel.Problem, m *accel.Mapping) (*LayerAnim, error) {
-	tr, err := accel.NewTracer(p, m)
+func NewLayerAnim(p *loopnest.Problem, m *loopnest.Mapping) (*LayerAnim, error) {
+	tr, err := loopnest.NewTracer(p, m)
 	if err != nil {
 		return nil, fmt.Errorf("viz: layer %q: %w", p.Name, err)
 	}
 	if tr.Steps() > MaxAnimSteps {
 		return nil, fmt.Errorf("viz: layer %q takes %d cycles; the view animates at most %d", p.Name, tr.Steps(), MaxAnimSteps)
 	}
-	model, err := accel.Evaluate(p, m)
+	model, err := loopnest.Evaluate(p, m)
 	if err != nil {
 		return nil, fmt.Errorf("viz: layer %q: %w", p.Name, err)
 	}
@@ -121,7 +121,7 @@ func (a *LayerAnim) AdvanceIteration(limit int64) int64 {
 // far. For read-write data (outputs) the model counts reads as updates
 // minus first arrivals, which it knows only in total; until a walk has
 // updated more than that, such reads (and fills) show as 0.
-func (a *LayerAnim) Counters() *accel.Stats {
+func (a *LayerAnim) Counters() *loopnest.Stats {
 	st := a.tr.Stats()
 	for li := range st.Levels {
 		for d := range st.Levels[li].DS {
@@ -135,13 +135,13 @@ func (a *LayerAnim) Counters() *accel.Stats {
 // FlowSet records which links carried which data spaces during a frame:
 // Bits[parent][child+1] holds one bit per data space (child −1 is the MACs).
 type FlowSet struct {
-	Bits [accel.MaxLevels][accel.MaxLevels + 1]accel.DataSpaceMask
+	Bits [loopnest.MaxLevels][loopnest.MaxLevels + 1]loopnest.DataSpaceMask
 	// Words counts the elements each data space delivered to the MACs'
 	// level during the frame (per PE).
-	Words [accel.MaxDataSpaces]int64
+	Words [loopnest.MaxDataSpaces]int64
 }
 
-func (f *FlowSet) add(mv accel.TraceMove) {
+func (f *FlowSet) add(mv loopnest.TraceMove) {
 	f.Bits[mv.Parent][mv.Child+1] |= 1 << uint(mv.DataSpace)
 	if mv.Child < 0 {
 		f.Words[mv.DataSpace] += mv.Delta
@@ -179,11 +179,11 @@ func (f FlowSet) Into(child, d int) bool {
 // factors of the spatial loops along the array's rows (AxisY) and columns
 // (AxisX). These are the PEs the layer keeps busy: the top-left
 // rows × cols block of the array.
-func Unroll(m *accel.Mapping) (rows, cols int) {
+func Unroll(m *loopnest.Mapping) (rows, cols int) {
 	rows, cols = 1, 1
 	for _, l := range m.Levels {
 		for _, lp := range l.Spatial {
-			if lp.Axis == accel.AxisY {
+			if lp.Axis == loopnest.AxisY {
 				rows *= lp.Factor
 			} else {
 				cols *= lp.Factor
@@ -201,7 +201,7 @@ func Unroll(m *accel.Mapping) (rows, cols int) {
 // partial sum is complete and leaves. Before the walk, done is 0.
 func (a *LayerAnim) Accumulation() (done, total int) {
 	outDims := map[int]bool{}
-	for _, rank := range a.Problem.DataSpaces[accel.DSOutputs].Ranks {
+	for _, rank := range a.Problem.DataSpaces[loopnest.DSOutputs].Ranks {
 		for _, t := range rank {
 			outDims[t.Dim] = true
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // TestAnimCountersEndOnModel walks every demo layer under every dataflow,
@@ -26,7 +27,7 @@ func TestAnimCountersEndOnModel(t *testing.T) {
 						t.Fatal(err)
 					}
 					a := pr.Anim
-					if a.Counters().Levels[0].DS[accel.DSWeights].Reads != 0 {
+					if a.Counters().Levels[0].DS[loopnest.DSWeights].Reads != 0 {
 						t.Fatal("counters are not zero before the first step")
 					}
 					prev := a.Counters()
@@ -50,7 +51,7 @@ func TestAnimCountersEndOnModel(t *testing.T) {
 					if a.Walked() != a.Model.Cycles || frames != int((a.Model.Cycles+6)/7) {
 						t.Errorf("walked %d steps in %d frames; the model has %d cycles", a.Walked(), frames, a.Model.Cycles)
 					}
-					want, err := accel.Evaluate(a.Problem, a.Mapping)
+					want, err := loopnest.Evaluate(a.Problem, a.Mapping)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -64,7 +65,7 @@ func TestAnimCountersEndOnModel(t *testing.T) {
 							}
 						}
 					}
-					res, err := accel.MapLayer(spec.Layer, pr.Chunk, w.Energy, MapperOptions)
+					res, err := loopnest.MapLayer(spec.Layer, pr.Chunk, w.Energy, MapperOptions)
 					if err != nil {
 						t.Fatal(err)
 					}

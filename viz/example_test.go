@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 	"github.com/dian-explorer/dian/viz"
 )
 
@@ -20,7 +21,7 @@ func ExampleLayerAnim() {
 	for !a.Done() {
 		a.Advance(100) // one frame's budget
 	}
-	got, want := a.Counters().Levels[1].DS[accel.DSInputs], a.Model.Levels[1].DS[accel.DSInputs]
+	got, want := a.Counters().Levels[1].DS[loopnest.DSInputs], a.Model.Levels[1].DS[loopnest.DSInputs]
 	fmt.Println("every cycle walked:", a.Walked() == a.Model.Cycles, "· buffer input reads equal the model's:", got.Reads == want.Reads)
 	// Output: every cycle walked: true · buffer input reads equal the model's: true
 }
@@ -28,10 +29,10 @@ func ExampleLayerAnim() {
 // The loop-nest panel prints a mapping as Timeloop does and marks the loop
 // that advanced last.
 func ExampleNestLines() {
-	p := accel.ConvProblem(accel.Layer{N: 1, InC: 1, K: 1, H: 1, W: 18, R: 1, S: 3})
-	m := &accel.Mapping{Levels: []accel.MappingLevel{
-		{Name: "MainMemory", Keep: 7, Temporal: []accel.Loop{{Dim: p.DimIndex("Q"), Factor: 16}}},
-		{Name: "Buffer", Keep: 7, Temporal: []accel.Loop{{Dim: p.DimIndex("S"), Factor: 3}}},
+	p := loopnest.ConvProblem(accel.Layer{N: 1, InC: 1, K: 1, H: 1, W: 18, R: 1, S: 3})
+	m := &loopnest.Mapping{Levels: []loopnest.MappingLevel{
+		{Name: "MainMemory", Keep: 7, Temporal: []loopnest.Loop{{Dim: p.DimIndex("Q"), Factor: 16}}},
+		{Name: "Buffer", Keep: 7, Temporal: []loopnest.Loop{{Dim: p.DimIndex("S"), Factor: 3}}},
 	}}
 	a, _ := viz.NewLayerAnim(p, m)
 	a.Advance(5)

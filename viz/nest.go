@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // NestLine is one line of the loop-nest panel, printed the way Timeloop
@@ -29,7 +29,7 @@ type NestLine struct {
 // NestLines lays out the nest of m for problem p with the walk's current
 // loop indices idx (nil before the walk) and carry (the position of the
 // loop that advanced last, or -1).
-func NestLines(p *accel.Problem, m *accel.Mapping, idx []int, carry int) []NestLine {
+func NestLines(p *loopnest.Problem, m *loopnest.Mapping, idx []int, carry int) []NestLine {
 	var out []NestLine
 	pos, indent := 0, 0
 	for li, l := range m.Levels {
@@ -40,12 +40,12 @@ func NestLines(p *accel.Problem, m *accel.Mapping, idx []int, carry int) []NestL
 			}
 		}
 		out = append(out, NestLine{Text: fmt.Sprintf("%s [ %s ]", l.Name, strings.Join(keep, " ")), Indent: indent, Loop: -1, Level: li})
-		add := func(lp accel.Loop, spatial bool) {
+		add := func(lp loopnest.Loop, spatial bool) {
 			ln := NestLine{Indent: indent + 1, Loop: pos, Level: li, Spatial: spatial, Factor: lp.Factor, Current: pos == carry}
 			name := p.Dims[lp.Dim]
 			if spatial {
 				ax := "X"
-				if lp.Axis == accel.AxisY {
+				if lp.Axis == loopnest.AxisY {
 					ax = "Y"
 				}
 				ln.Text = fmt.Sprintf("for %s in [0:%d) (Spatial-%s)", name, lp.Factor, ax)

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // WireKind says how a NoC wire moves data.
@@ -103,14 +104,14 @@ func NoC(g PEGrid, df accel.Dataflow, systolic bool) []Wire {
 			out = append(out, Wire{x, y0 - gap*2, x, y1 + gap*2, d, ColumnBus})
 		}
 	}
-	rowDS, colDS := accel.DSInputs, accel.DSOutputs // ws
+	rowDS, colDS := loopnest.DSInputs, loopnest.DSOutputs // ws
 	switch df {
 	case accel.OutputStationary:
-		colDS = accel.DSWeights
+		colDS = loopnest.DSWeights
 	case accel.InputStationary:
-		rowDS = accel.DSWeights
+		rowDS = loopnest.DSWeights
 	case accel.RowStationary:
-		rowDS, rowKind, colKind = accel.DSWeights, Multicast, Multicast
+		rowDS, rowKind, colKind = loopnest.DSWeights, Multicast, Multicast
 	}
 	rows(rowDS, rowKind)
 	cols(colDS, colKind)
@@ -121,7 +122,7 @@ func NoC(g PEGrid, df accel.Dataflow, systolic bool) []Wire {
 			r0, c0 := min(s, g.Rows-1), max(0, s-(g.Rows-1))
 			r1, c1 := max(0, s-(g.Cols-1)), min(s, g.Cols-1)
 			a, b := g.Cells[r0*g.Cols+c0], g.Cells[r1*g.Cols+c1]
-			out = append(out, Wire{a.X - gap/2, a.Y + a.H + gap/2, b.X + b.W + gap/2, b.Y - gap/2, accel.DSInputs, Diagonal})
+			out = append(out, Wire{a.X - gap/2, a.Y + a.H + gap/2, b.X + b.W + gap/2, b.Y - gap/2, loopnest.DSInputs, Diagonal})
 		}
 	}
 	return out
@@ -132,11 +133,11 @@ func NoC(g PEGrid, df accel.Dataflow, systolic bool) []Wire {
 func Stationary(df accel.Dataflow) int {
 	switch df {
 	case accel.OutputStationary:
-		return accel.DSOutputs
+		return loopnest.DSOutputs
 	case accel.InputStationary:
-		return accel.DSInputs
+		return loopnest.DSInputs
 	}
-	return accel.DSWeights
+	return loopnest.DSWeights
 }
 
 // Under reports whether a wire is drawn under the cells (it crosses them).

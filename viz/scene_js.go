@@ -20,6 +20,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // fontSource is parsed once; faces of any size are cheap views onto it.
@@ -558,7 +559,7 @@ func (s *Scene) drawMemory(dst *ebiten.Image, flows FlowSet, static bool) {
 		fillRect(dst, r, color.RGBA{0xff, 0xff, 0xff, 0xff})
 		strokeRect(dst, r, 1, Ink)
 		name := names[i]
-		var lvl *accel.ArchLevel
+		var lvl *loopnest.ArchLevel
 		if a.Prep != nil {
 			lvl = &a.Prep.Arch.Levels[i]
 			if i == 2 {
@@ -743,7 +744,7 @@ func systolicPE(dst *rectBatch, c Rect, pe SystolicPE, ring float64) {
 		switch {
 		case e.How == Held:
 			dst.add(Rect{c.X + ring, c.Y + ring, c.W - 2*ring, math.Max(2, c.H*0.18)}, clr)
-		case d == accel.DSOutputs && pe.Leaving:
+		case d == loopnest.DSOutputs && pe.Leaving:
 			dst.add(Rect{c.X + c.W/2 - m/2, c.Y + c.H - m, m, m}, clr)
 		case e.How == FromLeft:
 			dst.add(Rect{c.X, c.Y + c.H/2 - m/2, m, m}, clr)
@@ -1057,9 +1058,9 @@ func (s *Scene) drawCounters(dst *ebiten.Image, full bool) {
 
 func shortLevel(name string) string {
 	switch name {
-	case accel.LevelNameGB:
+	case loopnest.LevelNameGB:
 		return "Buffer"
-	case accel.LevelNameRF:
+	case loopnest.LevelNameRF:
 		return "RF"
 	}
 	return name

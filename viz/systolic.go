@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/accel/systolic"
 )
 
 // SystolicSchedule is a layer's schedule on a systolic array as SCALE-Sim
@@ -29,7 +31,7 @@ import (
 // array, so the first MAC is at Rows+i+j. A fold lasts the plan's
 // CyclesPerFold: fill, compute and drain.
 type SystolicSchedule struct {
-	Plan accel.SystolicPlan
+	Plan systolic.Plan
 	// Runs is how many times the layer's GEMM runs back to back (groups ×
 	// batch, accel.SystolicConvOf).
 	Runs int
@@ -38,11 +40,11 @@ type SystolicSchedule struct {
 // NewSystolicSchedule folds layer l onto chunk c's systolic array (its
 // dataflow must be os, ws or is).
 func NewSystolicSchedule(l accel.Layer, c *accel.SubAccel) (*SystolicSchedule, error) {
-	arr, err := accel.SystolicArrayOf(c)
+	arr, err := systolic.ArrayOf(c)
 	if err != nil {
 		return nil, fmt.Errorf("viz: layer %q: %w", l.Name, err)
 	}
-	conv, runs, err := accel.SystolicConvOf(l)
+	conv, runs, err := systolic.ConvOf(l)
 	if err != nil {
 		return nil, fmt.Errorf("viz: layer %q: %w", l.Name, err)
 	}
@@ -127,21 +129,21 @@ func (s *SystolicSchedule) PE(k, t, i, j int) SystolicPE {
 			return pe
 		}
 		pe.MAC, pe.Taps, pe.Leaving = true, tau+1, tau == p.T-1
-		pe.Operands[accel.DSInputs] = elem(r0+i, tau, FromLeft)
-		pe.Operands[accel.DSWeights] = elem(tau, c0+j, FromAbove)
-		pe.Operands[accel.DSOutputs] = elem(r0+i, c0+j, Held)
+		pe.Operands[loopnest.DSInputs] = elem(r0+i, tau, FromLeft)
+		pe.Operands[loopnest.DSWeights] = elem(tau, c0+j, FromAbove)
+		pe.Operands[loopnest.DSOutputs] = elem(r0+i, c0+j, Held)
 		return pe
 	}
 	// ws and is: the stationary operand enters the top row during the
 	// first Rows cycles and shifts down; the one bound for row r enters at
 	// cycle Rows−1−r, so every row is in place at cycle Rows−1.
-	stat, moving := accel.DSWeights, accel.DSInputs
+	stat, moving := loopnest.DSWeights, loopnest.DSInputs
 	if p.Array.Dataflow == accel.InputStationary {
-		stat, moving = accel.DSInputs, accel.DSWeights
+		stat, moving = loopnest.DSInputs, loopnest.DSWeights
 	}
 	// statElem is the stationary element of PE row r (tap r0+r).
 	statElem := func(r, how int) SystolicElem {
-		if stat == accel.DSWeights {
+		if stat == loopnest.DSWeights {
 			return elem(r0+r, c0+j, how) // FILTER[tap][filter]
 		}
 		return elem(c0+j, r0+r, how) // IFMAP[pixel][tap]
@@ -159,15 +161,15 @@ func (s *SystolicSchedule) PE(k, t, i, j int) SystolicPE {
 	if tau < 0 || tau >= p.T {
 		return pe
 	}
-	pe.Operands[accel.DSOutputs] = elem(tau, c0+j, FromAbove) // OFMAP[pixel][filter] for ws
-	if stat == accel.DSInputs {
-		pe.Operands[accel.DSOutputs] = elem(c0+j, tau, FromAbove) // OFMAP[pixel][filter] for is
+	pe.Operands[loopnest.DSOutputs] = elem(tau, c0+j, FromAbove) // OFMAP[pixel][filter] for ws
+	if stat == loopnest.DSInputs {
+		pe.Operands[loopnest.DSOutputs] = elem(c0+j, tau, FromAbove) // OFMAP[pixel][filter] for is
 	}
 	pe.Leaving = i == rows-1
 	pe.Taps = min(i+1, f.UsedRows)
 	if usedRow {
 		pe.MAC = true
-		if moving == accel.DSInputs {
+		if moving == loopnest.DSInputs {
 			pe.Operands[moving] = elem(tau, r0+i, FromLeft) // IFMAP[pixel][tap]
 		} else {
 			pe.Operands[moving] = elem(r0+i, tau, FromLeft) // FILTER[tap][filter]
@@ -223,11 +225,11 @@ func (s *SystolicSchedule) State(walked int64) SystolicState {
 	names := [3]string{"weights", "inputs", "outputs"}
 	switch s.Plan.Array.Dataflow {
 	case accel.OutputStationary:
-		st.Stationary, st.Right, st.Down = names[accel.DSOutputs], names[accel.DSInputs], names[accel.DSWeights]
+		st.Stationary, st.Right, st.Down = names[loopnest.DSOutputs], names[loopnest.DSInputs], names[loopnest.DSWeights]
 	case accel.WeightStationary:
-		st.Stationary, st.Right, st.Down = names[accel.DSWeights], names[accel.DSInputs], "partial sums"
+		st.Stationary, st.Right, st.Down = names[loopnest.DSWeights], names[loopnest.DSInputs], "partial sums"
 	default:
-		st.Stationary, st.Right, st.Down = names[accel.DSInputs], names[accel.DSWeights], "partial sums"
+		st.Stationary, st.Right, st.Down = names[loopnest.DSInputs], names[loopnest.DSWeights], "partial sums"
 	}
 	if walked == 0 {
 		return st

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // systolicCase is a 4×3 array and a layer whose GEMM folds unevenly onto
@@ -111,7 +112,7 @@ func TestSystolicOperandsMove(t *testing.T) {
 			s := systolicCase(t, df)
 			p := s.Plan
 			rows, cols := p.Array.Rows, p.Array.Cols
-			ifmap, filter := accel.DSInputs, accel.DSWeights
+			ifmap, filter := loopnest.DSInputs, loopnest.DSWeights
 			for k := range p.Folds() {
 				var leftTotal int
 				for c := range p.CyclesPerFold {
@@ -136,7 +137,7 @@ func TestSystolicOperandsMove(t *testing.T) {
 									continue // in place: held from the next cycle
 								}
 								f := p.Fold(k)
-								if e.How != Held && (ni >= rows || nj >= f.UsedCols || (ni >= f.UsedRows && d != accel.DSOutputs)) {
+								if e.How != Held && (ni >= rows || nj >= f.UsedCols || (ni >= f.UsedRows && d != loopnest.DSOutputs)) {
 									continue // leaves the array, or the part of it the fold uses
 								}
 								next := s.PE(k, c+1, ni, nj).Operands[d]

@@ -8,14 +8,15 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 func TestNestLinesHighlightTheCarry(t *testing.T) {
-	p := accel.ConvProblem(accel.Layer{N: 1, InC: 1, K: 1, H: 1, W: 18, R: 1, S: 3})
+	p := loopnest.ConvProblem(accel.Layer{N: 1, InC: 1, K: 1, H: 1, W: 18, R: 1, S: 3})
 	q, s := p.DimIndex("Q"), p.DimIndex("S")
-	m := &accel.Mapping{Levels: []accel.MappingLevel{
-		{Name: "MainMemory", Keep: 7, Temporal: []accel.Loop{{Dim: q, Factor: 16}}},
-		{Name: "Buffer", Keep: 7, Temporal: []accel.Loop{{Dim: s, Factor: 3}}},
+	m := &loopnest.Mapping{Levels: []loopnest.MappingLevel{
+		{Name: "MainMemory", Keep: 7, Temporal: []loopnest.Loop{{Dim: q, Factor: 16}}},
+		{Name: "Buffer", Keep: 7, Temporal: []loopnest.Loop{{Dim: s, Factor: 3}}},
 	}}
 	a, err := NewLayerAnim(p, m)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // Workload is what the accelerator view shows: the chunks of a design (one
@@ -23,7 +24,7 @@ type Workload struct {
 	// layer then runs with its chunk's own tiling (accel.DesignMapping);
 	// otherwise the mapper picks the mapping (accel.MapLayer).
 	FromResult bool
-	Energy     *accel.EnergyTable
+	Energy     *loopnest.EnergyTable
 }
 
 // LayerSpec is one layer of a workload.
@@ -73,11 +74,11 @@ func DefaultChunk(p accel.Platform, df accel.Dataflow) accel.SubAccel {
 
 // energyFor picks the energy table of a platform: the DNA simulator's
 // 65 nm table for a 65 nm ASIC, Horowitz' 45 nm figures otherwise.
-func energyFor(p accel.Platform) *accel.EnergyTable {
+func energyFor(p accel.Platform) *loopnest.EnergyTable {
 	if p.TechNM == 65 {
-		return accel.DNA65
+		return loopnest.DNA65
 	}
-	return accel.Horowitz45
+	return loopnest.Horowitz45
 }
 
 // PresetWorkload is a platform's default array running DemoLayers.
@@ -247,15 +248,15 @@ func ParseOp(name string) (kernel, expand, groups int, ok bool) {
 // MapperOptions bound the mapper so that choosing a layer in the browser
 // stays interactive; the mapper is deterministic, so the native test and
 // the page agree on the mapping.
-var MapperOptions = accel.MapperOptions{Objective: accel.MinEDP, Exhaustive: 3000, SpatialCandidates: 4}
+var MapperOptions = loopnest.MapperOptions{Objective: loopnest.MinEDP, Exhaustive: 3000, SpatialCandidates: 4}
 
 // Prepared is a layer ready to animate: its walk, the arch it runs on and
 // the model's energy for it.
 type Prepared struct {
 	Anim   *LayerAnim
-	Arch   *accel.Arch
+	Arch   *loopnest.Arch
 	Chunk  *accel.SubAccel
-	Energy accel.EnergyBreakdown
+	Energy loopnest.EnergyBreakdown
 	// Source says where the mapping came from: "mapper" or "design".
 	Source string
 	// Systolic is the layer's SCALE-Sim schedule when the chunk is a
@@ -275,15 +276,15 @@ func (w *Workload) Prepare(i int) (*Prepared, error) {
 		return nil, fmt.Errorf("viz: the result does not give the shape of layer %q", spec.Layer.Name)
 	}
 	c := &w.Chunks[spec.Chunk]
-	arch, err := accel.LoopNestArch(c, w.Energy)
+	arch, err := loopnest.ArchOf(c, w.Energy)
 	if err != nil {
 		return nil, err
 	}
-	var p *accel.Problem
-	var m *accel.Mapping
+	var p *loopnest.Problem
+	var m *loopnest.Mapping
 	src := "mapper"
 	if w.FromResult {
-		p, m, err = accel.DesignMapping(spec.Layer, c, w.Pad)
+		p, m, err = loopnest.DesignMapping(spec.Layer, c, w.Pad)
 		src = "design"
 	}
 	if !w.FromResult || err != nil {
@@ -292,7 +293,7 @@ func (w *Workload) Prepare(i int) (*Prepared, error) {
 			d := DefaultChunk(w.Platform, c.Dataflow)
 			mc.RFBytes, mc.GBBytes = d.RFBytes, d.GBBytes
 		}
-		res, merr := accel.MapLayer(spec.Layer, &mc, w.Energy, MapperOptions)
+		res, merr := loopnest.MapLayer(spec.Layer, &mc, w.Energy, MapperOptions)
 		if merr != nil {
 			return nil, merr
 		}

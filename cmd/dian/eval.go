@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/dna"
+	"github.com/dian-explorer/dian/core/accel/fpga"
 )
 
 func init() {
@@ -76,7 +78,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: -design and -net go together", errUsage)
 		}
 		if *model != "dna" {
-			if _, err := accel.ParseFPGAMode(*model); err != nil {
+			if _, err := accel.ParseMode(*model); err != nil {
 				return fmt.Errorf("%w: -model %q is not one of faithful, corrected, dna", errUsage, *model)
 			}
 		}
@@ -104,10 +106,10 @@ func evalDesign(designPath, netPath, model string, asJSON bool, stdout io.Writer
 	}
 	var cost *accel.NetworkCost
 	if model == "dna" {
-		cost, err = accel.EvaluateDNA(d, net, p)
+		cost, err = dna.Evaluate(d, net, p)
 	} else {
-		mode, _ := accel.ParseFPGAMode(model)
-		cost, err = accel.EvaluateFPGA(d, net, p, mode)
+		mode, _ := accel.ParseMode(model)
+		cost, err = fpga.Evaluate(d, net, p, mode)
 	}
 	if err != nil {
 		return fmt.Errorf("evaluating %s on %s: %w", netPath, designPath, err)

@@ -6,7 +6,8 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/scalesim"
+	"github.com/dian-explorer/dian/core/accel/systolic"
 )
 
 // scaleSimHeader names SCALE-Sim's per-layer quantities, one column each.
@@ -20,11 +21,11 @@ var scaleSimHeader = []string{"layer", "total_cycles", "overall_util_pct", "sram
 // default CALC bandwidth mode (see accel.SystolicArray). A USER-bandwidth
 // config is read, but its stall cycles are not modelled.
 func evalScaleSim(cfgPath, topoPath string, stdout io.Writer) error {
-	cfg, err := accel.ReadScaleSimConfig(cfgPath)
+	cfg, err := scalesim.ReadConfig(cfgPath)
 	if err != nil {
 		return err
 	}
-	layers, err := accel.ReadScaleSimTopology(topoPath)
+	layers, err := scalesim.ReadTopology(topoPath)
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func evalScaleSim(cfgPath, topoPath string, stdout io.Writer) error {
 	return w.Error()
 }
 
-func scaleSimRow(name string, st accel.SystolicStats) []string {
+func scaleSimRow(name string, st systolic.Stats) []string {
 	i := func(v int64) string { return strconv.FormatInt(v, 10) }
 	return []string{name, i(st.TotalCycles), strconv.FormatFloat(st.OverallUtilPct, 'f', -1, 64),
 		i(st.SRAMIfmapReads), i(st.SRAMFilterReads), i(st.SRAMOfmapWrites),

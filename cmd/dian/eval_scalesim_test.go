@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const scaleSimGolden = "../../core/accel/testdata/scalesim/calc_ws_alexnet_conv1"
+const scaleSimGolden = "../../core/accel/scalesim/testdata/calc_ws_alexnet_conv1"
 
 // SCALE-Sim's own regression run, through the CLI: the row carries the
 // numbers of its COMPUTE and DETAILED_ACCESS reports.

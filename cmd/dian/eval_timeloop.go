@@ -6,7 +6,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/accel/timeloop"
 )
 
 // timeloopHeader is the CSV header of `dian eval -timeloop-map`.
@@ -42,28 +43,28 @@ func evalTimeloop(mapPath, problemPath, archPath string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	p, err := accel.ReadTimeloopProblem(problemPath, src)
+	p, err := timeloop.ReadProblem(problemPath, src)
 	if err != nil {
 		return err
 	}
 	if src, err = readInput(mapPath); err != nil {
 		return err
 	}
-	tm, err := accel.ReadTimeloopMapTxt(mapPath, src, p)
+	tm, err := timeloop.ReadMapTxt(mapPath, src, p)
 	if err != nil {
 		return err
 	}
-	st, err := accel.Evaluate(p, tm.Mapping)
+	st, err := loopnest.Evaluate(p, tm.Mapping)
 	if err != nil {
 		return fmt.Errorf("%s: %w", mapPath, err)
 	}
-	var arch *accel.Arch
-	var eb accel.EnergyBreakdown
+	var arch *loopnest.Arch
+	var eb loopnest.EnergyBreakdown
 	if archPath != "" {
 		if src, err = readInput(archPath); err != nil {
 			return err
 		}
-		if arch, err = accel.ReadTimeloopArch(archPath, src); err != nil {
+		if arch, err = timeloop.ReadArch(archPath, src); err != nil {
 			return err
 		}
 		if err := arch.Energy(p, st, &eb); err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-const timeloopData = "../../core/accel/testdata/timeloop"
+const timeloopData = "../../core/accel/timeloop/testdata/tutorial"
 
 // Each tutorial case with the rows Timeloop's own stats file gives
 // (timeloop-model.stats.txt: utilized instances and per-instance scalar

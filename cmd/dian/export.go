@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/accel/timeloop"
 )
 
 func init() {
@@ -123,7 +125,7 @@ func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	obj, err := accel.ParseObjective(o.Objective)
+	obj, err := loopnest.ParseObjective(o.Objective)
 	if err != nil {
 		return fmt.Errorf("%w: -objective: %v", errUsage, err)
 	}
@@ -138,14 +140,14 @@ func exportTimeloop(o exportOptions, stdout io.Writer) error {
 			tech = "65nm"
 		}
 	}
-	table, err := accel.EnergyTableFor(tech)
+	table, err := loopnest.EnergyTableFor(tech)
 	if err != nil {
 		return fmt.Errorf("%w: -tech: %v", errUsage, err)
 	}
 	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)
 	}
-	ex, err := accel.TimeloopExport(net, chunks, table, accel.MapperOptions{Objective: obj}, o.Layer)
+	ex, err := timeloop.Export(net, chunks, table, loopnest.MapperOptions{Objective: obj}, o.Layer)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/scalesim"
 )
 
 // exportScaleSim writes, into o.Out, per chunk that runs a chosen layer a
@@ -34,7 +35,7 @@ func exportScaleSim(o exportOptions, stdout io.Writer) error {
 	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)
 	}
-	ex, err := accel.ScaleSimExport(net, chunks, o.Layer)
+	ex, err := scalesim.Export(net, chunks, o.Layer)
 	if err != nil {
 		return fmt.Errorf("%w; with -preset pick one with -dataflow", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/systolic"
 )
 
 // Export the example network for the 16×16 systolic preset in each
@@ -42,7 +43,7 @@ func TestExportScaleSimRoundTrip(t *testing.T) {
 		// ones whose name starts with its (sanitised) name.
 		p, _ := accel.Preset("systolic16")
 		d, _ := accel.ParseDataflow(df)
-		a, err := accel.SystolicArrayOf(&accel.SubAccel{Name: "s", Rows: p.Rows, Cols: p.Cols, Dataflow: d, Bits: 16})
+		a, err := systolic.ArrayOf(&accel.SubAccel{Name: "s", Rows: p.Rows, Cols: p.Cols, Dataflow: d, Bits: 16})
 		if err != nil {
 			t.Fatal(err)
 		}

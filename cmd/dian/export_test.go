@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
 // Export a layer's mapping for the Eyeriss preset, read the files back with
@@ -35,7 +36,7 @@ func TestExportTimeloopRoundTrip(t *testing.T) {
 	chunk := &accel.SubAccel{Name: "eyeriss", Rows: p.Rows, Cols: p.Cols, Dataflow: accel.RowStationary, Bits: 16, RFBytes: 512, GBBytes: int64(p.GlobalBufferBytes)}
 	for i, row := range rows[1:] {
 		l := net.Layers[i]
-		res, err := accel.MapLayer(l.Layer, chunk, accel.DNA65, accel.MapperOptions{})
+		res, err := loopnest.MapLayer(l.Layer, chunk, loopnest.DNA65, loopnest.MapperOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

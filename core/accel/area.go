@@ -202,5 +202,5 @@ func areaViolation(d *Design, p Platform, areaMM2 float64) *ConstraintError {
 	if p.AreaBudgetMM2 <= 0 || areaMM2 <= p.AreaBudgetMM2 {
 		return nil
 	}
-	return newViolation(CstAreaBudget, "design "+strconv.Quote(d.Name), "area %.4g mm² exceeds budget %g mm² on %s", areaMM2, p.AreaBudgetMM2, p.Name)
+	return NewViolation(CstAreaBudget, "design "+strconv.Quote(d.Name), "area %.4g mm² exceeds budget %g mm² on %s", areaMM2, p.AreaBudgetMM2, p.Name)
 }

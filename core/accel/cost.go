@@ -34,7 +34,7 @@ func (o Operand) String() string {
 // 4-bit-unit model, (⌈q/4⌉/68 + ⌈q/4⌉²/17) / (4/68 + 16/17). Units are
 // therefore "16-bit MACs": divide by nothing, multiply by a technology's pJ
 // per 16-bit MAC to get pJ.
-type FPGAEnergy struct {
+type Energy struct {
 	DRAM   [NumOperands]float64 `json:"dram"`
 	Buffer [NumOperands]float64 `json:"buffer"`
 	RF     [NumOperands]float64 `json:"rf"`
@@ -42,7 +42,7 @@ type FPGAEnergy struct {
 }
 
 // Total returns the sum of every part, in a fixed order.
-func (e *FPGAEnergy) Total() float64 {
+func (e *Energy) Total() float64 {
 	t := 0.0
 	for o := OpInput; o < NumOperands; o++ {
 		t += e.DRAM[o]
@@ -57,7 +57,7 @@ func (e *FPGAEnergy) Total() float64 {
 }
 
 // add accumulates f into e.
-func (e *FPGAEnergy) add(f *FPGAEnergy) {
+func (e *Energy) Add(f *Energy) {
 	for o := OpInput; o < NumOperands; o++ {
 		e.DRAM[o] += f.DRAM[o]
 		e.Buffer[o] += f.Buffer[o]
@@ -88,7 +88,7 @@ type LayerCost struct {
 	BRAM18         int     `json:"bram18"`
 	// DRAMWords counts words moved between DRAM and the on-chip buffers.
 	DRAMWords [NumOperands]float64 `json:"dram_words"`
-	Energy    FPGAEnergy           `json:"energy"`
+	Energy    Energy               `json:"energy"`
 	EnergySum float64              `json:"energy_total"`
 }
 
@@ -122,8 +122,8 @@ type NetworkCost struct {
 	Bottleneck       int     `json:"bottleneck_chunk"` // chunk index, -1 when nothing is modelled
 	FPS              float64 `json:"fps"`              // Batch · clock / BottleneckCycles
 
-	Energy    FPGAEnergy `json:"energy"` // per level and operand, in 16-bit-MAC units
-	EnergySum float64    `json:"energy_total"`
+	Energy    Energy  `json:"energy"` // per level and operand, in 16-bit-MAC units
+	EnergySum float64 `json:"energy_total"`
 	// EDP is EnergySum × LatencyMs/1000 (16-bit-MAC units × seconds).
 	EDP float64 `json:"edp"`
 
@@ -146,7 +146,7 @@ type NetworkCost struct {
 
 // reset clears dst for a new evaluation, keeping its slices' storage, and
 // returns them emptied, with one chunk row per chunk of d.
-func (dst *NetworkCost) reset(d *Design, net *Network, p Platform, model string) ([]LayerCost, []ChunkCost, []string) {
+func (dst *NetworkCost) Reset(d *Design, net *Network, p Platform, model string) ([]LayerCost, []ChunkCost, []string) {
 	layers, chunks, viol := dst.Layers[:0], dst.Chunks[:0], dst.Violations[:0]
 	*dst = NetworkCost{Design: d.Name, Network: net.Name, Platform: p.Name, Model: model, ClockMHz: p.ClockMHz, Bottleneck: -1, Batch: 1}
 	for i := range d.Chunks {
@@ -158,7 +158,7 @@ func (dst *NetworkCost) reset(d *Design, net *Network, p Platform, model string)
 // finish fills the totals that follow from the energy and latency, and the
 // area, checks the platform budgets and stores the rows. Violations stays
 // empty (not nil) when feasible, so its storage is reused.
-func (dst *NetworkCost) finish(d *Design, p Platform, layers []LayerCost, chunks []ChunkCost, viol []string) {
+func (dst *NetworkCost) Finish(d *Design, p Platform, layers []LayerCost, chunks []ChunkCost, viol []string) {
 	dst.EnergySum = dst.Energy.Total()
 	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
 	viol = appendBudgetViolations(viol, d, chunks, p, dst.DSP, dst.BRAM18)
@@ -192,10 +192,10 @@ func appendBudgetViolations(viol []string, d *Design, chunks []ChunkCost, p Plat
 	switch p.Target {
 	case FPGA:
 		if p.DSP > 0 && dsp > float64(p.DSP) {
-			viol = append(viol, newViolation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dsp, p.DSP, p.Name).Error())
+			viol = append(viol, NewViolation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dsp, p.DSP, p.Name).Error())
 		}
 		if p.BRAM18 > 0 && bram > p.BRAM18 {
-			viol = append(viol, newViolation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", bram, p.BRAM18, p.Name).Error())
+			viol = append(viol, NewViolation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", bram, p.BRAM18, p.Name).Error())
 		}
 	default:
 		pes := 0
@@ -205,7 +205,7 @@ func appendBudgetViolations(viol []string, d *Design, chunks []ChunkCost, p Plat
 			}
 		}
 		if p.PEs() > 0 && pes > p.PEs() {
-			viol = append(viol, newViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
+			viol = append(viol, NewViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
 		}
 		var gb int64
 		for i := range d.Chunks {
@@ -214,7 +214,7 @@ func appendBudgetViolations(viol []string, d *Design, chunks []ChunkCost, p Plat
 			}
 		}
 		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
-			viol = append(viol, newViolation(CstGBBudget, "design "+strconv.Quote(d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name).Error())
+			viol = append(viol, NewViolation(CstGBBudget, "design "+strconv.Quote(d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name).Error())
 		}
 	}
 	return viol

@@ -27,10 +27,10 @@ var dataflowKeys = [numDataflows]string{"ws", "os", "is", "rs"}
 // K, C, R, S), as in Timeloop's and SCALE-Sim's templates; row-stationary
 // follows Eyeriss (filter rows × output rows, replicated over C, K and N).
 var dataflowSpatial = [numDataflows]DimSet{
-	WeightStationary: dimSet(DimK, DimC, DimR, DimS),
-	OutputStationary: dimSet(DimK, DimP, DimQ, DimN),
-	InputStationary:  dimSet(DimC, DimP, DimQ, DimR, DimS, DimN),
-	RowStationary:    dimSet(DimR, DimP, DimC, DimK, DimN),
+	WeightStationary: DimSetOf(DimK, DimC, DimR, DimS),
+	OutputStationary: DimSetOf(DimK, DimP, DimQ, DimN),
+	InputStationary:  DimSetOf(DimC, DimP, DimQ, DimR, DimS, DimN),
+	RowStationary:    DimSetOf(DimR, DimP, DimC, DimK, DimN),
 }
 
 // Dataflows returns every dataflow template, in index order.
@@ -121,7 +121,7 @@ func ParseDim(s string) (Dim, error) {
 func (l *Layer) Extent(d Dim) int {
 	switch d {
 	case DimN:
-		return orOne(l.N)
+		return OrOne(l.N)
 	case DimK:
 		return l.K
 	case DimC:
@@ -141,7 +141,7 @@ func (l *Layer) Extent(d Dim) int {
 // DimSet is a set of loop dimensions, one bit each.
 type DimSet uint8
 
-func dimSet(ds ...Dim) DimSet {
+func DimSetOf(ds ...Dim) DimSet {
 	var s DimSet
 	for _, d := range ds {
 		s |= 1 << d
@@ -266,7 +266,7 @@ func (c *SubAccel) PEs() int { return c.Rows * c.Cols }
 func (c *SubAccel) UnrollProduct() int {
 	p := 1
 	for _, u := range c.Unroll {
-		p *= orOne(u)
+		p *= OrOne(u)
 	}
 	return p
 }
@@ -322,7 +322,7 @@ func (e *ConstraintError) Message() string {
 	return fmt.Sprintf("%s breaks %s: %s", e.Where, e.Constraint, e.Detail)
 }
 
-func newViolation(constraint, where, format string, args ...any) *ConstraintError {
+func NewViolation(constraint, where, format string, args ...any) *ConstraintError {
 	return &ConstraintError{Constraint: constraint, Where: where, Detail: fmt.Sprintf(format, args...)}
 }
 
@@ -371,12 +371,12 @@ func (d *Design) Validate(p Platform) error {
 	var errs []error
 	add := func(e *ConstraintError) { errs = append(errs, e) }
 	if len(d.Chunks) == 0 {
-		add(newViolation(CstChunks, fmt.Sprintf("design %q", d.Name), "no chunks; a design needs at least one sub-accelerator"))
+		add(NewViolation(CstChunks, fmt.Sprintf("design %q", d.Name), "no chunks; a design needs at least one sub-accelerator"))
 	}
 	switch d.Assign {
 	case "", AssignExplicit, AssignAutoNBACIFAR, AssignAutoNBAImageNet:
 	default:
-		add(newViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q is not one of %s, %s, %s",
+		add(NewViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q is not one of %s, %s, %s",
 			d.Assign, AssignExplicit, AssignAutoNBACIFAR, AssignAutoNBAImageNet))
 	}
 	names := map[string]bool{}
@@ -388,7 +388,7 @@ func (d *Design) Validate(p Platform) error {
 		c := &d.Chunks[i]
 		where := fmt.Sprintf("chunk %d %q", i, c.Name)
 		if c.Name == "" || names[c.Name] {
-			add(newViolation(CstChunks, where, "chunk names must be non-empty and unique"))
+			add(NewViolation(CstChunks, where, "chunk names must be non-empty and unique"))
 		}
 		names[c.Name] = true
 		for _, e := range c.validate(where, d.Pad) {
@@ -396,7 +396,7 @@ func (d *Design) Validate(p Platform) error {
 		}
 		for _, ln := range c.Layers {
 			if prev, dup := owner[ln]; dup {
-				add(newViolation(CstAssign, where, "layer %q is already assigned to chunk %q", ln, prev))
+				add(NewViolation(CstAssign, where, "layer %q is already assigned to chunk %q", ln, prev))
 			}
 			owner[ln] = c.Name
 		}
@@ -405,22 +405,44 @@ func (d *Design) Validate(p Platform) error {
 		gb += c.GBBytes
 	}
 	if (d.Assign == AssignAutoNBACIFAR || d.Assign == AssignAutoNBAImageNet) && len(owner) > 0 {
-		add(newViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q picks chunks by rule; chunks must not list layers", d.Assign))
+		add(NewViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q picks chunks by rule; chunks must not list layers", d.Assign))
 	}
 	switch p.Target {
 	case FPGA:
 		if p.DSP > 0 && dsp > float64(p.DSP) {
-			add(newViolation(CstDSPBudget, fmt.Sprintf("design %q", d.Name), "Σ rows·cols·bits/16 = %g DSP > %d on %s", dsp, p.DSP, p.Name))
+			add(NewViolation(CstDSPBudget, fmt.Sprintf("design %q", d.Name), "Σ rows·cols·bits/16 = %g DSP > %d on %s", dsp, p.DSP, p.Name))
 		}
 	default:
 		if p.PEs() > 0 && pes > p.PEs() {
-			add(newViolation(CstPEBudget, fmt.Sprintf("design %q", d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name))
+			add(NewViolation(CstPEBudget, fmt.Sprintf("design %q", d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name))
 		}
 		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
-			add(newViolation(CstGBBudget, fmt.Sprintf("design %q", d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name))
+			add(NewViolation(CstGBBudget, fmt.Sprintf("design %q", d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ValidateRunnable is Validate without the budgets: it returns every
+// broken constraint when at least one is not a budget (IsBudget), and nil
+// otherwise. A design over budget still runs; the cost models report it as
+// infeasible.
+func (d *Design) ValidateRunnable(p Platform) error {
+	err := d.Validate(p)
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	for _, e := range list {
+		var ce *ConstraintError
+		if !errors.As(e, &ce) || !IsBudget(ce.Constraint) {
+			return err
+		}
+	}
+	return nil
 }
 
 // validate checks one chunk's own constraints.
@@ -428,68 +450,68 @@ func (c *SubAccel) validate(where string, pad bool) []*ConstraintError {
 	var errs []*ConstraintError
 	add := func(e *ConstraintError) { errs = append(errs, e) }
 	if c.Rows < 1 || c.Cols < 1 || c.Rows > MaxArraySide || c.Cols > MaxArraySide {
-		add(newViolation(CstPEArray, where, "rows=%d cols=%d; each must be in [1, %d]", c.Rows, c.Cols, MaxArraySide))
+		add(NewViolation(CstPEArray, where, "rows=%d cols=%d; each must be in [1, %d]", c.Rows, c.Cols, MaxArraySide))
 	}
 	if c.Dataflow >= numDataflows {
-		add(newViolation(CstDataflow, where, "dataflow %d is not one of ws, os, is, rs", c.Dataflow))
+		add(NewViolation(CstDataflow, where, "dataflow %d is not one of ws, os, is, rs", c.Dataflow))
 	}
 	if c.Bits < 1 || c.Bits > MaxBits {
-		add(newViolation(CstBits, where, "bits=%d; accepted 1..%d", c.Bits, MaxBits))
+		add(NewViolation(CstBits, where, "bits=%d; accepted 1..%d", c.Bits, MaxBits))
 	}
 	for _, b := range []struct {
 		name string
 		v    int64
 	}{{"rf_bytes", c.RFBytes}, {"gb_bytes", c.GBBytes}, {"dram_bytes", c.DRAMBytes}} {
 		if b.v < 0 || b.v > MaxBufferBytes {
-			add(newViolation(CstBuffer, where, "%s=%d; accepted 0 (unbounded) .. %d", b.name, b.v, MaxBufferBytes))
+			add(NewViolation(CstBuffer, where, "%s=%d; accepted 0 (unbounded) .. %d", b.name, b.v, MaxBufferBytes))
 		}
 	}
 	sizesOK := true
 	for lv := LevelRF; lv < LevelDRAM; lv++ {
 		for d := Dim(0); d < NumDims; d++ {
 			if v := c.Tiles[lv][d]; v < 0 || v > MaxTile {
-				add(newViolation(CstTile, where, "%s tile %s=%d; accepted 0 (next level's size) .. %d", lv, d, v, MaxTile))
+				add(NewViolation(CstTile, where, "%s tile %s=%d; accepted 0 (next level's size) .. %d", lv, d, v, MaxTile))
 				sizesOK = false
 			}
 		}
 	}
 	for d := Dim(0); d < NumDims; d++ {
 		if v := c.Unroll[d]; v < 0 || v > MaxArraySide*MaxArraySide {
-			add(newViolation(CstTile, where, "unroll %s=%d; accepted 0 (=1) .. %d", d, v, MaxArraySide*MaxArraySide))
+			add(NewViolation(CstTile, where, "unroll %s=%d; accepted 0 (=1) .. %d", d, v, MaxArraySide*MaxArraySide))
 			sizesOK = false
 		}
 	}
 	if sizesOK {
 		for d := Dim(0); d < NumDims; d++ {
-			u, rf, gb := orOne(c.Unroll[d]), c.Tiles[LevelRF][d], c.Tiles[LevelGB][d]
+			u, rf, gb := OrOne(c.Unroll[d]), c.Tiles[LevelRF][d], c.Tiles[LevelGB][d]
 			if u > 1 && !c.Dataflow.Spatial().Has(d) {
-				add(newViolation(CstDataflowDims, where, "unroll %s=%d but dataflow %s unrolls only %s", d, u, c.Dataflow, c.Dataflow.Spatial()))
+				add(NewViolation(CstDataflowDims, where, "unroll %s=%d but dataflow %s unrolls only %s", d, u, c.Dataflow, c.Dataflow.Spatial()))
 			}
 			if rf > 0 && u > rf {
-				add(newViolation(CstUnrollLeTile, where, "unroll %s=%d > rf tile %s=%d", d, u, d, rf))
+				add(NewViolation(CstUnrollLeTile, where, "unroll %s=%d > rf tile %s=%d", d, u, d, rf))
 			}
 			if gb > 0 && rf > gb {
-				add(newViolation(CstUnrollLeTile, where, "rf tile %s=%d > gb tile %s=%d", d, rf, d, gb))
+				add(NewViolation(CstUnrollLeTile, where, "rf tile %s=%d > gb tile %s=%d", d, rf, d, gb))
 			}
 			if gb > 0 && rf == 0 && u > gb {
-				add(newViolation(CstUnrollLeTile, where, "unroll %s=%d > gb tile %s=%d", d, u, d, gb))
+				add(NewViolation(CstUnrollLeTile, where, "unroll %s=%d > gb tile %s=%d", d, u, d, gb))
 			}
 			if !pad {
 				if rf > 0 && rf%u != 0 {
-					add(newViolation(CstTilesDivide, where, "unroll %s=%d does not divide rf tile %d (allow padding or pick a divisor)", d, u, rf))
+					add(NewViolation(CstTilesDivide, where, "unroll %s=%d does not divide rf tile %d (allow padding or pick a divisor)", d, u, rf))
 				}
 				if rf > 0 && gb > 0 && gb%rf != 0 {
-					add(newViolation(CstTilesDivide, where, "rf tile %s=%d does not divide gb tile %d (allow padding or pick a divisor)", d, rf, gb))
+					add(NewViolation(CstTilesDivide, where, "rf tile %s=%d does not divide gb tile %d (allow padding or pick a divisor)", d, rf, gb))
 				}
 			}
 		}
 		if n := c.UnrollProduct(); c.Rows >= 1 && c.Cols >= 1 && n > c.PEs() {
-			add(newViolation(CstUnrollFits, where, "Π unroll = %d > %d×%d PEs", n, c.Rows, c.Cols))
+			add(NewViolation(CstUnrollFits, where, "Π unroll = %d > %d×%d PEs", n, c.Rows, c.Cols))
 		}
 	}
 	for lv := LevelRF; lv < NumMemLevels; lv++ {
 		if o := c.Order[lv]; !o.IsZero() && !o.IsPermutation() {
-			add(newViolation(CstLoopOrder, where, "%s loop order %s is not a permutation of N, K, C, P, Q, R, S", lv, o))
+			add(NewViolation(CstLoopOrder, where, "%s loop order %s is not a permutation of N, K, C, P, Q, R, S", lv, o))
 		}
 	}
 	return errs

@@ -89,7 +89,7 @@ func toExtentsJSON(e Extents) extentsJSON {
 	return extentsJSON{e[DimN], e[DimK], e[DimC], e[DimP], e[DimQ], e[DimR], e[DimS]}
 }
 
-func parseLoopOrder(s string) (LoopOrder, error) {
+func ParseLoopOrder(s string) (LoopOrder, error) {
 	if s == "" {
 		return LoopOrder{}, nil
 	}
@@ -172,7 +172,7 @@ func DecodeDesign(data []byte, file string) (*Design, error) {
 			return nil, fmt.Errorf("accel: %s: line %d: chunks[%d].dataflow: %q is not one of ws, os, is, rs", file, lineOf(i), i, cj.Dataflow)
 		}
 		for lv, s := range []string{cj.Order.RF, cj.Order.GB, cj.Order.DRAM} {
-			if c.Order[lv], err = parseLoopOrder(s); err != nil {
+			if c.Order[lv], err = ParseLoopOrder(s); err != nil {
 				return nil, fmt.Errorf("accel: %s: line %d: chunks[%d].order.%s: %v", file, lineOf(i), i, MemLevel(lv), err)
 			}
 		}

@@ -16,50 +16,6 @@ func readTestdata(t *testing.T, name string) []byte {
 	return data
 }
 
-// loadExamples decodes the example design and network and returns them
-// with the ZC706 preset they target.
-func loadExamples(t *testing.T) (*Design, *Network, Platform) {
-	t.Helper()
-	d, err := DecodeDesign(readTestdata(t, "design_autonba_cifar.json"), "design_autonba_cifar.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := DecodeNetwork(readTestdata(t, "net_cifar_tiny.json"), "net_cifar_tiny.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Preset(d.Platform)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d, net, p
-}
-
-func TestExampleFilesDecode(t *testing.T) {
-	d, net, p := loadExamples(t)
-	if len(d.Chunks) != 6 || len(net.Layers) != 12 {
-		t.Fatalf("decoded %d chunks, %d layers; want 6, 12", len(d.Chunks), len(net.Layers))
-	}
-	for _, mode := range []FPGAMode{FPGAFaithful, FPGACorrected} {
-		nc, err := EvaluateFPGA(d, net, p, mode)
-		if err != nil {
-			t.Fatalf("%s: %v", mode, err)
-		}
-		if !nc.Feasible {
-			t.Errorf("%s: example design infeasible: %v", mode, nc.Violations)
-		}
-		for _, lc := range nc.Layers {
-			body := net.Layers[net.Index(lc.Layer)].RoleOrBody() == RoleBody
-			if mode == FPGAFaithful && lc.Modelled != body {
-				t.Errorf("faithful: layer %s modelled = %v, want %v (only searched blocks)", lc.Layer, lc.Modelled, body)
-			}
-			if mode == FPGACorrected && (!lc.Modelled || lc.Cycles <= 0) {
-				t.Errorf("corrected: layer %s modelled = %v with %v cycles; want every layer costed", lc.Layer, lc.Modelled, lc.Cycles)
-			}
-		}
-	}
-}
-
 func TestDesignJSONRoundTrip(t *testing.T) {
 	for _, file := range []string{"design_autonba_cifar.json"} {
 		d, err := DecodeDesign(readTestdata(t, file), file)
@@ -142,32 +98,6 @@ func checkDecodeErrors(t *testing.T, fn string, decode func([]byte) error, cases
 
 func TestDecodeDesignErrors(t *testing.T) {
 	checkDecodeErrors(t, "DecodeDesign", func(b []byte) error { _, err := DecodeDesign(b, "bad.json"); return err }, badDesigns)
-}
-
-func TestOverBudgetDesignDecodesAndIsInfeasible(t *testing.T) {
-	in := `{"name": "x", "platform": "ultra96", "chunks": [` +
-		strings.Replace(strings.Replace(goodChunk, `"rows": 8, "cols": 8`, `"rows": 32, "cols": 32`, 1), `"bits": 8`, `"bits": 16`, 1) + `]}`
-	d, err := DecodeDesign([]byte(in), "big.json")
-	if err != nil {
-		t.Fatalf("an over-budget design must decode: %v", err)
-	}
-	ultra96, _ := Preset("ultra96")
-	if err := d.Validate(ultra96); err == nil || !strings.Contains(err.Error(), CstDSPBudget) || !strings.Contains(err.Error(), "1024 DSP > 360") {
-		t.Errorf("Validate = %v, want %s with both numbers", err, CstDSPBudget)
-	}
-	net, _ := DecodeNetwork([]byte(`{"name": "n", "layers": [`+goodLayer+`]}`), "n.json")
-	nc, err := EvaluateFPGA(d, net, ultra96, FPGACorrected)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if nc.Feasible || len(nc.Violations) == 0 || !strings.Contains(nc.Violations[0], CstDSPBudget) {
-		t.Errorf("feasible %v, violations %q; want the DSP budget broken", nc.Feasible, nc.Violations)
-	}
-	// A broken static constraint is an error, not an infeasible cost.
-	d.Chunks[0].Unroll[DimK] = 64
-	if _, err := EvaluateFPGA(d, net, ultra96, FPGACorrected); err == nil || !strings.Contains(err.Error(), CstUnrollLeTile) {
-		t.Errorf("EvaluateFPGA with unroll above tile: %v, want %s", err, CstUnrollLeTile)
-	}
 }
 
 func TestDecodeDesignPaddingAllowed(t *testing.T) {

@@ -239,10 +239,10 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 		}
 		rows, cols := 1, 1
 		for dim := Dim(0); dim < NumDims; dim++ {
-			if dimSet(DimC, DimR, DimP, DimN).Has(dim) {
-				rows *= orOne(c.Unroll[dim])
+			if DimSetOf(DimC, DimR, DimP, DimN).Has(dim) {
+				rows *= OrOne(c.Unroll[dim])
 			} else {
-				cols *= orOne(c.Unroll[dim])
+				cols *= OrOne(c.Unroll[dim])
 			}
 		}
 		c.Rows, c.Cols = rows, cols
@@ -384,7 +384,7 @@ func (s *Space) Encode(d *Design, choice []int) error {
 				v = 1
 			case c.Dataflow == OutputStationary:
 				v = 2
-			case orOne(c.Unroll[DimC]) > 1 && !dec.Depthwise:
+			case OrOne(c.Unroll[DimC]) > 1 && !dec.Depthwise:
 				v = 1
 			}
 		case KnobGBTile:
@@ -394,7 +394,7 @@ func (s *Space) Encode(d *Design, choice []int) error {
 		case KnobDataflow:
 			v = int(c.Dataflow)
 		case KnobUnroll:
-			v = orOne(c.Unroll[dec.Dim])
+			v = OrOne(c.Unroll[dec.Dim])
 		case KnobOrder:
 			v = -1
 			for j, o := range s.Orders {

@@ -2,7 +2,6 @@ package accel
 
 import (
 	"errors"
-	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -54,60 +53,6 @@ func TestAutoNBASpaceOptions(t *testing.T) {
 	}{{"mnist", []int{8}, "zc706"}, {"cifar", nil, "zc706"}, {"cifar", []int{0}, "zc706"}, {"cifar", []int{8}, "tpu"}} {
 		if _, err := AutoNBASpace(bad.ds, bad.bits, bad.plat); err == nil {
 			t.Errorf("AutoNBASpace(%q, %v, %q) = nil error", bad.ds, bad.bits, bad.plat)
-		}
-	}
-}
-
-// pointWith returns the point whose options equal the given values by name;
-// unnamed decisions take their last (smallest) option.
-func pointWith(t *testing.T, s *Space, values map[string]int) []int {
-	choice := make([]int, len(s.Decisions))
-	for i, d := range s.Decisions {
-		choice[i] = len(d.Options) - 1
-		if v, ok := values[d.Name]; ok {
-			found := false
-			for j, o := range d.Options {
-				if o == v {
-					choice[i], found = j, true
-				}
-			}
-			if !found {
-				t.Fatalf("%s has no option %d", d.Name, v)
-			}
-		}
-	}
-	return choice
-}
-
-func TestAutoNBASpaceDecodesReference(t *testing.T) {
-	// The reference chunks of model-formulas.md §1.6 are points of the
-	// space and decode to the same costs.
-	s, _ := AutoNBASpace("cifar", []int{8}, "zc706")
-	choice := pointWith(t, s, map[string]int{
-		"a0q8.mode": 1, "a0q8.gb.P": 16, "a0q8.gb.Q": 16, "a0q8.gb.K": 8, "a0q8.gb.C": 8,
-		"a0q8.rf.P": 16, "a0q8.rf.Q": 16, "a0q8.rf.K": 8, "a0q8.rf.C": 8,
-		"dwa0q8.mode": 1, "dwa0q8.gb.P": 16, "dwa0q8.gb.Q": 16, "dwa0q8.gb.K": 8,
-		"dwa0q8.rf.P": 16, "dwa0q8.rf.Q": 16, "dwa0q8.rf.K": 8,
-	})
-	var d Design
-	if err := s.Decode(choice, &d); err != nil {
-		t.Fatal(err)
-	}
-	net := &Network{Name: "ref", Layers: []NetworkLayer{
-		{Layer: autoNBALayer(16, 96, 32, 1, false), Bits: 8},
-		{Layer: autoNBALayer(1, 96, 32, 3, true), Bits: 8},
-	}}
-	net.Layers[1].Name = "dw"
-	p, _ := Preset("zc706")
-	nc, err := EvaluateFPGA(&d, net, p, FPGAFaithful)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, want := range faithfulReference {
-		got := nc.Layers[i]
-		if got.Cycles != want.cycles || got.DSP != want.dsp || got.BRAM18 != want.bram {
-			t.Errorf("%s via the space: %v cycles, %v DSP, %d BRAM18; want %v, %v, %d",
-				want.name, got.Cycles, got.DSP, got.BRAM18, want.cycles, want.dsp, want.bram)
 		}
 	}
 }
@@ -164,71 +109,6 @@ func TestSpaceDecodeZeroAllocs(t *testing.T) {
 	}
 }
 
-func TestGenericSpace(t *testing.T) {
-	tmpl := dnaReferenceChunk()
-	tmpl.Layers = []string{"conv"}
-	orders := []LoopOrder{DefaultLoopOrder, tmpl.Order[LevelGB], tmpl.Order[LevelDRAM]}
-	var ch ChunkChoices
-	ch.Dataflows = []Dataflow{WeightStationary, OutputStationary, RowStationary}
-	for _, d := range []Dim{DimK, DimC, DimP, DimQ} {
-		ch.GBTile[d] = []int{32, 16, 8, 4}
-		ch.RFTile[d] = []int{8, 4, 2, 1}
-		ch.Unroll[d] = []int{4, 2, 1}
-	}
-	ch.Unroll[DimR], ch.Unroll[DimS] = []int{3, 1}, []int{3, 1}
-	ch.Orders = orders
-	s, err := GenericSpace(Design{Name: "g", Platform: "eyeriss", Chunks: []SubAccel{tmpl}}, ch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// dataflow + 4 GB tiles + 4 RF tiles + 6 unrolls + 2 orders.
-	if len(s.Decisions) != 17 {
-		t.Fatalf("%d decisions, want 17", len(s.Decisions))
-	}
-	// The reference design is a point of the space, and evaluates to the
-	// reference energy.
-	choice := pointWith(t, s, map[string]int{"asic.dataflow": int(WeightStationary),
-		"asic.gb.K": 32, "asic.gb.C": 32, "asic.gb.P": 8, "asic.gb.Q": 8,
-		"asic.rf.K": 4, "asic.rf.C": 4, "asic.rf.P": 1, "asic.rf.Q": 1,
-		"asic.unroll.K": 4, "asic.unroll.C": 4, "asic.unroll.P": 1, "asic.unroll.Q": 1, "asic.unroll.R": 3, "asic.unroll.S": 3,
-		"asic.order.gb": 1, "asic.order.dram": 2})
-	var d Design
-	if err := s.Decode(choice, &d); err != nil {
-		t.Fatal(err)
-	}
-	net := &Network{Name: "one", Layers: []NetworkLayer{{Layer: Layer{Name: "conv", N: 1, InC: 32, K: 32, H: 16, W: 16, R: 3, S: 3, PadH: 1, PadW: 1}}}}
-	eyeriss, _ := Preset("eyeriss")
-	nc, err := EvaluateDNA(&d, net, eyeriss)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := d.Chunks[0]; c.Rows != 12 || c.Cols != 12 || math.Abs(nc.EnergySum-644371906.56) > 0.005 {
-		t.Errorf("reference point: %d×%d array, energy %.2f; want 12×12, 644371906.56", c.Rows, c.Cols, nc.EnergySum)
-	}
-	// Random points are valid designs: only budgets may break.
-	r := rand.New(rand.NewPCG(11, 12))
-	for i := 0; i < 300; i++ {
-		s.Sample(r, choice)
-		if err := s.Decode(choice, &d); err != nil {
-			t.Fatal(err)
-		}
-		if err := d.Validate(eyeriss); err != nil {
-			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-				var ce *ConstraintError
-				if !errors.As(e, &ce) || !IsBudget(ce.Constraint) {
-					t.Fatalf("point %d: %v", i, e)
-				}
-			}
-		}
-		if _, err := EvaluateDNA(&d, net, eyeriss); err != nil {
-			t.Fatalf("point %d: %v", i, err)
-		}
-	}
-	if _, err := GenericSpace(Design{Name: "g", Chunks: []SubAccel{tmpl}}, ChunkChoices{GBTile: [NumDims][]int{DimK: {4, 8}}}); err == nil {
-		t.Errorf("ascending tile options accepted")
-	}
-}
-
 func TestSpaceEncodeInvertsDecode(t *testing.T) {
 	auto, _ := AutoNBASpace("cifar", []int{4, 8}, "zc706")
 	var ch ChunkChoices
@@ -262,7 +142,10 @@ func TestSpaceEncodeInvertsDecode(t *testing.T) {
 	}
 	// The example design file is a point of Auto-NBA's space at {8, 32} bits.
 	space, _ := AutoNBASpace("cifar", []int{8, 32}, "zc706")
-	ex, _, _ := loadExamples(t)
+	ex, err := ReadDesignFile("testdata/design_autonba_cifar.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var full Design
 	full.Chunks = make([]SubAccel, len(space.Template.Chunks))
 	copy(full.Chunks, space.Template.Chunks)

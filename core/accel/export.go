@@ -34,7 +34,7 @@ func ChunksFor(d *Design, net *Network, chunk string) ([]*SubAccel, error) {
 		}
 		return nil, fmt.Errorf("accel: design %q has no chunk %q", d.Name, chunk)
 	}
-	plan, err := Plan(d, net, FPGACorrected)
+	plan, err := Plan(d, net, Corrected)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,9 @@ type Layer struct {
 	Groups int
 }
 
-func orOne(v int) int {
+// OrOne returns v, or 1 when v is 0: how every optional count of a layer
+// or design (batch, strides, groups, unrolling) reads when unset.
+func OrOne(v int) int {
 	if v == 0 {
 		return 1
 	}
@@ -34,10 +36,10 @@ func orOne(v int) int {
 }
 
 // Stride returns the vertical and horizontal strides, defaulting to 1.
-func (l Layer) Stride() (int, int) { return orOne(l.StrideH), orOne(l.StrideW) }
+func (l Layer) Stride() (int, int) { return OrOne(l.StrideH), OrOne(l.StrideW) }
 
 // G returns the number of groups, defaulting to 1.
-func (l Layer) G() int { return orOne(l.Groups) }
+func (l Layer) G() int { return OrOne(l.Groups) }
 
 // C returns the input channels each output channel reads (InC / groups).
 func (l Layer) C() int { return l.InC / l.G() }
@@ -50,7 +52,7 @@ func (l Layer) Q() int { _, sw := l.Stride(); return (l.W+2*l.PadW-l.S)/sw + 1 }
 
 // MACs returns the multiply-accumulates of the layer.
 func (l Layer) MACs() int64 {
-	return int64(orOne(l.N)) * int64(l.K) * int64(l.C()) * int64(l.P()) * int64(l.Q()) * int64(l.R) * int64(l.S)
+	return int64(OrOne(l.N)) * int64(l.K) * int64(l.C()) * int64(l.P()) * int64(l.Q()) * int64(l.R) * int64(l.S)
 }
 
 // Validate reports the first shape constraint the layer breaks.
@@ -71,3 +73,15 @@ func (l Layer) Validate() error {
 	}
 	return nil
 }
+
+// ResolveTile returns the tile size v, or next when v is 0: an unset tile
+// is as large as the next level out.
+func ResolveTile(v, next int) int {
+	if v == 0 {
+		return next
+	}
+	return v
+}
+
+// CeilDiv returns ⌈a/b⌉ for a ≥ 0 and b > 0.
+func CeilDiv(a, b int) int { return (a + b - 1) / b }

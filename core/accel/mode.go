@@ -3,7 +3,7 @@ package accel
 import "fmt"
 
 // FPGAMode selects how the FPGA chunk model treats the gaps of the original.
-type FPGAMode uint8
+type Mode uint8
 
 const (
 	// FPGAFaithful reproduces Auto-NBA's analytical_prediction.py: stride
@@ -18,29 +18,29 @@ const (
 	// supernet is turned into a Network, not here: a Network says exactly
 	// which layers exist. The later variant's DSP packing by bit-width
 	// (model-formulas.md §1.11) is not modelled; both modes use bits/16.
-	FPGAFaithful FPGAMode = iota
+	Faithful Mode = iota
 	// FPGACorrected fixes those: strided input halos, tiles clipped to the
 	// layer and trip counts rounded up (padding), per-dimension padding of
 	// the unrolled compute, weight buffers counted in BRAM, every layer
 	// costed, a bottleneck-aware pipeline penalty, DSP = the whole array.
-	FPGACorrected
+	Corrected
 )
 
 // String returns "faithful" or "corrected".
-func (m FPGAMode) String() string {
-	if m == FPGAFaithful {
+func (m Mode) String() string {
+	if m == Faithful {
 		return "faithful"
 	}
 	return "corrected"
 }
 
 // ParseFPGAMode returns the mode named "faithful" or "corrected".
-func ParseFPGAMode(s string) (FPGAMode, error) {
+func ParseMode(s string) (Mode, error) {
 	switch s {
 	case "faithful":
-		return FPGAFaithful, nil
+		return Faithful, nil
 	case "corrected":
-		return FPGACorrected, nil
+		return Corrected, nil
 	}
 	return 0, fmt.Errorf("accel: FPGA model mode %q is not one of faithful, corrected", s)
 }

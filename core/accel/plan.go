@@ -26,7 +26,7 @@ func AutoNBAChunkName(l *NetworkLayer, bigThreshold int) string {
 // stem, head, skip and fc layers; they need no chunk). The plan depends only
 // on the design's chunk names and layer lists, so a search that keeps those
 // fixed computes it once and calls EvaluatePlan.
-func Plan(d *Design, net *Network, mode FPGAMode) ([]int, error) {
+func Plan(d *Design, net *Network, mode Mode) ([]int, error) {
 	plan := make([]int, len(net.Layers))
 	byName := make(map[string]int, len(d.Chunks))
 	for i := range d.Chunks {
@@ -45,7 +45,7 @@ func Plan(d *Design, net *Network, mode FPGAMode) ([]int, error) {
 	}
 	for li := range net.Layers {
 		l := &net.Layers[li]
-		skipped := mode == FPGAFaithful && l.RoleOrBody() != RoleBody
+		skipped := mode == Faithful && l.RoleOrBody() != RoleBody
 		switch d.Assign {
 		case AssignAutoNBACIFAR, AssignAutoNBAImageNet:
 			thr := 16

@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/accel/scalesim"
+	"github.com/dian-explorer/dian/core/accel/timeloop"
 )
 
 // ExportRequest asks for a found design and network in Timeloop's or
@@ -51,16 +54,16 @@ func exportFiles(r ExportRequest) (ExportReply, error) {
 		if p, err := accel.Preset(d.Platform); err == nil && p.TechNM == 65 {
 			tech = "65nm"
 		}
-		table, err := accel.EnergyTableFor(tech)
+		table, err := loopnest.EnergyTableFor(tech)
 		if err != nil {
 			return ExportReply{}, err
 		}
-		ex, err = accel.TimeloopExport(net, chunks, table, accel.MapperOptions{Objective: accel.MinEDP}, "")
+		ex, err = timeloop.Export(net, chunks, table, loopnest.MapperOptions{Objective: loopnest.MinEDP}, "")
 		if err != nil {
 			return ExportReply{}, err
 		}
 	case "scalesim":
-		if ex, err = accel.ScaleSimExport(net, chunks, ""); err != nil {
+		if ex, err = scalesim.Export(net, chunks, ""); err != nil {
 			return ExportReply{}, err
 		}
 	default:

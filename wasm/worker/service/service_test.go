@@ -264,7 +264,7 @@ func checkExportFiles(t *testing.T, res message) {
 	if err != nil {
 		t.Fatalf("the result's accelerator is not a design file: %v", err)
 	}
-	if plan, err := accel.Plan(d, net, accel.FPGACorrected); err != nil || len(plan) != len(net.Layers) {
+	if plan, err := accel.Plan(d, net, accel.Corrected); err != nil || len(plan) != len(net.Layers) {
 		t.Errorf("accel.Plan(design, network) = %v, %v; want a chunk per layer", plan, err)
 	}
 }

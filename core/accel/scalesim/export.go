@@ -1,0 +1,56 @@
+package scalesim
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/systolic"
+)
+
+// ScaleSimExport returns, per chunk that runs an exported layer, a
+// SCALE-Sim config (scale-CHUNK.cfg: the chunk's array, dataflow and global
+// buffer split into the three SRAMs, CALC mode; see SystolicArrayOf) and a
+// topology with the chunk's layers (topology-CHUNK.csv, written so that
+// SCALE-Sim runs exactly what EvaluateLayer costs; see
+// MarshalScaleSimTopology). `dian eval -scalesim-config -topology` reads
+// them back.
+func Export(net *accel.Network, chunks []*accel.SubAccel, layer string) (*accel.Export, error) {
+	var order []*accel.SubAccel // chunks in first-use order
+	layers := map[*accel.SubAccel][]accel.Layer{}
+	var csv bytes.Buffer
+	csv.WriteString("layer,chunk,config,topology\n")
+	cfgName := func(c *accel.SubAccel) string { return "scale-" + accel.FileSafe(c.Name) + ".cfg" }
+	topoName := func(c *accel.SubAccel) string { return "topology-" + accel.FileSafe(c.Name) + ".csv" }
+	for i := range net.Layers {
+		l := &net.Layers[i]
+		if layer != "" && l.Name != layer {
+			continue
+		}
+		c := chunks[i]
+		if _, seen := layers[c]; !seen {
+			order = append(order, c)
+		}
+		layers[c] = append(layers[c], l.Layer)
+		fmt.Fprintf(&csv, "%s,%s,%s,%s\n", l.Name, c.Name, cfgName(c), topoName(c))
+	}
+	if len(order) == 0 {
+		return nil, fmt.Errorf("accel: network %q has no layer %q", net.Name, layer)
+	}
+	out := &accel.Export{Table: csv.Bytes()}
+	for _, c := range order {
+		a, err := systolic.ArrayOf(c)
+		if err != nil {
+			return nil, fmt.Errorf("%w (SCALE-Sim models os, ws and is arrays)", err)
+		}
+		topo, err := MarshalTopology(layers[c])
+		if err != nil {
+			return nil, err
+		}
+		// No TopologyCsvLoc: SCALE-Sim v2 looks it up in the wrong section
+		// and fails; its -t flag names the topology instead.
+		cfg := &Config{RunName: accel.FileSafe(c.Name), Array: a, FilterOffset: 10000000, OfmapOffset: 20000000}
+		out.Files = append(out.Files, accel.ExportFile{Name: cfgName(c), Data: cfg.Marshal()}, accel.ExportFile{Name: topoName(c), Data: topo})
+	}
+	return out, nil
+}

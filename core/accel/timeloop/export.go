@@ -1,0 +1,64 @@
+package timeloop
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/loopnest"
+)
+
+// TimeloopExport maps every layer of net (or only the one named layer) on
+// its chunk with the mapper and returns, per chunk, Timeloop's
+// architecture (arch-CHUNK.yaml) and, per layer, the problem
+// (LAYER.prob.yaml), the mapping (LAYER.map.yaml) and the mapping printout
+// with tile sizes (LAYER.map.txt) that `dian eval -timeloop-map` reads.
+func Export(net *accel.Network, chunks []*accel.SubAccel, table *loopnest.EnergyTable, opt loopnest.MapperOptions, layer string) (*accel.Export, error) {
+	out := &accel.Export{}
+	var csv bytes.Buffer
+	csv.WriteString("layer,chunk,dataflow,cycles,energy_pj,pes_used,problem,mapping,map_txt,arch\n")
+	written := map[string]bool{}
+	found := false
+	for i := range net.Layers {
+		l := &net.Layers[i]
+		if layer != "" && l.Name != layer {
+			continue
+		}
+		found = true
+		c := chunks[i]
+		res, err := loopnest.MapLayer(l.Layer, c, table, opt)
+		if err != nil {
+			return nil, fmt.Errorf("accel: layer %q on chunk %q: %w", l.Name, c.Name, err)
+		}
+		base := accel.FileSafe(l.Name)
+		archFile := "arch-" + accel.FileSafe(c.Name) + ".yaml"
+		files := []struct {
+			name  string
+			write func(io.Writer) error
+		}{
+			{base + ".prob.yaml", func(w io.Writer) error { return WriteProblem(w, res.Problem) }},
+			{base + ".map.yaml", func(w io.Writer) error { return WriteMapYAML(w, res.Problem, res.Mapping) }},
+			{base + ".map.txt", func(w io.Writer) error { return WriteMapTxt(w, res.Problem, res.Mapping, &res.Stats) }},
+			{archFile, func(w io.Writer) error { return WriteArch(w, res.Arch) }},
+		}
+		for _, f := range files {
+			if written[f.name] {
+				continue
+			}
+			var b bytes.Buffer
+			if err := f.write(&b); err != nil {
+				return nil, fmt.Errorf("accel: %s: %w", f.name, err)
+			}
+			out.Files = append(out.Files, accel.ExportFile{Name: f.name, Data: b.Bytes()})
+			written[f.name] = true
+		}
+		fmt.Fprintf(&csv, "%s,%s,%s,%d,%.3f,%d,%s,%s,%s,%s\n", l.Name, c.Name, c.Dataflow, res.Cycles, res.EnergyPJ,
+			res.Stats.ComputeInstances, files[0].name, files[1].name, files[2].name, archFile)
+	}
+	if !found {
+		return nil, fmt.Errorf("accel: network %q has no layer %q", net.Name, layer)
+	}
+	out.Table = csv.Bytes()
+	return out, nil
+}
