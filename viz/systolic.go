@@ -9,7 +9,7 @@ import (
 )
 
 // SystolicSchedule is a layer's schedule on a systolic array as SCALE-Sim
-// runs it (accel.SystolicPlan): the layer becomes a GEMM, folded onto the
+// runs it (systolic.Plan): the layer becomes a GEMM, folded onto the
 // array, and in every fold one operand stays in the PEs while the other two
 // move one PE per cycle, skewed so that row i (or column j) starts i (or j)
 // cycles late. The schedule says, for any PE and cycle, which element of
@@ -33,7 +33,7 @@ import (
 type SystolicSchedule struct {
 	Plan systolic.Plan
 	// Runs is how many times the layer's GEMM runs back to back (groups ×
-	// batch, accel.SystolicConvOf).
+	// batch, systolic.ConvOf).
 	Runs int
 }
 
@@ -56,7 +56,7 @@ func NewSystolicSchedule(l accel.Layer, c *accel.SubAccel) (*SystolicSchedule, e
 }
 
 // Cycles returns the layer's cycles on the array: runs × folds × cycles
-// per fold, SCALE-Sim's cycle count (accel.SystolicStats.Cycles).
+// per fold, SCALE-Sim's cycle count (systolic.Stats.Cycles).
 func (s *SystolicSchedule) Cycles() int64 {
 	return int64(s.Runs) * int64(s.Plan.Folds()) * int64(s.Plan.CyclesPerFold)
 }

@@ -18,7 +18,7 @@ var scaleSimHeader = []string{"layer", "total_cycles", "overall_util_pct", "sram
 // SCALE-Sim does and prints one CSV row per layer SCALE-Sim would run (a
 // "DP" row runs once per channel, as in SCALE-Sim's reports) with the
 // systolic model's numbers, defined as SCALE-Sim defines them in its
-// default CALC bandwidth mode (see accel.SystolicArray). A USER-bandwidth
+// default CALC bandwidth mode (see systolic.Array). A USER-bandwidth
 // config is read, but its stall cycles are not modelled.
 func evalScaleSim(cfgPath, topoPath string, stdout io.Writer) error {
 	cfg, err := scalesim.ReadConfig(cfgPath)

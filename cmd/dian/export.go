@@ -115,7 +115,7 @@ func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, acc
 }
 
 // exportTimeloop maps each chosen layer with the mapper and writes, into
-// o.Out, Timeloop's files (see accel.TimeloopExport), printing one CSV row
+// o.Out, Timeloop's files (see timeloop.Export), printing one CSV row
 // per layer.
 func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if o.Net == "" || o.Out == "" {

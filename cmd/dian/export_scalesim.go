@@ -11,9 +11,9 @@ import (
 // exportScaleSim writes, into o.Out, per chunk that runs a chosen layer a
 // SCALE-Sim config (scale-CHUNK.cfg: the chunk's array, dataflow and
 // global buffer split into the three SRAMs, CALC mode; see
-// accel.SystolicArrayOf) and a topology with the chunk's layers
+// systolic.ArrayOf) and a topology with the chunk's layers
 // (topology-CHUNK.csv, written so SCALE-Sim runs exactly what
-// accel.EvaluateLayer costs; see accel.MarshalScaleSimTopology). It prints
+// accel.EvaluateLayer costs; see scalesim.MarshalTopology). It prints
 // one CSV row per layer: layer, chunk, config, topology.
 // `dian eval -scalesim-config scale-CHUNK.cfg -topology topology-CHUNK.csv`
 // reads them back.

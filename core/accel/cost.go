@@ -26,7 +26,7 @@ func (o Operand) String() string {
 	return fmt.Sprintf("Operand(%d)", uint8(o))
 }
 
-// FPGAEnergy is a breakdown of energy by memory level and operand, plus the
+// Energy is a breakdown of energy by memory level and operand, plus the
 // arithmetic. The FPGA chunk model of Auto-NBA defines no energy; we derive
 // one from the access counts the model implies and Eyeriss' normalised unit
 // costs (per 16-bit word: DRAM 200, buffer 6, register 1; a 16-bit MAC 1).

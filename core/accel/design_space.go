@@ -285,7 +285,7 @@ type ChunkChoices struct {
 // chunks, bit-widths, buffers and assignment) whose chunks each pick a
 // dataflow, GB tiles, compute tiles (≤ the GB tile), unrolling (≤ the
 // compute tile, or the GB tile) and GB and DRAM loop orders from choices.
-// It is the DNA-style space: evaluate its points with EvaluateDNA (which
+// It is the DNA-style space: evaluate its points with dna.Evaluate (which
 // uses loop orders) or the corrected chunk model. Tiles may pad.
 func GenericSpace(template Design, choices ChunkChoices) (*Space, error) {
 	if len(template.Chunks) == 0 {

@@ -10,16 +10,16 @@
 //
 // Cost models, all per layer and per network (NetworkCost):
 //
-//   - the FPGA chunk model of Auto-NBA (EvalFPGALayer, EvaluatePlan), in a
+//   - the FPGA chunk model of Auto-NBA (fpga.EvalLayer, EvaluatePlan), in a
 //     paper-faithful mode that reproduces the authors' reference values and
 //     a corrected mode (stride, weight buffers, stem/head/skip layers,
 //     bottleneck-aware pipeline penalty);
-//   - DNA's Eyeriss-style estimator (EvaluateDNA) for the ASIC;
+//   - DNA's Eyeriss-style estimator (dna.Evaluate) for the ASIC;
 //   - a Timeloop-style loop-nest model (Evaluate, with a Tracer that steps
 //     through a mapping) with 45 nm, 65 nm and Eyeriss-normalised energy
 //     tables, and a mapper (MapLayer) that finds the best mapping;
 //   - a systolic-array model with SCALE-Sim v2's definitions
-//     (SystolicArray.Evaluate).
+//     (systolic.Array.Evaluate).
 //
 // Area (AreaTable): on ASIC and systolic platforms NetworkCost.AreaMM2 is
 // the silicon area of the chunks that run a layer, split into MACs,

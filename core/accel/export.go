@@ -10,7 +10,7 @@ type ExportFile struct {
 	Data []byte
 }
 
-// Export is what TimeloopExport and ScaleSimExport produce: the files, in a
+// Export is what timeloop.Export and scalesim.Export produce: the files, in a
 // fixed order, and a CSV table with one row per exported layer saying
 // which files describe it.
 type Export struct {

@@ -2,11 +2,11 @@ package accel
 
 import "fmt"
 
-// FPGAMode selects how the FPGA chunk model treats the gaps of the original.
+// Mode selects how the FPGA chunk model treats the gaps of the original.
 type Mode uint8
 
 const (
-	// FPGAFaithful reproduces Auto-NBA's analytical_prediction.py: stride
+	// Faithful reproduces Auto-NBA's analytical_prediction.py: stride
 	// ignored in the input tile, real-valued (unpadded) trip counts, no
 	// weight buffers in BRAM for channel-parallel chunks, stem/head/skip/fc
 	// layers not costed, per-block penalty = Σ layer cycles, DSP = unrolled
@@ -19,7 +19,7 @@ const (
 	// which layers exist. The later variant's DSP packing by bit-width
 	// (model-formulas.md §1.11) is not modelled; both modes use bits/16.
 	Faithful Mode = iota
-	// FPGACorrected fixes those: strided input halos, tiles clipped to the
+	// Corrected fixes those: strided input halos, tiles clipped to the
 	// layer and trip counts rounded up (padding), per-dimension padding of
 	// the unrolled compute, weight buffers counted in BRAM, every layer
 	// costed, a bottleneck-aware pipeline penalty, DSP = the whole array.
@@ -34,7 +34,7 @@ func (m Mode) String() string {
 	return "corrected"
 }
 
-// ParseFPGAMode returns the mode named "faithful" or "corrected".
+// ParseMode returns the mode named "faithful" or "corrected".
 func ParseMode(s string) (Mode, error) {
 	switch s {
 	case "faithful":

@@ -15,7 +15,7 @@ import (
 // over four levels, RF < NoC < GB < DRAM, where NoC loops are spatial.
 // Compute and data movement are fully serialised, as in the original.
 
-// DNALevel is a level of the DNA simulator's loop nest.
+// Level is a level of the DNA simulator's loop nest.
 type Level uint8
 
 // The DNA simulator's levels, innermost first.
@@ -33,18 +33,18 @@ func (l Level) String() string {
 	if int(l) < len(levelNames) {
 		return levelNames[l]
 	}
-	return fmt.Sprintf("DNALevel(%d)", uint8(l))
+	return fmt.Sprintf("Level(%d)", uint8(l))
 }
 
-// DNALoop is one loop of the nest: a dimension at a level with its trip count.
+// Loop is one loop of the nest: a dimension at a level with its trip count.
 type Loop struct {
 	Dim    accel.Dim
 	Level  Level
 	Factor int
 }
 
-// DNAMarker is a refresh point: operand X's tile is refilled into the RF
-// (Level DNARF, from the GB over the NoC) or into the GB (Level DNAGB, from
+// Marker is a refresh point: operand X's tile is refilled into the RF
+// (Level RF, from the GB over the NoC) or into the GB (Level GB, from
 // DRAM) just inside loop Pos of the nest (after loops [0, Pos)); Pos =
 // len(loops) puts it outside everything.
 type Marker struct {
@@ -53,7 +53,7 @@ type Marker struct {
 	Pos     int
 }
 
-// DNAUnitEnergy holds the simulator's unit energies: per 4-bit adder and
+// UnitEnergy holds the simulator's unit energies: per 4-bit adder and
 // 4-bit multiplier operation, and per bit moved over each link.
 type UnitEnergy struct {
 	Add, Mul                          float64
@@ -63,18 +63,18 @@ type UnitEnergy struct {
 // The two unit-energy tables of the DNA code, normalised so a 16-bit MAC at
 // 65 nm costs 1.
 var (
-	// DNASearchEnergy is what the searches use (test_for_eyeriss.py): the
+	// SearchEnergy is what the searches use (test_for_eyeriss.py): the
 	// MAC scaled ×1.6 ("28 nm"), DRAM→GB 200, GB→NoC 3.78, NoC→RF 0.89·2/1.5,
 	// RF→ALU 0.89 per 16-bit word.
 	SearchEnergy = UnitEnergy{Add: 1.6 / 68, Mul: 1.6 / 17,
 		DRAMToGB: 200.0 / 16, GBToNoC: 3.78 / 16, NoCToRF: 0.89 * 2 / 24, RFALU: 0.89 / 16}
-	// DNAEyerissEnergy is the classic Eyeriss table (simulator one_config):
+	// EyerissEnergy is the classic Eyeriss table (simulator one_config):
 	// 200 : 6 : 2 : 1 per 16-bit word, MAC 1.
 	EyerissEnergy = UnitEnergy{Add: 1.0 / 68, Mul: 1.0 / 17,
 		DRAMToGB: 12.5, GBToNoC: 0.375, NoCToRF: 0.125, RFALU: 0.0625}
 )
 
-// DNAHardware is the simulator's platform: PEs, RF bits per PE, GB bits,
+// Hardware is the simulator's platform: PEs, RF bits per PE, GB bits,
 // clocks in Hz and unit energies. Link widths are the original's: DRAM and
 // GB ports 64 bits, RF fills 64 bits (16 for inputs), RF→ALU 16 bits.
 type Hardware struct {
@@ -84,22 +84,22 @@ type Hardware struct {
 	Energy                                         UnitEnergy
 }
 
-// DNAASIC returns the ASIC engine's platform (hw_diff_final): DRAM at
+// ASIC returns the ASIC engine's platform (hw_diff_final): DRAM at
 // 90 MHz, everything else at 250 MHz, the search energies. DNA's search
-// budget is DNAASIC(144, 512, 2<<20).
+// budget is ASIC(144, 512, 2<<20).
 func ASIC(numPE int, rfBits, gbBits int64) Hardware {
 	return Hardware{NumPE: numPE, RFBits: rfBits, GBBits: gbBits,
 		ClockPE: 250e6, ClockDRAM: 90e6, ClockGB: 250e6, ClockNoC: 250e6, ClockRF: 250e6, Energy: SearchEnergy}
 }
 
-// DNAFPGA returns the FPGA engine's platform (fpga_nips): PEs at 250 MHz,
-// memories at 200 MHz. DNA's ZC706 budget is DNAFPGA(900, 8000, 20·2^23).
+// FPGA returns the FPGA engine's platform (fpga_nips): PEs at 250 MHz,
+// memories at 200 MHz. DNA's ZC706 budget is FPGA(900, 8000, 20·2^23).
 func FPGA(numPE int, rfBits, gbBits int64) Hardware {
 	return Hardware{NumPE: numPE, RFBits: rfBits, GBBits: gbBits,
 		ClockPE: 250e6, ClockDRAM: 200e6, ClockGB: 200e6, ClockNoC: 200e6, ClockRF: 200e6, Energy: SearchEnergy}
 }
 
-// DNAResult is the simulator's verdict on one layer.
+// Result is the simulator's verdict on one layer.
 type Result struct {
 	// Energy of the MACs and, per operand, of each link, in units of a
 	// 16-bit 65 nm MAC. EnergySum is their total.
@@ -115,7 +115,7 @@ type Result struct {
 	GBBits    int64 // Σ array tiles at GB refresh points
 }
 
-// dnaCost is energy by link and operand, and time: one path (FIRST or
+// cost is energy by link and operand, and time: one path (FIRST or
 // OTHER) of the recursion.
 type cost struct {
 	e [parts]float64 // MAC, then RF→ALU, NoC→RF, GB→NoC, DRAM→GB × operand
@@ -124,7 +124,7 @@ type cost struct {
 
 const parts = 1 + 4*int(accel.NumOperands)
 
-// dnaPart indexes dnaCost.e: link 0 RF→ALU, 1 NoC→RF, 2 GB→NoC, 3 DRAM→GB.
+// part indexes cost.e: link 0 RF→ALU, 1 NoC→RF, 2 GB→NoC, 3 DRAM→GB.
 func part(link int, o accel.Operand) int { return 1 + link*int(accel.NumOperands) + int(o) }
 
 func (c *cost) add(o *cost, times float64) {
@@ -134,7 +134,7 @@ func (c *cost) add(o *cost, times float64) {
 	c.t += float64(times * o.t)
 }
 
-// dnaRelevant lists the dimensions each operand depends on, as the
+// relevant lists the dimensions each operand depends on, as the
 // original's refresh-point logic has them (weights count batch too).
 var relevant = [accel.NumOperands]accel.DimSet{
 	accel.OpInput:  accel.DimSetOf(accel.DimR, accel.DimS, accel.DimP, accel.DimQ, accel.DimC, accel.DimN),
@@ -142,7 +142,7 @@ var relevant = [accel.NumOperands]accel.DimSet{
 	accel.OpOutput: accel.DimSetOf(accel.DimK, accel.DimP, accel.DimQ, accel.DimN),
 }
 
-// PlaceDNAMarkers places the six refresh points the way the original does
+// PlaceMarkers places the six refresh points the way the original does
 // when a mapping gives none: GB points just outside the NoC loops, RF
 // points innermost; then each is hoisted when no relevant non-unit loop of
 // its own level lies outside it, to just inside the first relevant
@@ -151,7 +151,7 @@ var relevant = [accel.NumOperands]accel.DimSet{
 // order. The result is written into dst (six entries).
 func PlaceMarkers(loops []Loop, dst *[6]Marker) { placeMarkers(loops, dst, false) }
 
-// dnaRelevantTo returns the dimensions operand o depends on; a depthwise
+// relevantTo returns the dimensions operand o depends on; a depthwise
 // layer's input depends on K instead of C.
 func relevantTo(o accel.Operand, depthwise bool) accel.DimSet {
 	if depthwise && o == accel.OpInput {
@@ -204,7 +204,7 @@ func relevantOutside(loops []Loop, pos int, level Level, rel accel.DimSet) bool 
 	return false
 }
 
-// EvalDNA runs the simulator on one standard convolution: loops innermost
+// Eval runs the simulator on one standard convolution: loops innermost
 // first (RF, then NoC, GB, DRAM loops), refresh markers, the stride and the
 // word width (the original fixes 16 bits). It returns an error naming the
 // resource when the mapping needs more PEs, RF or GB than hw has (the
@@ -224,7 +224,7 @@ func Eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int) (Resul
 	return eval(hw, loops, markers, stride, bits, false)
 }
 
-// evalDNA is EvalDNA; depthwise layers (one input channel per output
+// eval is Eval; depthwise layers (one input channel per output
 // channel) read their input along K instead of C.
 func eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int, depthwise bool) (Result, error) {
 	var res Result

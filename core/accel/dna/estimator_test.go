@@ -29,7 +29,7 @@ func TestDNASimulatorReference(t *testing.T) {
 	share := 100 * (got.DRAMGB[0] + got.DRAMGB[1] + got.DRAMGB[2]) / got.EnergySum
 	if math.Abs(got.EnergySum-644371906.56) > 0.005 || math.Abs(got.LatencyS-0.0175609) > 5e-8 ||
 		math.Abs(share-95.3) > 0.05 || math.Abs(got.EDPMetric-11.3158) > 5e-5 {
-		t.Errorf("EvalDNA = energy %.2f, latency %.7f s, DRAM %.1f%%, EDP %.4f; want 644371906.56, 0.0175609, 95.3, 11.3158",
+		t.Errorf("Eval = energy %.2f, latency %.7f s, DRAM %.1f%%, EDP %.4f; want 644371906.56, 0.0175609, 95.3, 11.3158",
 			got.EnergySum, got.LatencyS, share, got.EDPMetric)
 	}
 	if got.PEs != 144 {
@@ -49,7 +49,7 @@ func TestPlaceDNAMarkersHoists(t *testing.T) {
 		{GB, accel.OpInput, 4}, {GB, accel.OpWeight, 4}, {GB, accel.OpOutput, 4},
 	}
 	if m != want {
-		t.Errorf("PlaceDNAMarkers = %v, want %v", m, want)
+		t.Errorf("PlaceMarkers = %v, want %v", m, want)
 	}
 	// A GB point with no relevant GB loop outside moves to its first
 	// relevant DRAM loop: weights ignore P and Q, so with only P, Q at the
@@ -109,7 +109,7 @@ func TestDNASimulatorResources(t *testing.T) {
 		{ASIC(144, 512, 2000), "GB tiles need 2944 bits > 2000"},
 	} {
 		if _, err := Eval(&tt.hw, dnaReferenceNest, m[:], 1, 16); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("EvalDNA on %+v: %v, want an error containing %q", tt.hw, err, tt.want)
+			t.Errorf("Eval on %+v: %v, want an error containing %q", tt.hw, err, tt.want)
 		}
 	}
 	bad := m
@@ -144,11 +144,11 @@ func TestDNANestTranslation(t *testing.T) {
 		}
 	}
 	if len(got) != len(want) {
-		t.Fatalf("DNANest = %v, want %v", got, want)
+		t.Fatalf("Nest = %v, want %v", got, want)
 	}
 	for i := range got {
 		if got[i] != want[i] {
-			t.Errorf("DNANest[%d] = %v, want %v", i, got[i], want[i])
+			t.Errorf("Nest[%d] = %v, want %v", i, got[i], want[i])
 		}
 	}
 	// Padding: a 10-wide output on 8-wide GB tiles takes two DRAM steps.

@@ -7,7 +7,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// DNAHardwareFor returns the DNA estimator's platform for chunk c on p:
+// HardwareFor returns the DNA estimator's platform for chunk c on p:
 // the FPGA engine's clocks on an FPGA, the ASIC engine's elsewhere, with the
 // chunk's PEs and buffers (0 bytes: unbounded).
 func HardwareFor(p accel.Platform, c *accel.SubAccel) Hardware {
@@ -20,11 +20,11 @@ func HardwareFor(p accel.Platform, c *accel.SubAccel) Hardware {
 	return hw
 }
 
-// dnaNoCOrder is the order NoC loops are listed in (they are spatial, so it
+// nocOrder is the order NoC loops are listed in (they are spatial, so it
 // does not change any count).
 var nocOrder = [accel.NumDims]accel.Dim{accel.DimS, accel.DimR, accel.DimC, accel.DimK, accel.DimQ, accel.DimP, accel.DimN}
 
-// DNANest appends to dst[:0] the loop nest (innermost first) on which chunk
+// Nest appends to dst[:0] the loop nest (innermost first) on which chunk
 // c runs one group of layer l, translated as DNA's tiling_translation does:
 // per dimension, the spatial unroll u is the NoC factor, the compute tile
 // over u the RF factor, the GB tile over the compute tile the GB factor and
@@ -70,8 +70,8 @@ func Nest(dst []Loop, l *accel.Layer, c *accel.SubAccel) []Loop {
 	return dst
 }
 
-// EvalDNALayer costs layer l on chunk c with the DNA estimator and hw
-// (from DNAHardwareFor), writing into dst. nest is scratch space for the
+// EvalLayer costs layer l on chunk c with the DNA estimator and hw
+// (from HardwareFor), writing into dst. nest is scratch space for the
 // loop nest, returned for reuse. A mapping that needs more PEs, RF or GB
 // than hw has comes back as an error; dst still holds its costs.
 //
@@ -107,7 +107,7 @@ func EvalLayer(dst *accel.LayerCost, l *accel.Layer, c *accel.SubAccel, hw *Hard
 	return nest, err
 }
 
-// EvaluateDNA costs net on design d with the DNA estimator, layer by layer
+// Evaluate costs net on design d with the DNA estimator, layer by layer
 // on the chunks plan assigns (see Plan; every layer is costed). As in DNA's
 // network engine, layers run one after another (no pipeline between
 // chunks): Cycles and BottleneckCycles are the sum of the layers' cycles,
@@ -128,7 +128,7 @@ func Evaluate(d *accel.Design, net *accel.Network, p accel.Platform) (*accel.Net
 	return &nc, nil
 }
 
-// EvaluateDNAPlan is EvaluateDNA with a precomputed plan and scratch space
+// EvaluatePlan is Evaluate with a precomputed plan and scratch space
 // for loop nests (returned for reuse), writing into dst.
 func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p accel.Platform, plan []int, nest []Loop) ([]Loop, error) {
 	if len(plan) != len(net.Layers) {

@@ -30,7 +30,7 @@ func bram18(x float64, q float64) float64 { return math.Ceil(x * q / 18000) }
 // Products that feed a sum are wrapped in float64(...) so no platform may
 // fuse them into an FMA: results are bit-identical on amd64, arm64, wasm.
 
-// EvalFPGALayer costs layer l on chunk c with Auto-NBA's chunk model and
+// EvalLayer costs layer l on chunk c with Auto-NBA's chunk model and
 // writes the result into dst. It does not allocate. It returns an error
 // only when the chunk's dataflow has no formula in this model: the model
 // knows Auto-NBA's channel-parallel compute modes 0 and 1 (ws) and its
@@ -214,7 +214,7 @@ func EvalLayer(dst *accel.LayerCost, l *accel.Layer, c *accel.SubAccel, mode acc
 	return nil
 }
 
-// fillFPGAEnergy fills dst.Energy from the layer's counts. On-chip buffer reads
+// fillEnergy fills dst.Energy from the layer's counts. On-chip buffer reads
 // per operand are the MACs divided by the operand's spatial reuse (the
 // product of the unroll factors over dimensions the operand does not
 // depend on: a broadcast for inputs and weights, a reduction for outputs)

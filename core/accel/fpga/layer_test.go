@@ -9,7 +9,7 @@ import (
 
 // autoNBAChunk builds a chunk from Auto-NBA's parameter vector
 // [comp_mode, Tr, Tc, Tm, Tn, tr, tc, tm, tn, q]. Compute modes map to
-// dataflows as documented on EvalFPGALayer: std 0 → ws unrolling K only,
+// dataflows as documented on EvalLayer: std 0 → ws unrolling K only,
 // std 1 → ws unrolling K×C, std 2 → os unrolling P; dw 0 → ws unrolling K,
 // dw 1 → os unrolling P.
 func autoNBAChunk(name string, dw bool, mode, Tr, Tc, Tm, Tn, tr, tc, tm, tn, q int) accel.SubAccel {
@@ -67,7 +67,7 @@ func checkFPGACases(t *testing.T, mode accel.Mode, cases []fpgaCase) {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		if got.Cycles != tt.cycles || got.DSP != tt.dsp || got.BRAM18 != tt.bram {
-			t.Errorf("%s: EvalFPGALayer cycles, DSP, BRAM18 = %v, %v, %d; want %v, %v, %d",
+			t.Errorf("%s: EvalLayer cycles, DSP, BRAM18 = %v, %v, %d; want %v, %v, %d",
 				tt.name, got.Cycles, got.DSP, got.BRAM18, tt.cycles, tt.dsp, tt.bram)
 		}
 	}
@@ -158,10 +158,10 @@ func TestFPGAUnsupportedDataflow(t *testing.T) {
 
 func TestMacUnit(t *testing.T) {
 	if got := macUnit(16); math.Abs(got-1) > 1e-15 {
-		t.Errorf("fpgaMACUnit(16) = %v, want 1", got)
+		t.Errorf("macUnit(16) = %v, want 1", got)
 	}
 	// A 4-bit MAC uses 1 adder and 1 multiplier of the 16-bit MAC's 4 and 16.
 	if got, want := macUnit(4), (1.0/68+1.0/17)/(4.0/68+16.0/17); got != want {
-		t.Errorf("fpgaMACUnit(4) = %v, want %v", got, want)
+		t.Errorf("macUnit(4) = %v, want %v", got, want)
 	}
 }

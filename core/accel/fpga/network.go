@@ -6,7 +6,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// EvaluateFPGA validates d and net, then costs net on design d and platform
+// Evaluate validates d and net, then costs net on design d and platform
 // p with the FPGA chunk model. It returns an error when the design cannot
 // run the network (a broken static constraint, a layer without a chunk, a
 // dataflow the model lacks); broken budgets and capacities come back as
@@ -29,7 +29,7 @@ func Evaluate(d *accel.Design, net *accel.Network, p accel.Platform, mode accel.
 	return &nc, nil
 }
 
-// EvaluatePlan is EvaluateFPGA with a precomputed plan and without the
+// EvaluatePlan is Evaluate with a precomputed plan and without the
 // validation (a Space's points are valid by construction), writing into dst
 // and reusing its slices, so a search loop does not allocate unless a budget
 // is broken.

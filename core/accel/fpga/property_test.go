@@ -258,7 +258,7 @@ func TestFPGAZeroAllocs(t *testing.T) {
 	var lc accel.LayerCost
 	l, c := &net.Layers[1].Layer, &d.Chunks[0]
 	if n := testing.AllocsPerRun(100, func() { EvalLayer(&lc, l, c, accel.Faithful) }); n != 0 {
-		t.Errorf("EvalFPGALayer allocates %v times per call, want 0", n)
+		t.Errorf("EvalLayer allocates %v times per call, want 0", n)
 	}
 	EvaluatePlan(&nc, d, net, p, accel.Corrected, plan)
 	if n := testing.AllocsPerRun(100, func() { EvaluatePlan(&nc, d, net, p, accel.Corrected, plan) }); n != 0 {

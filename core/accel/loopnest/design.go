@@ -9,7 +9,7 @@ import (
 // DesignMapping turns a sub-accelerator's own tiling of a layer (its RF and
 // global-buffer tiles, unrolling and per-level loop orders, as a design file
 // gives them) into the loop-nest model's problem and mapping on the
-// three-level hierarchy of LoopNestArch, so a design can be costed with
+// three-level hierarchy of ArchOf, so a design can be costed with
 // Evaluate as well as with the FPGA chunk model.
 //
 // Per dimension, with tiles clipped to the layer (0 meaning "as large as the

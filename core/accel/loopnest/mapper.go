@@ -93,7 +93,7 @@ const (
 	LevelNameRF   = "RegisterFile"
 )
 
-// LoopNestArch returns the three-level hierarchy of a sub-accelerator priced
+// ArchOf returns the three-level hierarchy of a sub-accelerator priced
 // with an energy table: DRAM (64 bits per cycle), the global buffer of
 // c.GBBytes and one register file of c.RFBytes per PE, with c.Bits words.
 func ArchOf(c *accel.SubAccel, t *EnergyTable) (*Arch, error) {
@@ -203,7 +203,7 @@ func MapLayer(l accel.Layer, c *accel.SubAccel, t *EnergyTable, opt MapperOption
 var ErrNoMapping = errors.New("accel: no mapping fits the buffers")
 
 // MapProblem is MapLayer for a conv problem (as ConvProblem builds it) and a
-// three-level arch as LoopNestArch builds it.
+// three-level arch as ArchOf builds it.
 func MapProblem(p *Problem, arch *Arch, df accel.Dataflow, opt MapperOptions) (*MapperResult, error) {
 	if len(arch.Levels) != 3 {
 		return nil, fmt.Errorf("accel: mapper: arch %q has %d storage levels; the mapper needs DRAM, buffer, register file", arch.Name, len(arch.Levels))

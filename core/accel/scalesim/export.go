@@ -8,12 +8,12 @@ import (
 	"github.com/dian-explorer/dian/core/accel/systolic"
 )
 
-// ScaleSimExport returns, per chunk that runs an exported layer, a
+// Export returns, per chunk that runs an exported layer, a
 // SCALE-Sim config (scale-CHUNK.cfg: the chunk's array, dataflow and global
-// buffer split into the three SRAMs, CALC mode; see SystolicArrayOf) and a
+// buffer split into the three SRAMs, CALC mode; see systolic.ArrayOf) and a
 // topology with the chunk's layers (topology-CHUNK.csv, written so that
 // SCALE-Sim runs exactly what EvaluateLayer costs; see
-// MarshalScaleSimTopology). `dian eval -scalesim-config -topology` reads
+// MarshalTopology). `dian eval -scalesim-config -topology` reads
 // them back.
 func Export(net *accel.Network, chunks []*accel.SubAccel, layer string) (*accel.Export, error) {
 	var order []*accel.SubAccel // chunks in first-use order

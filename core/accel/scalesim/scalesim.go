@@ -16,7 +16,7 @@ import (
 // (scalesim/scale_config.py with Python's configparser, and
 // scalesim/topology_utils.py), and written so SCALE-Sim reads them back.
 
-// ScaleSimConfig is a SCALE-Sim .cfg file.
+// Config is a SCALE-Sim .cfg file.
 type Config struct {
 	RunName string
 	// Array holds ArrayHeight, ArrayWidth, the three SRAM sizes and Dataflow.
@@ -32,7 +32,7 @@ type Config struct {
 	TopologyPath string
 }
 
-// ScaleSimError is a problem with a SCALE-Sim input file: which file, line
+// Error is a problem with a SCALE-Sim input file: which file, line
 // (0 when the problem is a missing key or section) and field, and why.
 type Error struct {
 	File  string
@@ -52,7 +52,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("accel: %s: %s", where, e.Err)
 }
 
-// maxScaleSimFile bounds the input files we read; SCALE-Sim configs are
+// maxFile bounds the input files we read; SCALE-Sim configs are
 // under a kilobyte and the largest public topologies a few kilobytes.
 const maxFile = 4 << 20
 
@@ -120,7 +120,7 @@ func parseINI(data []byte, file string) (map[string]map[string]iniValue, error) 
 	return sections, nil
 }
 
-// ParseScaleSimConfig reads a SCALE-Sim config. It needs what SCALE-Sim's
+// ParseConfig reads a SCALE-Sim config. It needs what SCALE-Sim's
 // read_conf_file needs: [general] run_name; [run_presets]
 // InterfaceBandwidth (USER or CALC); [architecture_presets] ArrayHeight,
 // ArrayWidth, IfmapSramSzkB, FilterSramSzkB, OfmapSramSzkB, IfmapOffset,
@@ -233,7 +233,7 @@ func ParseConfig(data []byte, file string) (*Config, error) {
 	return c, nil
 }
 
-// ReadScaleSimConfig reads a SCALE-Sim config file.
+// ReadConfig reads a SCALE-Sim config file.
 func ReadConfig(path string) (*Config, error) {
 	data, err := readFile(path)
 	if err != nil {
@@ -255,7 +255,7 @@ func readFile(path string) ([]byte, error) {
 	return data, nil
 }
 
-// Marshal writes the config in SCALE-Sim's format; ParseScaleSimConfig and
+// Marshal writes the config in SCALE-Sim's format; ParseConfig and
 // SCALE-Sim both read it back unchanged. It writes [network_presets] only
 // when TopologyPath is set: SCALE-Sim v2's read_conf_file looks
 // TopologyCsvLoc up in [architecture_presets] and fails when the section
@@ -287,18 +287,18 @@ func (c *Config) Marshal() []byte {
 	return b.Bytes()
 }
 
-// ScaleSimLayer is one layer SCALE-Sim runs from a topology file, with the
+// Layer is one layer SCALE-Sim runs from a topology file, with the
 // line it came from.
 type Layer struct {
 	Line int
 	Conv systolic.Conv
 }
 
-// scaleSimColumns names the topology columns, in order, for errors.
+// columns names the topology columns, in order, for errors.
 var columns = []string{"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
 	"Channels", "Num Filter", "Strides", "Stride width"}
 
-// ParseScaleSimTopology reads a SCALE-Sim convolution topology the way
+// ParseTopology reads a SCALE-Sim convolution topology the way
 // topology_utils.load_arrays_conv does: the first line is a header and is
 // skipped, as are blank lines; every other line is split on commas and its
 // last field dropped (the field after the trailing comma, where SCALE-Sim's
@@ -360,7 +360,7 @@ func ParseTopology(data []byte, file string) ([]Layer, error) {
 	return layers, err
 }
 
-// scaleSimRows calls row for each line SCALE-Sim's topology readers use —
+// rows calls row for each line SCALE-Sim's topology readers use —
 // every line but the first that is not blank — split on commas without
 // the field after the last comma, as they split it. It reports a file
 // that is too large, or has no such line.
@@ -386,7 +386,7 @@ func rows(data []byte, file string, row func(line int, elems []string) error) er
 	return nil
 }
 
-// scaleSimInt reads a topology field: an integer in [1, MaxSystolicDim].
+// parseInt reads a topology field: an integer in [1, systolic.MaxDim].
 func parseInt(file string, line int, col, field string) (int, error) {
 	f := strings.TrimSpace(field)
 	n, err := strconv.Atoi(f)
@@ -396,11 +396,11 @@ func parseInt(file string, line int, col, field string) (int, error) {
 	return n, nil
 }
 
-// maxScaleSimLayers bounds the layers a topology may expand to (depthwise
+// maxLayers bounds the layers a topology may expand to (depthwise
 // rows run one layer per channel).
 const maxLayers = 1 << 16
 
-// ReadScaleSimTopology reads a SCALE-Sim topology file.
+// ReadTopology reads a SCALE-Sim topology file.
 func ReadTopology(path string) ([]Layer, error) {
 	data, err := readFile(path)
 	if err != nil {
@@ -409,7 +409,7 @@ func ReadTopology(path string) ([]Layer, error) {
 	return ParseTopology(data, path)
 }
 
-// MarshalScaleSimTopology writes a network as a SCALE-Sim topology whose
+// MarshalTopology writes a network as a SCALE-Sim topology whose
 // layers SCALE-Sim runs exactly as EvaluateLayer does:
 //   - the input is the padded input, cut to (P−1)·stride + R rows (and the
 //     same for columns) so SCALE-Sim's ceil rule gives our output size (the
@@ -463,7 +463,7 @@ func MarshalTopology(layers []accel.Layer) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// ParseScaleSimGEMMTopology reads SCALE-Sim's GEMM topology format (its
+// ParseGEMMTopology reads SCALE-Sim's GEMM topology format (its
 // "-i gemm" input: a header line, then "name, M, N, K," rows) the way
 // topology_utils.load_arrays_gemm does: an M×K by K×N product runs as a
 // convolution of an M×K input with N filters of 1×K.

@@ -214,7 +214,7 @@ func TestParseScaleSimConfig(t *testing.T) {
 		FilterOffset: 10000000, OfmapOffset: 20000000, UserBandwidth: true, Bandwidths: []int{10, 20},
 		TopologyPath: "topologies/x.csv"}
 	if !reflect.DeepEqual(c, want) {
-		t.Fatalf("ParseScaleSimConfig = %+v, want %+v", c, want)
+		t.Fatalf("ParseConfig = %+v, want %+v", c, want)
 	}
 	again, err := ParseConfig(c.Marshal(), "marshalled.cfg")
 	if err != nil || !reflect.DeepEqual(again, c) {
@@ -261,7 +261,7 @@ func TestParseScaleSimConfigErrors(t *testing.T) {
 	for _, tt := range tests {
 		_, err := ParseConfig([]byte(tt.cfg), "bad.cfg")
 		if err == nil {
-			t.Errorf("%s: ParseScaleSimConfig = nil error, want one", tt.name)
+			t.Errorf("%s: ParseConfig = nil error, want one", tt.name)
 			continue
 		}
 		for _, w := range tt.want {
@@ -332,7 +332,7 @@ func TestParseScaleSimTopologyErrors(t *testing.T) {
 	for _, tt := range tests {
 		_, err := ParseTopology([]byte(head+tt.row), "t.csv")
 		if err == nil {
-			t.Errorf("%s: ParseScaleSimTopology = nil error, want one", tt.name)
+			t.Errorf("%s: ParseTopology = nil error, want one", tt.name)
 			continue
 		}
 		for _, w := range tt.want {
@@ -342,7 +342,7 @@ func TestParseScaleSimTopologyErrors(t *testing.T) {
 		}
 	}
 	if _, err := ParseGEMMTopology([]byte("Layer Name, M, N, K,\nx, 4, 0, 8,"), "g.csv"); err == nil || !strings.Contains(err.Error(), "g.csv:2: N") {
-		t.Errorf("ParseScaleSimGEMMTopology(N=0) error = %v, want one naming g.csv:2 and N", err)
+		t.Errorf("ParseGEMMTopology(N=0) error = %v, want one naming g.csv:2 and N", err)
 	}
 }
 

@@ -63,7 +63,7 @@ import (
 //
 // # Where ours differs from SCALE-Sim, and why
 //
-//   - Padding and groups: SCALE-Sim has neither. SystolicConvOf feeds it the
+//   - Padding and groups: SCALE-Sim has neither. ConvOf feeds it the
 //     padded input (as SCALE-Sim's docs ask) and runs a grouped or depthwise
 //     layer as Groups (×N images) independent convolutions back to back,
 //     each with fresh buffers — what SCALE-Sim does for a topology row whose
@@ -72,7 +72,7 @@ import (
 //   - Output size: SCALE-Sim uses ceil((H−R+stride)/stride); a window that
 //     runs past the input edge reads address −1 (skipped by the memory, still
 //     counted as an SRAM read and a MAC). ScaleSimConv reproduces that;
-//     SystolicConvOf uses the layer's true (floor) output size.
+//     ConvOf uses the layer's true (floor) output size.
 //   - DRAM reads of the ifmap when the touched input does not fit in half
 //     its SRAM depend on the order of the whole demand stream. We walk it in
 //     SCALE-Sim's order; for os and ws, whose stream is one identical pass
@@ -102,7 +102,7 @@ import (
 // SCALE-Sim's demand matrices literally, moves the operands through a PE
 // grid cycle by cycle and runs SCALE-Sim's read and write buffers.
 
-// SystolicArray is a SCALE-Sim style design: a Rows × Cols array of MACs
+// Array is a SCALE-Sim style design: a Rows × Cols array of MACs
 // with one of the os, ws or is dataflows and three double-buffered SRAMs.
 type Array struct {
 	Rows, Cols int
@@ -142,7 +142,7 @@ func (a Array) Validate() error {
 	return nil
 }
 
-// SystolicConv is one convolution as SCALE-Sim sees it: batch 1, no padding
+// Conv is one convolution as SCALE-Sim sees it: batch 1, no padding
 // (H and W are the padded input), one group.
 type Conv struct {
 	Name             string
@@ -164,7 +164,7 @@ func ScaleSimConv(name string, h, w, r, s, c, m, strideH, strideW int) Conv {
 	return cv
 }
 
-// SystolicConvOf returns one group of l as a SystolicConv (input padded, true
+// ConvOf returns one group of l as a Conv (input padded, true
 // output size) and how many such convolutions the layer runs back to back:
 // groups × batch.
 func ConvOf(l accel.Layer) (Conv, int, error) {
@@ -210,7 +210,7 @@ func (c Conv) Pixels() int { return c.P * c.Q }
 // MACs returns SCALE-Sim's compute count P·Q·M·R·S·C.
 func (c Conv) MACs() int64 { return int64(c.Pixels()) * int64(c.M) * int64(c.Window()) }
 
-// SystolicStats are SCALE-Sim's per-layer report items.
+// Stats are SCALE-Sim's per-layer report items.
 type Stats struct {
 	Layer string
 	// Runs is how many identical convolutions the numbers cover (groups ×
@@ -234,7 +234,7 @@ type Stats struct {
 	DRAMIfmapReads, DRAMFilterReads, DRAMOfmapWrites int64
 }
 
-// SystolicPlan is how one convolution folds onto an array: enough to draw
+// Plan is how one convolution folds onto an array: enough to draw
 // the array fold by fold and cycle by cycle (see PEActive) and to count what
 // each fold moves (see Fold). The folds' counts add up to Evaluate's.
 type Plan struct {
@@ -277,7 +277,7 @@ func (a Array) Plan(c Conv) (Plan, error) {
 // Folds returns the number of folds.
 func (p Plan) Folds() int { return p.RowFolds * p.ColFolds }
 
-// SystolicFold is one fold of a plan: which part of the array it uses, when
+// Fold is one fold of a plan: which part of the array it uses, when
 // it runs and what it moves.
 type Fold struct {
 	Index            int // position in execution order
@@ -387,8 +387,8 @@ func (a Array) Evaluate(c Conv) (Stats, error) {
 	return p.stats(), nil
 }
 
-// EvaluateLayer evaluates a network layer: one SystolicConv per group and
-// image, run back to back (see SystolicConvOf), counts summed.
+// EvaluateLayer evaluates a network layer: one Conv per group and
+// image, run back to back (see ConvOf), counts summed.
 func (a Array) EvaluateLayer(l accel.Layer) (Stats, error) {
 	c, runs, err := ConvOf(l)
 	if err != nil {
@@ -499,11 +499,11 @@ func (s Stats) repeat(n int) Stats {
 	return s
 }
 
-// systolicDefaultSRAMKB is the SRAM per operand given to a design that
+// defaultSRAMKB is the SRAM per operand given to a design that
 // leaves its global buffer unbounded: SCALE-Sim's example configuration.
 const defaultSRAMKB = 64
 
-// SystolicArrayOf returns the SCALE-Sim array for a sub-accelerator: its
+// ArrayOf returns the SCALE-Sim array for a sub-accelerator: its
 // PE array and dataflow (os, ws or is; SCALE-Sim has no row-stationary),
 // and its global buffer split evenly into ifmap, filter and ofmap SRAMs.
 // SCALE-Sim sizes SRAMs in KB of one-word entries, so the buffer is

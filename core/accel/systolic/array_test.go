@@ -70,7 +70,7 @@ func TestSystolicScanRepeat(t *testing.T) {
 	for _, tt := range tests {
 		cost, fill := scanRepeat(tt.fill, tt.u, tt.reps, tt.epoch)
 		if cost != tt.cost || fill != tt.fillAfter {
-			t.Errorf("systolicScanRepeat(%d, %d, %d, %d) = %d, %d; want %d, %d", tt.fill, tt.u, tt.reps, tt.epoch, cost, fill, tt.cost, tt.fillAfter)
+			t.Errorf("scanRepeat(%d, %d, %d, %d) = %d, %d; want %d, %d", tt.fill, tt.u, tt.reps, tt.epoch, cost, fill, tt.cost, tt.fillAfter)
 		}
 	}
 }
@@ -93,7 +93,7 @@ func TestSystolicOfmapDrain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := ofmapDrain(tt.n, tt.kb, tt.cols); got != tt.want {
-			t.Errorf("systolicOfmapDrain(%d, %d KB, %d cols) = %d, want %d", tt.n, tt.kb, tt.cols, got, tt.want)
+			t.Errorf("ofmapDrain(%d, %d KB, %d cols) = %d, want %d", tt.n, tt.kb, tt.cols, got, tt.want)
 		}
 	}
 }
@@ -251,6 +251,6 @@ func TestSystolicHugeLayersBounded(t *testing.T) {
 	}
 	n := int64(1) << 40
 	if got := ofmapDrain(n, 1, 3); got < n || got > n+n/100 {
-		t.Errorf("systolicOfmapDrain(2^40, 1 KB, 3) = %d, want a little over %d", got, n)
+		t.Errorf("ofmapDrain(2^40, 1 KB, 3) = %d, want a little over %d", got, n)
 	}
 }

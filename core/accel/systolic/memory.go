@@ -17,13 +17,13 @@ import (
 // set being filled; when 50 new sets are complete the window jumps past
 // them, so nothing fetched before is a hit any more. Hence: walk the demand
 // stream, count addresses not seen since the last jump, and jump every
-// systolicEpochWords new addresses. The DRAM reads are that count.
+// epochWords new addresses. The DRAM reads are that count.
 
-// systolicEpochWords returns how many new words the read buffer collects
+// epochWords returns how many new words the read buffer collects
 // before its active window moves on: 50 sets of floor(1024·KB/100) words.
 func epochWords(kb int) int64 { return 50 * (int64(1024*kb) / 100) }
 
-// systolicScanRepeat returns the DRAM reads of reading u distinct words,
+// scanRepeat returns the DRAM reads of reading u distinct words,
 // none of them in the buffer yet, reps times in the same order, starting
 // with fill new words already collected in the current window; and the fill
 // afterwards. A scan that fits (u < epoch) misses once, plus, if the window
@@ -89,11 +89,11 @@ func (c Conv) ifmapTouched() int64 {
 	return covered(c.H, c.R, c.StrideH, c.P) * covered(c.W, c.S, c.StrideW, c.Q) * int64(c.C)
 }
 
-// systolicWalkBudget bounds the ifmap accesses dramIfmapReads walks beyond
+// walkBudget bounds the ifmap accesses dramIfmapReads walks beyond
 // what it must: the first two os/ws passes are always walked whole, further
 // passes while the walk stays under the budget; the rest are charged the
 // mean of the passes after the first. An is stream, or a first pass,
-// longer than maxSystolicSimulated is charged its walked prefix's misses
+// longer than maxSimulated is charged its walked prefix's misses
 // per access. (A variable so the accuracy test can shrink it and check the
 // extrapolation on small layers.)
 var walkBudget int64 = 1 << 22
@@ -103,7 +103,7 @@ const maxSimulated = 1 << 25
 // dramIfmapReads returns the input words the read buffer fetches. When the
 // touched input fits in the active half, that is exactly the touched words.
 // Otherwise the demand stream is walked in SCALE-Sim's order, up to
-// systolicWalkBudget accesses: for is, the whole stream; for os and ws, the
+// walkBudget accesses: for is, the whole stream; for os and ws, the
 // ColFolds identical passes over the im2col matrix, the passes beyond the
 // budget charged the mean of the passes after the first (the first starts
 // with an empty buffer, the others where the previous pass left it).
@@ -272,7 +272,7 @@ func (w *ifmapWalker) estimate(n int64) int64 {
 	return int64(float64(w.buf.misses) * float64(n) / float64(w.accesses))
 }
 
-// systolicOfmapDrain returns the words SCALE-Sim's OFMAP write buffer drains
+// ofmapDrain returns the words SCALE-Sim's OFMAP write buffer drains
 // to DRAM for n output writes, with an SRAM of kb KB and the CALC-mode drain
 // width of one array row (cols words per line).
 //

@@ -10,7 +10,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
-// ReadTimeloopArch reads a Timeloop v0.4 architecture file: a list of
+// ReadArch reads a Timeloop v0.4 architecture file: a list of
 // !Container and !Component nodes, outermost first. A container's spatial
 // mesh multiplies the instances of every node after it. Components whose
 // class names a MAC (intmac, mac, fpmac) are the compute units; the others
@@ -251,7 +251,7 @@ func priceTutorial40(a *loopnest.Arch) error {
 	return nil
 }
 
-// WriteTimeloopArch writes a as a Timeloop v0.4 architecture file, with its
+// WriteArch writes a as a Timeloop v0.4 architecture file, with its
 // energies as explicit attributes so that reading it back prices it the same.
 func WriteArch(w io.Writer, a *loopnest.Arch) error {
 	var b bytes.Buffer

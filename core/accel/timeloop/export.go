@@ -9,7 +9,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
-// TimeloopExport maps every layer of net (or only the one named layer) on
+// Export maps every layer of net (or only the one named layer) on
 // its chunk with the mapper and returns, per chunk, Timeloop's
 // architecture (arch-CHUNK.yaml) and, per layer, the problem
 // (LAYER.prob.yaml), the mapping (LAYER.map.yaml) and the mapping printout

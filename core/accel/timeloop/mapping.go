@@ -11,7 +11,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
-// TimeloopMap is a mapping read from a Timeloop printout, with the tile
+// Map is a mapping read from a Timeloop printout, with the tile
 // sizes it printed (Printed[level][data space], -1 where not kept) so that
 // callers can check them against the model's.
 type Map struct {
@@ -19,7 +19,7 @@ type Map struct {
 	Printed [][loopnest.MaxDataSpaces]int64
 }
 
-// ReadTimeloopMapTxt reads the mapping printout Timeloop writes
+// ReadMapTxt reads the mapping printout Timeloop writes
 // (timeloop-model.map.txt): one block per storage level,
 //
 //	Name [ Weights:3 (3) Inputs:18 (18) ]
@@ -175,7 +175,7 @@ func parseMapTxtLoop(body string, p *loopnest.Problem) (loopnest.Loop, bool, err
 	return loopnest.Loop{}, false, fmt.Errorf("unexpected %q after the loop range (accepted: (Spatial-X), (Spatial-Y))", strings.Join(f[4:], " "))
 }
 
-// WriteTimeloopMapTxt prints m in Timeloop's map.txt layout with the tile
+// WriteMapTxt prints m in Timeloop's map.txt layout with the tile
 // sizes of st (from evaluating m).
 func WriteMapTxt(w io.Writer, p *loopnest.Problem, m *loopnest.Mapping, st *loopnest.Stats) error {
 	var b bytes.Buffer
@@ -214,7 +214,7 @@ func WriteMapTxt(w io.Writer, p *loopnest.Problem, m *loopnest.Mapping, st *loop
 	return err
 }
 
-// ReadTimeloopMapYAML reads a Timeloop mapping file (mapping: a list of
+// ReadMapYAML reads a Timeloop mapping file (mapping: a list of
 // directives with target, type temporal|spatial|dataspace, factors
 // "R=3 P=16", permutation "RP" listed innermost first, keep and bypass
 // lists). Targets name the arch's storage levels; a spatial directive may
@@ -429,7 +429,7 @@ func (r yReader) factorsAndPermutation(it *yNode, where string, p *loopnest.Prob
 	return loops, nil
 }
 
-// WriteTimeloopMapYAML writes m as a Timeloop mapping file whose targets are
+// WriteMapYAML writes m as a Timeloop mapping file whose targets are
 // the mapping's level names (spatial directives target the level that fans
 // out), keeping every dimension's factor and the loop order.
 func WriteMapYAML(w io.Writer, p *loopnest.Problem, m *loopnest.Mapping) error {

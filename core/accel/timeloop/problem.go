@@ -27,7 +27,7 @@ const (
 
 // problem -------------------------------------------------------------------
 
-// ReadTimeloopProblem reads a Timeloop problem file (v0.4: problem.shape
+// ReadProblem reads a Timeloop problem file (v0.4: problem.shape
 // with dimensions, optional coefficients and data_spaces with projections;
 // problem.instance with the bounds and coefficient values). file names the
 // source in errors.
@@ -224,9 +224,9 @@ func ReadProblem(file string, src []byte) (*loopnest.Problem, error) {
 	return p, nil
 }
 
-// WriteTimeloopProblem writes p as a Timeloop v0.4 problem file. Ranks with
+// WriteProblem writes p as a Timeloop v0.4 problem file. Ranks with
 // coefficients other than 1 are written with numeric coefficients
-// ([2, P]), which ReadTimeloopProblem accepts back.
+// ([2, P]), which ReadProblem accepts back.
 func WriteProblem(w io.Writer, p *loopnest.Problem) error {
 	var b bytes.Buffer
 	b.WriteString("problem:\n  version: 0.4\n  shape:\n")
