@@ -8,13 +8,6 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// This file is the DNA-era "chip estimator" (dna-spec §4.2, model-formulas
-// §2.2): the Eyeriss-style simulator DNA's code uses for both its FPGA
-// (fpga_nips) and ASIC (hw_diff_final) accelerator searches. It gives energy
-// and latency, so EDP, for one standard convolution mapped as a loop nest
-// over four levels, RF < NoC < GB < DRAM, where NoC loops are spatial.
-// Compute and data movement are fully serialised, as in the original.
-
 // Level is a level of the DNA simulator's loop nest.
 type Level uint8
 
@@ -229,7 +222,7 @@ func Eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int) (Resul
 func eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int, depthwise bool) (Result, error) {
 	var res Result
 	if stride < 1 || bits < 1 || bits > accel.MaxBits {
-		return res, fmt.Errorf("accel: DNA simulator: stride %d and bits %d must be ≥ 1 (bits ≤ %d)", stride, bits, accel.MaxBits)
+		return res, fmt.Errorf("dna: DNA simulator: stride %d and bits %d must be ≥ 1 (bits ≤ %d)", stride, bits, accel.MaxBits)
 	}
 	// Total NoC factors per dimension and the active PEs. Extents are
 	// float64 so long nests cannot overflow.
@@ -240,13 +233,13 @@ func eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int, depthw
 	pes := 1
 	for _, l := range loops {
 		if l.Factor < 1 || l.Factor > accel.MaxTile || l.Dim >= accel.NumDims || l.Level > DRAM {
-			return res, fmt.Errorf("accel: DNA simulator: loop %s_%s with factor %d: accepted factors 1..%d", l.Dim, l.Level, l.Factor, accel.MaxTile)
+			return res, fmt.Errorf("dna: DNA simulator: loop %s_%s with factor %d: accepted factors 1..%d", l.Dim, l.Level, l.Factor, accel.MaxTile)
 		}
 		if l.Level == NoC {
 			noc[l.Dim] *= float64(l.Factor)
 			pes *= l.Factor
 			if pes > hw.NumPE {
-				return res, fmt.Errorf("accel: DNA simulator: resource: NoC loops need more than %d PEs", hw.NumPE)
+				return res, fmt.Errorf("dna: DNA simulator: resource: NoC loops need more than %d PEs", hw.NumPE)
 			}
 		}
 	}
@@ -276,7 +269,7 @@ func eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int, depthw
 
 	for _, m := range markers {
 		if m.Pos < 0 || m.Pos > len(loops) || m.Operand >= accel.NumOperands || (m.Level != RF && m.Level != GB) {
-			return res, fmt.Errorf("accel: DNA simulator: marker %s %s at %d: accepted levels rf, gb at 0..%d", m.Level, m.Operand, m.Pos, len(loops))
+			return res, fmt.Errorf("dna: DNA simulator: marker %s %s at %d: accepted levels rf, gb at 0..%d", m.Level, m.Operand, m.Pos, len(loops))
 		}
 	}
 	// Running temporal tile extents per dimension.
@@ -345,10 +338,10 @@ func eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int, depthw
 	}
 	var errs []error
 	if hw.RFBits > 0 && res.RFBits > hw.RFBits {
-		errs = append(errs, fmt.Errorf("accel: DNA simulator: resource: RF tiles need %d bits per PE > %d", res.RFBits, hw.RFBits))
+		errs = append(errs, fmt.Errorf("dna: DNA simulator: resource: RF tiles need %d bits per PE > %d", res.RFBits, hw.RFBits))
 	}
 	if hw.GBBits > 0 && res.GBBits > hw.GBBits {
-		errs = append(errs, fmt.Errorf("accel: DNA simulator: resource: GB tiles need %d bits > %d", res.GBBits, hw.GBBits))
+		errs = append(errs, fmt.Errorf("dna: DNA simulator: resource: GB tiles need %d bits > %d", res.GBBits, hw.GBBits))
 	}
 	res.MAC = first.e[0]
 	res.EnergySum = res.MAC

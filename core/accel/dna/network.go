@@ -132,7 +132,7 @@ func Evaluate(d *accel.Design, net *accel.Network, p accel.Platform) (*accel.Net
 // for loop nests (returned for reuse), writing into dst.
 func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p accel.Platform, plan []int, nest []Loop) ([]Loop, error) {
 	if len(plan) != len(net.Layers) {
-		return nest, fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
+		return nest, fmt.Errorf("dna: plan has %d entries for %d layers", len(plan), len(net.Layers))
 	}
 	layers, chunks, viol := dst.Reset(d, net, p, "dna-estimator")
 	clock := 0.0
@@ -143,7 +143,7 @@ func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p
 		lc := &layers[li]
 		ci := plan[li]
 		if ci < 0 || ci >= len(d.Chunks) {
-			return nest, fmt.Errorf("accel: plan sends layer %q to chunk %d of %d", l.Name, ci, len(d.Chunks))
+			return nest, fmt.Errorf("dna: plan sends layer %q to chunk %d of %d", l.Name, ci, len(d.Chunks))
 		}
 		c := &d.Chunks[ci]
 		hw := HardwareFor(p, c)

@@ -35,7 +35,7 @@ func Evaluate(d *accel.Design, net *accel.Network, p accel.Platform, mode accel.
 // is broken.
 func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p accel.Platform, mode accel.Mode, plan []int) error {
 	if len(plan) != len(net.Layers) {
-		return fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
+		return fmt.Errorf("fpga: plan has %d entries for %d layers", len(plan), len(net.Layers))
 	}
 	model := "fpga-chunk/corrected"
 	if mode == accel.Faithful {
@@ -54,11 +54,11 @@ func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p
 			continue
 		}
 		if ci >= len(d.Chunks) {
-			return fmt.Errorf("accel: plan sends layer %q to chunk %d of %d", l.Name, ci, len(d.Chunks))
+			return fmt.Errorf("fpga: plan sends layer %q to chunk %d of %d", l.Name, ci, len(d.Chunks))
 		}
 		c := &d.Chunks[ci]
 		if err := EvalLayer(lc, &l.Layer, c, mode); err != nil {
-			return fmt.Errorf("accel: layer %q: %w", l.Name, err)
+			return fmt.Errorf("fpga: layer %q: %w", l.Name, err)
 		}
 		ch := &chunks[ci]
 		ch.Layers++

@@ -130,7 +130,7 @@ func (a *Arch) Energy(p *Problem, st *Stats, eb *EnergyBreakdown) error {
 			}
 			if al == nil {
 				if al = a.Level(ls.Name); al == nil {
-					return fmt.Errorf("accel: energy: mapping level %q is not a storage level of arch %q (it has %s)", ls.Name, a.Name, a.LevelNames())
+					return fmt.Errorf("loopnest: energy: mapping level %q is not a storage level of arch %q (it has %s)", ls.Name, a.Name, a.LevelNames())
 				}
 			}
 			b := int64(al.BlockSize())
@@ -279,7 +279,7 @@ func EnergyTableFor(tech string) (*EnergyTable, error) {
 			return t, nil
 		}
 	}
-	return nil, fmt.Errorf("accel: no energy table for technology %q (accepted: 45nm, 65nm, eyeriss)", tech)
+	return nil, fmt.Errorf("loopnest: no energy table for technology %q (accepted: 45nm, 65nm, eyeriss)", tech)
 }
 
 // Price fills the arch's per-access energies from the table, by class and
@@ -302,7 +302,7 @@ func (t *EnergyTable) Price(a *Arch) error {
 		case "sram", "smartbuffer", "buffer", "storage":
 			word = t.SRAM(l.CapacityWords() * int64(bits) / 8)
 		default:
-			return fmt.Errorf("accel: level %q: memory class %q has no entry in table %s (accepted: DRAM, SRAM, regfile)", l.Name, l.Class, t.Name)
+			return fmt.Errorf("loopnest: level %q: memory class %q has no entry in table %s (accepted: DRAM, SRAM, regfile)", l.Name, l.Class, t.Name)
 		}
 		l.ReadPJ = float64(word * scale)
 		l.WritePJ = l.ReadPJ

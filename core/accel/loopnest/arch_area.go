@@ -11,7 +11,7 @@ import (
 // instances, in µm²: Timeloop's "Area (total)" of the arithmetic level.
 func (m *ArchCompute) Area(t accel.AreaTable) (float64, error) {
 	if m.Width <= 0 {
-		return 0, fmt.Errorf("accel: compute %q: no width attribute; the area model needs the operand bits", m.Name)
+		return 0, fmt.Errorf("loopnest: compute %q: no width attribute; the area model needs the operand bits", m.Name)
 	}
 	return float64(t.MACArea(m.Width) * float64(m.Instances)), nil
 }
@@ -25,10 +25,10 @@ func (l *ArchLevel) Area(t accel.AreaTable) (float64, error) {
 		return 0, nil
 	}
 	if class != "regfile" && class != "sram" {
-		return 0, fmt.Errorf("accel: level %q: class %q has no area model (accepted: regfile, SRAM, DRAM)", l.Name, l.Class)
+		return 0, fmt.Errorf("loopnest: level %q: class %q has no area model (accepted: regfile, SRAM, DRAM)", l.Name, l.Class)
 	}
 	if l.Depth <= 0 || l.Width <= 0 {
-		return 0, fmt.Errorf("accel: level %q: depth %d × width %d; the area model needs a bounded size", l.Name, l.Depth, l.Width)
+		return 0, fmt.Errorf("loopnest: level %q: depth %d × width %d; the area model needs a bounded size", l.Name, l.Depth, l.Width)
 	}
 	bits := l.Depth * int64(l.Width)
 	if class == "regfile" {

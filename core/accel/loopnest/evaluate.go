@@ -7,48 +7,6 @@ import (
 func trailingZeros(x uint64) int { return bits.TrailingZeros64(x) }
 func popCount(x uint64) int      { return bits.OnesCount64(x) }
 
-// This file is the loop-nest model: Timeloop's way of counting data movement
-// through a memory hierarchy, given a problem (a loop nest over named
-// dimensions and the data spaces its body touches) and a mapping (per storage
-// level, which data spaces it keeps and the temporal and spatial loops it
-// owns).
-//
-// The counts follow Timeloop v2+/v3 (NVlabs/timeloop, src/loop-analysis/
-// nest-analysis.cpp and tiling.cpp) closely enough to reproduce its reference
-// outputs exactly; see loopnest_timeloop_test.go and doc.go. Three of its
-// rules matter for the numbers and are easy to miss:
-//
-//  1. Reuse between consecutive tiles of a child buffer ("sliding windows")
-//     is kept only while the tile keeps moving in the same direction along
-//     the same data-space rank. When the direction changes (an inner loop
-//     wraps around and an outer one advances), the whole new tile is
-//     refetched (Timeloop's AAHR gradient reset, point-set-aahr.cpp).
-//  2. A parent serving several children at once reads a datum once for all
-//     children whose deltas are identical (multicast); overlapping but
-//     unequal deltas are read separately. The same rule merges identical
-//     partial-sum updates (spatial reduction).
-//  3. For read-write data (outputs), the first update of each element needs
-//     no read: reads = updates − partition size, and a child's fills are
-//     what its parent sends it minus its partition size.
-//
-// Where the model differs from Timeloop, and why:
-//
-//   - Factors must multiply exactly to the bounds (Timeloop also accepts
-//     imperfect factorizations with residual iterations); pad the problem
-//     instead. Spatial loops sit inside a level's temporal loops, as
-//     Timeloop nests them.
-//   - No inter-PE link transfers: Timeloop may serve a child's delta from
-//     a neighbour that held it one step earlier (systolic forwarding); we
-//     always read the parent. Multicast and spatial reduction are modelled.
-//   - Partition sizes count distinct elements. Timeloop derives them from
-//     tile ratios; the two agree whenever the spatial split leaves no gaps
-//     (all the tutorial cases), and only read-write data uses them.
-//   - Bandwidth: one shared port per level (Arch.Cycles), no per-direction
-//     limits or network latency; no leakage energy (the tutorial stats
-//     print it separately; the tests subtract it).
-//   - Tile sizes use Timeloop's bounding boxes, so a strided input tile
-//     counts the skipped rows, as Timeloop does.
-
 // DataSpaceStats are one level's counts for one data space. Counts are per
 // instance of the level, as Timeloop's stats print them.
 type DataSpaceStats struct {

@@ -54,7 +54,7 @@ func ParseObjective(s string) (Objective, error) {
 			return o, nil
 		}
 	}
-	return 0, fmt.Errorf("accel: objective %q is not one of edp, energy, cycles", s)
+	return 0, fmt.Errorf("loopnest: objective %q is not one of edp, energy, cycles", s)
 }
 
 // MapperOptions tune the search; the zero value is sensible.
@@ -98,14 +98,14 @@ const (
 // c.GBBytes and one register file of c.RFBytes per PE, with c.Bits words.
 func ArchOf(c *accel.SubAccel, t *EnergyTable) (*Arch, error) {
 	if c.Rows < 1 || c.Cols < 1 || c.Rows > accel.MaxArraySide || c.Cols > accel.MaxArraySide {
-		return nil, fmt.Errorf("accel: PE array %d×%d; each side must be in [1, %d]", c.Rows, c.Cols, accel.MaxArraySide)
+		return nil, fmt.Errorf("loopnest: PE array %d×%d; each side must be in [1, %d]", c.Rows, c.Cols, accel.MaxArraySide)
 	}
 	bits := c.Bits
 	if bits <= 0 {
 		bits = 16
 	}
 	if bits > accel.MaxBits {
-		return nil, fmt.Errorf("accel: bits=%d; accepted 1..%d", bits, accel.MaxBits)
+		return nil, fmt.Errorf("loopnest: bits=%d; accepted 1..%d", bits, accel.MaxBits)
 	}
 	words := func(b int64) int64 { return b * 8 / int64(bits) }
 	a := &Arch{Name: c.Name, Technology: t.Name,
@@ -155,7 +155,7 @@ func templateFor(df accel.Dataflow) (dataflowTemplate, error) {
 	case accel.RowStationary:
 		return dataflowTemplate{y: []string{"R", "C", "G"}, x: []string{"P", "K", "N"}, rfKeep: w | i | o}, nil
 	}
-	return dataflowTemplate{}, fmt.Errorf("accel: dataflow %d is not one of ws, os, is, rs", df)
+	return dataflowTemplate{}, fmt.Errorf("loopnest: dataflow %d is not one of ws, os, is, rs", df)
 }
 
 // mapPoint is one candidate: per dimension its spatial factor and axis,
@@ -200,20 +200,20 @@ func MapLayer(l accel.Layer, c *accel.SubAccel, t *EnergyTable, opt MapperOption
 }
 
 // ErrNoMapping is returned when no mapping satisfies the capacities.
-var ErrNoMapping = errors.New("accel: no mapping fits the buffers")
+var ErrNoMapping = errors.New("loopnest: no mapping fits the buffers")
 
 // MapProblem is MapLayer for a conv problem (as ConvProblem builds it) and a
 // three-level arch as ArchOf builds it.
 func MapProblem(p *Problem, arch *Arch, df accel.Dataflow, opt MapperOptions) (*MapperResult, error) {
 	if len(arch.Levels) != 3 {
-		return nil, fmt.Errorf("accel: mapper: arch %q has %d storage levels; the mapper needs DRAM, buffer, register file", arch.Name, len(arch.Levels))
+		return nil, fmt.Errorf("loopnest: mapper: arch %q has %d storage levels; the mapper needs DRAM, buffer, register file", arch.Name, len(arch.Levels))
 	}
 	tpl, err := templateFor(df)
 	if err != nil {
 		return nil, err
 	}
 	if len(p.DataSpaces) != 3 || p.DataSpaces[DSOutputs].ReadWrite != true {
-		return nil, fmt.Errorf("accel: mapper: problem %q is not a convolution (Weights, Inputs, Outputs)", p.Name)
+		return nil, fmt.Errorf("loopnest: mapper: problem %q is not a convolution (Weights, Inputs, Outputs)", p.Name)
 	}
 	ev, err := NewEvaluator(p)
 	if err != nil {

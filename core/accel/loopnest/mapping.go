@@ -128,7 +128,7 @@ var ErrFactorization = errors.New("factors do not multiply to the problem bound"
 // pad the problem to use a non-divisor tile).
 func CheckMapping(p *Problem, m *Mapping) error {
 	if len(m.Levels) == 0 || len(m.Levels) > MaxLevels {
-		return fmt.Errorf("accel: mapping has %d levels; accepted 1..%d", len(m.Levels), MaxLevels)
+		return fmt.Errorf("loopnest: mapping has %d levels; accepted 1..%d", len(m.Levels), MaxLevels)
 	}
 	var prod [MaxProblemDims]int64
 	for i := range p.Dims {
@@ -139,7 +139,7 @@ func CheckMapping(p *Problem, m *Mapping) error {
 	for li := range m.Levels {
 		l := &m.Levels[li]
 		if l.Keep&^all != 0 {
-			return fmt.Errorf("accel: mapping level %q keeps data spaces outside the problem's %d", l.Name, len(p.DataSpaces))
+			return fmt.Errorf("loopnest: mapping level %q keeps data spaces outside the problem's %d", l.Name, len(p.DataSpaces))
 		}
 		for si, loops := range [2][]Loop{l.Temporal, l.Spatial} {
 			for _, lp := range loops {
@@ -148,13 +148,13 @@ func CheckMapping(p *Problem, m *Mapping) error {
 					kind = "spatial"
 				}
 				if lp.Dim < 0 || lp.Dim >= len(p.Dims) {
-					return fmt.Errorf("accel: mapping level %q: %s loop over dimension %d; the problem has %d", l.Name, kind, lp.Dim, len(p.Dims))
+					return fmt.Errorf("loopnest: mapping level %q: %s loop over dimension %d; the problem has %d", l.Name, kind, lp.Dim, len(p.Dims))
 				}
 				if lp.Factor < 1 {
-					return fmt.Errorf("accel: mapping level %q: %s factor %s=%d must be ≥ 1", l.Name, kind, p.Dims[lp.Dim], lp.Factor)
+					return fmt.Errorf("loopnest: mapping level %q: %s factor %s=%d must be ≥ 1", l.Name, kind, p.Dims[lp.Dim], lp.Factor)
 				}
 				if int64(lp.Factor) > MaxCount/prod[lp.Dim] {
-					return fmt.Errorf("accel: mapping level %q: %s factor %s=%d is too large", l.Name, kind, p.Dims[lp.Dim], lp.Factor)
+					return fmt.Errorf("loopnest: mapping level %q: %s factor %s=%d is too large", l.Name, kind, p.Dims[lp.Dim], lp.Factor)
 				}
 				prod[lp.Dim] *= int64(lp.Factor)
 				if lp.Factor > 1 {
@@ -164,16 +164,16 @@ func CheckMapping(p *Problem, m *Mapping) error {
 		}
 	}
 	if n > maxNestLoops {
-		return fmt.Errorf("accel: mapping has %d loops with a factor above 1; accepted up to %d", n, maxNestLoops)
+		return fmt.Errorf("loopnest: mapping has %d loops with a factor above 1; accepted up to %d", n, maxNestLoops)
 	}
 	for i, d := range p.Dims {
 		if prod[i] != int64(p.Bounds[i]) {
-			return fmt.Errorf("accel: mapping: %s: %w (%d ≠ %d)", d, ErrFactorization, prod[i], p.Bounds[i])
+			return fmt.Errorf("loopnest: mapping: %s: %w (%d ≠ %d)", d, ErrFactorization, prod[i], p.Bounds[i])
 		}
 	}
 	outer := m.Levels[0].Keep
 	if outer != all {
-		return fmt.Errorf("accel: mapping: the outermost level %q must keep every data space", m.Levels[0].Name)
+		return fmt.Errorf("loopnest: mapping: the outermost level %q must keep every data space", m.Levels[0].Name)
 	}
 	return nil
 }

@@ -76,49 +76,49 @@ func (p *Problem) MACs() int64 {
 // Validate checks the problem's shape: names, bounds, projections.
 func (p *Problem) Validate() error {
 	if len(p.Dims) == 0 || len(p.Dims) > MaxProblemDims {
-		return fmt.Errorf("accel: problem %q has %d dimensions; accepted 1..%d", p.Name, len(p.Dims), MaxProblemDims)
+		return fmt.Errorf("loopnest: problem %q has %d dimensions; accepted 1..%d", p.Name, len(p.Dims), MaxProblemDims)
 	}
 	if len(p.Bounds) != len(p.Dims) {
-		return fmt.Errorf("accel: problem %q has %d dimensions but %d bounds", p.Name, len(p.Dims), len(p.Bounds))
+		return fmt.Errorf("loopnest: problem %q has %d dimensions but %d bounds", p.Name, len(p.Dims), len(p.Bounds))
 	}
 	prod := int64(1)
 	for i, d := range p.Dims {
 		if d == "" {
-			return fmt.Errorf("accel: problem %q: dimension %d has no name", p.Name, i)
+			return fmt.Errorf("loopnest: problem %q: dimension %d has no name", p.Name, i)
 		}
 		if p.DimIndex(d) != i {
-			return fmt.Errorf("accel: problem %q: dimension %q appears twice", p.Name, d)
+			return fmt.Errorf("loopnest: problem %q: dimension %q appears twice", p.Name, d)
 		}
 		b := p.Bounds[i]
 		if b < 1 {
-			return fmt.Errorf("accel: problem %q: bound %s=%d must be ≥ 1", p.Name, d, b)
+			return fmt.Errorf("loopnest: problem %q: bound %s=%d must be ≥ 1", p.Name, d, b)
 		}
 		if int64(b) > MaxCount/prod {
-			return fmt.Errorf("accel: problem %q: the product of bounds exceeds %d at %s=%d", p.Name, MaxCount, d, b)
+			return fmt.Errorf("loopnest: problem %q: the product of bounds exceeds %d at %s=%d", p.Name, MaxCount, d, b)
 		}
 		prod *= int64(b)
 	}
 	if len(p.DataSpaces) == 0 || len(p.DataSpaces) > MaxDataSpaces {
-		return fmt.Errorf("accel: problem %q has %d data spaces; accepted 1..%d", p.Name, len(p.DataSpaces), MaxDataSpaces)
+		return fmt.Errorf("loopnest: problem %q has %d data spaces; accepted 1..%d", p.Name, len(p.DataSpaces), MaxDataSpaces)
 	}
 	for i := range p.DataSpaces {
 		ds := &p.DataSpaces[i]
 		if ds.Name == "" || p.DataSpaceIndex(ds.Name) != i {
-			return fmt.Errorf("accel: problem %q: data space %d needs a unique name", p.Name, i)
+			return fmt.Errorf("loopnest: problem %q: data space %d needs a unique name", p.Name, i)
 		}
 		if len(ds.Ranks) == 0 || len(ds.Ranks) > MaxRanks {
-			return fmt.Errorf("accel: problem %q: data space %s has %d ranks; accepted 1..%d", p.Name, ds.Name, len(ds.Ranks), MaxRanks)
+			return fmt.Errorf("loopnest: problem %q: data space %s has %d ranks; accepted 1..%d", p.Name, ds.Name, len(ds.Ranks), MaxRanks)
 		}
 		for r, rank := range ds.Ranks {
 			if len(rank) == 0 {
-				return fmt.Errorf("accel: problem %q: data space %s rank %d has no terms", p.Name, ds.Name, r)
+				return fmt.Errorf("loopnest: problem %q: data space %s rank %d has no terms", p.Name, ds.Name, r)
 			}
 			for _, t := range rank {
 				if t.Dim < 0 || t.Dim >= len(p.Dims) {
-					return fmt.Errorf("accel: problem %q: data space %s rank %d refers to dimension %d of %d", p.Name, ds.Name, r, t.Dim, len(p.Dims))
+					return fmt.Errorf("loopnest: problem %q: data space %s rank %d refers to dimension %d of %d", p.Name, ds.Name, r, t.Dim, len(p.Dims))
 				}
 				if t.Coef < 1 || t.Coef > 1<<16 {
-					return fmt.Errorf("accel: problem %q: data space %s rank %d: coefficient %d of %s must be in 1..65536", p.Name, ds.Name, r, t.Coef, p.Dims[t.Dim])
+					return fmt.Errorf("loopnest: problem %q: data space %s rank %d: coefficient %d of %s must be in 1..65536", p.Name, ds.Name, r, t.Coef, p.Dims[t.Dim])
 				}
 			}
 		}

@@ -90,7 +90,7 @@ func newTracer(p *Problem, m *Mapping, exact bool) (*Tracer, error) {
 		return nil, err
 	}
 	if model.Cycles > MaxTraceSteps {
-		return nil, fmt.Errorf("accel: trace: %d steps; at most %d (use Evaluate)", model.Cycles, MaxTraceSteps)
+		return nil, fmt.Errorf("loopnest: trace: %d steps; at most %d (use Evaluate)", model.Cycles, MaxTraceSteps)
 	}
 	t := &Tracer{p: p, nest: m.Nest(), exact: exact, model: model, cycles: model.Cycles}
 	nest := t.nest

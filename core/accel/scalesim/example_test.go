@@ -26,7 +26,7 @@ Conv2_DP, 27, 27, 3, 3, 2, 1, 1,#dw
 	// line 2 Conv1: 224×224×3 -> 55×55×96
 	// line 3 Conv2_DPChannel_0: 27×27×1 -> 25×25×1
 	// line 3 Conv2_DPChannel_1: 27×27×1 -> 25×25×1
-	// accel: bad.csv:2: 7 fields before the last comma, want 8 or 9 (Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides, then a trailing comma); is the trailing comma missing?
+	// scalesim: bad.csv:2: 7 fields before the last comma, want 8 or 9 (Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides, then a trailing comma); is the trailing comma missing?
 }
 
 // A depthwise layer becomes a SCALE-Sim "DP" row (one single-channel

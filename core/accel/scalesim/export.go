@@ -35,7 +35,7 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, layer string) (*accel.
 		fmt.Fprintf(&csv, "%s,%s,%s,%s\n", l.Name, c.Name, cfgName(c), topoName(c))
 	}
 	if len(order) == 0 {
-		return nil, fmt.Errorf("accel: network %q has no layer %q", net.Name, layer)
+		return nil, fmt.Errorf("scalesim: network %q has no layer %q", net.Name, layer)
 	}
 	out := &accel.Export{Table: csv.Bytes()}
 	for _, c := range order {

@@ -12,10 +12,6 @@ import (
 	"github.com/dian-explorer/dian/core/accel/systolic"
 )
 
-// SCALE-Sim v2's input formats, read the way SCALE-Sim reads them
-// (scalesim/scale_config.py with Python's configparser, and
-// scalesim/topology_utils.py), and written so SCALE-Sim reads them back.
-
 // Config is a SCALE-Sim .cfg file.
 type Config struct {
 	RunName string
@@ -47,9 +43,9 @@ func (e *Error) Error() string {
 		where += ":" + strconv.Itoa(e.Line)
 	}
 	if e.Field != "" {
-		return fmt.Sprintf("accel: %s: %s: %s", where, e.Field, e.Err)
+		return fmt.Sprintf("scalesim: %s: %s: %s", where, e.Field, e.Err)
 	}
-	return fmt.Sprintf("accel: %s: %s", where, e.Err)
+	return fmt.Sprintf("scalesim: %s: %s", where, e.Err)
 }
 
 // maxFile bounds the input files we read; SCALE-Sim configs are
@@ -245,12 +241,12 @@ func ReadConfig(path string) (*Config, error) {
 func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("accel: %w", err)
+		return nil, fmt.Errorf("scalesim: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("accel: reading %s: %w", path, err)
+		return nil, fmt.Errorf("scalesim: reading %s: %w", path, err)
 	}
 	return data, nil
 }

@@ -406,7 +406,7 @@ func FuzzParseScaleSimConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data, "fuzz.cfg")
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "accel: fuzz.cfg") {
+			if !strings.HasPrefix(err.Error(), "scalesim: fuzz.cfg") {
 				t.Fatalf("error %q does not name the file", err)
 			}
 			return
@@ -429,7 +429,7 @@ func FuzzParseScaleSimTopology(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		layers, err := ParseTopology(data, "fuzz.csv")
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "accel: fuzz.csv") {
+			if !strings.HasPrefix(err.Error(), "scalesim: fuzz.csv") {
 				t.Fatalf("error %q does not name the file", err)
 			}
 			return

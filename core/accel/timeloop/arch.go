@@ -241,11 +241,11 @@ func priceTutorial40(a *loopnest.Arch) error {
 		case strings.EqualFold(l.Class, "DRAM") && l.Width == 256:
 			l.ReadPJ, l.WritePJ = 2048, 2048
 		default:
-			return fmt.Errorf("accel: technology 40nm: no energy estimate for %s %q (depth %d, width %d); give read_energy and write_energy attributes", l.Class, l.Name, l.Depth, l.Width)
+			return fmt.Errorf("timeloop: technology 40nm: no energy estimate for %s %q (depth %d, width %d); give read_energy and write_energy attributes", l.Class, l.Name, l.Depth, l.Width)
 		}
 	}
 	if !(strings.EqualFold(a.MAC.Class, "intmac") && a.MAC.Width == 8) {
-		return fmt.Errorf("accel: technology 40nm: no energy estimate for %s %q (width %d); give an energy attribute", a.MAC.Class, a.MAC.Name, a.MAC.Width)
+		return fmt.Errorf("timeloop: technology 40nm: no energy estimate for %s %q (width %d); give an energy attribute", a.MAC.Class, a.MAC.Name, a.MAC.Width)
 	}
 	a.MAC.EnergyPJ = 0.845
 	return nil

@@ -29,7 +29,7 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, table *loopnest.Energy
 		c := chunks[i]
 		res, err := loopnest.MapLayer(l.Layer, c, table, opt)
 		if err != nil {
-			return nil, fmt.Errorf("accel: layer %q on chunk %q: %w", l.Name, c.Name, err)
+			return nil, fmt.Errorf("timeloop: layer %q on chunk %q: %w", l.Name, c.Name, err)
 		}
 		base := accel.FileSafe(l.Name)
 		archFile := "arch-" + accel.FileSafe(c.Name) + ".yaml"
@@ -48,7 +48,7 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, table *loopnest.Energy
 			}
 			var b bytes.Buffer
 			if err := f.write(&b); err != nil {
-				return nil, fmt.Errorf("accel: %s: %w", f.name, err)
+				return nil, fmt.Errorf("timeloop: %s: %w", f.name, err)
 			}
 			out.Files = append(out.Files, accel.ExportFile{Name: f.name, Data: b.Bytes()})
 			written[f.name] = true
@@ -57,7 +57,7 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, table *loopnest.Energy
 			res.Stats.ComputeInstances, files[0].name, files[1].name, files[2].name, archFile)
 	}
 	if !found {
-		return nil, fmt.Errorf("accel: network %q has no layer %q", net.Name, layer)
+		return nil, fmt.Errorf("timeloop: network %q has no layer %q", net.Name, layer)
 	}
 	out.Table = csv.Bytes()
 	return out, nil

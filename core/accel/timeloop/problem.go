@@ -10,22 +10,12 @@ import (
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
-// Readers and writers for Timeloop's file formats (v0.4 syntax, as in the
-// Accelergy-Project/timeloop-accelergy-exercises tutorials): the problem
-// file, the architecture file, the mapping file (map.yaml) and the mapping
-// printout timeloop-model writes (timeloop-model.map.txt). Every error names
-// the file, the line and the field, and what is accepted.
-
 // Bounds on numbers read from files.
 const (
 	maxFileBound  = 1 << 30 // a problem bound or loop factor
 	maxFileCoef   = 1 << 16 // a projection coefficient
 	maxFileMemory = 1 << 40 // a depth or width
 )
-
-// schema helpers ------------------------------------------------------------
-
-// problem -------------------------------------------------------------------
 
 // ReadProblem reads a Timeloop problem file (v0.4: problem.shape
 // with dimensions, optional coefficients and data_spaces with projections;
