@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -22,7 +23,6 @@ import (
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/viz"
-	"github.com/dian-explorer/dian/wasm/worker/service"
 )
 
 // quickSearch is the 8×8 digits search the browser tests run, from the
@@ -37,7 +37,7 @@ func nativeResult(t *testing.T, fragment string) (map[string]any, float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := service.LoadInput(os.DirFS(repoRoot), link.Config)
+	in, err := search.LoadInput(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,12 +23,11 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
-	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/viz"
 	"github.com/dian-explorer/dian/wasm/protocol"
-	"github.com/dian-explorer/dian/wasm/worker/service"
 )
 
 // -readme-screenshots writes the README's screenshots of both views to
@@ -212,7 +211,7 @@ func TestBrowserVizSearch(t *testing.T) {
 		`setView("table")`:                    `view "table" is not one of accelerator, search`,
 		`pushProgress("x")`:                   "pushProgress takes one Uint8Array",
 		`pushProgress(new Uint8Array([193]))`: "progress message:",
-		`showResult("{")`:                     "viz: search result:",
+		`showResult("{")`:                     "report: search result:",
 		`setDataflow("xs")`:                   `"xs"`,
 		`selectLayer(99)`:                     "layer 99",
 	} {
@@ -237,8 +236,10 @@ func TestBrowserVizSearch(t *testing.T) {
 			probs[bi][bi%ops] += f
 		}
 		p := protocol.Progress{Type: "progress", Phase: "search", Step: step, Steps: 40, Accuracy: 0.5 + 0.01*float64(step),
-			LossWeights: 2 / float64(step), LossArch: 2.5 / float64(step), Tau: 5 * float64(40-step) / 40, Lambda: 0.1,
-			HasHW: step > 3, FPS: 1000 + 50*float64(step%7)}
+			LossWeights: 2 / float64(step), LossArch: 2.5 / float64(step), Tau: 5 * float64(40-step) / 40, Lambda: 0.1}
+		if step > 3 {
+			p.HW = &report.Metrics{FPS: 1000 + 50*float64(step%7)}
+		}
 		p.Blocks, p.Ops, p.Probs = protocol.EncodeProbs(probs)
 		pushProgress(t, b, &p)
 	}
@@ -337,13 +338,13 @@ func quickSearchResult(t *testing.T) (string, []protocol.Progress) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := data.Load(os.DirFS(filepath.Join(repoRoot, "assets", "datasets")), link.Config.Dataset)
+	ds, err := search.LoadDataset(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config.Dataset)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var events []protocol.Progress
-	res, err := search.Run(context.Background(), link.Config, search.Input{Data: ds}, func(e search.Event) {
-		events = append(events, service.ProgressOf(1, e))
+	res, err := search.Run(context.Background(), link.Config, search.Input{Data: ds}, func(e report.Event) {
+		events = append(events, protocol.ProgressOf(1, e))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -416,7 +417,7 @@ func TestBrowserVizAcceleratorChoices(t *testing.T) {
   decision: tr.dataset.decision,
   cells: [...tr.querySelectorAll("td[data-p]")].map((td) => ({ p: Number(td.dataset.p), option: td.dataset.option, best: td.dataset.best === "true" })),
 }))`)
-	labels := search.OptionLabels(hw.Space)
+	labels := report.OptionLabels(hw.Space)
 	if len(rows) != len(hw.Space.Decisions) {
 		t.Fatalf("the DOM shows %d decisions, the %s space has %d", len(rows), link.Config.Platform, len(hw.Space.Decisions))
 	}
@@ -463,7 +464,7 @@ func TestBrowserVizAcceleratorChoices(t *testing.T) {
 	}
 	for i, r := range rows {
 		for j, c := range r.Cells {
-			if float32(c.P) != hwState.Probs[i][j] {
+			if float32(c.P) != float32(hwState.Probs[i][j]) {
 				t.Errorf("%s option %d: the DOM says %v, the view draws %v", r.Decision, j, c.P, hwState.Probs[i][j])
 			}
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/report"
 )
 
 // AccelView is the accelerator view's state and controls, free of Ebiten:
@@ -13,7 +14,7 @@ import (
 type AccelView struct {
 	Work     Workload
 	Dataflow accel.Dataflow // of a bare platform's default chunk
-	Result   *Result
+	Result   *report.Result
 
 	Layer int
 	Prep  *Prepared
@@ -71,7 +72,7 @@ func (v *AccelView) SetDataflow(df accel.Dataflow) error {
 // ShowResult shows a search result's design: its chunks, its network's
 // layers on them and its pipeline. The first layer whose shape is known is
 // chosen.
-func (v *AccelView) ShowResult(r *Result) error {
+func (v *AccelView) ShowResult(r *report.Result) error {
 	w, err := ResultWorkload(r)
 	if err != nil {
 		return err

@@ -4,25 +4,14 @@ import (
 	"math"
 	"slices"
 	"strings"
-)
 
-// HWDist is the accelerator search engine's current distribution over the
-// design space's decisions, as the search view keeps it (the page decodes
-// it from the worker's progress messages; see search.HWDist).
-type HWDist struct {
-	Engine    string      `json:"engine"`
-	Decisions []string    `json:"decisions"`
-	Options   [][]string  `json:"options"` // labels, one row per decision
-	Probs     [][]float32 `json:"probs"`   // one row per decision, each summing to 1
-	// Best is the option per decision of the current best design (nil
-	// before there is one).
-	Best []int `json:"best,omitempty"`
-}
+	"github.com/dian-explorer/dian/core/report"
+)
 
 // PushHW records the engine's latest distribution. The baselines search
 // other networks with engines of their own: once the search has shown
 // its distribution, theirs do not replace it.
-func (v *SearchView) PushHW(phase string, d *HWDist) {
+func (v *SearchView) PushHW(phase string, d *report.HWDist) {
 	if d == nil || (phase == "baselines" && v.HW != nil) {
 		return
 	}
@@ -83,7 +72,7 @@ type HWChart struct {
 // font. Each chart gets a cell of a grid whose column count makes the
 // cells as large as the area allows (never larger than a readable
 // maximum), the decision's name on top and the option labels below.
-func LayoutHWDist(area Rect, font float64, d *HWDist) HWPanel {
+func LayoutHWDist(area Rect, font float64, d *report.HWDist) HWPanel {
 	var p HWPanel
 	p.Title = Point{area.X, area.Y}
 	legendH := font * 1.6

@@ -6,13 +6,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 )
 
 // engineDist is what a search event carries for platform's space: a
 // reinforce engine's distribution after a short search on a cost that
 // prefers the first options, with a best design when best is set.
-func engineDist(t *testing.T, platform string, best bool) *HWDist {
+func engineDist(t *testing.T, platform string, best bool) *report.HWDist {
 	t.Helper()
 	hw, err := search.NewHardware(platform, "corrected", "fps")
 	if err != nil {
@@ -29,17 +30,11 @@ func engineDist(t *testing.T, platform string, best bool) *HWDist {
 		}
 		return s, true
 	})
-	d := &HWDist{Engine: e.Name(), Options: search.OptionLabels(hw.Space)}
+	d := &report.HWDist{Engine: e.Name(), Options: report.OptionLabels(hw.Space)}
 	for _, dec := range hw.Space.Decisions {
 		d.Decisions = append(d.Decisions, dec.Name)
 	}
-	for _, row := range e.Distribution() {
-		r := make([]float32, len(row))
-		for j, p := range row {
-			r[j] = float32(p)
-		}
-		d.Probs = append(d.Probs, r)
-	}
+	d.Probs = e.Distribution()
 	if best {
 		d.Best = tr.Best
 	}
@@ -192,18 +187,18 @@ func chunkOf(i int, p HWPanel) int {
 func TestSearchViewKeepsTheSearchDistribution(t *testing.T) {
 	var v SearchView
 	mine, theirs := engineDist(t, "eyeriss", true), engineDist(t, "systolic16", true)
-	v.Push(SearchPoint{Step: 5, Phase: "search"}, nil, nil)
+	v.push(SearchPoint{Step: 5, Phase: "search"}, nil, nil)
 	v.PushHW("search", mine)
 	v.PushHW("search", nil) // an event without one keeps the last
 	if v.State().HW != mine {
 		t.Fatal("the search's distribution is not kept")
 	}
-	v.Push(SearchPoint{Step: 9, Phase: "baselines"}, nil, nil)
+	v.push(SearchPoint{Step: 9, Phase: "baselines"}, nil, nil)
 	v.PushHW("baselines", theirs)
 	if v.State().HW != mine {
 		t.Error("a baseline's distribution replaced the search's")
 	}
-	v.Push(SearchPoint{Step: 1, Phase: "warmup"}, nil, nil) // a new search
+	v.push(SearchPoint{Step: 1, Phase: "warmup"}, nil, nil) // a new search
 	if v.State().HW != nil {
 		t.Error("a new search still shows the last one's distribution")
 	}

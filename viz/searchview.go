@@ -3,10 +3,12 @@ package viz
 import (
 	"fmt"
 	"math"
+
+	"github.com/dian-explorer/dian/core/report"
 )
 
 // SearchPoint is one progress event of a running search, as the view keeps
-// it (the page decodes the worker's protocol.Progress into it).
+// it in its history: the scalars of a report.Event (SearchPointOf).
 type SearchPoint struct {
 	Step   int     `json:"step"`
 	Phase  string  `json:"phase"`
@@ -19,10 +21,20 @@ type SearchPoint struct {
 	FPS    float64 `json:"fps"`
 }
 
+// SearchPointOf keeps the scalars of a search event.
+func SearchPointOf(e *report.Event) SearchPoint {
+	p := SearchPoint{Step: e.Step, Phase: e.Phase, LossW: e.LossWeights, LossA: e.LossArch, Acc: e.Accuracy,
+		Tau: e.Tau, Lambda: e.Lambda}
+	if e.HW != nil {
+		p.HasHW, p.FPS = true, e.HW.FPS
+	}
+	return p
+}
+
 // training reports whether the point comes from a phase that trains the
 // supernet (the losses, τ and λ mean something only there).
 func (p SearchPoint) training() bool {
-	return p.Phase == "warmup" || p.Phase == "search" || p.Phase == "finetune"
+	return report.TrainingPhase(p.Phase)
 }
 
 // Curve returns the point's value of curve i of CurveNames, and whether
@@ -56,14 +68,14 @@ type ParetoPoint struct {
 // the latest architecture probabilities, baselines and the final result.
 type SearchView struct {
 	Points    []SearchPoint
-	Probs     [][]float32
+	Probs     [][]float64
 	OpNames   []string
 	Path      []string
 	Baselines []ParetoPoint
 	Final     *ParetoPoint
 	// HW is the accelerator engine's latest distribution (nil before the
 	// engine has run).
-	HW *HWDist
+	HW *report.HWDist
 	// Hover is the text of the element under the pointer ("" for none).
 	Hover string
 }
@@ -80,9 +92,15 @@ var (
 	opsFBNetG2 = []string{"k3_e1", "k3_e1_g2", "k3_e3", "k3_e6", "k5_e1", "k5_e1_g2", "k5_e3", "k5_e6", "skip"}
 )
 
-// Push adds a progress event with its probabilities (blocks × ops) and
-// derived path (op name per block; may be nil).
-func (v *SearchView) Push(pt SearchPoint, probs [][]float32, path []string) {
+// Push adds a progress event: its scalars to the history, its
+// probabilities (blocks × ops), derived path and accelerator distribution
+// to what the view shows.
+func (v *SearchView) Push(e *report.Event) {
+	v.push(SearchPointOf(e), e.Probs, e.Path)
+	v.PushHW(e.Phase, e.HWDist)
+}
+
+func (v *SearchView) push(pt SearchPoint, probs [][]float64, path []string) {
 	if len(v.Points) > 0 && pt.Step < v.Points[len(v.Points)-1].Step {
 		v.Points = v.Points[:0] // a new search started
 		v.Final, v.HW = nil, nil
@@ -110,7 +128,7 @@ func (v *SearchView) Push(pt SearchPoint, probs [][]float32, path []string) {
 // opNamesFor names n op columns: FBNet's names when the count matches and
 // agrees with the path (the path's op of each block is its argmax), else
 // "op 0", "op 1", …
-func opNamesFor(n int, probs [][]float32, path []string) []string {
+func opNamesFor(n int, probs [][]float64, path []string) []string {
 	var names []string
 	switch n {
 	case len(opsFBNet):
@@ -135,7 +153,7 @@ func opNamesFor(n int, probs [][]float32, path []string) []string {
 	return names
 }
 
-func argmax(row []float32) int {
+func argmax(row []float64) int {
 	best := 0
 	for i, v := range row {
 		if v > row[best] {
@@ -252,7 +270,7 @@ type SearchState struct {
 	Blocks  int          `json:"blocks"`
 	Ops     int          `json:"ops"`
 	OpNames []string     `json:"opNames"`
-	Probs   [][]float32  `json:"probs"`
+	Probs   [][]float64  `json:"probs"`
 	// ScaleLo and ScaleHi are the probabilities drawn in the lightest and
 	// darkest colours (ProbRange).
 	ScaleLo float64 `json:"scaleLo"`
@@ -266,7 +284,7 @@ type SearchState struct {
 	Final     *ParetoPoint  `json:"final,omitempty"`
 	Hover     string        `json:"hover"`
 	// HW is the accelerator engine's distribution per decision, as drawn.
-	HW *HWDist `json:"hw,omitempty"`
+	HW *report.HWDist `json:"hw,omitempty"`
 }
 
 // State returns the view's numbers.

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/report"
 )
 
 func TestNestLinesHighlightTheCarry(t *testing.T) {
@@ -215,22 +215,9 @@ func TestGantt(t *testing.T) {
 	}
 }
 
-func TestParseOp(t *testing.T) {
-	for _, tt := range []struct {
-		in      string
-		k, e, g int
-		ok      bool
-	}{{"k3_e6", 3, 6, 1, true}, {"k5_e1_g2", 5, 1, 2, true}, {"skip", 0, 0, 1, true}, {"k3", 0, 0, 0, false}, {"k3_x6", 0, 0, 0, false}, {"k0_e1", 0, 0, 0, false}} {
-		k, e, g, ok := ParseOp(tt.in)
-		if k != tt.k || e != tt.e || g != tt.g || ok != tt.ok {
-			t.Errorf("ParseOp(%q) = %d %d %d %v, want %d %d %d %v", tt.in, k, e, g, ok, tt.k, tt.e, tt.g, tt.ok)
-		}
-	}
-}
-
-// TestResultWorkload rebuilds the layers of a small result and shows its
-// design: every layer whose shape is rebuilt has the result's MACs, and the
-// walk uses the design's own tiling.
+// TestResultWorkload shows a small result's design: every layer whose shape
+// the result's lowered network gives has the result's MACs, and the walk
+// uses the design's own tiling.
 func TestResultWorkload(t *testing.T) {
 	v := NewAccelView(accel.Presets()[0])
 	r := sampleResult(t)
@@ -253,8 +240,8 @@ func TestResultWorkload(t *testing.T) {
 			}
 		}
 	}
-	if known != 3 { // b1.pw1, b1.dw, b1.pw2; stem and head shapes are not in the blocks
-		t.Errorf("%d layers with a known shape, want 3", known)
+	if known != 4 { // stem, b1.pw1, b1.dw, b1.pw2; the head's shape is not in the result
+		t.Errorf("%d layers with a known shape, want 4", known)
 	}
 	if st.Mapping != "design" || st.Cycles == 0 || st.Error != "" {
 		t.Errorf("first layer: mapping %q, %d cycles, error %q", st.Mapping, st.Cycles, st.Error)
@@ -277,7 +264,7 @@ func TestResultWorkload(t *testing.T) {
 	}
 }
 
-func sampleResult(t *testing.T) *Result {
+func sampleResult(t *testing.T) *report.Result {
 	t.Helper()
 	d := &accel.Design{Name: "found", Platform: "zc706", Pad: true, Chunks: []accel.SubAccel{
 		{Name: "c0", Rows: 4, Cols: 8, Dataflow: accel.OutputStationary, Bits: 8, Unroll: accel.Extents{accel.DimK: 8, accel.DimP: 4}},
@@ -297,13 +284,20 @@ func sampleResult(t *testing.T) *Result {
 		{Layer: "fc", Chunk: -1, MACs: 32 * 10},
 	}
 	lj, _ := json.Marshal(layers)
-	src := `{"network":{"ops":["k3_e3"],"blocks":[{"name":"b1","op":"k3_e3","in":8,"out":16,"stride":2,"h":14,"w":14}]},
+	// The lowered network gives the shapes of stem and block b1; the head's
+	// is missing, so the view shows it unknown.
+	src := `{"network":{"ops":["k3_e3"],"blocks":[{"name":"b1","op":"k3_e3","in":8,"out":16,"stride":2,"h":14,"w":14}],
+	"layers":[
+	 {"name":"stem","in_c":1,"k":8,"h":14,"w":14,"r":3,"s":3,"pad":1,"role":"stem"},
+	 {"name":"b1.pw1","in_c":8,"k":24,"h":14,"w":14,"r":1,"s":1,"block":"b1"},
+	 {"name":"b1.dw","in_c":24,"k":24,"h":14,"w":14,"r":3,"s":3,"stride":2,"pad":1,"groups":24,"block":"b1"},
+	 {"name":"b1.pw2","in_c":24,"k":16,"h":7,"w":7,"r":1,"s":1,"block":"b1"}]},
 	"accelerator":` + string(dj) + `,"metrics":{"accuracy":0.9,"fps":1000},"layers":` + string(lj) + `}`
-	r, err := ParseResult([]byte(src))
+	r, err := report.ParseResult([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(r.Accelerator), "c1") {
+	if r.Accelerator == nil || len(r.Accelerator.Chunks) != 2 || r.Accelerator.Chunks[1].Name != "c1" {
 		t.Fatal("the design did not survive decoding")
 	}
 	return r
@@ -311,37 +305,37 @@ func sampleResult(t *testing.T) *Result {
 
 func TestSearchView(t *testing.T) {
 	var v SearchView
-	probs := [][]float32{{0.1, 0.5, 0.1, 0.1, 0.1, 0.05, 0.05}, {0.7, 0, 0, 0, 0, 0.1, 0.2}}
-	v.Push(SearchPoint{Step: 1, Acc: 0.5, HasHW: true, FPS: 100}, probs, []string{"k3_e3", "k3_e1"})
-	v.Push(SearchPoint{Step: 2, Acc: 0.6, HasHW: true, FPS: 90}, probs, nil)
-	v.Push(SearchPoint{Step: 3, Acc: 0.55, HasHW: true, FPS: 80}, probs, nil) // dominated by step 2
+	probs := [][]float64{{0.1, 0.5, 0.1, 0.1, 0.1, 0.05, 0.05}, {0.7, 0, 0, 0, 0, 0.1, 0.2}}
+	v.push(SearchPoint{Step: 1, Acc: 0.5, HasHW: true, FPS: 100}, probs, []string{"k3_e3", "k3_e1"})
+	v.push(SearchPoint{Step: 2, Acc: 0.6, HasHW: true, FPS: 90}, probs, nil)
+	v.push(SearchPoint{Step: 3, Acc: 0.55, HasHW: true, FPS: 80}, probs, nil) // dominated by step 2
 	st := v.State()
 	if st.Blocks != 2 || st.Ops != 7 || st.OpNames[1] != "k3_e3" || st.Argmax[0] != 1 || st.Argmax[1] != 0 {
 		t.Errorf("heatmap state %+v", st)
 	}
-	if st.ScaleLo != 0 || st.ScaleHi != float64(float32(0.7)) {
+	if st.ScaleLo != 0 || st.ScaleHi != 0.7 {
 		t.Errorf("heatmap range %v..%v, want the probabilities' 0..0.7", st.ScaleLo, st.ScaleHi)
 	}
 	var near SearchView
-	near.Push(SearchPoint{Step: 1}, [][]float32{{0.5, 0.52}}, nil)
-	if lo, hi := near.ProbRange(); lo != float64(float32(0.5)) || math.Abs(hi-lo-MinProbSpan) > 1e-12 {
+	near.push(SearchPoint{Step: 1}, [][]float64{{0.5, 0.52}}, nil)
+	if lo, hi := near.ProbRange(); lo != 0.5 || math.Abs(hi-lo-MinProbSpan) > 1e-12 {
 		t.Errorf("near-equal probabilities: range %v..%v, want %v wide from 0.5", lo, hi, MinProbSpan)
 	}
 	if st.Trail != 3 || len(st.Front) != 2 || st.Front[0].FPS != 100 || st.Front[1].Acc != 0.6 {
 		t.Errorf("trail %d, front %+v", st.Trail, st.Front)
 	}
 	// Op names that disagree with the path fall back to numbers.
-	v.Push(SearchPoint{Step: 4}, probs, []string{"skip", "skip"})
+	v.push(SearchPoint{Step: 4}, probs, []string{"skip", "skip"})
 	if v.OpNames[0] != "op 0" {
 		t.Errorf("op names %v for a path that does not match FBNet's order", v.OpNames)
 	}
 	// A step going back means a new search: the history restarts.
-	v.Push(SearchPoint{Step: 1}, nil, nil)
+	v.push(SearchPoint{Step: 1}, nil, nil)
 	if len(v.Points) != 1 {
 		t.Errorf("%d points after a restart", len(v.Points))
 	}
 	for i := range MaxSearchPoints + 10 {
-		v.Push(SearchPoint{Step: 2 + i}, nil, nil)
+		v.push(SearchPoint{Step: 2 + i}, nil, nil)
 	}
 	if len(v.Points) > MaxSearchPoints || v.Points[len(v.Points)-1].Step != MaxSearchPoints+11 {
 		t.Errorf("history of %d points ending at step %d", len(v.Points), v.Points[len(v.Points)-1].Step)
@@ -408,7 +402,7 @@ func TestRealResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ParseResult(data)
+	r, err := report.ParseResult(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +439,7 @@ func TestRealResult(t *testing.T) {
 		}
 		walked++
 	}
-	if walked < 10 {
-		t.Errorf("walked %d layers of the result; its blocks give at least 10 shapes", walked)
+	if walked != len(r.Layers) {
+		t.Errorf("walked %d of the result's %d layers; its lowered network gives every shape", walked, len(r.Layers))
 	}
 }

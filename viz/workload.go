@@ -1,14 +1,11 @@
 package viz
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/report"
 )
 
 // Workload is what the accelerator view shows: the chunks of a design (one
@@ -90,68 +87,11 @@ func PresetWorkload(p accel.Platform, df accel.Dataflow) Workload {
 	return w
 }
 
-// Result is the part of a search result (core/search.Result's JSON, as
-// `dian search -json` prints it) the views draw. The page binary does not
-// link the search, so the fields are declared here.
-type Result struct {
-	Network struct {
-		Ops    []string      `json:"ops"`
-		Blocks []ResultBlock `json:"blocks"`
-		// Layers is the lowered network (accel.Network's JSON form), if the
-		// result carries it: it gives every layer's shape exactly.
-		Layers json.RawMessage `json:"layers"`
-	} `json:"network"`
-	Accelerator json.RawMessage   `json:"accelerator"`
-	Metrics     ResultMetrics     `json:"metrics"`
-	Layers      []accel.LayerCost `json:"layers"`
-	Baselines   []struct {
-		Name    string        `json:"name"`
-		Metrics ResultMetrics `json:"metrics"`
-	} `json:"baselines"`
-}
-
-// ResultBlock is one searched block of a result's network.
-type ResultBlock struct {
-	Name   string `json:"name"`
-	Op     string `json:"op"`
-	In     int    `json:"in"`
-	Out    int    `json:"out"`
-	Stride int    `json:"stride"`
-	H      int    `json:"h"`
-	W      int    `json:"w"`
-}
-
-// ResultMetrics are a result's headline numbers.
-type ResultMetrics struct {
-	Accuracy  float64 `json:"accuracy"`
-	FPS       float64 `json:"fps"`
-	LatencyMs float64 `json:"latency_ms"`
-	Energy    float64 `json:"energy"`
-	EDP       float64 `json:"edp"`
-	Feasible  bool    `json:"feasible"`
-}
-
-// ParseResult decodes a search result's JSON.
-func ParseResult(data []byte) (*Result, error) {
-	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("viz: search result: %w", err)
-	}
-	return &r, nil
-}
-
-// ErrNoDesign is returned for a result without an accelerator (no feasible
-// design was found).
-var ErrNoDesign = errors.New("viz: the result has no accelerator design")
-
 // ResultWorkload is a result's design running its network.
-func ResultWorkload(r *Result) (Workload, error) {
-	if len(r.Accelerator) == 0 || string(r.Accelerator) == "null" {
-		return Workload{}, ErrNoDesign
-	}
-	d, err := accel.DecodeDesign(r.Accelerator, "result.accelerator")
-	if err != nil {
-		return Workload{}, err
+func ResultWorkload(r *report.Result) (Workload, error) {
+	d := r.Accelerator
+	if d == nil {
+		return Workload{}, report.ErrNoDesign
 	}
 	if len(d.Chunks) == 0 {
 		return Workload{}, fmt.Errorf("viz: the result's design has no chunks")
@@ -176,73 +116,21 @@ func ResultWorkload(r *Result) (Workload, error) {
 	return w, nil
 }
 
-// resultShapes rebuilds the layer shapes of a result's network from its
-// blocks, as core/supernet lowers a block: a 1×1 projection shortcut when
-// the block changes shape, then the op's expand (pw1), depthwise (dw) and
-// project (pw2) convolutions. Stem, head and classifier shapes are not in
-// the result's blocks; they come only from Result.Network.Layers when the
-// result carries the lowered network. Callers check every shape against
-// the result's MACs before trusting it.
-func resultShapes(r *Result) map[string]accel.Layer {
+// resultShapes returns the shapes of a result's layers by name, from its
+// lowered network (Result.Network.Layers); a result without one gives
+// none, and its layers show as unknown.
+func resultShapes(r *report.Result) map[string]accel.Layer {
 	out := map[string]accel.Layer{}
-	if len(r.Network.Layers) > 0 {
-		wrapped := append(append([]byte(`{"name":"result","layers":`), r.Network.Layers...), '}')
-		if net, err := accel.DecodeNetwork(wrapped, "result.network.layers"); err == nil {
-			for _, l := range net.Layers {
-				out[l.Name] = l.Layer
-			}
-			return out
-		}
+	if len(r.Network.Layers) == 0 {
+		return out
 	}
-	add := func(l accel.Layer) { l.N = 1; out[l.Name] = l }
-	bs := r.Network.Blocks
-	for _, b := range bs {
-		s := max(b.Stride, 1)
-		oh, ow := (b.H+s-1)/s, (b.W+s-1)/s
-		if b.In != b.Out || s != 1 {
-			add(accel.Layer{Name: b.Name + ".short", InC: b.In, K: b.Out, H: b.H, W: b.W, R: 1, S: 1, StrideH: s, StrideW: s})
+	wrapped := append(append([]byte(`{"name":"result","layers":`), r.Network.Layers...), '}')
+	if net, err := accel.DecodeNetwork(wrapped, "result.network.layers"); err == nil {
+		for _, l := range net.Layers {
+			out[l.Name] = l.Layer
 		}
-		k, e, g, ok := ParseOp(b.Op)
-		if !ok || k == 0 {
-			continue
-		}
-		mid := b.In * e
-		add(accel.Layer{Name: b.Name + ".pw1", InC: b.In, K: mid, H: b.H, W: b.W, R: 1, S: 1, Groups: g})
-		add(accel.Layer{Name: b.Name + ".dw", InC: mid, K: mid, H: b.H, W: b.W, R: k, S: k, StrideH: s, StrideW: s, PadH: k / 2, PadW: k / 2, Groups: mid})
-		add(accel.Layer{Name: b.Name + ".pw2", InC: mid, K: b.Out, H: oh, W: ow, R: 1, S: 1, Groups: g})
 	}
 	return out
-}
-
-// ParseOp reads a candidate op's name as core/supernet writes it:
-// "k{kernel}_e{expand}" with an optional "_g{groups}", or "skip" (kernel
-// 0). ok is false for any other name.
-func ParseOp(name string) (kernel, expand, groups int, ok bool) {
-	if name == "skip" {
-		return 0, 0, 1, true
-	}
-	parts := strings.Split(name, "_")
-	if len(parts) < 2 || len(parts) > 3 {
-		return 0, 0, 0, false
-	}
-	num := func(s string, prefix byte) int {
-		if len(s) < 2 || s[0] != prefix {
-			return -1
-		}
-		v, err := strconv.Atoi(s[1:])
-		if err != nil || v < 1 || v > 64 {
-			return -1
-		}
-		return v
-	}
-	kernel, expand, groups = num(parts[0], 'k'), num(parts[1], 'e'), 1
-	if len(parts) == 3 {
-		groups = num(parts[2], 'g')
-	}
-	if kernel < 0 || expand < 0 || groups < 0 {
-		return 0, 0, 0, false
-	}
-	return kernel, expand, groups, true
 }
 
 // MapperOptions bound the mapper so that choosing a layer in the browser

@@ -27,7 +27,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ds, err := data.Load(os.DirFS(filepath.Join(*assets, "datasets")), *dataset)
+	ds, err := search.LoadDataset(os.DirFS(*assets), *dataset)
 	if err != nil {
 		return err
 	}
@@ -54,22 +54,4 @@ func runPretrain(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes, %d tensors, %d warm-up epochs)\n", *out, len(b), len(snap.Tensors), snap.Epochs)
 	return nil
-}
-
-// loadSnapshot reads the shipped snapshot a configuration needs, or returns
-// nil when it does not need one.
-func loadSnapshot(assets string, ds *data.Dataset, ops string, pretrained bool) (*snapshot.Snapshot, error) {
-	if !pretrained {
-		return nil, nil
-	}
-	want, err := search.ExpectSnapshot(ds, ops)
-	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(assets, "snapshots", search.SnapshotFile(ds.Key, ops))
-	snap, err := snapshot.ReadFile(path, want)
-	if err != nil {
-		return nil, fmt.Errorf("%w (make it with: dian pretrain -dataset %s -ops %s; or search with pretrained=0)", err, ds.Key, ops)
-	}
-	return snap, nil
 }

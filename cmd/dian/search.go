@@ -7,13 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
 
-	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 )
@@ -41,14 +40,11 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: -config: %v", errUsage, err)
 	}
-	ds, err := data.Load(os.DirFS(filepath.Join(*assets, "datasets")), link.Config.Dataset)
+	in, err := search.LoadInput(os.DirFS(*assets), link.Config)
 	if err != nil {
 		return err
 	}
-	snap, err := loadSnapshot(*assets, ds, link.Config.Ops, link.Config.Pretrained)
-	if err != nil {
-		return err
-	}
+	in.Version = version()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *cpuProfile != "" {
@@ -59,7 +55,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		defer stopProfile()
 	}
 	bar := newProgressBar(stderr, *quiet)
-	res, err := search.Run(ctx, link.Config, search.Input{Data: ds, Snapshot: snap, Version: version()}, bar.observe)
+	res, err := search.Run(ctx, link.Config, in, bar.observe)
 	bar.finish()
 	if err != nil {
 		return err
@@ -97,7 +93,7 @@ func printKeys(w io.Writer) {
 	fmt.Fprintln(w, "\nfor the page: run=1, lock=KEYS, hide=KEYS, lesson=NAME, result=TEXT")
 }
 
-func printSummary(w io.Writer, r *search.Result) {
+func printSummary(w io.Writer, r *report.Result) {
 	m := r.Metrics
 	fmt.Fprintf(w, "config      %s\n", r.Config)
 	fmt.Fprintf(w, "network     %s  (%d MACs/image, %d weights)\n", strings.Join(r.Network.Ops, " "), r.Network.MACs, r.Network.Params)
@@ -130,8 +126,8 @@ func newProgressBar(w io.Writer, quiet bool) *progressBar {
 	return &progressBar{w: w, on: on, start: time.Now()}
 }
 
-func (p *progressBar) observe(e search.Event) {
-	if !p.on || time.Since(p.last) < 100*time.Millisecond && e.Phase != search.PhaseDone {
+func (p *progressBar) observe(e report.Event) {
+	if !p.on || time.Since(p.last) < 100*time.Millisecond && e.Phase != report.PhaseDone {
 		return
 	}
 	p.last = time.Now()

@@ -423,11 +423,11 @@ func (d *Design) Validate(p Platform) error {
 	return errors.Join(errs...)
 }
 
-// ValidateRunnable is Validate without the budgets: it returns every
+// CheckRunnable is d.Validate(p) without the budgets: it returns every
 // broken constraint when at least one is not a budget (IsBudget), and nil
 // otherwise. A design over budget still runs; the cost models report it as
 // infeasible.
-func (d *Design) ValidateRunnable(p Platform) error {
+func CheckRunnable(d *Design, p Platform) error {
 	err := d.Validate(p)
 	if err == nil {
 		return nil

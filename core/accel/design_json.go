@@ -134,7 +134,7 @@ func (d *Design) MarshalJSON() ([]byte, error) {
 			Layers:  c.Layers,
 		})
 	}
-	return json.MarshalIndent(dj, "", "  ")
+	return json.Marshal(dj)
 }
 
 // DecodeDesign decodes and validates a design from its JSON form. file names
@@ -209,6 +209,18 @@ func DecodeDesign(data []byte, file string) (*Design, error) {
 		}
 	}
 	return d, nil
+}
+
+// UnmarshalJSON decodes and validates a design in its JSON form, as
+// DecodeDesign does, so a design inside a larger document (a search
+// result) is checked like a design file.
+func (d *Design) UnmarshalJSON(data []byte) error {
+	v, err := DecodeDesign(data, "design")
+	if err != nil {
+		return err
+	}
+	*d = *v
+	return nil
 }
 
 // ReadDesignFile reads and decodes a design file.

@@ -64,7 +64,7 @@ func (n *Network) MarshalJSON() ([]byte, error) {
 			Stride: l.StrideH, Pad: l.PadH, Groups: l.Groups,
 		})
 	}
-	return json.MarshalIndent(nj, "", "  ")
+	return json.Marshal(nj)
 }
 
 // DecodeNetwork decodes and validates a network from its JSON form. file

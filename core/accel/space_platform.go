@@ -16,7 +16,7 @@ import "fmt"
 //     8-bit words; the search picks its dataflow (os, ws or is).
 //
 // On the one-array targets the template's chunk lists no layers: the
-// caller assigns the network it costs (see Design.AssignAll).
+// caller assigns the network it costs (see AssignAll).
 func PlatformSpace(p Platform) (*Space, error) {
 	switch p.Target {
 	case FPGA:
@@ -63,10 +63,10 @@ func systolicTemplate(p Platform) Design {
 			GBBytes: 3 * 64 * 1024}}}
 }
 
-// AssignAll makes the design's only chunk run every layer of net. It is
-// how the one-array templates of PlatformSpace (ASIC, systolic) are bound
-// to a network; designs of several chunks are left as they are.
-func (d *Design) AssignAll(net *Network) {
+// AssignAll makes the only chunk of d run every layer of net. It is how
+// the one-array templates of PlatformSpace (ASIC, systolic) are bound to a
+// network; designs of several chunks are left as they are.
+func AssignAll(d *Design, net *Network) {
 	if len(d.Chunks) != 1 {
 		return
 	}

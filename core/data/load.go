@@ -68,8 +68,9 @@ var keys = map[string]struct {
 	"digits8":   {&digitsSource, false},
 }
 
-// Keys lists the dataset keys Load accepts, sorted.
-func Keys() []string { return []string{"digits8", "fashion14", "fashion28", "mnist14", "mnist28"} }
+// Keys lists the dataset keys Load accepts, in the order the page and the
+// URL's documentation list them, the default (mnist14) first.
+func Keys() []string { return []string{"mnist14", "fashion14", "digits8", "mnist28", "fashion28"} }
 
 // Set is a labelled set of normalised images, NHWC with C = 1: image i is
 // Images[i*H*W*C : (i+1)*H*W*C].

@@ -1,6 +1,9 @@
 package nn
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Exp returns eˣ computed in pure Go with explicitly rounded operations, so
 // that it gives the same bits on every GOARCH and GOAMD64 level (math.Exp
@@ -43,6 +46,34 @@ func Exp(x float64) float64 {
 		return float64(p*2) * math.Float64frombits(uint64(ki-1+1023)<<52)
 	}
 	return p * math.Float64frombits(uint64(ki+1023)<<52)
+}
+
+// Softmax writes softmax(z) into dst[:len(z)] and returns that slice:
+// e^(zᵢ−max z) / Σⱼ e^(zⱼ−max z), summed in index order with Exp, so it
+// gives the same bits everywhere. dst may be z.
+func Softmax(dst, z []float64) []float64 {
+	dst = dst[:len(z)]
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = math.Max(m, v)
+	}
+	var sum float64
+	for j, v := range z {
+		dst[j] = Exp(v - m)
+		sum += dst[j]
+	}
+	for j := range dst {
+		dst[j] /= sum
+	}
+	return dst
+}
+
+// Gumbel returns a standard Gumbel sample, −log(−log u), with u uniform in
+// (0, 1) from 53 random bits (never 0 or 1). math.Log is bit-identical on
+// every platform (unlike math.Exp).
+func Gumbel(rng *rand.Rand) float64 {
+	u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
+	return -math.Log(-math.Log(u))
 }
 
 // cosHalfTurn returns cos(x) for x in [0, π] in pure Go (math.Cos is fused

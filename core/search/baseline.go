@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/supernet"
 )
 
@@ -21,14 +22,14 @@ const randomNetworks = 8
 
 // baseline runs one comparison from a fresh supernet (the same snapshot or
 // warm-up as the co-search), with the same seed and budgets.
-func (r *runner) baseline(name string, in Input) (*Baseline, error) {
+func (r *runner) baseline(name string, in Input) (*report.Baseline, error) {
 	start := time.Now()
 	defer func() { r.baselineSeconds += time.Since(start).Seconds() }()
 	b, err := newRunner(r.ctx, r.cfg, in, r.forwardBaseline(name))
 	if err != nil {
 		return nil, err
 	}
-	var res *Result
+	var res *report.Result
 	switch name {
 	case "sequential":
 		b.hwAware, b.lambda = false, 0
@@ -53,7 +54,7 @@ func (r *runner) baseline(name string, in Input) (*Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Baseline{Name: name, Description: baselineDescriptions[name], Network: res.Network.Ops,
+	return &report.Baseline{Name: name, Description: baselineDescriptions[name], Network: res.Network.Ops,
 		Metrics: res.Metrics, Accelerator: res.Accelerator}, nil
 }
 
@@ -65,8 +66,8 @@ func (r *runner) forwardBaseline(name string) Observer {
 			index = i
 		}
 	}
-	return func(e Event) {
-		e.Phase, e.Epoch = PhaseBaseline, index
+	return func(e report.Event) {
+		e.Phase, e.Epoch = report.PhaseBaseline, index
 		r.obs(e)
 	}
 }
@@ -92,7 +93,7 @@ func (r *runner) mobileNetAccelerator() ([]int, error) {
 
 // evaluatePath gives a fixed network its accelerator, fine-tunes and
 // tests it: the end of a search without the search.
-func (r *runner) evaluatePath(in Input, path supernet.Path) (*Result, error) {
+func (r *runner) evaluatePath(in Input, path supernet.Path) (*report.Result, error) {
 	choice, _, err := r.finalAccelerator(path)
 	if err != nil {
 		return nil, err
@@ -101,7 +102,7 @@ func (r *runner) evaluatePath(in Input, path supernet.Path) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	res := &report.Result{}
 	return res, r.fillResult(res, path, choice, acc)
 }
 
@@ -110,7 +111,7 @@ func (r *runner) evaluatePath(in Input, path supernet.Path) (*Result, error) {
 // its one-shot accuracy on the architecture split, and keeps the most
 // accurate one whose cost is within the target band (or the cheapest if
 // none is), which is then fine-tuned and tested.
-func (r *runner) randomCoExploration(in Input, budget int) (*Result, error) {
+func (r *runner) randomCoExploration(in Input, budget int) (*report.Result, error) {
 	if err := r.initTarget(); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/nn"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/core/snapshot"
 	"github.com/dian-explorer/dian/core/supernet"
@@ -68,7 +69,7 @@ type runner struct {
 	blockCache           map[string][]float64
 	table                [][]float64 // DNA: per block, per op cost share
 	hwEvals              int
-	lastHW               *HWSummary
+	lastHW               *report.Metrics
 	warmup               int // warm-up epochs run here (0 when starting from a snapshot)
 
 	// What the events show of the accelerator engine: whether it has run
@@ -90,12 +91,12 @@ type runner struct {
 
 // Run performs the co-search described by cfg and returns its result.
 // Cancelling ctx stops it between steps with ctx's error.
-func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*Result, error) {
+func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*report.Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if obs == nil {
-		obs = func(Event) {}
+		obs = func(report.Event) {}
 	}
 	start := time.Now()
 	r, err := newRunner(ctx, cfg, in, obs)
@@ -115,7 +116,7 @@ func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*Result
 	}
 	res.Timing.BaselineSeconds = r.baselineSeconds
 	res.Timing.TotalSeconds = time.Since(start).Seconds()
-	r.emit(PhaseDone, 0, nil)
+	r.emit(report.PhaseDone, 0, nil)
 	return res, nil
 }
 
@@ -192,7 +193,7 @@ func (r *runner) tau(epoch int) float64 {
 }
 
 func (r *runner) emit(phase string, epoch int, probs [][]float64) {
-	r.obs(Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
+	r.obs(report.Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
 		LossWeights: r.lastLossW, LossArch: r.lastLossA, Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW,
 		HWDist: r.hwDist()})
 }
@@ -200,7 +201,7 @@ func (r *runner) emit(phase string, epoch int, probs [][]float64) {
 // hwDist is the accelerator engine's distribution for an event, nil
 // before the engine has run. It only reads the engine (no random draws),
 // so events never change a result.
-func (r *runner) hwDist() *HWDist {
+func (r *runner) hwDist() *report.HWDist {
 	if !r.engineRan {
 		return nil
 	}
@@ -209,9 +210,9 @@ func (r *runner) hwDist() *HWDist {
 		for _, d := range r.hw.Space.Decisions {
 			r.hwNames = append(r.hwNames, d.Name)
 		}
-		r.hwLabels = OptionLabels(r.hw.Space)
+		r.hwLabels = report.OptionLabels(r.hw.Space)
 	}
-	d := &HWDist{Engine: r.engine.Name(), Decisions: r.hwNames, Options: r.hwLabels}
+	d := &report.HWDist{Engine: r.engine.Name(), Decisions: r.hwNames, Options: r.hwLabels}
 	rows := r.engine.Distribution()
 	d.Probs = make([][]float64, len(rows))
 	for i, row := range rows {
@@ -223,9 +224,9 @@ func (r *runner) hwDist() *HWDist {
 	return d
 }
 
-func (r *runner) run(in Input) (*Result, error) {
+func (r *runner) run(in Input) (*report.Result, error) {
 	cfg := r.cfg
-	res := &Result{Config: share.Link{Config: cfg}.Encode()}
+	res := &report.Result{Config: share.Link{Config: cfg}.Encode()}
 	res.Timing.Build = in.Version
 	t0 := time.Now()
 
@@ -246,7 +247,7 @@ func (r *runner) run(in Input) (*Result, error) {
 				r.lastLossW = lw
 				weightStep++
 				r.step++
-				ev := Event{Phase: PhaseWarmup, Step: r.step, Steps: r.steps, Epoch: epoch, LossWeights: lw, Tau: r.tau(epoch), Lambda: r.lambda}
+				ev := report.Event{Phase: report.PhaseWarmup, Step: r.step, Steps: r.steps, Epoch: epoch, LossWeights: lw, Tau: r.tau(epoch), Lambda: r.lambda}
 				r.obs(ev)
 			}
 		}
@@ -282,7 +283,7 @@ func (r *runner) run(in Input) (*Result, error) {
 			r.lastLossW = lw
 			weightStep++
 			r.step++
-			ev := Event{Phase: PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
+			ev := report.Event{Phase: report.PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
 				Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW}
 			if r.hwFresh {
 				ev.HWDist = r.hwDist()
@@ -292,10 +293,10 @@ func (r *runner) run(in Input) (*Result, error) {
 		if err := r.endEpoch(); err != nil {
 			return nil, err
 		}
-		r.emit(PhaseSearch, e, r.net.Probs())
+		r.emit(report.PhaseSearch, e, r.net.Probs())
 	}
 	res.Timing.SearchSeconds = time.Since(t1).Seconds()
-	res.Search = SearchSummary{ArchSteps: archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
+	res.Search = report.SearchSummary{ArchSteps: archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
 		FinalProbs: r.net.Probs()}
 
 	// Derive, search its accelerator, fine-tune, test.
@@ -324,7 +325,7 @@ func (r *runner) run(in Input) (*Result, error) {
 // finalAccelerator is the accelerator the derived network gets: a long
 // search (FinalSteps evaluations), or the pinned design.
 func (r *runner) finalAccelerator(path supernet.Path) ([]int, Trace, error) {
-	defer func() { r.step++; r.emit(PhaseFinalHW, 0, nil) }()
+	defer func() { r.step++; r.emit(report.PhaseFinalHW, 0, nil) }()
 	if r.fixedHW != nil {
 		return r.fixedHW, Trace{}, r.costOn(path, r.fixedHW)
 	}
@@ -469,13 +470,16 @@ func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine
 	return t.Best, t, nil
 }
 
-func summarize(c *accel.NetworkCost) *HWSummary {
-	return &HWSummary{FPS: c.FPS, LatencyMs: c.LatencyMs, Energy: c.EnergySum, EDP: c.EDP, DSP: c.DSP, BRAM18: c.BRAM18}
+// summarize returns the headline numbers of the best accelerator's cost, for
+// the events (they carry no accuracy of their own).
+func summarize(c *accel.NetworkCost) *report.Metrics {
+	m := report.MetricsOf(c, 0)
+	return &m
 }
 
 // objectiveValue is the number the target band is about: FPS for fps,
 // else the objective's own unit.
-func objectiveValue(h *HWSummary, objective string) float64 {
+func objectiveValue(h *report.Metrics, objective string) float64 {
 	switch objective {
 	case "latency":
 		return h.LatencyMs
@@ -672,13 +676,13 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 		lw := nn.TrainStep(r.net.Net, params, &r.ce, opt, r.x, r.labels, gradClip)
 		r.lastLossW = float64(lw)
 		r.step++
-		r.obs(Event{Phase: PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
+		r.obs(report.Event{Phase: report.PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
 			LossWeights: float64(lw), Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})
 	}
 	acc := r.accuracy(path, r.splits.Test, 0)
 	r.lastAcc = acc
 	r.step++
-	r.emit(PhaseEvaluate, 0, nil)
+	r.emit(report.PhaseEvaluate, 0, nil)
 	return acc, nil
 }
 

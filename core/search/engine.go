@@ -153,7 +153,7 @@ type categorical struct {
 func (c *categorical) Distribution() [][]float64 {
 	rows := c.dist.sized(c.space)
 	for i, z := range c.logits {
-		softmaxFrom(rows[i], z, 0)
+		nn.Softmax(rows[i], z)
 	}
 	return rows
 }
@@ -170,24 +170,6 @@ func newCategorical(space *accel.Space, init float64) categorical {
 	}
 	c.probs = make([]float64, maxN)
 	return c
-}
-
-// softmaxFrom fills c.probs[first:n] with the softmax of z[first:n] and
-// returns that slice.
-func softmaxFrom(dst, z []float64, first int) []float64 {
-	m := math.Inf(-1)
-	for _, v := range z[first:] {
-		m = math.Max(m, v)
-	}
-	var sum float64
-	for j := first; j < len(z); j++ {
-		dst[j] = nn.Exp(z[j] - m)
-		sum += dst[j]
-	}
-	for j := first; j < len(z); j++ {
-		dst[j] /= sum
-	}
-	return dst[first:len(z)]
 }
 
 // gumbelEngine is Auto-NBA's differentiable accelerator search as its code
@@ -232,9 +214,9 @@ func (e *gumbelEngine) Search(budget int, cost CostFunc) Trace {
 			first := allowedFrom(e.space, i, choice)
 			noised := e.noised[:len(z)]
 			for j := first; j < len(z); j++ {
-				noised[j] = z[j] + gumbel(e.rng)
+				noised[j] = z[j] + nn.Gumbel(e.rng)
 			}
-			y := softmaxFrom(e.soft, noised, first) // τ = 1
+			y := nn.Softmax(e.soft[first:], noised[first:]) // τ = 1
 			best := 0
 			for j := range y {
 				if y[j] > y[best] {
@@ -303,7 +285,7 @@ func (e *reinforceEngine) Search(budget int, cost CostFunc) Trace {
 			z := e.logits[i]
 			first := allowedFrom(e.space, i, choice)
 			firsts[i] = first
-			p := softmaxFrom(e.probs, z, first)
+			p := nn.Softmax(e.probs[first:], z[first:])
 			u := e.rng.Float64()
 			k := len(p) - 1
 			for j, pj := range p {
@@ -332,7 +314,7 @@ func (e *reinforceEngine) Search(budget int, cost CostFunc) Trace {
 		e.baseline = 0.9*e.baseline + 0.1*reward
 		for i := range e.space.Decisions {
 			z := e.logits[i]
-			p := softmaxFrom(e.probs, z, firsts[i])
+			p := nn.Softmax(e.probs[firsts[i]:], z[firsts[i]:])
 			for j := range p {
 				g := -p[j]
 				if firsts[i]+j == choice[i] {
@@ -447,10 +429,4 @@ func (e *evolutionEngine) tournament(k int) int {
 		}
 	}
 	return best
-}
-
-// gumbel returns a standard Gumbel sample from 53 random bits.
-func gumbel(rng *rand.Rand) float64 {
-	u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
-	return -math.Log(-math.Log(u))
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/report"
+
 	"github.com/dian-explorer/dian/core/accel"
 )
 
@@ -178,7 +180,7 @@ func TestOptionLabels(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := hw.Space
-		labels := OptionLabels(s)
+		labels := report.OptionLabels(s)
 		if len(labels) != len(s.Decisions) {
 			t.Fatalf("%s: %d label rows for %d decisions", platform, len(labels), len(s.Decisions))
 		}
@@ -209,12 +211,12 @@ func TestOptionLabels(t *testing.T) {
 		}
 	}
 	hw, _ := NewHardware("systolic16", "corrected", "fps")
-	if got := OptionLabels(hw.Space); len(got) != 1 || !slices.Equal(got[0], []string{"os", "ws", "is"}) {
+	if got := report.OptionLabels(hw.Space); len(got) != 1 || !slices.Equal(got[0], []string{"os", "ws", "is"}) {
 		t.Errorf("systolic16 labels %q, want one dataflow decision os, ws, is", got)
 	}
 	s := zc706Space(t)
 	want := map[string][]string{"a0q8.mode": {"ws K", "ws K·C", "os P"}, "dwa1q8.mode": {"ws K", "os P"}}
-	for i, l := range OptionLabels(s) {
+	for i, l := range report.OptionLabels(s) {
 		if w, ok := want[s.Decisions[i].Name]; ok && !slices.Equal(l, w) {
 			t.Errorf("%s labelled %q, want %q", s.Decisions[i].Name, l, w)
 		}
@@ -226,10 +228,10 @@ func TestOptionLabels(t *testing.T) {
 // result's accelerator.
 func TestEventsCarryHWDist(t *testing.T) {
 	cfg := parse(t, "v=1&dataset=digits8&epochs=2&finetune=1&accelsteps=20&finalsteps=100")
-	var withDist []Event
+	var withDist []report.Event
 	steps := 0
-	res, err := Run(context.Background(), cfg, loadInput(t, cfg), func(e Event) {
-		if e.Phase == PhaseSearch {
+	res, err := Run(context.Background(), cfg, loadInput(t, cfg), func(e report.Event) {
+		if e.Phase == report.PhaseSearch {
 			steps++
 		}
 		if e.HWDist != nil {
@@ -257,15 +259,15 @@ func TestEventsCarryHWDist(t *testing.T) {
 	}
 	// Every epoch's end, the step after each accelerator search inside an
 	// epoch, the final search, the evaluation and the end.
-	if phases[PhaseSearch] < cfg.Epochs || phases[PhaseFinalHW] != 1 || phases[PhaseEvaluate] != 1 || phases[PhaseDone] != 1 {
+	if phases[report.PhaseSearch] < cfg.Epochs || phases[report.PhaseFinalHW] != 1 || phases[report.PhaseEvaluate] != 1 || phases[report.PhaseDone] != 1 {
 		t.Errorf("events with a distribution per phase: %v", phases)
 	}
-	if phases[PhaseSearch] >= steps {
-		t.Errorf("%d of %d search events carry a distribution; only those after an accelerator search should", phases[PhaseSearch], steps)
+	if phases[report.PhaseSearch] >= steps {
+		t.Errorf("%d of %d search events carry a distribution; only those after an accelerator search should", phases[report.PhaseSearch], steps)
 	}
-	var final *Event
+	var final *report.Event
 	for i := range withDist {
-		if withDist[i].Phase == PhaseFinalHW {
+		if withDist[i].Phase == report.PhaseFinalHW {
 			final = &withDist[i]
 		}
 	}

@@ -55,7 +55,7 @@ func (h *Hardware) Model() costmodel.Model { return h.eval.Model }
 
 // Bind sets the network that Eval costs.
 func (h *Hardware) Bind(net *accel.Network) error {
-	h.Space.Template.AssignAll(net) // a one-array template runs every layer
+	accel.AssignAll(&h.Space.Template, net) // a one-array template runs every layer
 	if err := h.eval.Bind(&h.Space.Template, net); err != nil {
 		return fmt.Errorf("search: planning %s on the %s space: %w", net.Name, h.Platform.Name, err)
 	}

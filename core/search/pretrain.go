@@ -7,6 +7,7 @@ import (
 
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/nn"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/snapshot"
 	"github.com/dian-explorer/dian/core/supernet"
 	"github.com/dian-explorer/dian/core/tensor"
@@ -48,10 +49,10 @@ func ExpectSnapshot(ds *data.Dataset, ops string) (snapshot.Expect, error) {
 
 // Pretrain runs the warm-up of the shipped snapshots: weights only, on
 // single paths sampled uniformly, SGD with a cosine schedule over all of
-// the training set. obs receives PhaseWarmup events.
+// the training set. obs receives report.PhaseWarmup events.
 func Pretrain(ctx context.Context, ds *data.Dataset, ops string, obs Observer) (*snapshot.Snapshot, error) {
 	if obs == nil {
-		obs = func(Event) {}
+		obs = func(report.Event) {}
 	}
 	tr := ds.Train
 	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, ops)
@@ -75,7 +76,7 @@ func Pretrain(ctx context.Context, ds *data.Dataset, ops string, obs Observer) (
 		net.SampleHard(rng, 1)
 		b.Next(x.Data, labels)
 		loss := nn.TrainStep(net.Net, params, &ce, opt, x, labels, gradClip)
-		obs(Event{Phase: PhaseWarmup, Step: step + 1, Steps: total, Epoch: step / b.BatchesPerEpoch(), LossWeights: float64(loss)})
+		obs(report.Event{Phase: report.PhaseWarmup, Step: step + 1, Steps: total, Epoch: step / b.BatchesPerEpoch(), LossWeights: float64(loss)})
 	}
 	snap := &snapshot.Snapshot{Kind: snapshot.KindSupernet, Dataset: ds.Key, Config: PretrainConfig(space),
 		Seed: PretrainSeed, Epochs: PretrainEpochs, Build: pretrainBuild}

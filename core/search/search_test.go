@@ -8,32 +8,33 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/report"
+
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/share"
-	"github.com/dian-explorer/dian/core/snapshot"
 	"github.com/dian-explorer/dian/core/supernet"
 )
 
-var digits = sync.OnceValues(func() (*data.Dataset, error) {
-	return data.Load(os.DirFS("../../assets/datasets"), "digits8")
-})
+// assets is the repository's assets folder.
+var assets = os.DirFS("../../assets")
 
+var digits = sync.OnceValues(func() (*data.Dataset, error) { return LoadDataset(assets, "digits8") })
+
+// loadInput is the dataset (digits8, loaded once) and the snapshot a test
+// configuration searches on.
 func loadInput(t *testing.T, cfg share.Config) Input {
 	t.Helper()
 	ds, err := digits()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := ExpectSnapshot(ds, cfg.Ops)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := snapshot.ReadFile("../../assets/snapshots/"+SnapshotFile(ds.Key, cfg.Ops), want)
+	snap, err := LoadSnapshot(assets, ds, cfg.Ops)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,9 +52,9 @@ func parse(t *testing.T, frag string) share.Config {
 
 // resultHash is the sha256 of a result's JSON without its timing: the part
 // that must be identical on every platform.
-func resultHash(t *testing.T, res *Result) string {
+func resultHash(t *testing.T, res *report.Result) string {
 	t.Helper()
-	res.Timing = Timing{}
+	res.Timing = report.Timing{}
 	b, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +71,7 @@ func TestSearchIsDeterministic(t *testing.T) {
 	const frag = "v=1&dataset=digits8&epochs=1&finetune=1&accelsteps=20&finalsteps=100&baselines=fixednet"
 	cfg := parse(t, frag)
 	var events int
-	res, err := Run(context.Background(), cfg, loadInput(t, cfg), func(Event) { events++ })
+	res, err := Run(context.Background(), cfg, loadInput(t, cfg), func(report.Event) { events++ })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,12 +267,12 @@ func TestSearchReportsArea(t *testing.T) {
 // search view plots them, and a 0 there would be a false dip.
 func TestEventsCarryLosses(t *testing.T) {
 	cfg := parse(t, "v=1&dataset=digits8&epochs=2&finetune=0.5&accelsteps=20&finalsteps=100")
-	var bad []Event
+	var bad []report.Event
 	var n int
-	_, err := Run(context.Background(), cfg, loadInput(t, cfg), func(e Event) {
-		if e.Phase == PhaseSearch || e.Phase == PhaseFinetune {
+	_, err := Run(context.Background(), cfg, loadInput(t, cfg), func(e report.Event) {
+		if e.Phase == report.PhaseSearch || e.Phase == report.PhaseFinetune {
 			n++
-			if e.LossWeights <= 0 || (e.Phase == PhaseSearch && e.LossArch <= 0) {
+			if e.LossWeights <= 0 || (e.Phase == report.PhaseSearch && e.LossArch <= 0) {
 				bad = append(bad, e)
 			}
 		}
@@ -281,5 +282,50 @@ func TestEventsCarryLosses(t *testing.T) {
 	}
 	if n == 0 || len(bad) > 0 {
 		t.Errorf("%d of %d search and fine-tune events have no losses (first: %+v)", len(bad), n, bad[:min(1, len(bad))])
+	}
+}
+
+// The URL's accepted values are the registries' own: every dataset loads,
+// every platform gets a design space and cost model, every engine exists,
+// and the lists name exactly those.
+func TestShareKeysAgreeWithRegistries(t *testing.T) {
+	accepted := map[string][]string{}
+	for _, k := range share.Keys {
+		accepted[k.Name] = k.Accepted
+	}
+	for _, c := range []struct {
+		key  string
+		want []string
+	}{
+		{"dataset", data.Keys()},
+		{"platform", accel.PresetNames()},
+		{"engine", EngineNames},
+	} {
+		if !slices.Equal(accepted[c.key], c.want) {
+			t.Errorf("%s accepts %v; the registry has %v", c.key, accepted[c.key], c.want)
+		}
+	}
+	for _, p := range accepted["platform"] {
+		for _, obj := range accepted["objective"] {
+			for _, m := range accepted["model"] {
+				if _, err := NewHardware(p, m, obj); err != nil {
+					t.Errorf("platform %s, objective %s, model %s: %v", p, obj, m, err)
+				}
+			}
+		}
+	}
+	space, err := accel.PlatformSpace(accel.Presets()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range accepted["engine"] {
+		if _, err := NewEngine(e, space, rand.New(rand.NewPCG(1, 1))); err != nil {
+			t.Errorf("engine %s: %v", e, err)
+		}
+	}
+	for _, ops := range accepted["ops"] {
+		if _, err := supernet.NewSpace(14, 14, 1, 10, ops); err != nil {
+			t.Errorf("ops %s: %v", ops, err)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/dian-explorer/dian/core/accel"
 )
 
 // Version is the fragment format this package reads and writes.
@@ -194,10 +196,14 @@ func boolKey(name, doc string, field func(*Config) *bool) Key {
 
 // Keys lists every configuration key in canonical order.
 var Keys = []Key{
+	// The datasets (core/data) and engines (core/search) are listed here:
+	// importing the first would put its decoders in the page's binary, the
+	// second is above this package. core/search's tests check both lists
+	// are their registries'.
 	enumKey("dataset", "the dataset and input size", func(c *Config) *string { return &c.Dataset },
 		"mnist14", "fashion14", "digits8", "mnist28", "fashion28"),
 	enumKey("platform", "the hardware platform preset and its budgets", func(c *Config) *string { return &c.Platform },
-		"zc706", "ultra96", "eyeriss", "systolic16"),
+		accel.PresetNames()...),
 	enumKey("engine", "the accelerator search engine", func(c *Config) *string { return &c.Engine },
 		"gumbel", "reinforce", "evolution", "random"),
 	{Name: "seed", Doc: "the seed of every random choice", Min: 0, Max: math.MaxUint32, kind: intKind,

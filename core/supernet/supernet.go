@@ -79,13 +79,6 @@ func (s *Supernet) alphaGrad(b int) []float32 {
 	return s.Alpha.Grad.Data[b*k : (b+1)*k]
 }
 
-// gumbel returns a standard Gumbel sample, −log(−log u), u uniform in
-// (0, 1) with 53 random bits (never 0 or 1).
-func gumbel(rng *rand.Rand) float64 {
-	u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
-	return -math.Log(-math.Log(u))
-}
-
 // SampleHard draws, for every block, the active ops of proxy_hard sampling:
 // the top-n ops by α + Gumbel noise (n = 1 for a weight step, 2 for an
 // architecture step). The temperature does not change the ranking.
@@ -96,7 +89,7 @@ func (s *Supernet) SampleHard(rng *rand.Rand, n int) Path {
 		best, second := -1, -1
 		var vb, vs float64
 		for i, v := range a {
-			z := float64(v) + gumbel(rng)
+			z := float64(v) + nn.Gumbel(rng)
 			switch {
 			case best < 0 || z > vb:
 				second, vs = best, vb
@@ -118,9 +111,9 @@ func (s *Supernet) SampleSoft(rng *rand.Rand, tau float64) Path {
 	z := make([]float64, len(s.Space.Ops))
 	for bi, b := range s.Blocks {
 		for i, v := range s.alpha(bi) {
-			z[i] = (float64(v) + gumbel(rng)) / tau
+			z[i] = (float64(v) + nn.Gumbel(rng)) / tau
 		}
-		y := softmax(z)
+		y := softmaxOf(z)
 		w := b.MixWeights()
 		for i := range w {
 			w[i] = float32(y[i])
@@ -162,7 +155,7 @@ func (s *Supernet) AccumulateAlphaGrad(tau float64) {
 		}
 		a := s.alpha(bi)
 		i0, i1 := b.Active[0], b.Active[1]
-		p := softmax([]float64{float64(a[i0]), float64(a[i1])})
+		p := softmaxOf([]float64{float64(a[i0]), float64(a[i1])})
 		// With two entries the softmax Jacobian gives
 		// dL/dα_i0 = p0·p1·(dot0 − dot1) and dL/dα_i1 = −dL/dα_i0.
 		g := p[0] * p[1] * (b.Dots[0] - b.Dots[1])
@@ -219,7 +212,7 @@ func (s *Supernet) Probs() [][]float64 {
 		for i, v := range a {
 			z[i] = float64(v)
 		}
-		out[bi] = softmax(z)
+		out[bi] = softmaxOf(z)
 	}
 	return out
 }
@@ -266,24 +259,10 @@ func ParsePath(s string, space Space) (Path, error) {
 	return p, nil
 }
 
-func softmax(z []float64) []float64 {
-	m := z[0]
-	for _, v := range z {
-		m = math.Max(m, v)
-	}
-	out := make([]float64, len(z))
-	var sum float64
-	for i, v := range z {
-		out[i] = nn.Exp(v - m)
-		sum += out[i]
-	}
-	for i := range out {
-		out[i] /= sum
-	}
-	return out
-}
-
 func logSumExp(a, b float64) float64 {
 	m := math.Max(a, b)
 	return m + math.Log(nn.Exp(a-m)+nn.Exp(b-m))
 }
+
+// softmaxOf returns softmax(z) in a new slice.
+func softmaxOf(z []float64) []float64 { return nn.Softmax(make([]float64, len(z)), z) }

@@ -64,6 +64,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/viz"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
@@ -94,18 +95,9 @@ type layoutJSON struct {
 	Background [3]uint8     `json:"backgroundRGB"`
 }
 
-// pointOf converts the worker's progress event into the view's point.
-func pointOf(p *protocol.Progress) viz.SearchPoint {
-	return viz.SearchPoint{Step: p.Step, Phase: p.Phase, LossW: p.LossWeights, LossA: p.LossArch, Acc: p.Accuracy,
-		Tau: p.Tau, Lambda: p.Lambda, HasHW: p.HasHW, FPS: p.FPS}
-}
-
-type baselineJSON struct {
-	Name    string            `json:"name"`
-	Metrics viz.ResultMetrics `json:"metrics"`
-}
-
-func baselinePoints(bs []baselineJSON) []viz.ParetoPoint {
+// baselinePoints are the baselines with an accelerator, as points of the
+// accuracy–FPS plot.
+func baselinePoints(bs []report.Baseline) []viz.ParetoPoint {
 	var out []viz.ParetoPoint
 	for _, b := range bs {
 		if b.Metrics.FPS > 0 {
@@ -172,44 +164,29 @@ func main() {
 		if err := msgpack.Unmarshal(buf, &pr); err != nil {
 			return "progress message: " + err.Error()
 		}
-		var probs [][]float32
-		if pr.Blocks > 0 {
-			if probs, err = pr.DecodeProbs(); err != nil {
-				return err.Error()
-			}
-		}
-		hw, err := pr.DecodeHWDist()
+		ev, err := pr.Event()
 		if err != nil {
 			return err.Error()
 		}
-		scene.DoSearch(func(sv *viz.SearchView) {
-			sv.Push(pointOf(&pr), probs, pr.Path)
-			if hw != nil {
-				sv.PushHW(pr.Phase, &viz.HWDist{Engine: hw.Engine, Decisions: hw.Decisions, Options: hw.Options, Probs: hw.Probs, Best: hw.Best})
-			}
-		})
+		scene.DoSearch(func(sv *viz.SearchView) { sv.Push(&ev) })
 		return ""
 	}))
 	withString("showResult", func(src string) error {
-		r, err := viz.ParseResult([]byte(src))
+		r, err := report.ParseResult([]byte(src))
 		if err != nil {
 			return err
 		}
-		var bs struct {
-			Baselines []baselineJSON `json:"baselines"`
-		}
-		_ = json.Unmarshal([]byte(src), &bs) // ParseResult accepted it
 		scene.Do(func(a *viz.AccelView, sv *viz.SearchView) {
 			sv.Final = &viz.ParetoPoint{Name: "final", Acc: r.Metrics.Accuracy, FPS: r.Metrics.FPS}
-			if len(bs.Baselines) > 0 {
-				sv.Baselines = baselinePoints(bs.Baselines)
+			if len(r.Baselines) > 0 {
+				sv.Baselines = baselinePoints(r.Baselines)
 			}
 			err = a.ShowResult(r)
 		})
 		return err
 	})
 	withString("showBaselines", func(src string) error {
-		var bs []baselineJSON
+		var bs []report.Baseline
 		if err := json.Unmarshal([]byte(src), &bs); err != nil {
 			return fmt.Errorf("baselines: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/share"
 )
 
@@ -27,21 +28,26 @@ const (
 // re-running it: the network, the headline metrics and the accelerator's
 // chunks. It travels as MessagePack, then unpadded base64url.
 type CompactResult struct {
-	Version   int      `msgpack:"v"`
-	Build     string   `msgpack:"build"` // the build that computed it
-	Ops       []string `msgpack:"ops"`   // op per block
-	MACs      int64    `msgpack:"macs"`
-	Accuracy  float64  `msgpack:"acc"`
-	FPS       float64  `msgpack:"fps"`
-	LatencyMs float64  `msgpack:"latencyMs"`
-	Energy    float64  `msgpack:"energy"`
-	EDP       float64  `msgpack:"edp"`
-	DSP       float64  `msgpack:"dsp"`
-	BRAM18    int      `msgpack:"bram18"`
-	AreaMM2   float64  `msgpack:"area"`
-	Feasible  bool     `msgpack:"feasible"`
+	Version int      `msgpack:"v"`
+	Build   string   `msgpack:"build"` // the build that computed it
+	Ops     []string `msgpack:"ops"`   // op per block
+	MACs    int64    `msgpack:"macs"`
+	// The headline numbers, inlined: acc, fps, latencyMs, energy, edp,
+	// dsp, bram18, area, feasible.
+	report.Metrics `msgpack:",inline"`
 	// Chunks describes each sub-accelerator as "name rows×cols dataflow".
 	Chunks []string `msgpack:"chunks"`
+}
+
+// CompactOf summarises a result for a link.
+func CompactOf(r *report.Result) CompactResult {
+	c := CompactResult{Build: r.Timing.Build, Ops: r.Network.Ops, MACs: r.Network.MACs, Metrics: r.Metrics}
+	if d := r.Accelerator; d != nil {
+		for _, ch := range d.Chunks {
+			c.Chunks = append(c.Chunks, fmt.Sprintf("%s %d×%d %s", ch.Name, ch.Rows, ch.Cols, ch.Dataflow))
+		}
+	}
+	return c
 }
 
 // EncodeCompact returns the result= value for c; it fails when the text

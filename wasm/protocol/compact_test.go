@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/share"
 )
 
 var sampleCompact = CompactResult{Build: "build d55d7f81aecb", Ops: []string{"k3_e1", "skip", "k5_e6"}, MACs: 123456,
-	Accuracy: 0.8583333333333333, FPS: 30680.25, LatencyMs: 0.0326, Energy: 7.237e6, EDP: 343.5, DSP: 48, BRAM18: 168,
-	Feasible: true, Chunks: []string{"a0q8 1×1 os", "a1q8 4×16 ws"}}
+	Metrics: report.Metrics{Accuracy: 0.8583333333333333, FPS: 30680.25, LatencyMs: 0.0326, Energy: 7.237e6, EDP: 343.5,
+		DSP: 48, BRAM18: 168, Feasible: true},
+	Chunks: []string{"a0q8 1×1 os", "a1q8 4×16 ws"}}
 
 func TestCompactRoundTrip(t *testing.T) {
 	s, err := EncodeCompact(sampleCompact)

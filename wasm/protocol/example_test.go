@@ -3,6 +3,7 @@ package protocol_test
 import (
 	"fmt"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
@@ -18,7 +19,7 @@ func ExampleParseLink() {
 }
 
 func ExampleDecodeCompact() {
-	text, err := protocol.EncodeCompact(protocol.CompactResult{Ops: []string{"k3_e1", "skip"}, Accuracy: 0.9, FPS: 1200})
+	text, err := protocol.EncodeCompact(protocol.CompactResult{Ops: []string{"k3_e1", "skip"}, Metrics: report.Metrics{Accuracy: 0.9, FPS: 1200}})
 	if err != nil {
 		fmt.Println(err)
 		return

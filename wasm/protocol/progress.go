@@ -4,13 +4,16 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/dian-explorer/dian/core/report"
 )
 
-// Progress is a search event as the worker posts it to the page (and the
-// page hands it to the accelerator view). It mirrors search.Event without
-// importing the search, so the page binary stays free of the trainer.
+// Progress is a search event (report.Event) in the form the worker posts
+// it to the page and the page hands it to the accelerator view.
 // Probabilities travel as raw little-endian float32 bytes, not as msgpack
-// arrays of floats (see ../shared/reference/platform-notes.md §7).
+// arrays of floats: in wasm, msgpack floats cost about 400 times more to
+// encode than a byte copy. ProgressOf builds one from an event; Event
+// decodes it back, checking every size.
 type Progress struct {
 	Type  string `msgpack:"type"` // "progress"
 	ID    int64  `msgpack:"id"`   // the search request's id
@@ -36,18 +39,12 @@ type Progress struct {
 	// reply to the pause or step, so nothing in flight overtakes it.
 	Held bool `msgpack:"held,omitempty"`
 
-	// The best accelerator so far for the current network (HasHW false
-	// before the first one).
-	HasHW     bool    `msgpack:"hasHW"`
-	FPS       float64 `msgpack:"fps"`
-	LatencyMs float64 `msgpack:"latencyMs"`
-	Energy    float64 `msgpack:"energy"`
-	EDP       float64 `msgpack:"edp"`
-	DSP       float64 `msgpack:"dsp"`
-	BRAM18    int     `msgpack:"bram18"`
+	// HW is the cost of the best accelerator so far for the current
+	// network (nil before the first one).
+	HW *report.Metrics `msgpack:"hw,omitempty"`
 
 	// The accelerator search engine's distribution over each design
-	// decision (search.HWDist), on the events that carry one: HWEngine
+	// decision (report.HWDist), on the events that carry one: HWEngine
 	// names the engine, HWDecisions the decisions, HWRows[i] is the number
 	// of options of decision i, HWOptions their labels (all rows, in
 	// order), HWProbs their probabilities as little-endian float32 bytes
@@ -61,13 +58,35 @@ type Progress struct {
 	HWBest      []int    `msgpack:"hwBest,omitempty"`
 }
 
-// HWDist is the decoded form of a Progress's accelerator distribution.
-type HWDist struct {
-	Engine    string
-	Decisions []string
-	Options   [][]string  // labels, one row per decision
-	Probs     [][]float32 // one row per decision, each summing to 1
-	Best      []int       // nil, or the best design's option per decision
+// ProgressOf converts a search event into the message the page and the
+// view read.
+func ProgressOf(id int64, e report.Event) Progress {
+	p := Progress{Type: "progress", ID: id, Phase: e.Phase, Step: e.Step, Steps: e.Steps, Epoch: e.Epoch,
+		LossWeights: e.LossWeights, LossArch: e.LossArch, Accuracy: e.Accuracy, Tau: e.Tau, Lambda: e.Lambda,
+		Path: e.Path, HW: e.HW}
+	p.Blocks, p.Ops, p.Probs = EncodeProbs(e.Probs)
+	if d := e.HWDist; d != nil {
+		p.SetHWDist(d)
+	}
+	return p
+}
+
+// Event decodes the message back into the search event it carries, its
+// probabilities rounded to float32 as they travel, checking every size
+// and probability.
+func (p *Progress) Event() (report.Event, error) {
+	e := report.Event{Phase: p.Phase, Step: p.Step, Steps: p.Steps, Epoch: p.Epoch, LossWeights: p.LossWeights,
+		LossArch: p.LossArch, Accuracy: p.Accuracy, Tau: p.Tau, Lambda: p.Lambda, Path: p.Path, HW: p.HW}
+	var err error
+	if p.Blocks > 0 || len(p.Probs) > 0 {
+		if e.Probs, err = p.DecodeProbs(); err != nil {
+			return report.Event{}, err
+		}
+	}
+	if e.HWDist, err = p.DecodeHWDist(); err != nil {
+		return report.Event{}, err
+	}
+	return e, nil
 }
 
 // Limits on a decoded distribution (the largest space has 32 decisions of
@@ -81,10 +100,9 @@ const (
 // of up to MaxHWOptions values stays far inside it.
 const hwSumTolerance = 1e-3
 
-// SetHWDist packs an engine's distribution (rows of probabilities, the
-// decisions' names and option labels, the best design's options or nil)
-// into p.
-func (p *Progress) SetHWDist(engine string, decisions []string, options [][]string, probs [][]float64, best []int) {
+// SetHWDist packs an engine's distribution into p.
+func (p *Progress) SetHWDist(d *report.HWDist) {
+	engine, decisions, options, probs, best := d.Engine, d.Decisions, d.Options, d.Probs, d.Best
 	p.HWEngine, p.HWDecisions = engine, decisions
 	p.HWRows = make([]int, len(probs))
 	p.HWOptions = p.HWOptions[:0]
@@ -109,11 +127,11 @@ func (p *Progress) SetHWDist(engine string, decisions []string, options [][]stri
 // the event carries none. It checks every size against the others and the
 // limits, every probability (finite, in [0, 1], rows summing to 1) and
 // every best option before building anything, and names what is wrong.
-func (p *Progress) DecodeHWDist() (*HWDist, error) {
+func (p *Progress) DecodeHWDist() (*report.HWDist, error) {
 	if p.HWEngine == "" && len(p.HWDecisions) == 0 && len(p.HWRows) == 0 && len(p.HWOptions) == 0 && len(p.HWProbs) == 0 && len(p.HWBest) == 0 {
 		return nil, nil
 	}
-	bad := func(format string, args ...any) (*HWDist, error) {
+	bad := func(format string, args ...any) (*report.HWDist, error) {
 		return nil, fmt.Errorf("protocol: accelerator distribution: "+format, args...)
 	}
 	n := len(p.HWRows)
@@ -153,10 +171,10 @@ func (p *Progress) DecodeHWDist() (*HWDist, error) {
 		}
 		at += k
 	}
-	d := &HWDist{Engine: p.HWEngine, Decisions: p.HWDecisions, Options: make([][]string, n), Probs: make([][]float32, n)}
-	flat := make([]float32, total)
+	d := &report.HWDist{Engine: p.HWEngine, Decisions: p.HWDecisions, Options: make([][]string, n), Probs: make([][]float64, n)}
+	flat := make([]float64, total)
 	for j := range flat {
-		flat[j] = math.Float32frombits(binary.LittleEndian.Uint32(p.HWProbs[4*j:]))
+		flat[j] = float64(math.Float32frombits(binary.LittleEndian.Uint32(p.HWProbs[4*j:])))
 	}
 	at = 0
 	for i, k := range p.HWRows {
@@ -186,15 +204,15 @@ func EncodeProbs(probs [][]float64) (blocks, ops int, b []byte) {
 }
 
 // DecodeProbs unpacks Probs into rows, checking the size it declares.
-func (p *Progress) DecodeProbs() ([][]float32, error) {
+func (p *Progress) DecodeProbs() ([][]float64, error) {
 	if p.Blocks < 0 || p.Ops < 0 || p.Blocks > 1024 || p.Ops > 1024 || len(p.Probs) != 4*p.Blocks*p.Ops {
 		return nil, fmt.Errorf("protocol: probabilities of %d bytes do not hold %d×%d float32 values", len(p.Probs), p.Blocks, p.Ops)
 	}
-	rows := make([][]float32, p.Blocks)
+	rows := make([][]float64, p.Blocks)
 	for i := range rows {
-		rows[i] = make([]float32, p.Ops)
+		rows[i] = make([]float64, p.Ops)
 		for j := range rows[i] {
-			rows[i][j] = math.Float32frombits(binary.LittleEndian.Uint32(p.Probs[4*(i*p.Ops+j):]))
+			rows[i][j] = float64(math.Float32frombits(binary.LittleEndian.Uint32(p.Probs[4*(i*p.Ops+j):])))
 		}
 	}
 	return rows, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -21,7 +22,7 @@ func TestProbsRoundTrip(t *testing.T) {
 	}
 	for i := range in {
 		for j := range in[i] {
-			if out[i][j] != float32(in[i][j]) {
+			if out[i][j] != float64(float32(in[i][j])) {
 				t.Errorf("probs[%d][%d] = %v, want %v", i, j, out[i][j], in[i][j])
 			}
 		}
@@ -35,9 +36,9 @@ func TestProbsRoundTrip(t *testing.T) {
 // hwDistExample is a two-decision distribution as the worker sends it.
 func hwDistExample() Progress {
 	var p Progress
-	p.SetHWDist("reinforce", []string{"array.dataflow", "array.gb.K"},
-		[][]string{{"os", "ws", "is"}, {"64", "32"}},
-		[][]float64{{0.5, 0.3, 0.2}, {0.9, 0.1}}, []int{0, 1})
+	p.SetHWDist(&report.HWDist{Engine: "reinforce", Decisions: []string{"array.dataflow", "array.gb.K"},
+		Options: [][]string{{"os", "ws", "is"}, {"64", "32"}},
+		Probs:   [][]float64{{0.5, 0.3, 0.2}, {0.9, 0.1}}, Best: []int{0, 1}})
 	return p
 }
 
@@ -55,9 +56,10 @@ func TestHWDistRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &HWDist{Engine: "reinforce", Decisions: []string{"array.dataflow", "array.gb.K"},
+	f := func(v float32) float64 { return float64(v) } // probabilities travel as float32
+	want := &report.HWDist{Engine: "reinforce", Decisions: []string{"array.dataflow", "array.gb.K"},
 		Options: [][]string{{"os", "ws", "is"}, {"64", "32"}},
-		Probs:   [][]float32{{0.5, 0.3, 0.2}, {0.9, 0.1}}, Best: []int{0, 1}}
+		Probs:   [][]float64{{f(0.5), f(0.3), f(0.2)}, {f(0.9), f(0.1)}}, Best: []int{0, 1}}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("DecodeHWDist() = %+v, want %+v", d, want)
 	}
@@ -137,14 +139,8 @@ func FuzzDecodeProgress(f *testing.F) {
 		if err != nil || d == nil {
 			return
 		}
-		probs := make([][]float64, len(d.Probs))
-		for i, row := range d.Probs {
-			for _, v := range row {
-				probs[i] = append(probs[i], float64(v))
-			}
-		}
 		var q Progress
-		q.SetHWDist(d.Engine, d.Decisions, d.Options, probs, d.Best)
+		q.SetHWDist(d)
 		again, err := q.DecodeHWDist()
 		if err != nil || !reflect.DeepEqual(again, d) {
 			t.Fatalf("re-packed distribution decodes to %+v, %v; want %+v", again, err, d)

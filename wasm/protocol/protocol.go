@@ -69,7 +69,7 @@ type Error struct {
 type Result struct {
 	Type string `msgpack:"type"` // "result"
 	ID   int64  `msgpack:"id"`
-	// JSON is the search.Result exactly as `dian search -json` prints it.
+	// JSON is the report.Result exactly as `dian search -json` prints it.
 	JSON string `msgpack:"json"`
 	// LoadSeconds is the time spent fetching and checking the dataset and
 	// snapshot, outside the result's own timing.

@@ -587,12 +587,12 @@ class Page {
     set("p-loss", `${num(p.lossW)} / ${num(p.lossA)}`);
     set("p-tau", num(p.tau));
     set("p-lambda", num(p.lambda));
-    if (p.hasHW) {
-      set("p-fps", num(p.fps));
-      set("p-latency", num(p.latencyMs) + " ms");
-      set("p-energy", num(p.energy));
-      set("p-edp", num(p.edp));
-      set("p-dsp", `${whole(p.dsp)} / ${whole(p.bram18)}`);
+    if (p.hw) {
+      set("p-fps", num(p.hw.fps));
+      set("p-latency", num(p.hw.latencyMs) + " ms");
+      set("p-energy", num(p.hw.energy));
+      set("p-edp", num(p.hw.edp));
+      set("p-dsp", `${whole(p.hw.dsp)} / ${whole(p.hw.bram18)}`);
     }
     if (p.path && p.path.length) set("p-path", p.path.join(" · "));
     $("bar").value = frac;
@@ -605,7 +605,7 @@ class Page {
       this.lastPhase = p.phase;
       this.lastLive = now;
       $("live").textContent = `${p.phase}: step ${p.step} of ${p.steps}, ${(100 * frac).toFixed(0)} percent` +
-        (p.acc ? `, accuracy ${pct(p.acc)}` : "") + (p.hasHW ? `, ${num(p.fps)} frames per second` : "");
+        (p.acc ? `, accuracy ${pct(p.acc)}` : "") + (p.hw ? `, ${num(p.hw.fps)} frames per second` : "");
     }
   }
 

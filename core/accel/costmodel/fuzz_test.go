@@ -57,7 +57,7 @@ func FuzzEvaluateNetwork(f *testing.F) {
 		c.Tiles[accel.LevelGB] = accel.Extents{accel.DimP: 8, accel.DimQ: 8, accel.DimK: 16, accel.DimC: 16}
 		c.Tiles[accel.LevelRF] = accel.Extents{accel.DimP: 8, accel.DimQ: 8, accel.DimK: 4, accel.DimC: 4}
 		d := &accel.Design{Name: "fuzz", Chunks: []accel.SubAccel{c}}
-		d.AssignAll(net)
+		accel.AssignAll(d, net)
 		for _, pname := range []string{"zc706", "eyeriss", "systolic16"} {
 			p, _ := accel.Preset(pname)
 			d.Platform = pname

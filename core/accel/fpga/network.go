@@ -15,7 +15,7 @@ func Evaluate(d *accel.Design, net *accel.Network, p accel.Platform, mode accel.
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
-	if err := d.ValidateRunnable(p); err != nil {
+	if err := accel.CheckRunnable(d, p); err != nil {
 		return nil, err
 	}
 	plan, err := accel.Plan(d, net, mode)

@@ -130,7 +130,7 @@ func (a *Arch) Energy(p *Problem, st *Stats, eb *EnergyBreakdown) error {
 			}
 			if al == nil {
 				if al = a.Level(ls.Name); al == nil {
-					return fmt.Errorf("loopnest: energy: mapping level %q is not a storage level of arch %q (it has %s)", ls.Name, a.Name, a.LevelNames())
+					return fmt.Errorf("loopnest: energy: mapping level %q is not a storage level of arch %q (it has %s)", ls.Name, a.Name, LevelNames(a))
 				}
 			}
 			b := int64(al.BlockSize())
@@ -156,7 +156,7 @@ func (a *Arch) Energy(p *Problem, st *Stats, eb *EnergyBreakdown) error {
 	return nil
 }
 
-func (a *Arch) LevelNames() string {
+func LevelNames(a *Arch) string {
 	names := make([]string, len(a.Levels))
 	for i := range a.Levels {
 		names[i] = a.Levels[i].Name

@@ -7,19 +7,19 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// Area returns the area of an architecture's MAC units, all
+// ComputeArea returns the area of an architecture's MAC units, all
 // instances, in µm²: Timeloop's "Area (total)" of the arithmetic level.
-func (m *ArchCompute) Area(t accel.AreaTable) (float64, error) {
+func ComputeArea(t accel.AreaTable, m *ArchCompute) (float64, error) {
 	if m.Width <= 0 {
 		return 0, fmt.Errorf("loopnest: compute %q: no width attribute; the area model needs the operand bits", m.Name)
 	}
 	return float64(t.MACArea(m.Width) * float64(m.Instances)), nil
 }
 
-// Area returns the area of one instance of a storage level, in µm²:
+// LevelArea returns the area of one instance of a storage level, in µm²:
 // Timeloop's "Area" line of the level (a regfile or SRAM of Depth × Width
 // bits; DRAM is off chip and 0).
-func (l *ArchLevel) Area(t accel.AreaTable) (float64, error) {
+func LevelArea(t accel.AreaTable, l *ArchLevel) (float64, error) {
 	class := strings.ToLower(l.Class)
 	if class == "dram" {
 		return 0, nil

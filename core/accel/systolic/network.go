@@ -21,7 +21,7 @@ func Evaluate(d *accel.Design, net *accel.Network, p accel.Platform) (*accel.Net
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
-	if err := d.ValidateRunnable(p); err != nil {
+	if err := accel.CheckRunnable(d, p); err != nil {
 		return nil, err
 	}
 	if len(d.Chunks) != 1 {

@@ -265,7 +265,7 @@ func ReadMapYAML(file string, src []byte, p *loopnest.Problem, a *loopnest.Arch)
 			}
 		}
 		if li < 0 {
-			return nil, r.errf(it.get("target"), "%s: target %q is not a storage level (levels: %s)", where, target, a.LevelNames())
+			return nil, r.errf(it.get("target"), "%s: target %q is not a storage level (levels: %s)", where, target, loopnest.LevelNames(a))
 		}
 		key := typ + "/" + m.Levels[li].Name
 		if seen[key] {

@@ -13,6 +13,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/core/snapshot"
@@ -112,7 +113,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 	in, err := s.input(ctx, cfg)
 	if err == nil {
 		load := time.Since(start).Seconds()
-		var res *search.Result
+		var res *report.Result
 		res, err = search.Run(ctx, cfg, in, j.observe)
 		if err == nil {
 			var b, net []byte
@@ -121,7 +122,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 				net, err = NetworkJSON(in.Data, cfg.Ops, res.Network.Ops)
 			}
 			if err == nil {
-				compact, _ := protocol.EncodeCompact(CompactOf(res)) // too large for a link: none
+				compact, _ := protocol.EncodeCompact(protocol.CompactOf(res)) // too large for a link: none
 				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load,
 					Network: string(net), Compact: compact}))
 				return
@@ -136,26 +137,12 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 
 // ResultJSON encodes a result exactly as `dian search -json` prints it
 // (json.Encoder with a two-space indent, which ends in a newline).
-func ResultJSON(r *search.Result) ([]byte, error) {
+func ResultJSON(r *report.Result) ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("worker: encoding the result: %w", err)
 	}
 	return append(b, '\n'), nil
-}
-
-// CompactOf summarises a result for a link (see protocol.CompactResult).
-func CompactOf(r *search.Result) protocol.CompactResult {
-	m := r.Metrics
-	c := protocol.CompactResult{Build: r.Timing.Build, Ops: r.Network.Ops, MACs: r.Network.MACs,
-		Accuracy: m.Accuracy, FPS: m.FPS, LatencyMs: m.LatencyMs, Energy: m.Energy, EDP: m.EDP, DSP: m.DSP,
-		BRAM18: m.BRAM18, AreaMM2: m.AreaMM2, Feasible: m.Feasible}
-	if d := r.Accelerator; d != nil {
-		for _, ch := range d.Chunks {
-			c.Chunks = append(c.Chunks, fmt.Sprintf("%s %d×%d %s", ch.Name, ch.Rows, ch.Cols, ch.Dataflow))
-		}
-	}
-	return c
 }
 
 // NetworkJSON lowers a found network (its op per block) to the layer list
@@ -177,65 +164,20 @@ func NetworkJSON(ds *data.Dataset, opSet string, ops []string) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// LoadInput loads what a search of cfg runs on from a site laid out as the
-// server serves it (assets/datasets/…, assets/snapshots/…): the dataset
-// and, with pretrained=1, the shipped snapshot. Natively, os.DirFS of the
-// checkout is such a site.
-func LoadInput(site fs.FS, cfg share.Config) (search.Input, error) {
-	ds, err := loadDataset(site, cfg.Dataset)
+// input is search.LoadInput over the server, keeping what it loaded for
+// the next search.
+func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, error) {
+	assets, err := fs.Sub(fetchFS{ctx: ctx, fetch: s.fetch}, "assets")
 	if err != nil {
 		return search.Input{}, err
 	}
-	in := search.Input{Data: ds}
-	if cfg.Pretrained {
-		in.Snapshot, err = loadSnapshot(site, ds, cfg.Ops)
-	}
-	return in, err
-}
-
-func loadDataset(site fs.FS, key string) (*data.Dataset, error) {
-	sub, err := fs.Sub(site, "assets/datasets")
-	if err != nil {
-		return nil, err
-	}
-	ds, err := data.Load(sub, key)
-	if err != nil {
-		return nil, fmt.Errorf("loading dataset %s: %w", key, err)
-	}
-	return ds, nil
-}
-
-func loadSnapshot(site fs.FS, ds *data.Dataset, ops string) (*snapshot.Snapshot, error) {
-	name := search.SnapshotFile(ds.Key, ops)
-	want, err := search.ExpectSnapshot(ds, ops)
-	if err != nil {
-		return nil, err
-	}
-	b, err := fs.ReadFile(site, "assets/snapshots/"+name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("pretrained: the site has no snapshot %s for dataset %s and ops %s (accepted: pretrained=0, which warms the supernet up here)", name, ds.Key, ops)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("loading the snapshot %s: %w", name, err)
-	}
-	snap, err := snapshot.Decode(b, want)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", name, err)
-	}
-	return snap, nil
-}
-
-// input is LoadInput over the server, keeping what it loaded for the next
-// search.
-func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, error) {
-	site := fetchFS{ctx: ctx, fetch: s.fetch}
 	in := search.Input{Version: s.version}
 	s.mu.Lock()
 	ds := s.datasets[cfg.Dataset]
 	s.mu.Unlock()
 	if ds == nil {
 		var err error
-		if ds, err = loadDataset(site, cfg.Dataset); err != nil {
+		if ds, err = search.LoadDataset(assets, cfg.Dataset); err != nil {
 			return in, err
 		}
 		s.mu.Lock()
@@ -252,7 +194,7 @@ func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, er
 	s.mu.Unlock()
 	if snap == nil {
 		var err error
-		if snap, err = loadSnapshot(site, ds, cfg.Ops); err != nil {
+		if snap, err = search.LoadSnapshot(assets, ds, cfg.Ops); err != nil {
 			return in, err
 		}
 		s.mu.Lock()
@@ -306,7 +248,7 @@ type job struct {
 	lastYield time.Time
 	// pendingHW is the accelerator distribution of an event that was not
 	// posted: it rides on the next message that is.
-	pendingHW *search.HWDist
+	pendingHW *report.HWDist
 }
 
 func (j *job) stop() {
@@ -318,7 +260,7 @@ func (j *job) stop() {
 // then, posts the event unless one was posted less than ProgressInterval
 // ago, and waits while paused, posting the event it holds at first so the
 // page shows where the search stands.
-func (j *job) observe(e search.Event) {
+func (j *job) observe(e report.Event) {
 	if time.Since(j.lastYield) >= YieldInterval {
 		yieldToEventLoop()
 		j.lastYield = time.Now()
@@ -331,7 +273,7 @@ func (j *job) observe(e search.Event) {
 		if e.HWDist == nil {
 			e.HWDist = j.pendingHW
 		}
-		p := ProgressOf(j.id, e)
+		p := protocol.ProgressOf(j.id, e)
 		p.Held = held
 		j.post(protocol.Encode(p))
 		j.lastPost, j.lastPhase, j.pendingHW = now, e.Phase, nil
@@ -340,25 +282,10 @@ func (j *job) observe(e search.Event) {
 	// the reply to the pause or step that stopped it: the page then knows
 	// where the search stands, whatever was in flight.
 	hold := j.gate.holds()
-	if !hold && (e.Phase != j.lastPhase || e.Phase == search.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval) {
+	if !hold && (e.Phase != j.lastPhase || e.Phase == report.PhaseDone || now.Sub(j.lastPost) >= ProgressInterval) {
 		post(false)
 	}
 	j.gate.pass(func() { post(true) })
-}
-
-// ProgressOf converts a search event into the message the page and the
-// view read.
-func ProgressOf(id int64, e search.Event) protocol.Progress {
-	p := protocol.Progress{Type: "progress", ID: id, Phase: e.Phase, Step: e.Step, Steps: e.Steps, Epoch: e.Epoch,
-		LossWeights: e.LossWeights, LossArch: e.LossArch, Accuracy: e.Accuracy, Tau: e.Tau, Lambda: e.Lambda, Path: e.Path}
-	p.Blocks, p.Ops, p.Probs = protocol.EncodeProbs(e.Probs)
-	if h := e.HW; h != nil {
-		p.HasHW, p.FPS, p.LatencyMs, p.Energy, p.EDP, p.DSP, p.BRAM18 = true, h.FPS, h.LatencyMs, h.Energy, h.EDP, h.DSP, h.BRAM18
-	}
-	if d := e.HWDist; d != nil {
-		p.SetHWDist(d.Engine, d.Decisions, d.Options, d.Probs, d.Best)
-	}
-	return p
 }
 
 // gate holds the search between two events while it is paused.

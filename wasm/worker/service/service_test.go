@@ -16,6 +16,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/wasm/protocol"
@@ -150,7 +151,7 @@ func directRun(t *testing.T, fragment string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := LoadInput(os.DirFS(repoRoot), link.Config)
+	in, err := search.LoadInput(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 			}
 		}
 	}
-	if last := progress[len(progress)-1]; last.Phase != search.PhaseDone || last.Step != last.Steps {
+	if last := progress[len(progress)-1]; last.Phase != report.PhaseDone || last.Step != last.Steps {
 		t.Errorf("last progress is %s at %d/%d, want done at the end", last.Phase, last.Step, last.Steps)
 	} else if d, _ := last.DecodeHWDist(); d == nil || len(d.Best) != len(d.Decisions) {
 		t.Errorf("the done message carries no accelerator distribution with the best design (%+v)", d)
@@ -436,18 +437,18 @@ func TestThrottledDistributionRidesOn(t *testing.T) {
 		posted = append(posted, p)
 	}}
 	j.gate.cond = sync.NewCond(&j.gate.mu)
-	dist := &search.HWDist{Engine: "random", Decisions: []string{"array.dataflow"}, Options: [][]string{{"os", "ws", "is"}},
+	dist := &report.HWDist{Engine: "random", Decisions: []string{"array.dataflow"}, Options: [][]string{{"os", "ws", "is"}},
 		Probs: [][]float64{{0.25, 0.5, 0.25}}}
 	// The clock of the last post is set by hand: "just posted" drops an
 	// event, "long ago" posts it.
 	justPosted, longAgo := func() { j.lastPost = time.Now().Add(time.Hour) }, func() { j.lastPost = time.Time{} }
-	j.observe(search.Event{Phase: search.PhaseSearch, Step: 1, Steps: 9})
+	j.observe(report.Event{Phase: report.PhaseSearch, Step: 1, Steps: 9})
 	justPosted()
-	j.observe(search.Event{Phase: search.PhaseSearch, Step: 2, Steps: 9, HWDist: dist})
+	j.observe(report.Event{Phase: report.PhaseSearch, Step: 2, Steps: 9, HWDist: dist})
 	longAgo()
-	j.observe(search.Event{Phase: search.PhaseSearch, Step: 3, Steps: 9})
+	j.observe(report.Event{Phase: report.PhaseSearch, Step: 3, Steps: 9})
 	longAgo()
-	j.observe(search.Event{Phase: search.PhaseSearch, Step: 4, Steps: 9})
+	j.observe(report.Event{Phase: report.PhaseSearch, Step: 4, Steps: 9})
 	if len(posted) != 3 || posted[1].Step != 3 {
 		t.Fatalf("posted %d messages (%+v), want steps 1, 3 and 4", len(posted), posted)
 	}
