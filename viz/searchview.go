@@ -138,7 +138,7 @@ func opNamesFor(n int, probs [][]float64, path []string) []string {
 	}
 	if names != nil && len(path) == len(probs) {
 		for b, row := range probs {
-			if path[b] != names[argmax(row)] {
+			if path[b] != names[Argmax(row)] {
 				names = nil
 				break
 			}
@@ -153,7 +153,7 @@ func opNamesFor(n int, probs [][]float64, path []string) []string {
 	return names
 }
 
-func argmax(row []float64) int {
+func Argmax(row []float64) int {
 	best := 0
 	for i, v := range row {
 		if v > row[best] {
@@ -301,7 +301,7 @@ func (v *SearchView) State() SearchState {
 		s.Ops = len(v.Probs[0])
 	}
 	for _, row := range v.Probs {
-		s.Argmax = append(s.Argmax, argmax(row))
+		s.Argmax = append(s.Argmax, Argmax(row))
 	}
 	trail := v.Trail()
 	s.Trail = len(trail)

@@ -66,12 +66,13 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/viz"
+	"github.com/dian-explorer/dian/viz/scene"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
 // game wraps the scene to announce the first frame.
 type game struct {
-	*viz.Scene
+	*scene.Scene
 	firstFrame sync.Once
 }
 
@@ -124,7 +125,7 @@ func main() {
 	if err != nil {
 		panic(err) // the default preset always exists; a test guards it
 	}
-	scene := viz.NewScene(p)
+	sc := scene.NewScene(p)
 	api := js.Global().Get("Object").New()
 	// withString exports a method taking one string.
 	withString := func(name string, f func(string) error) {
@@ -135,18 +136,18 @@ func main() {
 			return errString(f(args[0].String()))
 		}))
 	}
-	withString("setView", scene.SetView)
+	withString("setView", sc.SetView)
 	withString("setPlatform", func(name string) error {
 		p, err := accel.Preset(name)
 		if err == nil {
-			scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetPlatform(p) })
+			sc.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetPlatform(p) })
 		}
 		return err
 	})
 	withString("setDataflow", func(name string) error {
 		df, err := accel.ParseDataflow(name)
 		if err == nil {
-			scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SetDataflow(df) })
+			sc.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SetDataflow(df) })
 		}
 		return err
 	})
@@ -168,7 +169,7 @@ func main() {
 		if err != nil {
 			return err.Error()
 		}
-		scene.DoSearch(func(sv *viz.SearchView) { sv.Push(&ev) })
+		sc.DoSearch(func(sv *viz.SearchView) { sv.Push(&ev) })
 		return ""
 	}))
 	withString("showResult", func(src string) error {
@@ -176,7 +177,7 @@ func main() {
 		if err != nil {
 			return err
 		}
-		scene.Do(func(a *viz.AccelView, sv *viz.SearchView) {
+		sc.Do(func(a *viz.AccelView, sv *viz.SearchView) {
 			sv.Final = &viz.ParetoPoint{Name: "final", Acc: r.Metrics.Accuracy, FPS: r.Metrics.FPS}
 			if len(r.Baselines) > 0 {
 				sv.Baselines = baselinePoints(r.Baselines)
@@ -190,7 +191,7 @@ func main() {
 		if err := json.Unmarshal([]byte(src), &bs); err != nil {
 			return fmt.Errorf("baselines: %w", err)
 		}
-		scene.DoSearch(func(sv *viz.SearchView) { sv.Baselines = baselinePoints(bs) })
+		sc.DoSearch(func(sv *viz.SearchView) { sv.Baselines = baselinePoints(bs) })
 		return nil
 	})
 	api.Set("selectLayer", fn(func(args []js.Value) any {
@@ -198,12 +199,12 @@ func main() {
 			return "selectLayer takes a layer index"
 		}
 		var err error
-		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SelectLayer(args[0].Int()) })
+		sc.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.SelectLayer(args[0].Int()) })
 		return errString(err)
 	}))
 	control := func(name string, f func(a *viz.AccelView)) {
 		api.Set(name, fn(func(args []js.Value) any {
-			scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { f(a) })
+			sc.Do(func(a *viz.AccelView, _ *viz.SearchView) { f(a) })
 			return ""
 		}))
 	}
@@ -217,22 +218,22 @@ func main() {
 		if len(args) != 1 || args[0].Type() != js.TypeNumber {
 			return "setSpeed takes cycles per second"
 		}
-		scene.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetSpeed(args[0].Float()) })
+		sc.Do(func(a *viz.AccelView, _ *viz.SearchView) { a.SetSpeed(args[0].Float()) })
 		return ""
 	}))
 	api.Set("setReducedMotion", fn(func(args []js.Value) any {
-		scene.SetReducedMotion(len(args) == 1 && args[0].Truthy())
+		sc.SetReducedMotion(len(args) == 1 && args[0].Truthy())
 		return ""
 	}))
 	api.Set("state", fn(func(args []js.Value) any {
-		b, err := json.Marshal(scene.State())
+		b, err := json.Marshal(sc.State())
 		if err != nil {
 			return `{"error":` + fmt.Sprintf("%q", err.Error()) + `}`
 		}
 		return string(b)
 	}))
 	api.Set("layout", fn(func(args []js.Value) any {
-		g, p := scene.Grid()
+		g, p := sc.Grid()
 		out := layoutJSON{Platform: p.Name, Rows: g.Rows, Cols: g.Cols,
 			CellRGB:    [3]uint8{viz.PEIdle.R, viz.PEIdle.G, viz.PEIdle.B},
 			Background: [3]uint8{viz.Background.R, viz.Background.G, viz.Background.B}}
@@ -242,18 +243,18 @@ func main() {
 		b, _ := json.Marshal(out)
 		return string(b)
 	}))
-	api.Set("fps", fn(func(args []js.Value) any { return scene.FPS() }))
-	api.Set("frames", fn(func(args []js.Value) any { return scene.Frames() }))
-	api.Set("pending", fn(func(args []js.Value) any { return scene.Pending() }))
+	api.Set("fps", fn(func(args []js.Value) any { return sc.FPS() }))
+	api.Set("frames", fn(func(args []js.Value) any { return sc.Frames() }))
+	api.Set("pending", fn(func(args []js.Value) any { return sc.Pending() }))
 	js.Global().Set("dianViz", api)
 
 	// Honour the system's reduced-motion setting from the start, and when
 	// it changes; the page may still override it with setReducedMotion.
 	if mm := js.Global().Get("matchMedia"); mm.Type() == js.TypeFunction {
 		q := mm.Invoke("(prefers-reduced-motion: reduce)")
-		scene.SetReducedMotion(q.Get("matches").Truthy())
+		sc.SetReducedMotion(q.Get("matches").Truthy())
 		q.Call("addEventListener", "change", fn(func(args []js.Value) any {
-			scene.SetReducedMotion(len(args) == 1 && args[0].Get("matches").Truthy())
+			sc.SetReducedMotion(len(args) == 1 && args[0].Get("matches").Truthy())
 			return nil
 		}))
 	}
@@ -261,9 +262,9 @@ func main() {
 	ebiten.SetRunnableOnUnfocused(true) // keep drawing while the user works the controls
 	// The scene draws every pixel it changes, and a frame with nothing new
 	// draws nothing: in headless Chromium's software WebGL a full-screen
-	// draw costs about 15 ms at 1280×720 (see viz.Scene.Draw).
+	// draw costs about 15 ms at 1280×720 (see scene.Scene.Draw).
 	ebiten.SetScreenClearedEveryFrame(false)
-	if err := ebiten.RunGame(&game{Scene: scene}); err != nil {
+	if err := ebiten.RunGame(&game{Scene: sc}); err != nil {
 		js.Global().Get("console").Call("error", "viz: "+err.Error())
 	}
 }
