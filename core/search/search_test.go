@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/report"
+	"github.com/dian-explorer/dian/core/stats"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/data"
@@ -163,32 +165,49 @@ func TestEnginesFindFeasibleDesigns(t *testing.T) {
 	}
 }
 
-// TestEngineComparison measures each engine's best cost after the same
-// number of evaluations over several seeds and logs it (go test -v shows
-// the table the README quotes). It asserts only what must hold for any
-// engine: never worse than its own first feasible sample.
+// TestEngineComparison runs every engine with the same budget on the same
+// 30 seeds and compares each with random search seed by seed (go test -v
+// prints the table). Costs are bottleneck cycles, so lower is better, and
+// a win is a seed where the engine's best design is faster than random's.
+// REINFORCE must beat random clearly: on most seeds and with a sign-test
+// p-value below 0.01. The others are reported as measured (Auto-NBA's
+// Gumbel engine is no better than random, as docs/METHOD.md explains).
 func TestEngineComparison(t *testing.T) {
 	hw := mobileNetHardware(t)
-	const seeds, budget = 5, 600
+	const seeds, budget = 30, 600
+	best := map[string][]float64{}
 	for _, name := range EngineNames {
-		var sum float64
 		for s := range seeds {
-			e, _ := NewEngine(name, hw.Space, rand.New(rand.NewPCG(uint64(s), 99)))
+			e, err := NewEngine(name, hw.Space, rand.New(rand.NewPCG(uint64(s), 99)))
+			if err != nil {
+				t.Fatal(err)
+			}
 			tr := e.Search(budget, hw.Eval)
-			first := math.Inf(1)
-			for _, v := range tr.BestSoFar {
-				if !math.IsInf(v, 1) {
-					first = v
-					break
-				}
+			if tr.Best == nil {
+				t.Fatalf("%s seed %d: no feasible design in %d evaluations", name, s, budget)
 			}
-			if tr.BestCost > first {
-				t.Errorf("%s seed %d: best %v is worse than its first feasible %v", name, s, tr.BestCost, first)
-			}
-			sum += tr.BestCost
+			best[name] = append(best[name], tr.BestCost)
 		}
-		mean := sum / seeds
-		t.Logf("%-9s mean best bottleneck over %d seeds after %d evaluations: %.0f cycles (%.0f FPS)", name, seeds, budget, mean, hw.Platform.ClockMHz*1e6/mean)
+	}
+	fps := func(cycles []float64) []float64 {
+		out := make([]float64, len(cycles))
+		for i, c := range cycles {
+			out[i] = hw.Platform.ClockMHz * 1e6 / c
+		}
+		return out
+	}
+	for _, name := range EngineNames {
+		s := stats.Summarize(fps(best[name]))
+		line := fmt.Sprintf("%-9s n=%d, %d evaluations: FPS %.0f [%.0f, %.0f]", name, s.N, budget, s.Mean, s.CI95[0], s.CI95[1])
+		if name != "random" {
+			p := stats.Compare(fps(best[name]), fps(best["random"]))
+			line += fmt.Sprintf("; against random: %d wins, %d losses, %d ties, mean gain %.0f FPS [%.0f, %.0f], p_sign %.2g, p_t %.2g",
+				p.Wins, p.Losses, p.Ties, p.Diff.Mean, p.Diff.CI95[0], p.Diff.CI95[1], p.PSign, p.PT)
+			if name == "reinforce" && (p.Wins <= seeds*2/3 || p.PSign >= 0.01) {
+				t.Errorf("REINFORCE beats random in %d of %d seeds (sign-test p %.3g); want more than two thirds and p < 0.01", p.Wins, seeds, p.PSign)
+			}
+		}
+		t.Log(line)
 	}
 }
 
