@@ -33,7 +33,7 @@ type browser struct {
 }
 
 // newBrowser starts Debian's Chromium with the flags this machine needs
-// for WebGL 2 in software (see ../shared/reference/platform-notes.md).
+// for WebGL 2 in software (see docs/METHOD.md §8.4).
 // A missing Chromium fails the test: .ci/run installs it.
 func newBrowser(t *testing.T, width, height int64) *browser {
 	t.Helper()

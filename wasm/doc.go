@@ -11,5 +11,5 @@
 //   - web: the JavaScript and CSS the server serves next to index.html.
 //
 // The two binaries are separate so the trainer and gonum stay out of the
-// Ebiten binary (see ../shared/reference/platform-notes.md §3).
+// Ebiten binary (see docs/METHOD.md §8.3).
 package wasm

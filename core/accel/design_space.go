@@ -71,7 +71,7 @@ type Space struct {
 	Orders    []LoopOrder // the values KnobOrder options index
 }
 
-// Auto-NBA's per-chunk option lists (model-formulas.md §1.5).
+// Auto-NBA's per-chunk option lists (docs/METHOD.md §3.2).
 var (
 	autoNBAChannelsBig   = []int{8, 4, 2, 1}
 	autoNBAChannelsSmall = []int{32, 16, 8, 4, 2, 1}

@@ -16,7 +16,7 @@ func TestAutoNBASpaceOptions(t *testing.T) {
 	if len(s.Template.Chunks) != 12 {
 		t.Fatalf("%d chunks, want 4 types × 3 bit-widths = 12", len(s.Template.Chunks))
 	}
-	// Option lists as model-formulas.md §1.5 gives them for CIFAR.
+	// Option lists as docs/METHOD.md §3.2 gives them for CIFAR.
 	want := map[string][]int{
 		"a0q8.mode": {0, 1, 2}, "a0q8.gb.P": {16, 8, 4, 2, 1}, "a0q8.rf.Q": {16, 8, 4, 2, 1},
 		"a0q8.gb.K": {8, 4, 2, 1}, "a0q8.rf.C": {8, 4, 2, 1},

@@ -17,7 +17,7 @@ const (
 	// instead of 184 channels in stage 6, skip convs dropped) live in how a
 	// supernet is turned into a Network, not here: a Network says exactly
 	// which layers exist. The later variant's DSP packing by bit-width
-	// (model-formulas.md §1.11) is not modelled; both modes use bits/16.
+	// (docs/METHOD.md §3.7) is not modelled; both modes use bits/16.
 	Faithful Mode = iota
 	// Corrected fixes those: strided input halos, tiles clipped to the
 	// layer and trip counts rounded up (padding), per-dimension padding of

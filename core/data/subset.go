@@ -7,7 +7,7 @@ import (
 )
 
 // FirstPerClass returns, in file order, the indices of the first k samples
-// of each class in [0, classes): the subset rule of reference/datasets.md.
+// of each class in [0, classes): the subset rule of docs/METHOD.md §7.2.
 // It fails if a label is out of range or a class has fewer than k samples.
 func FirstPerClass(labels []uint8, classes, k int) ([]int, error) {
 	count := make([]int, classes)

@@ -22,7 +22,7 @@ func referenceBatches(batch int) ([]*tensor.Tensor, [][]int32) {
 	return xs, ls
 }
 
-// BenchmarkReferenceCNNTrain trains the network of shared/bench/tfjs (batch
+// BenchmarkReferenceCNNTrain trains the network of bench/tfjs/README.md (batch
 // 32, plain SGD with learning rate 0.05) and reports images per second.
 func BenchmarkReferenceCNNTrain(b *testing.B) {
 	net := NewReferenceCNN(rand.New(rand.NewPCG(1001, 1006)))

@@ -3,7 +3,7 @@ package nn
 import "math/rand/v2"
 
 // NewReferenceCNN builds the TF.js baseline network of
-// shared/bench/tfjs/README.md for 28×28×1 input and 10 classes (1,338
+// bench/tfjs/README.md for 28×28×1 input and 10 classes (1,338
 // parameters, 128,112 forward MACs per image): conv 3×3 1→8, depthwise 3×3
 // stride 2, conv 1×1 8→16, depthwise 3×3 stride 2, conv 1×1 16→32 (all with
 // bias and ReLU), global average pool, dense 32→10. "Same" padding is one

@@ -177,7 +177,7 @@ func newCategorical(space *accel.Space, init float64) categorical {
 // options its bound allows, loss = cost·Π ST1(y_chosen) so each chosen
 // option's soft probability gets gradient cost, and Adam with lr 1e-7,
 // β = (0.5, 0.999). With that learning rate the logits barely move, which
-// is why this engine behaves close to random search (dna-spec.md §5.4);
+// is why this engine behaves close to random search (docs/METHOD.md §5.2);
 // it is kept faithful so the comparison is honest.
 type gumbelEngine struct {
 	categorical

@@ -1,7 +1,7 @@
 package tensor
 
-// Block sizes of the GEMM (those of the probe in reference/platform-notes.md
-// §4): a blockM×blockK panel of A and a blockK×blockN panel of B stay in
+// Block sizes of the GEMM (those of the probe in docs/METHOD.md
+// §8.2): a blockM×blockK panel of A and a blockK×blockN panel of B stay in
 // L1/L2 while the micro-kernel sweeps them in 4×2 tiles of C.
 //
 // Tile shape, measured: 4×2 keeps its eight sums and six operands in the

@@ -1,5 +1,5 @@
-// Package dna is the DNA-era "chip estimator" (dna-spec §4.2, model-formulas
-// §2.2): the Eyeriss-style simulator DNA's code uses for both its FPGA
+// Package dna is the DNA-era "chip estimator" (docs/METHOD.md
+// §4): the Eyeriss-style simulator DNA's code uses for both its FPGA
 // (fpga_nips) and ASIC (hw_diff_final) accelerator searches. It gives energy
 // and latency, so EDP, for one standard convolution mapped as a loop nest
 // over four levels, RF < NoC < GB < DRAM, where NoC loops are spatial.

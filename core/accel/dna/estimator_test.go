@@ -8,7 +8,7 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// dnaReferenceNest is the mapping of model-formulas.md §2.2's reference
+// dnaReferenceNest is the mapping of docs/METHOD.md §4.5's reference
 // value, innermost first: a 32→32-channel 3×3 convolution on a 16×16 output.
 var dnaReferenceNest = []Loop{
 	{accel.DimS, NoC, 3}, {accel.DimR, NoC, 3}, {accel.DimC, NoC, 4}, {accel.DimK, NoC, 4},

@@ -7,8 +7,8 @@ import (
 	"github.com/dian-explorer/dian/core/accel/dna"
 )
 
-// DNA's chip estimator on the mapping of its reference value (model-formulas
-// §2.2): a 32→32-channel 3×3 layer on 144 PEs, 512-bit RFs, a 2 Mbit GB.
+// DNA's chip estimator on the mapping of its reference value (docs/METHOD.md
+// §4.5): a 32→32-channel 3×3 layer on 144 PEs, 512-bit RFs, a 2 Mbit GB.
 func ExampleEval() {
 	loops := []dna.Loop{ // innermost first
 		{Dim: accel.DimS, Level: dna.NoC, Factor: 3}, {Dim: accel.DimR, Level: dna.NoC, Factor: 3},

@@ -9,7 +9,7 @@ import (
 
 // A one-chunk design and a one-layer network in their JSON forms, evaluated
 // with the paper-faithful FPGA model: the layer is the first reference case
-// of model-formulas.md §1.6 (43,776 cycles, 32 DSP, 24 BRAM18), and with one
+// of docs/METHOD.md §3.6 (43,776 cycles, 32 DSP, 24 BRAM18), and with one
 // chunk it is the bottleneck, so FPS = 200 MHz / 43,776.
 func ExampleEvaluate() {
 	design, err := accel.DecodeDesign([]byte(`{

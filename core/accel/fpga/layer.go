@@ -15,7 +15,7 @@ const (
 )
 
 // macUnit is the energy of a q-bit MAC relative to a 16-bit one, built from
-// 4-bit adders and multipliers as in the DNA simulator (dna-spec §4.2).
+// 4-bit adders and multipliers as in the DNA simulator (docs/METHOD.md §4.4).
 func macUnit(q int) float64 {
 	a := float64((q + 3) / 4)
 	return (a/68 + float64(a*a)/17) / (4.0/68 + 16.0/17)
@@ -36,7 +36,7 @@ func bram18(x float64, q float64) float64 { return math.Ceil(x * q / 18000) }
 // knows Auto-NBA's channel-parallel compute modes 0 and 1 (ws) and its
 // row-parallel mode 2 (os).
 //
-// The model, per layer (notation of model-formulas.md §1.6; s = bits/16):
+// The model, per layer (notation of docs/METHOD.md §3.3; s = bits/16):
 // GB tiles Tr, Tc, Tm, Tn and compute tiles tr, tc, tm, tn of P, Q, K, C;
 // u = the MACs per cycle (Π unroll); per tile the compute time max'es with
 // the input load (double buffered), weights load after, outputs drain once

@@ -38,7 +38,7 @@ func autoNBALayer(n, m, r, k int, dw bool) accel.Layer {
 	return l
 }
 
-// The reference values of model-formulas.md §1.6, computed with the
+// The reference values of docs/METHOD.md §3.6, computed with the
 // original analytical_prediction.py functions.
 var faithfulReference = []fpgaCase{
 	{"1x1 std N=16 M=96 R=32, mode 1, q=8",

@@ -9,7 +9,7 @@ import (
 )
 
 func TestAutoNBASpaceDecodesReference(t *testing.T) {
-	// The reference chunks of model-formulas.md §1.6 are points of the
+	// The reference chunks of docs/METHOD.md §3.6 are points of the
 	// space and decode to the same costs.
 	s, _ := accel.AutoNBASpace("cifar", []int{8}, "zc706")
 	choice := acceltest.PointWith(t, s, map[string]int{

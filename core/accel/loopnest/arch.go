@@ -219,7 +219,7 @@ type EnergyTable struct {
 //
 // DNA65 is the 65 nm table of the DNA authors' Eyeriss-style simulator
 // (tilmto/InstantNet, InstantNet_base/hw_diff_final/test_for_eyeriss.py;
-// see reference/model-formulas.md §2.2 and dna-spec.md §4.2): per 16-bit
+// see docs/METHOD.md §4.4): per 16-bit
 // word DRAM→GB 200, GB→NoC 3.78, NoC→RF 1.19, RF→ALU 0.89 and a 16-bit MAC
 // 1.6 (the code leaves the unit unstated; it reads as pJ).
 //
