@@ -4,10 +4,10 @@
 //   - page: the Ebiten accelerator view (GOOS=js), run in viz.html inside
 //     the page; it links viz and the plain types of core it draws.
 //   - worker: the Web Worker (GOOS=js) that runs the co-search core; its
-//     logic (requests, fetching datasets and snapshots, running, pausing
-//     and stepping a search) is worker/service, plain Go with native tests.
-//   - protocol: the messages between the page and the worker, and the
-//     compact result a shared link may carry.
+//     logic (answering requests, fetching datasets and snapshots, running,
+//     pausing and stepping a search) is worker/service, plain Go with
+//     native tests.
+//   - protocol: the messages between the page and the worker.
 //   - web: the JavaScript and CSS the server serves next to index.html.
 //
 // The two binaries are separate so the trainer and gonum stay out of the

@@ -33,13 +33,13 @@ var layers = map[string][]string{
 	"core/accel/costmodel": {"core/accel", "core/accel/fpga", "core/accel/dna", "core/accel/systolic"},
 	"core/accel/acceltest": {"core/accel"},
 	"core/report":          {"core/accel"},
-	"core/share":           {"core/accel"},
+	"core/share":           {"core/accel", "core/report"},
 	"core/supernet":        {"core/accel", "core/nn", "core/tensor"},
 	"core/search":          {"core/..."},
 	"viz":                  {"core/accel/...", "core/report"},
 	"viz/scene":            {"viz", "core/accel/...", "core/report"},
 	"wasm":                 nil,
-	"wasm/protocol":        {"core/accel/...", "core/report", "core/share"},
+	"wasm/protocol":        {"core/report"},
 	"wasm/page":            {"viz/...", "wasm/protocol", "core/accel/...", "core/report"},
 	"wasm/worker/service":  {"core/...", "wasm/protocol"},
 	"wasm/worker":          {"wasm/protocol", "wasm/worker/service"},
@@ -48,8 +48,9 @@ var layers = map[string][]string{
 }
 
 // trainer is what the page's binary must not link: the search, the
-// trainer and its data, and gonum (see docs/ARCHITECTURE.md).
-var trainer = []string{"core/search", "core/supernet", "core/nn", "core/tensor", "core/data", "core/snapshot", "gonum.org/..."}
+// trainer and its data, gonum, and the URL parser (the worker parses
+// links; share's table of keys would cost the page its initialisation).
+var trainer = []string{"core/share", "core/search", "core/supernet", "core/nn", "core/tensor", "core/data", "core/snapshot", "gonum.org/..."}
 
 const module = "github.com/dian-explorer/dian/"
 

@@ -2,7 +2,6 @@ package accel
 
 import (
 	"fmt"
-	"strconv"
 )
 
 // Operand is one of a layer's three tensors.
@@ -161,7 +160,9 @@ func (dst *NetworkCost) Reset(d *Design, net *Network, p Platform, model string)
 func (dst *NetworkCost) Finish(d *Design, p Platform, layers []LayerCost, chunks []ChunkCost, viol []string) {
 	dst.EnergySum = dst.Energy.Total()
 	dst.EDP = dst.EnergySum * dst.LatencyMs / 1e3
-	viol = appendBudgetViolations(viol, d, chunks, p, dst.DSP, dst.BRAM18)
+	for _, v := range budgetViolations(d, p, chunks, dst.DSP, dst.BRAM18) {
+		viol = append(viol, v.Error())
+	}
 	dst.Feasible = len(viol) == 0
 	dst.Layers, dst.Chunks, dst.Violations = layers, chunks, viol
 	dst.SetArea(d, p)
@@ -183,39 +184,4 @@ func (c *NetworkCost) BlockPenalties(net *Network, blocks []string, dst []float6
 			}
 		}
 	}
-}
-
-// appendBudgetViolations checks the platform budgets against the chunks
-// that run at least one layer: DSP and BRAM18 on an FPGA, PEs and global
-// buffer elsewhere (the area budget is SetArea's, which finish calls next).
-func appendBudgetViolations(viol []string, d *Design, chunks []ChunkCost, p Platform, dsp float64, bram int) []string {
-	switch p.Target {
-	case FPGA:
-		if p.DSP > 0 && dsp > float64(p.DSP) {
-			viol = append(viol, NewViolation(CstDSPBudget, "design "+strconv.Quote(d.Name), "Σ DSP = %g > %d on %s", dsp, p.DSP, p.Name).Error())
-		}
-		if p.BRAM18 > 0 && bram > p.BRAM18 {
-			viol = append(viol, NewViolation(CstBRAMBudget, "design "+strconv.Quote(d.Name), "Σ BRAM18 = %d > %d on %s", bram, p.BRAM18, p.Name).Error())
-		}
-	default:
-		pes := 0
-		for i := range d.Chunks {
-			if chunks[i].Layers > 0 {
-				pes += d.Chunks[i].PEs()
-			}
-		}
-		if p.PEs() > 0 && pes > p.PEs() {
-			viol = append(viol, NewViolation(CstPEBudget, "design "+strconv.Quote(d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name).Error())
-		}
-		var gb int64
-		for i := range d.Chunks {
-			if chunks[i].Layers > 0 {
-				gb += d.Chunks[i].GBBytes
-			}
-		}
-		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
-			viol = append(viol, NewViolation(CstGBBudget, "design "+strconv.Quote(d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name).Error())
-		}
-	}
-	return viol
 }

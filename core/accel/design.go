@@ -3,6 +3,7 @@ package accel
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -322,6 +323,12 @@ func (e *ConstraintError) Message() string {
 	return fmt.Sprintf("%s breaks %s: %s", e.Where, e.Constraint, e.Detail)
 }
 
+// NewViolation returns the violation of constraint at where, its detail
+// formatted as fmt.Sprintf does. It is kept out of line (go:noinline): the
+// validators call it at dozens of sites on their cold paths, and inlining
+// its formatting into each would grow both wasm binaries.
+//
+//go:noinline
 func NewViolation(constraint, where, format string, args ...any) *ConstraintError {
 	return &ConstraintError{Constraint: constraint, Where: where, Detail: fmt.Sprintf(format, args...)}
 }
@@ -382,8 +389,6 @@ func (d *Design) Validate(p Platform) error {
 	names := map[string]bool{}
 	owner := map[string]string{}
 	var dsp float64
-	pes := 0
-	var gb int64
 	for i := range d.Chunks {
 		c := &d.Chunks[i]
 		where := fmt.Sprintf("chunk %d %q", i, c.Name)
@@ -401,26 +406,52 @@ func (d *Design) Validate(p Platform) error {
 			owner[ln] = c.Name
 		}
 		dsp += float64(c.PEs()) * float64(c.Bits) / 16
-		pes += c.PEs()
-		gb += c.GBBytes
 	}
 	if (d.Assign == AssignAutoNBACIFAR || d.Assign == AssignAutoNBAImageNet) && len(owner) > 0 {
 		add(NewViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q picks chunks by rule; chunks must not list layers", d.Assign))
 	}
-	switch p.Target {
-	case FPGA:
-		if p.DSP > 0 && dsp > float64(p.DSP) {
-			add(NewViolation(CstDSPBudget, fmt.Sprintf("design %q", d.Name), "Σ rows·cols·bits/16 = %g DSP > %d on %s", dsp, p.DSP, p.Name))
-		}
-	default:
-		if p.PEs() > 0 && pes > p.PEs() {
-			add(NewViolation(CstPEBudget, fmt.Sprintf("design %q", d.Name), "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name))
-		}
-		if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
-			add(NewViolation(CstGBBudget, fmt.Sprintf("design %q", d.Name), "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name))
-		}
+	// Every chunk is built, and on an FPGA each takes rows·cols·bits/16 DSP
+	// slices; BRAM18 depends on the layers, so the cost models check it.
+	for _, v := range budgetViolations(d, p, nil, dsp, -1) {
+		add(v)
 	}
 	return errors.Join(errs...)
+}
+
+// budgetViolations returns the platform budgets d breaks: on an FPGA its
+// DSP slices (dsp, as the caller counts them) and BRAM18 blocks (bram; -1
+// leaves them unchecked), elsewhere its PEs and global buffer. With a cost
+// row per chunk (chunks), only the chunks that run a layer count (an
+// unused chunk is not built); with chunks nil, every chunk does. It does
+// not allocate unless a budget is broken.
+func budgetViolations(d *Design, p Platform, chunks []ChunkCost, dsp float64, bram int) []*ConstraintError {
+	var out []*ConstraintError
+	over := func(cst, format string, args ...any) {
+		out = append(out, NewViolation(cst, "design "+strconv.Quote(d.Name), format, args...))
+	}
+	if p.Target == FPGA {
+		if p.DSP > 0 && dsp > float64(p.DSP) {
+			over(CstDSPBudget, "Σ DSP = %g > %d on %s", dsp, p.DSP, p.Name)
+		}
+		if bram >= 0 && p.BRAM18 > 0 && bram > p.BRAM18 {
+			over(CstBRAMBudget, "Σ BRAM18 = %d > %d on %s", bram, p.BRAM18, p.Name)
+		}
+		return out
+	}
+	pes, gb := 0, int64(0)
+	for i := range d.Chunks {
+		if chunks == nil || chunks[i].Layers > 0 {
+			pes += d.Chunks[i].PEs()
+			gb += d.Chunks[i].GBBytes
+		}
+	}
+	if p.PEs() > 0 && pes > p.PEs() {
+		over(CstPEBudget, "Σ PEs = %d > %d on %s", pes, p.PEs(), p.Name)
+	}
+	if p.GlobalBufferBytes > 0 && gb > int64(p.GlobalBufferBytes) {
+		over(CstGBBudget, "Σ global buffer = %d B > %d B on %s", gb, p.GlobalBufferBytes, p.Name)
+	}
+	return out
 }
 
 // CheckRunnable is d.Validate(p) without the budgets: it returns every

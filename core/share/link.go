@@ -7,13 +7,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dian-explorer/dian/core/report"
 )
 
 // MaxFragmentBytes bounds a fragment; longer ones are refused unread.
 const MaxFragmentBytes = 16 << 10
 
-// MaxResultBytes bounds the compact result a link may carry.
-const MaxResultBytes = 8 << 10
+// MaxResultBytes bounds the compact result a link may carry
+// (report.Compact's text).
+const MaxResultBytes = report.MaxCompactBytes
 
 // Link is everything a fragment says: the search configuration and how the
 // page should present it.

@@ -1,12 +1,6 @@
 package protocol
 
-import (
-	"errors"
-	"net/url"
-	"strings"
-
-	"github.com/dian-explorer/dian/core/share"
-)
+import "github.com/dian-explorer/dian/core/report"
 
 // KeyInfo describes one key of the URL fragment, so the page can build a
 // labelled control for it (a select for enums, a number field for numbers,
@@ -66,73 +60,6 @@ type Parsed struct {
 	Result    string            `msgpack:"result"`
 	// Carried is Result decoded; nil when the link carries none or a bad one
 	// (then Problems names the result key).
-	Carried  *CompactResult `msgpack:"carried"`
-	Problems []Problem      `msgpack:"problems"`
-}
-
-func keyInfos() []KeyInfo {
-	out := make([]KeyInfo, len(share.Keys))
-	for i, k := range share.Keys {
-		out[i] = KeyInfo{Name: k.Name, Doc: k.Doc, Kind: k.Kind(), Accepted: k.Accepted, Min: k.Min, Max: k.Max,
-			Default: k.Default(), Accepts: k.Accepts()}
-	}
-	return out
-}
-
-// ParseLink reads a fragment as share.Parse does and describes the result
-// for the page.
-func ParseLink(id int64, fragment string) Parsed {
-	link, err := share.Parse(fragment)
-	p := Parsed{Type: "parsed", ID: id, Canonical: link.Encode(), Values: configValues(link.Config),
-		Run: link.Run, Lock: link.Lock, Hide: link.Hide, Lesson: link.Lesson, Result: link.Result,
-		Problems: Problems(err)}
-	if link.Result != "" {
-		c, err := DecodeCompact(link.Result)
-		if err != nil {
-			p.Problems = append(p.Problems, Problem{Key: "result", Message: "result: " + err.Error(),
-				Accepted: "the result= text the Share button writes"})
-		} else {
-			p.Carried = &c
-		}
-	}
-	return p
-}
-
-// configValues splits a configuration's canonical fragment into its values.
-func configValues(c share.Config) map[string]string {
-	values := map[string]string{}
-	for part := range strings.SplitSeq(c.Encode(), "&") {
-		k, v, _ := strings.Cut(part, "=")
-		if u, err := url.PathUnescape(v); err == nil {
-			v = u
-		}
-		if k != "v" {
-			values[k] = v
-		}
-	}
-	return values
-}
-
-// Problems lists the key errors in err (from share.Parse); an error of
-// another kind becomes one problem without a key.
-func Problems(err error) []Problem {
-	if err == nil {
-		return nil
-	}
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	var out []Problem
-	for _, e := range errs {
-		var ke *share.KeyError
-		if errors.As(e, &ke) {
-			out = append(out, Problem{Key: ke.Key, Value: ke.Value, Message: ke.Error(), Accepted: ke.Accepted})
-		} else {
-			out = append(out, Problem{Message: e.Error()})
-		}
-	}
-	return out
+	Carried  *report.Compact `msgpack:"carried"`
+	Problems []Problem       `msgpack:"problems"`
 }

@@ -1,14 +1,9 @@
 package protocol
 
 import (
-	"fmt"
-	"runtime"
 	"runtime/debug"
 
 	"github.com/vmihailenco/msgpack/v5"
-
-	"github.com/dian-explorer/dian/core/accel"
-	"github.com/dian-explorer/dian/core/share"
 )
 
 // MaxMessageBytes bounds an incoming message; anything larger is refused
@@ -148,19 +143,6 @@ func ReadyMessage() []byte {
 	return b
 }
 
-// Handle decodes one request that has a single reply (ping, keys, parse,
-// export)
-// and returns the encoded reply. It never
-// panics on bad input: a message it cannot read gets an "error" reply that
-// says what was wrong.
-func Handle(msg []byte) []byte {
-	reply, err := handle(msg)
-	if err != nil {
-		reply = Error{Type: "error", ID: RequestID(msg), Message: err.Error()}
-	}
-	return Encode(reply)
-}
-
 // RequestID returns the id of a request, or 0 when msg has none.
 func RequestID(msg []byte) int64 {
 	var req Request
@@ -178,52 +160,4 @@ func Encode(v any) []byte {
 		b, _ = msgpack.Marshal(Error{Type: "error", Message: "worker: encoding the reply: " + err.Error()})
 	}
 	return b
-}
-
-// requestTypes are the request types the worker accepts.
-const requestTypes = "ping, keys, parse, export, search, control"
-
-func handle(msg []byte) (any, error) {
-	if len(msg) > MaxMessageBytes {
-		return nil, fmt.Errorf("worker: message of %d bytes exceeds the %d-byte limit", len(msg), MaxMessageBytes)
-	}
-	var req Request
-	if err := msgpack.Unmarshal(msg, &req); err != nil {
-		return nil, fmt.Errorf("worker: message is not a msgpack map with a string \"type\": %w", err)
-	}
-	switch req.Type {
-	case "ping":
-		return Pong{Type: "pong", ID: req.ID, Version: Version(), GoVersion: runtime.Version(), Platforms: platforms()}, nil
-	case "keys":
-		return Keys{Type: "keys", ID: req.ID, Version: share.Version, Keys: keyInfos(), Lessons: Lessons}, nil
-	case "parse":
-		var p ParseRequest
-		if err := msgpack.Unmarshal(msg, &p); err != nil {
-			return nil, fmt.Errorf("worker: parse: %w", err)
-		}
-		return ParseLink(req.ID, p.Fragment), nil
-	case "export":
-		var r ExportRequest
-		if err := msgpack.Unmarshal(msg, &r); err != nil {
-			return nil, fmt.Errorf("worker: export: %w", err)
-		}
-		return exportFiles(r)
-	case "search", "control":
-		return nil, fmt.Errorf("worker: %q requests need the search service (the worker binary), not Handle", req.Type)
-	case "":
-		return nil, fmt.Errorf("worker: message has no \"type\" (accepted: %s)", requestTypes)
-	default:
-		return nil, fmt.Errorf("worker: unknown message type %q (accepted: %s)", req.Type, requestTypes)
-	}
-}
-
-func platforms() []Platform {
-	var out []Platform
-	for _, p := range accel.Presets() {
-		out = append(out, Platform{
-			Name: p.Name, Title: p.Title, Target: string(p.Target), Rows: p.Rows, Cols: p.Cols,
-			ClockMHz: p.ClockMHz, DSP: p.DSP, BRAM18: p.BRAM18, BufferKB: p.GlobalBufferBytes / 1024, TechNM: p.TechNM,
-		})
-	}
-	return out
 }

@@ -4,9 +4,9 @@ import (
 	"testing"
 )
 
-// BenchmarkDNASimulator measures the DNA chip estimator on its reference
+// BenchmarkEstimator measures the DNA chip estimator on its reference
 // mapping (18 loops, 6 refresh points).
-func BenchmarkDNASimulator(b *testing.B) {
+func BenchmarkEstimator(b *testing.B) {
 	hw := ASIC(144, 512, 2097152)
 	var m [6]Marker
 	PlaceMarkers(dnaReferenceNest, &m)

@@ -9,9 +9,9 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// BenchmarkFPGAModel measures single-layer evaluations of the chunk model
+// BenchmarkLayer measures single-layer evaluations of the chunk model
 // (the co-search's inner loop) over 256 random layer/chunk pairs.
-func BenchmarkFPGAModel(b *testing.B) {
+func BenchmarkLayer(b *testing.B) {
 	for _, mode := range fpgaModes {
 		b.Run(mode.String(), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(5, 6))
@@ -38,9 +38,9 @@ func BenchmarkFPGAModel(b *testing.B) {
 	}
 }
 
-// BenchmarkFPGANetwork measures whole-network evaluations (12 layers,
+// BenchmarkNetwork measures whole-network evaluations (12 layers,
 // 6 chunks) with a precomputed plan.
-func BenchmarkFPGANetwork(b *testing.B) {
+func BenchmarkNetwork(b *testing.B) {
 	d, net, _ := acceltest.Examples(b)
 	p, _ := accel.Preset("zc706")
 	plan, _ := accel.Plan(d, net, accel.Corrected)

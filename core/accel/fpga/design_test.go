@@ -43,7 +43,7 @@ func TestOverBudgetDesignDecodesAndIsInfeasible(t *testing.T) {
 		t.Fatalf("an over-budget design must decode: %v", err)
 	}
 	ultra96, _ := accel.Preset("ultra96")
-	if err := d.Validate(ultra96); err == nil || !strings.Contains(err.Error(), accel.CstDSPBudget) || !strings.Contains(err.Error(), "1024 DSP > 360") {
+	if err := d.Validate(ultra96); err == nil || !strings.Contains(err.Error(), accel.CstDSPBudget) || !strings.Contains(err.Error(), "Σ DSP = 1024 > 360") {
 		t.Errorf("Validate = %v, want %s with both numbers", err, accel.CstDSPBudget)
 	}
 	net, _ := accel.DecodeNetwork([]byte(`{"name": "n", "layers": [{"name": "l", "in_c": 16, "k": 96, "h": 32, "w": 32, "r": 1, "s": 1, "bits": 8}]}`), "n.json")

@@ -6,9 +6,9 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// BenchmarkLoopNestModel evaluates the mapper's best Eyeriss (rs) mapping of
+// BenchmarkEvaluate evaluates the mapper's best Eyeriss (rs) mapping of
 // a MobileNetV2 expand layer: counts, energy and bandwidth-bound cycles.
-func BenchmarkLoopNestModel(b *testing.B) {
+func BenchmarkEvaluate(b *testing.B) {
 	res, err := MapLayer(mobileNetV2Layers[1], eyerissChunk(accel.RowStationary), DNA65, MapperOptions{})
 	if err != nil {
 		b.Fatal(err)

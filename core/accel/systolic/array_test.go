@@ -207,10 +207,10 @@ func TestSystolicRejects(t *testing.T) {
 	}
 }
 
-// BenchmarkSystolicModel evaluates layers on a 16×16 array: "fits" is a
+// BenchmarkLayer evaluates layers on a 16×16 array: "fits" is a
 // small-network mix whose operands fit in SRAM (closed forms only), "walk"
 // a ResNet-18 layer whose input does not (the ifmap read buffer is walked).
-func BenchmarkSystolicModel(b *testing.B) {
+func BenchmarkLayer(b *testing.B) {
 	small := []Conv{
 		ScaleSimConv("c1", 34, 34, 3, 3, 3, 16, 1, 1),
 		ScaleSimConv("c2", 18, 18, 3, 3, 16, 32, 1, 1),

@@ -1,7 +1,9 @@
 // Package service is the Web Worker's side of the page–worker protocol: it
-// answers the page's requests and runs a search on its own goroutine,
-// posting throttled progress and, at the end, the result as the same JSON
-// as `dian search -json`.
+// answers the page's requests (Answer: ping, the URL's keys and the
+// lessons, parsing a link, exporting a design for Timeloop or SCALE-Sim)
+// and runs a search on its own goroutine (Service), posting throttled
+// progress and, at the end, the result as the same JSON as
+// `dian search -json`.
 //
 // It is plain Go and tested natively. The worker's js-only main moves bytes
 // between postMessage and Handle and implements Fetch with the browser's

@@ -66,7 +66,7 @@ func (s *Service) Handle(msg []byte) {
 			return
 		}
 	}
-	s.post(protocol.Handle(msg))
+	s.post(Answer(msg))
 }
 
 func (s *Service) postError(id int64, err error) {
@@ -84,7 +84,7 @@ func (s *Service) search(msg []byte) {
 	link, err := share.Parse(req.Fragment)
 	if err != nil {
 		s.post(protocol.Encode(protocol.Error{Type: "error", ID: req.ID,
-			Message: "the link has problems: " + err.Error(), Problems: protocol.Problems(err)}))
+			Message: "the link has problems: " + err.Error(), Problems: Problems(err)}))
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,7 +122,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 				net, err = NetworkJSON(in.Data, cfg.Ops, res.Network.Ops)
 			}
 			if err == nil {
-				compact, _ := protocol.EncodeCompact(protocol.CompactOf(res)) // too large for a link: none
+				compact, _ := report.EncodeCompact(report.CompactOf(res)) // too large for a link: none
 				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load,
 					Network: string(net), Compact: compact}))
 				return

@@ -189,7 +189,7 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 		t.Errorf("result JSON is not indented as dian search -json prints it: %.80q", res.JSON)
 	}
 	checkExportFiles(t, res)
-	if c, err := protocol.DecodeCompact(res.Compact); err != nil || fmt.Sprint(c.Ops) != fmt.Sprint(got["network"].(map[string]any)["ops"]) {
+	if c, err := report.DecodeCompact(res.Compact); err != nil || fmt.Sprint(c.Ops) != fmt.Sprint(got["network"].(map[string]any)["ops"]) {
 		t.Errorf("compact result %+v (%v) does not carry the network %v", c, err, got["network"].(map[string]any)["ops"])
 	}
 

@@ -1,4 +1,4 @@
-package protocol
+package report
 
 import (
 	"encoding/base64"
@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/vmihailenco/msgpack/v5"
-
-	"github.com/dian-explorer/dian/core/report"
-	"github.com/dian-explorer/dian/core/share"
 )
 
-// CompactVersion is the format version of CompactResult.
+// CompactVersion is the format version of Compact.
 const CompactVersion = 1
+
+// MaxCompactBytes bounds the text of a compact result (the result= value
+// of a link; core/share holds links to it).
+const MaxCompactBytes = 8 << 10
 
 // Bounds of a compact result, far above any real one, so a hostile link
 // cannot make the page build a huge table.
@@ -23,25 +24,25 @@ const (
 	maxCompactText   = 64
 )
 
-// CompactResult is the summary of a search's result that a link carries
+// Compact is the summary of a search's result that a link carries
 // (the result= key), so whoever opens the link sees what it found before
 // re-running it: the network, the headline metrics and the accelerator's
 // chunks. It travels as MessagePack, then unpadded base64url.
-type CompactResult struct {
+type Compact struct {
 	Version int      `msgpack:"v"`
 	Build   string   `msgpack:"build"` // the build that computed it
 	Ops     []string `msgpack:"ops"`   // op per block
 	MACs    int64    `msgpack:"macs"`
 	// The headline numbers, inlined: acc, fps, latencyMs, energy, edp,
 	// dsp, bram18, area, feasible.
-	report.Metrics `msgpack:",inline"`
+	Metrics `msgpack:",inline"`
 	// Chunks describes each sub-accelerator as "name rows×cols dataflow".
 	Chunks []string `msgpack:"chunks"`
 }
 
 // CompactOf summarises a result for a link.
-func CompactOf(r *report.Result) CompactResult {
-	c := CompactResult{Build: r.Timing.Build, Ops: r.Network.Ops, MACs: r.Network.MACs, Metrics: r.Metrics}
+func CompactOf(r *Result) Compact {
+	c := Compact{Build: r.Timing.Build, Ops: r.Network.Ops, MACs: r.Network.MACs, Metrics: r.Metrics}
 	if d := r.Accelerator; d != nil {
 		for _, ch := range d.Chunks {
 			c.Chunks = append(c.Chunks, fmt.Sprintf("%s %d×%d %s", ch.Name, ch.Rows, ch.Cols, ch.Dataflow))
@@ -51,8 +52,8 @@ func CompactOf(r *report.Result) CompactResult {
 }
 
 // EncodeCompact returns the result= value for c; it fails when the text
-// would exceed share.MaxResultBytes.
-func EncodeCompact(c CompactResult) (string, error) {
+// would exceed MaxCompactBytes.
+func EncodeCompact(c Compact) (string, error) {
 	c.Version = CompactVersion
 	if err := c.check(); err != nil {
 		return "", err
@@ -62,36 +63,36 @@ func EncodeCompact(c CompactResult) (string, error) {
 		return "", fmt.Errorf("protocol: encoding the compact result: %w", err)
 	}
 	s := base64.RawURLEncoding.EncodeToString(b)
-	if len(s) > share.MaxResultBytes {
-		return "", fmt.Errorf("protocol: the compact result takes %d bytes, more than a link carries (%d)", len(s), share.MaxResultBytes)
+	if len(s) > MaxCompactBytes {
+		return "", fmt.Errorf("protocol: the compact result takes %d bytes, more than a link carries (%d)", len(s), MaxCompactBytes)
 	}
 	return s, nil
 }
 
 // DecodeCompact reads a result= value. Its errors say what is wrong in
 // words a person reading the link can act on.
-func DecodeCompact(s string) (CompactResult, error) {
-	var c CompactResult
-	if len(s) > share.MaxResultBytes {
-		return c, fmt.Errorf("%d bytes is more than the %d a link carries", len(s), share.MaxResultBytes)
+func DecodeCompact(s string) (Compact, error) {
+	var c Compact
+	if len(s) > MaxCompactBytes {
+		return c, fmt.Errorf("%d bytes is more than the %d a link carries", len(s), MaxCompactBytes)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return c, errors.New("not unpadded base64url text")
 	}
 	if err := msgpack.Unmarshal(b, &c); err != nil {
-		return CompactResult{}, fmt.Errorf("not a compact result: %v", err)
+		return Compact{}, fmt.Errorf("not a compact result: %v", err)
 	}
 	if c.Version != CompactVersion {
-		return CompactResult{}, fmt.Errorf("compact result version %d is not supported; this build reads %d", c.Version, CompactVersion)
+		return Compact{}, fmt.Errorf("compact result version %d is not supported; this build reads %d", c.Version, CompactVersion)
 	}
 	if err := c.check(); err != nil {
-		return CompactResult{}, err
+		return Compact{}, err
 	}
 	return c, nil
 }
 
-func (c CompactResult) check() error {
+func (c Compact) check() error {
 	if len(c.Ops) > maxCompactOps || len(c.Chunks) > maxCompactChunks {
 		return fmt.Errorf("%d ops and %d chunks exceed the limits (%d, %d)", len(c.Ops), len(c.Chunks), maxCompactOps, maxCompactChunks)
 	}

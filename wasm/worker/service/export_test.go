@@ -1,4 +1,4 @@
-package protocol
+package service
 
 import (
 	"archive/zip"
@@ -7,15 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/wasm/protocol"
+
 	"github.com/vmihailenco/msgpack/v5"
 )
 
 func TestExport(t *testing.T) {
-	design, err := os.ReadFile("../../core/accel/testdata/design_autonba_cifar.json")
+	design, err := os.ReadFile("../../../core/accel/testdata/design_autonba_cifar.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	network, err := os.ReadFile("../../core/accel/testdata/net_cifar_tiny.json")
+	network, err := os.ReadFile("../../../core/accel/testdata/net_cifar_tiny.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,11 +29,11 @@ func TestExport(t *testing.T) {
 		{"scalesim", []string{"README.csv", ".cfg", ".csv"}},
 	} {
 		t.Run(tt.format, func(t *testing.T) {
-			req := mustMarshal(t, ExportRequest{Type: "export", ID: 9, Format: tt.format, Design: string(design), Network: string(network)})
-			var reply ExportReply
-			if err := msgpack.Unmarshal(Handle(req), &reply); err != nil || reply.Type != "export" || reply.ID != 9 {
-				var e Error
-				msgpack.Unmarshal(Handle(req), &e)
+			req := mustMarshal(t, protocol.ExportRequest{Type: "export", ID: 9, Format: tt.format, Design: string(design), Network: string(network)})
+			var reply protocol.ExportReply
+			if err := msgpack.Unmarshal(Answer(req), &reply); err != nil || reply.Type != "export" || reply.ID != 9 {
+				var e protocol.Error
+				msgpack.Unmarshal(Answer(req), &e)
 				t.Fatalf("reply %+v (%v), error %q", reply.Type, err, e.Message)
 			}
 			zr, err := zip.NewReader(bytes.NewReader(reply.Zip), int64(len(reply.Zip)))
@@ -50,21 +52,21 @@ func TestExport(t *testing.T) {
 			if !strings.HasPrefix(reply.Table, "layer,chunk,") {
 				t.Errorf("table %q", reply.Table)
 			}
-			again := Handle(req)
-			var second ExportReply
+			again := Answer(req)
+			var second protocol.ExportReply
 			msgpack.Unmarshal(again, &second)
 			if !bytes.Equal(second.Zip, reply.Zip) {
 				t.Error("the same export gave a different archive")
 			}
 		})
 	}
-	bad := mustMarshal(t, ExportRequest{Type: "export", ID: 3, Format: "gem5", Design: string(design), Network: string(network)})
-	var e Error
-	if err := msgpack.Unmarshal(Handle(bad), &e); err != nil || e.ID != 3 || !strings.Contains(e.Message, "timeloop, scalesim") {
+	bad := mustMarshal(t, protocol.ExportRequest{Type: "export", ID: 3, Format: "gem5", Design: string(design), Network: string(network)})
+	var e protocol.Error
+	if err := msgpack.Unmarshal(Answer(bad), &e); err != nil || e.ID != 3 || !strings.Contains(e.Message, "timeloop, scalesim") {
 		t.Errorf("unknown format: %+v", e)
 	}
-	broken := mustMarshal(t, ExportRequest{Type: "export", ID: 4, Format: "timeloop", Design: "{", Network: string(network)})
-	if err := msgpack.Unmarshal(Handle(broken), &e); err != nil || e.ID != 4 || !strings.Contains(e.Message, "design.json") {
+	broken := mustMarshal(t, protocol.ExportRequest{Type: "export", ID: 4, Format: "timeloop", Design: "{", Network: string(network)})
+	if err := msgpack.Unmarshal(Answer(broken), &e); err != nil || e.ID != 4 || !strings.Contains(e.Message, "design.json") {
 		t.Errorf("broken design: %+v", e)
 	}
 }

@@ -1,18 +1,21 @@
-package protocol
+package service
 
 import (
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/wasm/protocol"
+
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/share"
 )
 
 func TestHandleKeys(t *testing.T) {
-	var k Keys
-	if err := msgpack.Unmarshal(Handle(mustMarshal(t, map[string]any{"type": "keys", "id": 5})), &k); err != nil {
+	var k protocol.Keys
+	if err := msgpack.Unmarshal(Answer(mustMarshal(t, map[string]any{"type": "keys", "id": 5})), &k); err != nil {
 		t.Fatal(err)
 	}
 	if k.Type != "keys" || k.ID != 5 || k.Version != share.Version || len(k.Keys) != len(share.Keys) {
@@ -76,5 +79,22 @@ func TestLessons(t *testing.T) {
 		if link.Lesson != l.Name || link.Run {
 			t.Errorf("lesson %s: link opens lesson %q (run %v), want itself and no auto-run", l.Name, link.Lesson, link.Run)
 		}
+	}
+}
+
+// A link may carry a result: ParseLink decodes it, and names the result
+// key when it is not one.
+func TestParseLinkCarriedResult(t *testing.T) {
+	text, err := report.EncodeCompact(report.Compact{Ops: []string{"k3_e1", "skip"}, Metrics: report.Metrics{Accuracy: 0.9, FPS: 1200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ParseLink(1, "v=1&dataset=digits8&result="+text)
+	if len(p.Problems) != 0 || p.Carried == nil || p.Carried.FPS != 1200 || p.Carried.Ops[1] != "skip" {
+		t.Errorf("ParseLink carried %+v, problems %v", p.Carried, p.Problems)
+	}
+	bad := ParseLink(1, "v=1&result=AAAA")
+	if len(bad.Problems) != 1 || bad.Problems[0].Key != "result" || bad.Carried != nil {
+		t.Errorf("a bad result= gave problems %+v, carried %v", bad.Problems, bad.Carried)
 	}
 }
