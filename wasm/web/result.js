@@ -1,0 +1,77 @@
+// A search's result as tables: the metrics beside the baselines, the
+// network, the accelerator, the per-layer costs and how the search went.
+import { $, el, num, whole, pct } from "./dom.js";
+
+export function table(head, rows, caption) {
+  const t = el("table");
+  if (caption) t.append(el("caption", { text: caption }));
+  t.append(el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))));
+  t.append(el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c, i) => (i === 0 ? el("th", { scope: "row", text: String(c) }) : el("td", { text: String(c) })))))));
+  return t;
+}
+
+export function metricRows(m) {
+  return [
+    ["Accuracy", pct(m.accuracy)], ["FPS", num(m.fps)], ["Latency", num(m.latency_ms) + " ms"], ["Energy", num(m.energy)],
+    ["EDP", num(m.edp)], ["DSP", whole(m.dsp)], ["BRAM18", whole(m.bram18)], ["Area", m.area_mm2 ? num(m.area_mm2) + " mm²" : "—"],
+    ["Feasible", m.feasible ? "yes" : "no"],
+  ];
+}
+
+function extents(x) {
+  return x ? Object.entries(x).map(([k, v]) => `${k}=${v}`).join(" ") || "—" : "—";
+}
+
+function bytesText(b) { return b ? (b >= 1024 ? num(b / 1024) + " KB" : b + " B") : "—"; }
+
+export function renderResult(r) {
+  const body = $("result-body");
+  const m0 = r.metrics;
+  $("summary").textContent = `Found ${r.network.ops.join(" · ")}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
+    `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${r.accelerator.chunks.length} sub-accelerator(s) of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
+  const parts = [];
+  // Headline beside the baselines.
+  const base = r.baselines || [];
+  const head = ["", "co-search", ...base.map((b) => b.name)];
+  const metrics = metricRows(r.metrics);
+  const bm = base.map((b) => metricRows(b.metrics));
+  parts.push(el("h3", { text: "Metrics" }),
+    table(head, metrics.map(([k, v], i) => [k, v, ...bm.map((m) => m[i][1])]), base.length ? "The co-search beside its baselines" : "The found network on its accelerator"));
+  if (base.length) {
+    parts.push(table(["baseline", "what it is", "network"], base.map((b) => [b.name, b.description, (b.network || []).join(" · ")])));
+  }
+  // Network.
+  const n = r.network;
+  parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }),
+    table(["block", "op", "channels in → out", "stride", "input", "MACs"],
+      n.blocks.map((b) => [b.name, b.op, `${b.in} → ${b.out}`, b.stride, `${b.h}×${b.w}`, whole(b.macs)])));
+  // Accelerator.
+  const d = r.accelerator;
+  if (d) {
+    parts.push(el("h3", { text: `Accelerator: ${d.name || "design"} on ${d.platform || "?"}, ${d.chunks.length} chunk(s)` }),
+      table(["chunk", "array", "dataflow", "bits", "buffers RF / GB", "RF tile", "GB tile", "unroll", "layers"],
+        d.chunks.map((c) => [c.name, `${c.rows}×${c.cols}`, c.dataflow, c.bits,
+          `${bytesText(c.buffers && c.buffers.rf_bytes)} / ${bytesText(c.buffers && c.buffers.gb_bytes)}`,
+          extents(c.tiles && c.tiles.rf), extents(c.tiles && c.tiles.gb), extents(c.unroll), (c.layers || []).join(" ") || (d.assign ? `by ${d.assign}` : "—")])));
+  } else {
+    parts.push(el("p", { text: "No feasible accelerator was found for this network on this platform." }));
+  }
+  // Layers.
+  if (r.layers && r.layers.length) {
+    const chunkName = (i) => (d && i >= 0 && d.chunks[i] ? d.chunks[i].name : "—");
+    const sum = (a) => (a || []).reduce((x, y) => x + y, 0);
+    parts.push(el("h3", { text: "Per layer" }),
+      table(["layer", "chunk", "MACs", "cycles", "pipeline cycles", "DSP", "BRAM18", "DRAM words", "energy DRAM", "energy buffer", "energy RF", "energy MAC", "energy total"],
+        r.layers.map((l) => [l.layer + (l.depthwise ? " (dw)" : "") + (l.modelled ? "" : " (not modelled)"), chunkName(l.chunk), whole(l.macs), whole(l.cycles),
+          whole(l.pipeline_cycles), whole(l.dsp), whole(l.bram18), whole(sum(l.dram_words)),
+          num(sum(l.energy && l.energy.dram)), num(sum(l.energy && l.energy.buffer)), num(sum(l.energy && l.energy.rf)), num(l.energy && l.energy.mac), num(l.energy_total)])));
+  }
+  // Search.
+  const s = r.search;
+  parts.push(el("h3", { text: "Search" }),
+    table(["", "value"], [["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
+      ["Final λ", num(s.final_lambda)], ["Target band", s.target_hi ? `${num(s.target_lo)} – ${num(s.target_hi)}` : "—"],
+      ["Best cost during the final accelerator search", (s.final_trace || []).map(num).join(", ") || "—"],
+      ["Configuration", r.config], ["Build", r.timing.build || "—"], ["Time in the worker", num(r.timing.total_s) + " s"]]));
+  body.replaceChildren(...parts);
+}
