@@ -9,8 +9,7 @@ import (
 	"strconv"
 
 	"github.com/dian-explorer/dian/core/accel"
-	"github.com/dian-explorer/dian/core/accel/dna"
-	"github.com/dian-explorer/dian/core/accel/fpga"
+	"github.com/dian-explorer/dian/core/accel/costmodel"
 )
 
 func init() {
@@ -19,7 +18,7 @@ func init() {
 
 // evalUsage lists the three modes; exactly one is chosen per call.
 const evalUsage = `exactly one mode per call:
-  dian eval -design FILE.json -net FILE.json [-model faithful|corrected|dna] [-json]
+  dian eval -design FILE.json -net FILE.json [-model auto|faithful|corrected|dna|systolic] [-json]
   dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml]
   dian eval -scalesim-config FILE.cfg -topology FILE.csv`
 
@@ -31,7 +30,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	design := fs.String("design", "", "design `FILE.json` (our format; with -net)")
 	net := fs.String("net", "", "network `FILE.json` (our format; with -design)")
 	asJSON := fs.Bool("json", false, "with -design: print JSON instead of CSV")
-	model := fs.String("model", "corrected", "with -design: cost `model`: faithful (Auto-NBA's FPGA chunk model as published), corrected (its fixed version) or dna (DNA's Eyeriss-style estimator)")
+	model := fs.String("model", "auto", "with -design: cost `model`: auto (the platform's, as the co-search costs it: the corrected FPGA chunk model on an FPGA, DNA's estimator on an ASIC, the systolic model on a systolic array), faithful (Auto-NBA's FPGA chunk model as published), corrected (its fixed version), dna or systolic")
 	scaleCfg := fs.String("scalesim-config", "", "SCALE-Sim config `FILE.cfg` (with -topology)")
 	topology := fs.String("topology", "", "SCALE-Sim topology `FILE.csv` (with -scalesim-config)")
 	tlMap := fs.String("timeloop-map", "", "Timeloop mapping printout `FILE.map.txt` (with -problem)")
@@ -77,17 +76,18 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if *design == "" || *net == "" {
 			return fmt.Errorf("%w: -design and -net go together", errUsage)
 		}
-		if *model != "dna" {
-			if _, err := accel.ParseMode(*model); err != nil {
-				return fmt.Errorf("%w: -model %q is not one of faithful, corrected, dna", errUsage, *model)
-			}
+		switch *model {
+		case "auto", "faithful", "corrected", "dna", "systolic":
+		default:
+			return fmt.Errorf("%w: -model %q is not one of auto, faithful, corrected, dna, systolic", errUsage, *model)
 		}
 		return evalDesign(*design, *net, *model, *asJSON, stdout)
 	}
 }
 
 // evalDesign evaluates our own design and network files with the chosen
-// model (faithful, corrected, dna) and prints the per-layer table and totals: as JSON (the NetworkCost)
+// model (auto, faithful, corrected, dna, systolic; see costModel) and
+// prints the per-layer table and totals: as JSON (the NetworkCost)
 // with asJSON, else as CSV in three blocks separated by a blank line — one
 // row per layer ending with a "total" row, one row per chunk, and
 // metric,value rows (with the area on ASIC and systolic platforms).
@@ -104,13 +104,11 @@ func evalDesign(designPath, netPath, model string, asJSON bool, stdout io.Writer
 	if err != nil {
 		return fmt.Errorf("%s: %w", designPath, err)
 	}
-	var cost *accel.NetworkCost
-	if model == "dna" {
-		cost, err = dna.Evaluate(d, net, p)
-	} else {
-		mode, _ := accel.ParseMode(model)
-		cost, err = fpga.Evaluate(d, net, p, mode)
+	m, mode, err := costModel(model, p)
+	if err != nil {
+		return err
 	}
+	cost, err := costmodel.Evaluate(m, d, net, p, mode)
 	if err != nil {
 		return fmt.Errorf("evaluating %s on %s: %w", netPath, designPath, err)
 	}
@@ -120,6 +118,22 @@ func evalDesign(designPath, netPath, model string, asJSON bool, stdout io.Writer
 		return enc.Encode(cost)
 	}
 	return writeCostCSV(stdout, d, p, cost)
+}
+
+// costModel resolves a -model value on platform p: auto is the platform's
+// model with the corrected mode, as the co-search costs designs (its URL
+// key model= picks the mode, corrected by default).
+func costModel(name string, p accel.Platform) (costmodel.Model, accel.Mode, error) {
+	switch name {
+	case "auto":
+		m, err := costmodel.For(p)
+		return m, accel.Corrected, err
+	case "faithful", "corrected":
+		mode, err := accel.ParseMode(name)
+		return costmodel.FPGAChunk, mode, err
+	}
+	m, err := costmodel.Parse(name)
+	return m, accel.Corrected, err
 }
 
 // costLayerHeader is the header of the per-layer CSV block.

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/report"
 )
 
 const (
@@ -166,5 +169,65 @@ func TestEvalBadFiles(t *testing.T) {
 	code = run([]string{"eval", "-design", filepath.Join(dir, "missing.json"), "-net", exampleNet}, &out, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "missing.json") {
 		t.Errorf("missing file: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestEvalCostsLikeTheSearch runs a short search on each kind of platform
+// (an FPGA, the ASIC, the systolic array), writes the design and network it
+// found as the files dian eval reads, and evaluates them with the default
+// model: every headline number and every layer's cycles must be the
+// search's own, bit for bit.
+func TestEvalCostsLikeTheSearch(t *testing.T) {
+	for _, platform := range []string{"zc706", "eyeriss", "systolic16"} {
+		t.Run(platform, func(t *testing.T) {
+			frag := "v=1&dataset=digits8&platform=" + platform + "&epochs=1&finetune=0.2&accelsteps=20&finalsteps=100"
+			var out, errb bytes.Buffer
+			if code := run([]string{"search", "-quiet", "-json", "-config", frag, "-assets", "../../assets"}, &out, &errb); code != 0 {
+				t.Fatalf("search exited %d: %s", code, errb.String())
+			}
+			var res struct {
+				Network struct {
+					Layers json.RawMessage `json:"layers"`
+				} `json:"network"`
+				Accelerator json.RawMessage   `json:"accelerator"`
+				Metrics     report.Metrics    `json:"metrics"`
+				Layers      []accel.LayerCost `json:"layers"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+				t.Fatal(err)
+			}
+			if !res.Metrics.Feasible {
+				t.Fatalf("the search found no feasible design on %s", platform)
+			}
+			dir := t.TempDir()
+			design, network := filepath.Join(dir, "design.json"), filepath.Join(dir, "net.json")
+			netJSON := `{"name": "found", "layers": ` + string(res.Network.Layers) + `}`
+			if err := os.WriteFile(design, res.Accelerator, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(network, []byte(netJSON), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out.Reset()
+			if code := run([]string{"eval", "-json", "-design", design, "-net", network}, &out, &errb); code != 0 {
+				t.Fatalf("eval exited %d: %s", code, errb.String())
+			}
+			var cost accel.NetworkCost
+			if err := json.Unmarshal(out.Bytes(), &cost); err != nil {
+				t.Fatal(err)
+			}
+			got := report.MetricsOf(&cost, res.Metrics.Accuracy)
+			if got != res.Metrics {
+				t.Errorf("dian eval gives %+v\nthe search gave %+v", got, res.Metrics)
+			}
+			if len(cost.Layers) != len(res.Layers) {
+				t.Fatalf("dian eval costs %d layers, the search %d", len(cost.Layers), len(res.Layers))
+			}
+			for i := range cost.Layers {
+				if g, w := cost.Layers[i], res.Layers[i]; g.Layer != w.Layer || g.Cycles != w.Cycles || g.EnergySum != w.EnergySum {
+					t.Errorf("layer %d: dian eval %s %v cycles %v energy, the search %s %v %v", i, g.Layer, g.Cycles, g.EnergySum, w.Layer, w.Cycles, w.EnergySum)
+				}
+			}
+		})
 	}
 }
