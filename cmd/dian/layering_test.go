@@ -18,13 +18,14 @@ import (
 // and the results vocabulary only the accelerator's; viz and the page
 // never import the trainer.
 var layers = map[string][]string{
+	"core/detmath":         nil,
 	"core/tensor":          nil,
-	"core/nn":              {"core/tensor"},
+	"core/nn":              {"core/tensor", "core/detmath"},
 	"core/data":            nil,
 	"core/snapshot":        nil,
 	"core/stats":           nil,
 	"core/accel":           nil,
-	"core/accel/loopnest":  {"core/accel"},
+	"core/accel/loopnest":  {"core/accel", "core/detmath"},
 	"core/accel/fpga":      {"core/accel"},
 	"core/accel/dna":       {"core/accel"},
 	"core/accel/systolic":  {"core/accel"},
@@ -34,7 +35,7 @@ var layers = map[string][]string{
 	"core/accel/acceltest": {"core/accel"},
 	"core/report":          {"core/accel"},
 	"core/share":           {"core/accel", "core/report"},
-	"core/supernet":        {"core/accel", "core/nn", "core/tensor"},
+	"core/supernet":        {"core/accel", "core/nn", "core/tensor", "core/detmath"},
 	"core/search":          {"core/..."},
 	"viz":                  {"core/accel/...", "core/report"},
 	"viz/scene":            {"viz", "core/accel/...", "core/report"},

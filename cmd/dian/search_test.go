@@ -2,47 +2,57 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/dian-explorer/dian/core/report"
 )
 
-// TestSearchJSONIsReproducible runs `dian search -json` and compares the
-// hash of its output, timing removed, with testdata/search-json.sha256.
-// CI runs it natively and with the CLI compiled to wasm and run in Node:
-// the same golden value for both proves the CLI gives the same JSON on
-// either.
+var update = flag.Bool("update", false, "rewrite testdata/search.json")
+
+// TestSearchJSONIsReproducible runs `dian search -json` and compares its
+// output, timing removed, with testdata/search.json, naming the first field
+// that differs. CI runs it natively and with the CLI compiled to wasm and
+// run in Node: one golden file for both proves the CLI prints the same
+// JSON on either.
 func TestSearchJSONIsReproducible(t *testing.T) {
 	const frag = "v=1&dataset=digits8&epochs=1&finetune=1&accelsteps=20&finalsteps=100"
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"search", "-config", frag, "-json", "-assets", "../../assets"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("dian search exited %d: %s", code, stderr.String())
 	}
-	var result map[string]any
-	if err := json.Unmarshal(stdout.Bytes(), &result); err != nil {
-		t.Fatalf("output is not JSON: %v", err)
+	var res report.Result
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("output is not a result: %v", err)
 	}
-	for _, key := range []string{"config", "network", "accelerator", "metrics", "layers", "timing"} {
-		if _, ok := result[key]; !ok {
-			t.Errorf("the JSON has no %q", key)
-		}
+	if res.Metrics.Accuracy <= 0 || res.Metrics.Accuracy > 1 || res.Accelerator == nil || len(res.Layers) == 0 {
+		t.Errorf("implausible result: metrics %+v, %d layers", res.Metrics, len(res.Layers))
 	}
-	if acc := result["metrics"].(map[string]any)["accuracy"].(float64); acc <= 0 || acc > 1 {
-		t.Errorf("metrics.accuracy = %v, want a fraction", acc)
-	}
-	delete(result, "timing")
-	canonical, _ := json.Marshal(result) // sorted keys: independent of field order
-	sum := sha256.Sum256(canonical)
-	got := hex.EncodeToString(sum[:])
-	want, err := os.ReadFile("testdata/search-json.sha256")
+	res.Timing = report.Timing{}
+	got, err := json.MarshalIndent(&res, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != strings.TrimSpace(string(want)) {
-		t.Errorf("dian search -json hash %s, want %s", got, strings.TrimSpace(string(want)))
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile("testdata/search.json", got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile("testdata/search.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		d, err := report.Diff(got, want)
+		if err != nil {
+			d = err.Error()
+		}
+		t.Errorf("dian search -json differs from testdata/search.json at %s (this run, then the golden value)", d)
 	}
 }
 

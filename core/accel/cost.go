@@ -42,17 +42,20 @@ type Energy struct {
 
 // Total returns the sum of every part, in a fixed order.
 func (e *Energy) Total() float64 {
+	// Each part is converted explicitly: the models store products in
+	// these fields, and a product the compiler forwarded from its store
+	// could otherwise fuse into the sum (docs/ARCHITECTURE.md, Determinism).
 	t := 0.0
 	for o := OpInput; o < NumOperands; o++ {
-		t += e.DRAM[o]
+		t += float64(e.DRAM[o])
 	}
 	for o := OpInput; o < NumOperands; o++ {
-		t += e.Buffer[o]
+		t += float64(e.Buffer[o])
 	}
 	for o := OpInput; o < NumOperands; o++ {
-		t += e.RF[o]
+		t += float64(e.RF[o])
 	}
-	return t + e.MAC
+	return t + float64(e.MAC)
 }
 
 // add accumulates f into e.

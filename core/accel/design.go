@@ -405,7 +405,7 @@ func (d *Design) Validate(p Platform) error {
 			}
 			owner[ln] = c.Name
 		}
-		dsp += float64(c.PEs()) * float64(c.Bits) / 16
+		dsp += float64(float64(c.PEs()) * float64(c.Bits) / 16)
 	}
 	if (d.Assign == AssignAutoNBACIFAR || d.Assign == AssignAutoNBAImageNet) && len(owner) > 0 {
 		add(NewViolation(CstAssign, fmt.Sprintf("design %q", d.Name), "assign %q picks chunks by rule; chunks must not list layers", d.Assign))

@@ -60,8 +60,8 @@ func NewConv2D(name string, cfg ConvConfig, rng *rand.Rand) *Conv2D {
 // UniformInit fills w with values drawn uniformly from [-bound, bound).
 func UniformInit(w []float32, bound float32, rng *rand.Rand) {
 	for i := range w {
-		u := rng.Float64()
-		w[i] = float32(float64(bound) * (u + u - 1))
+		u := float64(rng.Float64()) // a conversion: rand inlines a product that must not fuse
+		w[i] = float32(float64(bound) * (float64(u+u) - 1))
 	}
 }
 

@@ -2,8 +2,8 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/dian-explorer/dian/core/detmath"
 	"github.com/dian-explorer/dian/core/tensor"
 )
 
@@ -36,7 +36,7 @@ func (l *SoftmaxCrossEntropy) Forward(logits *tensor.Tensor, labels []int32) flo
 		}
 		var s float64
 		for j, v := range row {
-			e := Exp(float64(v - m))
+			e := detmath.Exp(float64(v - m))
 			s += e
 			pr[j] = float32(e)
 		}
@@ -48,7 +48,7 @@ func (l *SoftmaxCrossEntropy) Forward(logits *tensor.Tensor, labels []int32) flo
 		if y < 0 || int(y) >= k {
 			panic(fmt.Sprintf("nn: label %d outside [0, %d)", y, k))
 		}
-		total += math.Log(s) - float64(row[y]-m)
+		total += detmath.Log(s) - float64(row[y]-m)
 	}
 	return float32(total / float64(n))
 }

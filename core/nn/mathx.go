@@ -3,50 +3,9 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
-)
 
-// Exp returns eˣ computed in pure Go with explicitly rounded operations, so
-// that it gives the same bits on every GOARCH and GOAMD64 level (math.Exp
-// uses assembly on amd64 that differs from the wasm result by 1–2 ulp). Its
-// error is within 2 ulp of the true value for every x in [-745, 709].
-//
-// Method: x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in a high part with
-// trailing zero bits, so k·ln2Hi is exact), e^r by its Taylor series to
-// degree 13 (truncation below 2⁻⁵⁵ relative), then scaling by 2ᵏ.
-func Exp(x float64) float64 {
-	const (
-		ln2Hi  = 6.93147180369123816490e-01 // ln 2 to 32 bits
-		ln2Lo  = 1.90821492927058770002e-10 // ln 2 − ln2Hi
-		log2e  = 1.44269504088896338700e+00
-		maxArg = 7.09782712893383973096e+02
-		minArg = -7.45133219101941108420e+02
-	)
-	switch {
-	case x != x:
-		return x
-	case x > maxArg:
-		return math.Inf(1)
-	case x < minArg:
-		return 0
-	}
-	k := math.Floor(float64(x*log2e) + 0.5)
-	r := float64(x - float64(k*ln2Hi))
-	r = float64(r - float64(k*ln2Lo))
-	// Horner form of Σ_{i≤13} rⁱ/i!.
-	p := 1.0
-	for i := 13; i >= 1; i-- {
-		p = float64(float64(p*r)/float64(i)) + 1
-	}
-	ki := int(k)
-	if ki < -1021 {
-		// Subnormal result: scale in two steps so 2ᵏ stays representable.
-		return float64(p*math.Float64frombits(uint64(ki+1021+1023)<<52)) * 0x1p-1021
-	}
-	if ki > 1023 {
-		return float64(p*2) * math.Float64frombits(uint64(ki-1+1023)<<52)
-	}
-	return p * math.Float64frombits(uint64(ki+1023)<<52)
-}
+	"github.com/dian-explorer/dian/core/detmath"
+)
 
 // Softmax writes softmax(z) into dst[:len(z)] and returns that slice:
 // e^(zᵢ−max z) / Σⱼ e^(zⱼ−max z), summed in index order with Exp, so it
@@ -59,7 +18,7 @@ func Softmax(dst, z []float64) []float64 {
 	}
 	var sum float64
 	for j, v := range z {
-		dst[j] = Exp(v - m)
+		dst[j] = detmath.Exp(v - m)
 		sum += dst[j]
 	}
 	for j := range dst {
@@ -69,11 +28,10 @@ func Softmax(dst, z []float64) []float64 {
 }
 
 // Gumbel returns a standard Gumbel sample, −log(−log u), with u uniform in
-// (0, 1) from 53 random bits (never 0 or 1). math.Log is bit-identical on
-// every platform (unlike math.Exp).
+// (0, 1) from 53 random bits (never 0 or 1).
 func Gumbel(rng *rand.Rand) float64 {
 	u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
-	return -math.Log(-math.Log(u))
+	return -detmath.Log(-detmath.Log(u))
 }
 
 // cosHalfTurn returns cos(x) for x in [0, π] in pure Go (math.Cos is fused

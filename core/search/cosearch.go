@@ -417,7 +417,7 @@ func (r *runner) addHardwareGrad(path supernet.Path) error {
 		for bi, p := range probs {
 			var mean float64
 			for o, po := range p {
-				mean += po * r.table[bi][o]
+				mean += float64(po * r.table[bi][o])
 			}
 			for o, po := range p {
 				grad[bi*k+o] += float32(r.lambda * po * (r.table[bi][o] - mean))
@@ -520,7 +520,7 @@ func (r *runner) initTarget() error {
 		return err
 	}
 	r.lastHW, r.lastChoice = nil, nil
-	lo, hi := heavy+0.4*(light-heavy), heavy+0.7*(light-heavy)
+	lo, hi := heavy+float64(0.4*(light-heavy)), heavy+float64(0.7*(light-heavy))
 	if lo > hi {
 		lo, hi = hi, lo
 	}

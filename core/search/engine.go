@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/detmath"
 	"github.com/dian-explorer/dian/core/nn"
 )
 
@@ -231,7 +232,7 @@ func (e *gumbelEngine) Search(budget int, cost CostFunc) Trace {
 			// d y_c / d z_j = y_c(δ_cj − y_j) over the allowed options.
 			c := choice[i]
 			for j := first; j < len(z); j++ {
-				d := -softs[i][c] * softs[i][j]
+				d := float64(-softs[i][c] * softs[i][j])
 				if j == c {
 					d += softs[i][c]
 				}
@@ -243,14 +244,14 @@ func (e *gumbelEngine) Search(budget int, cost CostFunc) Trace {
 		if !ok {
 			continue // Auto-NBA skips infeasible designs
 		}
-		e.b1t *= e.b1
-		e.b2t *= e.b2
+		e.b1t = float64(e.b1t * e.b1)
+		e.b2t = float64(e.b2t * e.b2)
 		bc1, bc2 := 1-e.b1t, 1-e.b2t
 		for i := range e.logits {
 			for j := range e.logits[i] {
 				g := c * grads[i][j]
-				e.m[i][j] = e.b1*e.m[i][j] + (1-e.b1)*g
-				e.v[i][j] = e.b2*e.v[i][j] + (1-e.b2)*g*g
+				e.m[i][j] = float64(e.b1*e.m[i][j]) + float64((1-e.b1)*g)
+				e.v[i][j] = float64(e.b2*e.v[i][j]) + float64((1-e.b2)*g*g)
 				e.logits[i][j] -= e.lr * (e.m[i][j] / bc1) / (math.Sqrt(e.v[i][j]/bc2) + 1e-8)
 			}
 		}
@@ -299,7 +300,7 @@ func (e *reinforceEngine) Search(budget int, cost CostFunc) Trace {
 		}
 		c, ok := cost(choice)
 		t.record(choice, c, ok)
-		reward := -math.Log(c)
+		reward := -detmath.Log(c)
 		if !ok || math.IsInf(reward, 0) || math.IsNaN(reward) {
 			if !e.started {
 				continue
@@ -311,7 +312,7 @@ func (e *reinforceEngine) Search(budget int, cost CostFunc) Trace {
 			continue
 		}
 		adv := reward - e.baseline
-		e.baseline = 0.9*e.baseline + 0.1*reward
+		e.baseline = float64(0.9*e.baseline) + float64(0.1*reward)
 		for i := range e.space.Decisions {
 			z := e.logits[i]
 			p := nn.Softmax(e.probs[firsts[i]:], z[firsts[i]:])
@@ -320,7 +321,7 @@ func (e *reinforceEngine) Search(budget int, cost CostFunc) Trace {
 				if firsts[i]+j == choice[i] {
 					g++
 				}
-				z[firsts[i]+j] += e.lr * adv * g
+				z[firsts[i]+j] += float64(e.lr * adv * g)
 			}
 		}
 	}

@@ -132,7 +132,7 @@ func (h *Hardware) BlockCosts(choice []int, blocks []string) ([]float64, error) 
 		case "energy":
 			out[bi] += e
 		case "edp":
-			out[bi] += (t + e) / 2
+			out[bi] += float64((t + e) / 2)
 		default:
 			out[bi] += t
 		}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/dian-explorer/dian/core/detmath"
 	"github.com/dian-explorer/dian/core/nn"
 )
 
@@ -143,7 +144,7 @@ func (s *Supernet) AccumulateAlphaGrad(tau float64) {
 			w, g := b.MixWeights(), b.MixGrads()
 			var mean float64
 			for i := range w {
-				mean += float64(w[i]) * float64(g[i])
+				mean += float64(float64(w[i]) * float64(g[i]))
 			}
 			for i := range w {
 				grad[i] += float32(float64(w[i]) * (float64(g[i]) - mean) / tau)
@@ -261,7 +262,7 @@ func ParsePath(s string, space Space) (Path, error) {
 
 func logSumExp(a, b float64) float64 {
 	m := math.Max(a, b)
-	return m + math.Log(nn.Exp(a-m)+nn.Exp(b-m))
+	return m + detmath.Log(detmath.Exp(a-m)+detmath.Exp(b-m))
 }
 
 // softmaxOf returns softmax(z) in a new slice.

@@ -255,8 +255,8 @@ func eval(hw *Hardware, loops []Loop, markers []Marker, stride, bits int, depthw
 	move := float64(w * e.RFALU)
 	moveT := math.Ceil(w/16) / hw.ClockRF
 	var first, other cost
-	first.e[0], first.t = float64(pf*macE), macT+3*moveT
-	other.e[0], other.t = float64(pf*macE), macT+4*moveT
+	first.e[0], first.t = float64(pf*macE), macT+float64(3*moveT)
+	other.e[0], other.t = float64(pf*macE), macT+float64(4*moveT)
 	for o := accel.OpInput; o < accel.NumOperands; o++ {
 		first.e[part(0, o)] = float64(pf * move)
 		other.e[part(0, o)] = float64(pf * move)

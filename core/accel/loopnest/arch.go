@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/dian-explorer/dian/core/detmath"
 )
 
 // Arch is the hardware side of the loop-nest model: the storage levels a
@@ -259,9 +261,9 @@ func horowitzSRAM(bytes int64) float64 {
 	case s <= 8*kb:
 		e64 = 10 * math.Sqrt(s/(8*kb))
 	case s <= 32*kb:
-		e64 = 10 + 10*math.Log2(s/(8*kb))/2
+		e64 = 10 + float64(float64(10*detmath.Log2(s/(8*kb)))/2)
 	case s <= 1024*kb:
-		e64 = 20 + 80*math.Log2(s/(32*kb))/5
+		e64 = 20 + float64(float64(80*detmath.Log2(s/(32*kb)))/5)
 	default:
 		e64 = 100 * math.Sqrt(s/(1024*kb))
 	}

@@ -57,7 +57,7 @@ func EvaluateInto(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p
 		}
 		sram := float64(st.SRAMIfmapReads + st.SRAMFilterReads + st.SRAMOfmapWrites)
 		dram := float64(st.DRAMIfmapReads + st.DRAMFilterReads + st.DRAMOfmapWrites)
-		energy := sramEnergy*sram + dramEnergy*dram + float64(st.MACs)
+		energy := float64(sramEnergy*sram) + float64(dramEnergy*dram) + float64(st.MACs)
 		cycles := float64(st.Cycles)
 		dst.Layers = append(dst.Layers, accel.LayerCost{Layer: l.Name, Chunk: 0, Modelled: true, Cycles: cycles,
 			ComputeCycles: cycles, PipelineCycles: cycles, MACs: st.MACs, EnergySum: energy})

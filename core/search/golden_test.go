@@ -1,0 +1,84 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dian-explorer/dian/core/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden results in testdata/golden")
+
+// goldenConfigs is the matrix of searches whose results must be the same,
+// bit for bit, natively (GOAMD64=v1 and v3), on arm64 and in WebAssembly:
+// every engine, every platform, both ways the hardware cost reaches the
+// network (hwcost), both samplings, both model modes, a fresh warm-up, and
+// every baseline. Each is short (digits8, one epoch); the files under
+// testdata/golden are their results without the timing.
+var goldenConfigs = []struct{ name, fragment string }{
+	{"fixednet", "v=1&dataset=digits8&epochs=1&finetune=1&accelsteps=20&finalsteps=100&baselines=fixednet"},
+	{"gumbel-zc706-seed3", "v=1&dataset=digits8&platform=zc706&engine=gumbel&seed=3&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"reinforce-ultra96-faithful", "v=1&dataset=digits8&platform=ultra96&engine=reinforce&model=faithful&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"evolution-eyeriss-table", "v=1&dataset=digits8&platform=eyeriss&engine=evolution&hwcost=table&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"random-systolic16-soft", "v=1&dataset=digits8&platform=systolic16&engine=random&sampling=soft&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"eyeriss-soft-edp", "v=1&dataset=digits8&platform=eyeriss&sampling=soft&objective=edp&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"zc706-table-soft-energy", "v=1&dataset=digits8&platform=zc706&hwcost=table&sampling=soft&objective=energy&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"warmup-g2-latency", "v=1&dataset=digits8&pretrained=0&warmup=1&ops=fbnet-g2&objective=latency&seed=5&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"baselines-all", "v=1&dataset=digits8&seed=2&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100&baselines=all"},
+}
+
+// TestGoldenResults runs the matrix and compares each result with its
+// golden file, naming the first field that differs. Run with -update to
+// rewrite the files after a deliberate change (and say why in the commit).
+func TestGoldenResults(t *testing.T) {
+	for _, g := range goldenConfigs {
+		t.Run(g.name, func(t *testing.T) {
+			cfg := parse(t, g.fragment)
+			var err error
+			var in Input
+			if cfg.Pretrained {
+				in = loadInput(t, cfg)
+			} else if in.Data, err = digits(); err != nil {
+				t.Fatal(err)
+			}
+			events := 0
+			res, err := Run(context.Background(), cfg, in, func(report.Event) { events++ })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if events == 0 || res.Metrics.Accuracy <= 0.1 || !res.Metrics.Feasible || len(res.Baselines) != len(cfg.Baselines) {
+				t.Fatalf("implausible result: %d events, metrics %+v, %d baselines", events, res.Metrics, len(res.Baselines))
+			}
+			res.Timing = report.Timing{}
+			got, err := json.MarshalIndent(res, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", g.name+".json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (write it with go test -run GoldenResults -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				d, err := report.Diff(got, want)
+				if err != nil {
+					d = err.Error()
+				}
+				t.Errorf("%s: the result differs from %s at %s (this run, then the golden value)\n(the search is not reproducible here, or it changed on purpose: rewrite with -update)",
+					g.fragment, path, d)
+			}
+		})
+	}
+}
