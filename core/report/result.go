@@ -69,7 +69,11 @@ func MetricsOf(c *accel.NetworkCost, acc float64) Metrics {
 
 // SearchSummary describes how the search went.
 type SearchSummary struct {
-	ArchSteps     int         `json:"arch_steps"`
+	ArchSteps int `json:"arch_steps"`
+	// TrainSteps and HWEvaluations are what the run spent: minibatch
+	// gradient steps (warm-up, search, fine-tuning) and designs the cost
+	// model evaluated. Every method of a comparison spends the same.
+	TrainSteps    int         `json:"train_steps"`
 	HWEvaluations int         `json:"hw_evaluations"`
 	FinalLambda   float64     `json:"final_lambda"`
 	TargetLo      float64     `json:"target_lo"`
@@ -87,6 +91,9 @@ type Baseline struct {
 	Network     []string      `json:"network"`
 	Metrics     Metrics       `json:"metrics"`
 	Accelerator *accel.Design `json:"accelerator"`
+	// TrainSteps and HWEvaluations are what it spent (SearchSummary's).
+	TrainSteps    int `json:"train_steps"`
+	HWEvaluations int `json:"hw_evaluations"`
 }
 
 // Timing is wall-clock time per phase, in seconds.

@@ -21,41 +21,74 @@ var baselineDescriptions = map[string]string{
 const randomNetworks = 8
 
 // baseline runs one comparison from a fresh supernet (the same snapshot or
-// warm-up as the co-search), with the same seed and budgets.
+// warm-up as the co-search), with the same seed and budgets, reporting
+// its progress as the baselines phase.
 func (r *runner) baseline(name string, in Input) (*report.Baseline, error) {
 	start := time.Now()
 	defer func() { r.baselineSeconds += time.Since(start).Seconds() }()
-	b, err := newRunner(r.ctx, r.cfg, in, r.forwardBaseline(name))
+	b, err := newRunner(r.ctx, r.orig, in, r.forwardBaseline(name))
 	if err != nil {
 		return nil, err
 	}
+	res, err := b.runBaseline(name, in)
+	if err != nil {
+		return nil, err
+	}
+	return &report.Baseline{Name: name, Description: baselineDescriptions[name], Network: res.Network.Ops,
+		Metrics: res.Metrics, Accelerator: res.Accelerator,
+		TrainSteps: res.Search.TrainSteps, HWEvaluations: res.Search.HWEvaluations}, nil
+}
+
+// runBaseline runs baseline name on r, a fresh runner, on the budget of a
+// co-search of r's configuration (coSearchBudget):
+//
+//   - sequential searches the network hardware-unaware (λ = 0) with the
+//     co-search's training steps, then gives its accelerator every
+//     cost-model evaluation the co-search spent, in one final search;
+//   - fixedhw searches the accelerator of the MobileNetV2-style network
+//     with all the evaluations, then searches the network on that fixed
+//     accelerator with the co-search's training steps;
+//   - fixednet searches the fixed network's accelerator with all the
+//     evaluations and fine-tunes it for all the training steps;
+//   - random splits the evaluations over random networks' accelerator
+//     searches and the winner's final search, and fine-tunes the winner
+//     for all the training steps.
+func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
+	budget := r.coSearchBudget()
 	var res *report.Result
+	var err error
 	switch name {
 	case "sequential":
-		b.hwAware, b.lambda = false, 0
-		res, err = b.run(in)
+		r.hwAware, r.lambda = false, 0
+		r.finalEvals = budget.HWEvaluations - r.probeEvals()
+		res, err = r.run(in)
 	case "fixednet":
-		res, err = b.evaluatePath(in, b.mobileNetPath())
+		r.finalEvals, r.finetuneTotal = budget.HWEvaluations, budget.TrainSteps
+		r.steps = budget.TrainSteps + 2
+		res, err = r.evaluatePath(r.mobileNetPath())
 	case "fixedhw":
-		choice, err := b.mobileNetAccelerator()
+		var choice []int
+		choice, _, err = r.searchAccelerator(r.mobileNetPath(), budget.HWEvaluations-r.probeEvals(), r.engine)
 		if err != nil {
 			return nil, err
 		}
 		if choice == nil {
 			return nil, fmt.Errorf("no feasible accelerator for the MobileNetV2-style network")
 		}
-		b.fixedHW = choice
-		res, err = b.run(in)
+		r.fixedHW = choice
+		res, err = r.run(in)
 	case "random":
-		res, err = b.randomCoExploration(in, max(r.hwEvals, randomNetworks))
+		r.finetuneTotal = budget.TrainSteps
+		r.steps = budget.TrainSteps + 2
+		res, err = r.randomCoExploration(budget.HWEvaluations)
 	default:
 		return nil, fmt.Errorf("search: unknown baseline %q (accepted: sequential, fixednet, fixedhw, random)", name)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &report.Baseline{Name: name, Description: baselineDescriptions[name], Network: res.Network.Ops,
-		Metrics: res.Metrics, Accelerator: res.Accelerator}, nil
+	res.Search.TrainSteps, res.Search.HWEvaluations = r.trainSteps, r.hwEvals
+	return res, nil
 }
 
 // forwardBaseline reports a baseline's progress as the baselines phase.
@@ -85,15 +118,9 @@ func (r *runner) mobileNetPath() supernet.Path {
 	return p
 }
 
-// mobileNetAccelerator searches the accelerator of the fixed network.
-func (r *runner) mobileNetAccelerator() ([]int, error) {
-	choice, _, err := r.searchAccelerator(r.mobileNetPath(), r.cfg.FinalSteps, r.engine)
-	return choice, err
-}
-
 // evaluatePath gives a fixed network its accelerator, fine-tunes and
 // tests it: the end of a search without the search.
-func (r *runner) evaluatePath(in Input, path supernet.Path) (*report.Result, error) {
+func (r *runner) evaluatePath(path supernet.Path) (*report.Result, error) {
 	choice, _, err := r.finalAccelerator(path)
 	if err != nil {
 		return nil, err
@@ -107,14 +134,18 @@ func (r *runner) evaluatePath(in Input, path supernet.Path) (*report.Result, err
 }
 
 // randomCoExploration samples networks uniformly, gives each a random
-// accelerator search of an equal share of budget, scores each network by
-// its one-shot accuracy on the architecture split, and keeps the most
-// accurate one whose cost is within the target band (or the cheapest if
-// none is), which is then fine-tuned and tested.
-func (r *runner) randomCoExploration(in Input, budget int) (*report.Result, error) {
+// accelerator search of an equal share of the evaluations the target
+// probes and the winner's final search leave of budget, scores each
+// network by its one-shot accuracy on the architecture split, and keeps
+// the most accurate one whose cost is within the target band (or the
+// cheapest if none is), which is then given its final accelerator search,
+// fine-tuned and tested.
+func (r *runner) randomCoExploration(budget int) (*report.Result, error) {
 	if err := r.initTarget(); err != nil {
 		return nil, err
 	}
+	per := max(1, (budget-r.hwEvals-r.cfg.FinalSteps)/randomNetworks)
+	r.finalEvals = max(1, budget-r.hwEvals-per*randomNetworks)
 	rng := rand.New(rand.NewPCG(uint64(r.cfg.Seed), 0x4a4d))
 	eng, _ := NewEngine("random", r.hw.Space, rng)
 	type candidate struct {
@@ -141,7 +172,7 @@ func (r *runner) randomCoExploration(in Input, budget int) (*report.Result, erro
 		for i := range p {
 			p[i] = rng.IntN(len(r.space.Ops))
 		}
-		choice, _, err := r.searchAccelerator(p, budget/randomNetworks, eng)
+		choice, _, err := r.searchAccelerator(p, per, eng)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +184,7 @@ func (r *runner) randomCoExploration(in Input, budget int) (*report.Result, erro
 			best = c
 		}
 	}
-	return r.evaluatePath(in, best.path)
+	return r.evaluatePath(best.path)
 }
 
 // inBand reports whether an objective value lies in the target band.

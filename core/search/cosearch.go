@@ -42,7 +42,8 @@ type Input struct {
 // runner holds one search's state.
 type runner struct {
 	ctx    context.Context
-	cfg    share.Config
+	cfg    share.Config // the configuration, its target band set by initTarget
+	orig   share.Config // as given: the baselines start from it
 	obs    Observer
 	space  supernet.Space
 	net    *supernet.Supernet
@@ -69,6 +70,7 @@ type runner struct {
 	blockCache           map[string][]float64
 	table                [][]float64 // DNA: per block, per op cost share
 	hwEvals              int
+	trainSteps           int // minibatch gradient steps taken (Budget.TrainSteps)
 	lastHW               *report.Metrics
 	warmup               int // warm-up epochs run here (0 when starting from a snapshot)
 
@@ -85,12 +87,18 @@ type runner struct {
 	// search); fixedHW pins the accelerator instead of searching it.
 	hwAware bool
 	fixedHW []int
+	// finalEvals and finetuneTotal, when set, replace the configuration's
+	// final accelerator search and fine-tuning lengths: a baseline gives
+	// them what it does not spend elsewhere of the co-search's budget.
+	finalEvals, finetuneTotal int
 
 	baselineSeconds float64
 }
 
-// Run performs the co-search described by cfg and returns its result.
-// Cancelling ctx stops it between steps with ctx's error.
+// Run performs the search described by cfg and returns its result: the
+// co-search and the baselines it lists, or, with cfg.Method set to a
+// baseline, that baseline alone on a co-search's budgets. Cancelling ctx
+// stops it between steps with ctx's error.
 func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*report.Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -103,10 +111,16 @@ func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*report
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.run(in)
+	var res *report.Result
+	if cfg.Method == "cosearch" {
+		res, err = r.run(in)
+	} else {
+		res, err = r.runBaseline(cfg.Method, in)
+	}
 	if err != nil {
 		return nil, err
 	}
+	res.Config, res.Timing.Build = share.Link{Config: cfg}.Encode(), in.Version
 	for _, b := range cfg.Baselines {
 		bl, err := r.baseline(b, in)
 		if err != nil {
@@ -140,7 +154,7 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		return nil, err
 	}
 	r := &runner{
-		ctx: ctx, cfg: cfg, obs: obs, space: space, splits: splits, train: ds.Train, hw: hw,
+		ctx: ctx, cfg: cfg, orig: cfg, obs: obs, space: space, splits: splits, train: ds.Train, hw: hw,
 		net:       supernet.New(space, seed),
 		rngSample: rand.New(rand.NewPCG(seed, 0xa11c)),
 		rngHW:     rand.New(rand.NewPCG(seed, 0x4a7d)),
@@ -319,6 +333,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 	if err := r.fillResult(res, path, choice, acc); err != nil {
 		return nil, err
 	}
+	res.Search.TrainSteps = r.trainSteps
 	return res, nil
 }
 
@@ -329,7 +344,11 @@ func (r *runner) finalAccelerator(path supernet.Path) ([]int, Trace, error) {
 	if r.fixedHW != nil {
 		return r.fixedHW, Trace{}, r.costOn(path, r.fixedHW)
 	}
-	return r.searchAccelerator(path, r.cfg.FinalSteps, r.engine)
+	budget := r.cfg.FinalSteps
+	if r.finalEvals > 0 {
+		budget = r.finalEvals
+	}
+	return r.searchAccelerator(path, budget, r.engine)
 }
 
 // costOn evaluates path on the design at choice and makes it the current
@@ -360,6 +379,7 @@ func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD) float64 {
 		r.net.SampleHard(r.rngSample, 1)
 	}
 	b.Next(r.x.Data, r.labels)
+	r.trainSteps++
 	return float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip))
 }
 
@@ -387,6 +407,7 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 		}
 	}
 	b.Next(r.x.Data, r.labels)
+	r.trainSteps++
 	r.net.Alpha.Grad.Zero()
 	loss := float64(r.ce.Forward(r.net.Net.Forward(r.x, true), r.labels))
 	r.net.Net.Backward(r.ce.Backward())
@@ -586,9 +607,12 @@ func (r *runner) buildTable() error {
 	n := 0
 	for range tableNets {
 		path := r.net.SampleHard(r.rngSample, 1)
-		choice, _, err := r.searchAccelerator(path, max(1, r.cfg.AccelSteps/tableNets), r.engine)
-		if err != nil {
-			return err
+		choice := r.fixedHW // hardware-aware NAS on a fixed accelerator costs on it
+		if choice == nil {
+			var err error
+			if choice, _, err = r.searchAccelerator(path, max(1, r.cfg.AccelSteps/tableNets), r.engine); err != nil {
+				return err
+			}
 		}
 		if choice == nil {
 			continue
@@ -667,6 +691,9 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 	base := float32(r.cfg.LRWeights)
 	opt := nn.NewSGD(params, base, weightMomentum, weightDecay)
 	total := finetuneSteps(r.cfg.Finetune, b.BatchesPerEpoch())
+	if r.finetuneTotal > 0 {
+		total = r.finetuneTotal
+	}
 	for s := range total {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
@@ -674,6 +701,7 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 		opt.LR = nn.CosineLR(base, base*lrFloor, s, total)
 		b.Next(r.x.Data, r.labels)
 		lw := nn.TrainStep(r.net.Net, params, &r.ce, opt, r.x, r.labels, gradClip)
+		r.trainSteps++
 		r.lastLossW = float64(lw)
 		r.step++
 		r.obs(report.Event{Phase: report.PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),

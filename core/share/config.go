@@ -51,6 +51,10 @@ type Config struct {
 	LRArch float64
 
 	Baselines []string // baselines to run beside the co-search: sequential, fixednet, fixedhw, random
+
+	// Method is what the search runs: the co-search, or one of the
+	// baselines alone on the co-search's budgets (a unit of a sweep).
+	Method string
 }
 
 // Default returns the configuration a link with no keys describes.
@@ -62,6 +66,7 @@ func Default() Config {
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
 		LRWeights: 0.05, LRArch: 0.05,
+		Method: "cosearch",
 	}
 }
 
@@ -85,8 +90,13 @@ type Key struct {
 	Accepted []string // for enums and lists: the accepted words
 	Min, Max float64  // for numbers: the inclusive range
 	kind     kind
-	get      func(*Config) string
-	set      func(*Config, string) error
+	// sinceV1 marks a key added after links of version 1 were first made:
+	// it is written only when it differs from its default, so every
+	// earlier link (and the configuration its result records) keeps its
+	// canonical form.
+	sinceV1 bool
+	get     func(*Config) string
+	set     func(*Config, string) error
 }
 
 // Kind names the key's value type for documentation: enum, int, float,
@@ -273,6 +283,17 @@ var Keys = []Key{
 			c.Baselines = list
 			return nil
 		}},
+	withSince(enumKey("method", "what runs: the co-search, or one baseline alone on the co-search's budgets (a sweep's unit of work)",
+		func(c *Config) *string { return &c.Method }, Methods...)),
+}
+
+// Methods are what a search may run: the co-search, then the baselines.
+var Methods = append([]string{"cosearch"}, baselineNames...)
+
+// withSince marks k as added after version 1 (see Key).
+func withSince(k Key) Key {
+	k.sinceV1 = true
+	return k
 }
 
 // cutBand splits "lo-hi" at the dash that is not an exponent's sign, so
@@ -335,12 +356,17 @@ func (c Config) Validate() error {
 }
 
 // Encode returns the canonical fragment of c (without the leading #):
-// v first, then every key in table order.
+// v first, then every key in table order; keys added after version 1
+// appear only when they differ from their defaults.
 func (c Config) Encode() string {
 	var b strings.Builder
 	b.WriteString("v=" + strconv.Itoa(Version))
 	for _, k := range Keys {
-		b.WriteString("&" + k.Name + "=" + escape(k.get(&c)))
+		v := k.get(&c)
+		if k.sinceV1 && v == k.Default() {
+			continue
+		}
+		b.WriteString("&" + k.Name + "=" + escape(v))
 	}
 	return b.String()
 }

@@ -111,6 +111,9 @@ func Parse(fragment string) (Link, error) {
 			}
 		}
 	}
+	if c := link.Config; c.Method != "cosearch" && len(c.Baselines) > 0 {
+		bad("baselines", strings.Join(c.Baselines, ","), "runs beside the co-search only, and method="+c.Method+" runs a baseline alone", "none, with this method")
+	}
 	return link, errors.Join(errs...)
 }
 

@@ -164,3 +164,28 @@ func ExampleParse() {
 	// digits8 eyeriss 7 true
 	// epochs: "1000" is not accepted (accepted: a whole number from 1 to 200)
 }
+
+// Keys added after version 1 (method) are written only when set, so the
+// canonical form of every earlier link is unchanged; a baseline run alone
+// cannot also run baselines beside it.
+func TestMethodKey(t *testing.T) {
+	l, err := Parse("v=1&dataset=digits8&method=cosearch")
+	if err != nil || strings.Contains(l.Encode(), "method") {
+		t.Errorf("method=cosearch: %q, %v; want it left out of the canonical form", l.Encode(), err)
+	}
+	l, err = Parse("v=1&dataset=digits8&method=fixedhw")
+	if err != nil || !strings.HasSuffix(l.Config.Encode(), "&method=fixedhw") {
+		t.Errorf("method=fixedhw: %q, %v", l.Config.Encode(), err)
+	}
+	if again, err := Parse(l.Encode()); err != nil || again.Config.Method != "fixedhw" {
+		t.Errorf("the canonical form does not read back: %+v, %v", again.Config, err)
+	}
+	_, err = Parse("v=1&method=random&baselines=sequential")
+	var ke *KeyError
+	if !errors.As(err, &ke) || ke.Key != "baselines" || !strings.Contains(err.Error(), "method=random") {
+		t.Errorf("method=random with baselines: %v; want an error naming baselines", err)
+	}
+	if _, err := Parse("v=1&method=nas"); err == nil || !strings.Contains(err.Error(), "cosearch, sequential") {
+		t.Errorf("method=nas: %v", err)
+	}
+}
