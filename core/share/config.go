@@ -105,6 +105,9 @@ func (k Key) Kind() string {
 	return [...]string{"enum", "int", "float", "bool", "list", "band"}[k.kind]
 }
 
+// Value returns the key's value in c, as a fragment writes it.
+func (k Key) Value(c Config) string { return k.get(&c) }
+
 // Default returns the key's value in the default configuration.
 func (k Key) Default() string {
 	d := Default()

@@ -3,9 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"runtime"
-	"strings"
 
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/wasm/protocol"
@@ -105,15 +103,9 @@ func ParseLink(id int64, fragment string) protocol.Parsed {
 
 // configValues splits a configuration's canonical fragment into its values.
 func configValues(c share.Config) map[string]string {
-	values := map[string]string{}
-	for part := range strings.SplitSeq(c.Encode(), "&") {
-		k, v, _ := strings.Cut(part, "=")
-		if u, err := url.PathUnescape(v); err == nil {
-			v = u
-		}
-		if k != "v" {
-			values[k] = v
-		}
+	values := make(map[string]string, len(share.Keys))
+	for _, k := range share.Keys {
+		values[k.Name] = k.Value(c)
 	}
 	return values
 }
