@@ -37,6 +37,7 @@ var layers = map[string][]string{
 	"core/share":           {"core/accel", "core/report"},
 	"core/supernet":        {"core/accel", "core/nn", "core/tensor", "core/detmath"},
 	"core/search":          {"core/..."},
+	"core/sweep":           {"core/..."},
 	"viz":                  {"core/accel/...", "core/report"},
 	"viz/scene":            {"viz", "core/accel/...", "core/report"},
 	"wasm":                 nil,
