@@ -156,82 +156,54 @@ func writeJSONAtomic(path string, v any) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// sweepSpec builds a sweep from the command line's flags.
+// sweepSpec builds a sweep from the command line's flags: they are the
+// comparison keys of a link (seeds=, lambdas=, targets=, baselines=), added
+// to the configuration, so a sweep and the page's Compare mode read one
+// syntax.
 func sweepSpec(config, seeds, baselines, lambdas, targets string) (sweep.Spec, error) {
 	link, err := share.Parse(config)
 	if err != nil {
 		return sweep.Spec{}, fmt.Errorf("-config: %v", err)
 	}
-	c := link.Config
-	if c.Method != "cosearch" {
-		return sweep.Spec{}, fmt.Errorf("-config names method=%s; a sweep runs every method itself (-baselines)", c.Method)
+	if link.Config.Method != "cosearch" {
+		return sweep.Spec{}, fmt.Errorf("-config names method=%s; a sweep runs every method itself (-baselines)", link.Config.Method)
 	}
-	spec := sweep.Spec{Base: c, Methods: []string{"cosearch"}}
-	spec.Seeds = []uint32{c.Seed}
-	if seeds != "" {
-		if spec.Seeds, err = parseSeeds(seeds); err != nil {
-			return sweep.Spec{}, err
+	frag := config
+	var errs []error
+	add := func(flag, key, value string) {
+		if value == "" {
+			return
 		}
+		check := "v=1&seeds=1&" + key + "=" + value // seeds make the other keys legal
+		if key == "seeds" {
+			check = "v=1&seeds=" + value
+		}
+		if _, err := share.Parse(check); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: %v", flag, value, err))
+			return
+		}
+		frag += "&" + key + "=" + value
 	}
-	list := c.Baselines
+	if seeds == "" && len(link.Seeds) == 0 {
+		seeds = strconv.FormatUint(uint64(link.Config.Seed), 10)
+	}
+	add("-seeds", "seeds", seeds)
+	add("-lambdas", "lambdas", lambdas)
+	add("-targets", "targets", targets)
 	if baselines != "" {
-		b, err := share.Parse("v=1&baselines=" + baselines)
-		if err != nil {
-			return sweep.Spec{}, fmt.Errorf("-baselines %q: accepted a list of sequential, fixednet, fixedhw, random, or all or none", baselines)
+		if link.Config.Baselines != nil {
+			return sweep.Spec{}, fmt.Errorf("-baselines and the configuration's baselines=: give one")
 		}
-		list = b.Config.Baselines
+		add("-baselines", "baselines", baselines)
 	}
-	spec.Methods = append(spec.Methods, list...)
-	spec.Base.Baselines = nil
-	switch {
-	case lambdas != "" && targets != "":
-		return sweep.Spec{}, fmt.Errorf("-lambdas and -targets: give one kind of trade-off point")
-	case lambdas != "":
-		for _, v := range strings.Split(lambdas, ",") {
-			p, err := sweep.ParsePoint("lambda=" + v)
-			if err != nil {
-				return sweep.Spec{}, fmt.Errorf("-lambdas: %v", err)
-			}
-			spec.Points = append(spec.Points, p)
-		}
-	case targets != "":
-		for _, v := range strings.Split(targets, ",") {
-			p, err := sweep.ParsePoint("target=" + v)
-			if err != nil {
-				return sweep.Spec{}, fmt.Errorf("-targets: %v", err)
-			}
-			spec.Points = append(spec.Points, p)
-		}
-	default:
-		spec.Points = []sweep.Point{{}}
+	if err := errors.Join(errs...); err != nil {
+		return sweep.Spec{}, err
 	}
-	return spec, spec.Check()
-}
-
-// parseSeeds reads "1-5", "1,4,9" or a mix ("1-3,7").
-func parseSeeds(s string) ([]uint32, error) {
-	var out []uint32
-	bad := fmt.Errorf("-seeds %q: accepted numbers and ranges separated by commas, e.g. 1-5 or 1,4,9", s)
-	for _, part := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err := strconv.ParseUint(lo, 10, 32)
-		if err != nil {
-			return nil, bad
-		}
-		b := a
-		if isRange {
-			if b, err = strconv.ParseUint(hi, 10, 32); err != nil || b < a || b-a >= sweep.MaxSeeds {
-				return nil, bad
-			}
-		}
-		for v := a; v <= b; v++ {
-			out = append(out, uint32(v))
-		}
-		if len(out) > sweep.MaxSeeds {
-			return nil, fmt.Errorf("-seeds %q: more than %d seeds", s, sweep.MaxSeeds)
-		}
+	link, err = share.Parse(frag)
+	if err != nil {
+		return sweep.Spec{}, err
 	}
-	return out, nil
+	return sweep.SpecOfLink(link)
 }
 
 func runMerge(args []string, stdout, stderr io.Writer) error {

@@ -32,14 +32,28 @@ type Link struct {
 	// Result is the compact result the link carries (base64url), so the
 	// recipient sees it before re-running; empty when there is none.
 	Result string
+	// Seeds, when set, make the link a comparison (the page's Compare
+	// mode, `dian sweep`): the configuration run for every seed, by the
+	// co-search and each baseline it lists, at every trade-off point of
+	// Lambdas (fixed λ) or Targets (target bands); with neither, at the
+	// configuration's own setting.
+	Seeds   []uint32
+	Lambdas []float64
+	Targets [][2]float64
 }
+
+// MaxSeeds bounds a comparison's seeds.
+const MaxSeeds = 1000
+
+// MaxPoints bounds a comparison's trade-off points.
+const MaxPoints = 64
 
 // Lessons are the named lessons a link may open.
 var Lessons = []string{"dataflow", "tradeoff", "cosearch"}
 
 // uiKeys are the keys that shape the page rather than the search, in
 // canonical order after the configuration keys.
-var uiKeys = []string{"run", "lock", "hide", "lesson", "result"}
+var uiKeys = []string{"run", "lock", "hide", "lesson", "seeds", "lambdas", "targets", "result"}
 
 // KeyError is a problem with one key of a fragment.
 type KeyError struct {
@@ -111,6 +125,15 @@ func Parse(fragment string) (Link, error) {
 			}
 		}
 	}
+	if len(link.Lambdas) > 0 && len(link.Targets) > 0 {
+		bad("targets", "", "cannot go with lambdas: a comparison has one kind of trade-off point", "lambdas or targets")
+	}
+	if (len(link.Lambdas) > 0 || len(link.Targets) > 0) && len(link.Seeds) == 0 {
+		bad("seeds", "", "is needed with lambdas or targets: they are a comparison's trade-off points", "a list of seeds, e.g. 1-5")
+	}
+	if len(link.Seeds) > 0 && link.Config.Method != "cosearch" {
+		bad("seeds", "", "compares the co-search with its baselines; method="+link.Config.Method+" runs one baseline alone", "no seeds with this method")
+	}
 	if c := link.Config; c.Method != "cosearch" && len(c.Baselines) > 0 {
 		bad("baselines", strings.Join(c.Baselines, ","), "runs beside the co-search only, and method="+c.Method+" runs a baseline alone", "none, with this method")
 	}
@@ -150,6 +173,32 @@ func (l *Link) setUI(key, value string) error {
 			return errors.New("one of " + strings.Join(Lessons, ", "))
 		}
 		l.Lesson = value
+	case "seeds":
+		seeds, err := ParseSeeds(value)
+		if err != nil {
+			return err
+		}
+		l.Seeds = seeds
+	case "lambdas":
+		l.Lambdas = nil
+		for _, v := range strings.Split(value, ",") {
+			f, err := parseFloat(v)
+			if err != nil || !(f > 0 && f <= 1e6) || len(l.Lambdas) == MaxPoints {
+				return fmt.Errorf("a comma-separated list of at most %d values of λ in (0, 1e6]", MaxPoints)
+			}
+			l.Lambdas = append(l.Lambdas, f)
+		}
+	case "targets":
+		l.Targets = nil
+		for _, v := range strings.Split(value, ",") {
+			lo, hi, ok := cutBand(v)
+			a, err1 := parseFloat(lo)
+			b, err2 := parseFloat(hi)
+			if !ok || err1 != nil || err2 != nil || !(a >= 0 && a < b && b <= 1e12) || len(l.Targets) == MaxPoints {
+				return fmt.Errorf("a comma-separated list of at most %d bands lo-hi with 0 ≤ lo < hi ≤ 1e12", MaxPoints)
+			}
+			l.Targets = append(l.Targets, [2]float64{a, b})
+		}
 	case "result":
 		if len(value) > MaxResultBytes || strings.Trim(value, base64URLAlphabet) != "" || value == "" {
 			return fmt.Errorf("base64url text of at most %d bytes", MaxResultBytes)
@@ -202,6 +251,23 @@ func (l Link) Encode() string {
 	if l.Lesson != "" {
 		b.WriteString("&lesson=" + l.Lesson)
 	}
+	if len(l.Seeds) > 0 {
+		b.WriteString("&seeds=" + FormatSeeds(l.Seeds))
+	}
+	if len(l.Lambdas) > 0 {
+		parts := make([]string, len(l.Lambdas))
+		for i, f := range l.Lambdas {
+			parts[i] = formatFloat(f)
+		}
+		b.WriteString("&lambdas=" + strings.Join(parts, ","))
+	}
+	if len(l.Targets) > 0 {
+		parts := make([]string, len(l.Targets))
+		for i, t := range l.Targets {
+			parts[i] = formatFloat(t[0]) + "-" + formatFloat(t[1])
+		}
+		b.WriteString("&targets=" + strings.Join(parts, ","))
+	}
 	if l.Result != "" {
 		b.WriteString("&result=" + l.Result)
 	}
@@ -220,4 +286,52 @@ func escape(v string) string {
 		}
 	}
 	return b.String()
+}
+
+// ParseSeeds reads a list of seeds: numbers and ranges separated by
+// commas ("1-5", "1,4,9", "1-3,7"), each seed once, at most MaxSeeds.
+func ParseSeeds(s string) ([]uint32, error) {
+	bad := fmt.Errorf("numbers and ranges separated by commas, e.g. 1-5 or 1,4,9, each seed once, at most %d", MaxSeeds)
+	var out []uint32
+	seen := map[uint32]bool{}
+	for part := range strings.SplitSeq(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.ParseUint(lo, 10, 32)
+		if err != nil {
+			return nil, bad
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.ParseUint(hi, 10, 32); err != nil || b < a || b-a >= MaxSeeds {
+				return nil, bad
+			}
+		}
+		for v := a; v <= b; v++ {
+			if seen[uint32(v)] || len(out) == MaxSeeds {
+				return nil, bad
+			}
+			seen[uint32(v)] = true
+			out = append(out, uint32(v))
+		}
+	}
+	return out, nil
+}
+
+// FormatSeeds writes seeds as ParseSeeds reads them, runs of consecutive
+// seeds as ranges.
+func FormatSeeds(seeds []uint32) string {
+	var parts []string
+	for i := 0; i < len(seeds); {
+		j := i
+		for j+1 < len(seeds) && seeds[j+1] == seeds[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, strconv.FormatUint(uint64(seeds[i]), 10)+"-"+strconv.FormatUint(uint64(seeds[j]), 10))
+		} else {
+			parts = append(parts, strconv.FormatUint(uint64(seeds[i]), 10))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
 }

@@ -3,6 +3,7 @@ package share
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -187,5 +188,43 @@ func TestMethodKey(t *testing.T) {
 	}
 	if _, err := Parse("v=1&method=nas"); err == nil || !strings.Contains(err.Error(), "cosearch, sequential") {
 		t.Errorf("method=nas: %v", err)
+	}
+}
+
+// A comparison's keys (seeds, lambdas, targets) read and write back in
+// canonical form, and go together only as a comparison can use them.
+func TestComparisonKeys(t *testing.T) {
+	l, err := Parse("v=1&dataset=digits8&baselines=sequential&lambdas=0.01,1&seeds=1-3,7,8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(l.Seeds, []uint32{1, 2, 3, 7, 8}) || !slices.Equal(l.Lambdas, []float64{0.01, 1}) {
+		t.Fatalf("seeds %v, lambdas %v", l.Seeds, l.Lambdas)
+	}
+	if enc := l.Encode(); !strings.HasSuffix(enc, "&seeds=1-3,7-8&lambdas=0.01,1") {
+		t.Errorf("canonical form %q", enc)
+	}
+	if again, err := Parse(l.Encode()); err != nil || !slices.Equal(again.Seeds, l.Seeds) {
+		t.Errorf("the canonical form does not read back: %v", err)
+	}
+	l, err = Parse("v=1&seeds=4&targets=1e-05-0.002,100-200")
+	if err != nil || len(l.Targets) != 2 || l.Targets[0] != [2]float64{1e-05, 0.002} {
+		t.Errorf("targets: %+v, %v", l.Targets, err)
+	}
+	for _, tt := range []struct{ frag, key string }{
+		{"v=1&seeds=3-1", "seeds"},
+		{"v=1&seeds=1,1", "seeds"},
+		{"v=1&seeds=1-2000", "seeds"},
+		{"v=1&lambdas=0.1", "seeds"},
+		{"v=1&seeds=1&lambdas=0", "lambdas"},
+		{"v=1&seeds=1&targets=5-2", "targets"},
+		{"v=1&seeds=1&lambdas=1&targets=1-2", "targets"},
+		{"v=1&seeds=1&method=random", "seeds"},
+	} {
+		_, err := Parse(tt.frag)
+		var ke *KeyError
+		if !errors.As(err, &ke) || !strings.Contains(err.Error(), tt.key+":") {
+			t.Errorf("Parse(%q) = %v; want an error naming %s", tt.frag, err, tt.key)
+		}
 	}
 }

@@ -279,3 +279,24 @@ func runResult(u Unit, spec Spec, res *report.Result, seconds float64) RunResult
 		Config: u.Fragment(), Network: res.Network.Ops, Metrics: res.Metrics,
 		TrainSteps: res.Search.TrainSteps, HWEvaluations: res.Search.HWEvaluations, Seconds: seconds}
 }
+
+// SpecOfLink is the comparison a link describes (share.Link.Seeds): the
+// co-search and the baselines its configuration lists, over its seeds and
+// trade-off points.
+func SpecOfLink(l share.Link) (Spec, error) {
+	if len(l.Seeds) == 0 {
+		return Spec{}, fmt.Errorf("sweep: the link names no seeds (add seeds=1-5, say, to compare)")
+	}
+	s := Spec{Base: l.Config, Seeds: l.Seeds, Methods: append([]string{"cosearch"}, l.Config.Baselines...)}
+	s.Base.Baselines = nil
+	for _, v := range l.Lambdas {
+		s.Points = append(s.Points, Point{Lambda: v})
+	}
+	for _, t := range l.Targets {
+		s.Points = append(s.Points, Point{TargetLo: t[0], TargetHi: t[1]})
+	}
+	if len(s.Points) == 0 {
+		s.Points = []Point{{}}
+	}
+	return s, s.Check()
+}
