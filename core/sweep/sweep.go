@@ -238,7 +238,7 @@ func Run(ctx context.Context, spec Spec, in search.Input, opts Options) (*Result
 					}
 					cancel()
 				} else {
-					r := runResult(u, spec, res, time.Since(t0).Seconds())
+					r := RunOf(u, spec, res, time.Since(t0).Seconds())
 					done[u.Index] = r
 					if opts.Done != nil {
 						opts.Done(r, len(done), total)
@@ -273,8 +273,9 @@ feed:
 	return out, firstErr
 }
 
-// runResult is what a sweep keeps of a search.
-func runResult(u Unit, spec Spec, res *report.Result, seconds float64) RunResult {
+// RunOf is what a sweep keeps of unit u's search result res, which took
+// seconds (the page runs units in its workers and hands the results back).
+func RunOf(u Unit, spec Spec, res *report.Result, seconds float64) RunResult {
 	return RunResult{Index: u.Index, Method: u.Method, Seed: u.Seed, Point: spec.Points[u.Point].String(),
 		Config: u.Fragment(), Network: res.Network.Ops, Metrics: res.Metrics,
 		TrainSteps: res.Search.TrainSteps, HWEvaluations: res.Search.HWEvaluations, Seconds: seconds}

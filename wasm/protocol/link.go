@@ -58,8 +58,58 @@ type Parsed struct {
 	Hide      []string          `msgpack:"hide"`
 	Lesson    string            `msgpack:"lesson"`
 	Result    string            `msgpack:"result"`
+	// Seeds, Lambdas and Targets are the comparison's keys as the
+	// canonical form writes them ("" when the link is no comparison).
+	Seeds   string `msgpack:"seeds"`
+	Lambdas string `msgpack:"lambdas"`
+	Targets string `msgpack:"targets"`
 	// Carried is Result decoded; nil when the link carries none or a bad one
 	// (then Problems names the result key).
 	Carried  *report.Compact `msgpack:"carried"`
 	Problems []Problem       `msgpack:"problems"`
+}
+
+// Plan answers a "plan" request (a ParseRequest) for a comparison link:
+// the searches it runs, each a link of its own, in the order of the
+// summary's runs.
+type Plan struct {
+	Type    string     `msgpack:"type"` // "plan"
+	ID      int64      `msgpack:"id"`
+	Methods []string   `msgpack:"methods"`
+	Points  []string   `msgpack:"points"`
+	Seeds   []uint32   `msgpack:"seeds"`
+	Units   []PlanUnit `msgpack:"units"`
+}
+
+// PlanUnit is one search of a comparison.
+type PlanUnit struct {
+	Index    int    `msgpack:"index"`
+	Method   string `msgpack:"method"`
+	Seed     uint32 `msgpack:"seed"`
+	Point    string `msgpack:"point"`
+	Fragment string `msgpack:"fragment"`
+}
+
+// SummarizeRequest asks for the summary of a comparison's finished runs:
+// each unit's result JSON (Result.JSON of its search) by unit index.
+type SummarizeRequest struct {
+	Type     string         `msgpack:"type"` // "summarize"
+	ID       int64          `msgpack:"id"`
+	Fragment string         `msgpack:"fragment"`
+	Runs     []SummarizeRun `msgpack:"runs"`
+}
+
+// SummarizeRun is one finished unit of a comparison.
+type SummarizeRun struct {
+	Index   int     `msgpack:"index"`
+	JSON    string  `msgpack:"json"`
+	Seconds float64 `msgpack:"seconds"`
+}
+
+// Summary answers a "summarize" request: the comparison's result as
+// `dian sweep -json` prints it.
+type Summary struct {
+	Type string `msgpack:"type"` // "summary"
+	ID   int64  `msgpack:"id"`
+	JSON string `msgpack:"json"`
 }

@@ -7,6 +7,7 @@
 import { $, el, setState, showError, clearError, num, whole, pct, duration, problemText } from "./dom.js";
 import { CoreWorker, withTimeout, vizReady } from "./core.js";
 import { renderResult, table, metricRows } from "./result.js";
+import { Comparison } from "./compare.js";
 
 // ---- the page ----------------------------------------------------------
 
@@ -26,7 +27,8 @@ class Page {
     this.keys = keys.keys;
     this.lessons = keys.lessons;
     this.platforms = new Map(platforms.map((p) => [p.name, p]));
-    this.link = { lock: [], hide: [], lesson: "", result: "", run: false };
+    this.link = { lock: [], hide: [], lesson: "", result: "", run: false, targets: "" };
+    this.comparison = new Comparison(this);
     this.search = null; // { id, started, paused, lastStep, lastTime, rate }
     this.viz = null;
     this.inputs = new Map(); // key name → { get(), set(v), row, controls }
@@ -115,13 +117,19 @@ class Page {
     if (this.link.lock.length) parts.push("lock=" + this.link.lock.join(","));
     if (this.link.hide.length) parts.push("hide=" + this.link.hide.join(","));
     if (this.link.lesson) parts.push("lesson=" + this.link.lesson);
+    const seeds = $("cmp-seeds").value.trim(), lambdas = $("cmp-lambdas").value.trim();
+    if (seeds) parts.push("seeds=" + encodeURIComponent(seeds));
+    if (lambdas) parts.push("lambdas=" + encodeURIComponent(lambdas));
+    if (this.link.targets) parts.push("targets=" + this.link.targets);
     return parts.join("&");
   }
 
   // apply sets every control from a parse of a fragment and shows its
   // problems beside the controls they concern.
   apply(parsed) {
-    this.link = { lock: parsed.lock || [], hide: parsed.hide || [], lesson: parsed.lesson || "", result: parsed.result || "", run: parsed.run };
+    this.link = { lock: parsed.lock || [], hide: parsed.hide || [], lesson: parsed.lesson || "", result: parsed.result || "", run: parsed.run, targets: parsed.targets || "" };
+    $("cmp-seeds").value = parsed.seeds || "";
+    $("cmp-lambdas").value = parsed.lambdas || "";
     for (const k of this.keys) {
       const input = this.inputs.get(k.name);
       input.set(parsed.values[k.name] ?? k.default);
@@ -311,6 +319,9 @@ class Page {
       this.start();
     });
     $("stop").addEventListener("click", () => this.control("stop"));
+    $("compare-run").addEventListener("click", () => this.compare());
+    $("compare-stop").addEventListener("click", () => this.comparison.stop());
+    for (const id of ["cmp-seeds", "cmp-lambdas"]) $(id).addEventListener("change", () => this.settingsChanged());
     $("share").addEventListener("click", () => this.share());
     $("probs-box").addEventListener("toggle", () => { if ($("probs-box").open && this.latest && this.latest.blocks > 0) this.showProbs(this.latest); });
     $("download").addEventListener("click", () => this.download(this.resultJSON, "dian-result.json"));
@@ -329,7 +340,7 @@ class Page {
     rm.addEventListener("change", applyMotion);
     this.applyMotion = applyMotion;
     window.addEventListener("hashchange", () => this.open(location.hash));
-    for (const id of ["play", "step", "restart", "newseed", "share"]) $(id).disabled = false;
+    for (const id of ["play", "step", "restart", "newseed", "share", "compare-run"]) $(id).disabled = false;
   }
 
   buttons() {
@@ -355,8 +366,34 @@ class Page {
     clearError();
     if (hash.replace(/^#/, "") !== "") this.setURL(parsed.canonical);
     else $("share-url").value = location.href + "#" + parsed.canonical;
-    if (parsed.run) this.start();
+    if (parsed.run && parsed.seeds) this.compare();
+    else if (parsed.run) this.start();
     else if (!this.search) setState("idle");
+  }
+
+  // compare runs the comparison the settings and the seeds describe
+  // (see compare.js).
+  async compare() {
+    if (!$("cmp-seeds").value.trim()) $("cmp-seeds").value = "1-3";
+    const parsed = await this.check(true);
+    if (!parsed) return;
+    delete window.dianError;
+    setState("running");
+    $("compare-run").disabled = true;
+    $("compare-stop").disabled = false;
+    $("status").textContent = "Comparing…";
+    try {
+      const summary = await this.comparison.run(parsed.canonical);
+      $("status").textContent = summary ? "Comparison done." : "Comparison stopped.";
+      $("live").textContent = summary ? $("compare-finding").textContent : "Comparison stopped.";
+      setState(summary ? "done" : "idle");
+    } catch (err) {
+      showError(err.problems && err.problems.length ? problemText(err.problems) : "The comparison failed: " + err.message, true);
+      $("status").textContent = "The comparison failed.";
+    } finally {
+      $("compare-run").disabled = false;
+      $("compare-stop").disabled = true;
+    }
   }
 
   async start({ paused = false } = {}) {

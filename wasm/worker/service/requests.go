@@ -1,11 +1,14 @@
 package service
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 
 	"github.com/dian-explorer/dian/core/report"
+	"github.com/dian-explorer/dian/core/sweep"
 	"github.com/dian-explorer/dian/wasm/protocol"
 
 	"github.com/dian-explorer/dian/core/accel"
@@ -26,7 +29,7 @@ func Answer(msg []byte) []byte {
 }
 
 // requestTypes are the request types the worker accepts.
-const requestTypes = "ping, keys, parse, export, search, control"
+const requestTypes = "ping, keys, parse, export, plan, summarize, search, control"
 
 func handle(msg []byte) (any, error) {
 	if len(msg) > protocol.MaxMessageBytes {
@@ -53,6 +56,18 @@ func handle(msg []byte) (any, error) {
 			return nil, fmt.Errorf("worker: export: %w", err)
 		}
 		return exportFiles(r)
+	case "plan":
+		var p protocol.ParseRequest
+		if err := msgpack.Unmarshal(msg, &p); err != nil {
+			return nil, fmt.Errorf("worker: plan: %w", err)
+		}
+		return plan(req.ID, p.Fragment)
+	case "summarize":
+		var s protocol.SummarizeRequest
+		if err := msgpack.Unmarshal(msg, &s); err != nil {
+			return nil, fmt.Errorf("worker: summarize: %w", err)
+		}
+		return summarize(s)
 	case "search", "control":
 		return nil, fmt.Errorf("worker: %q requests need the search service (Service.Handle), not Answer", req.Type)
 	case "":
@@ -89,6 +104,16 @@ func ParseLink(id int64, fragment string) protocol.Parsed {
 	p := protocol.Parsed{Type: "parsed", ID: id, Canonical: link.Encode(), Values: configValues(link.Config),
 		Run: link.Run, Lock: link.Lock, Hide: link.Hide, Lesson: link.Lesson, Result: link.Result,
 		Problems: Problems(err)}
+	for part := range strings.SplitSeq(p.Canonical, "&") {
+		switch k, v, _ := strings.Cut(part, "="); k {
+		case "seeds":
+			p.Seeds = v
+		case "lambdas":
+			p.Lambdas = v
+		case "targets":
+			p.Targets = v
+		}
+	}
 	if link.Result != "" {
 		c, err := report.DecodeCompact(link.Result)
 		if err != nil {
@@ -132,4 +157,61 @@ func Problems(err error) []protocol.Problem {
 		}
 	}
 	return out
+}
+
+// comparison is the sweep a comparison link describes.
+func comparison(fragment string) (sweep.Spec, error) {
+	link, err := share.Parse(fragment)
+	if err != nil {
+		return sweep.Spec{}, fmt.Errorf("the link has problems: %w", err)
+	}
+	return sweep.SpecOfLink(link)
+}
+
+// plan lists the searches of a comparison link.
+func plan(id int64, fragment string) (protocol.Plan, error) {
+	spec, err := comparison(fragment)
+	if err != nil {
+		return protocol.Plan{}, err
+	}
+	p := protocol.Plan{Type: "plan", ID: id, Methods: spec.Methods, Seeds: spec.Seeds}
+	for _, pt := range spec.Points {
+		p.Points = append(p.Points, pt.String())
+	}
+	for _, u := range spec.Units() {
+		p.Units = append(p.Units, protocol.PlanUnit{Index: u.Index, Method: u.Method, Seed: u.Seed,
+			Point: spec.Points[u.Point].String(), Fragment: u.Fragment()})
+	}
+	return p, nil
+}
+
+// summarize builds a comparison's result from its finished units' result
+// JSON: what `dian sweep -json` prints for the same link.
+func summarize(req protocol.SummarizeRequest) (protocol.Summary, error) {
+	spec, err := comparison(req.Fragment)
+	if err != nil {
+		return protocol.Summary{}, err
+	}
+	units := spec.Units()
+	runs := make([]sweep.RunResult, 0, len(req.Runs))
+	seen := map[int]bool{}
+	for _, r := range req.Runs {
+		if r.Index < 0 || r.Index >= len(units) || seen[r.Index] {
+			return protocol.Summary{}, fmt.Errorf("worker: summarize: run %d is no unit of this comparison, or repeated", r.Index)
+		}
+		seen[r.Index] = true
+		res, err := report.ParseResult([]byte(r.JSON))
+		if err != nil {
+			return protocol.Summary{}, fmt.Errorf("worker: summarize: run %d: %w", r.Index, err)
+		}
+		if res.Config != units[r.Index].Fragment() {
+			return protocol.Summary{}, fmt.Errorf("worker: summarize: run %d is the result of %s, not of its unit %s", r.Index, res.Config, units[r.Index].Fragment())
+		}
+		runs = append(runs, sweep.RunOf(units[r.Index], spec, res, r.Seconds))
+	}
+	b, err := json.MarshalIndent(sweep.NewResult(spec, sweep.Shard{}, runs), "", "  ")
+	if err != nil {
+		return protocol.Summary{}, fmt.Errorf("worker: summarize: %w", err)
+	}
+	return protocol.Summary{Type: "summary", ID: req.ID, JSON: string(append(b, '\n'))}, nil
 }
