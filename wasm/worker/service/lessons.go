@@ -28,12 +28,12 @@ var Lessons = []protocol.Lesson{
 	},
 	{
 		Name:  "cosearch",
-		Title: "Why co-search beats searching one after the other",
+		Title: "Does co-search beat searching one after the other?",
 		Steps: []string{
-			"The link runs the co-search and, beside it, the sequential baseline: a hardware-unaware network search, then the best accelerator for the network it found.",
-			"Press Play and compare the two rows of the baselines table: accuracy, FPS and EDP.",
-			"Change the seed and run again: does the co-search win every time, or only on average?",
+			"This link compares the co-search with the sequential baseline (a hardware-unaware network search, then the best accelerator for the network it found) on five seeds and two values of λ, every method on the same budget of training steps and accelerator evaluations.",
+			"Press Compare: the searches run in parallel workers, and each method's front (accuracy against FPS, means with 95 % intervals) grows on the plot as runs finish.",
+			"Read the sentence under the table: on how many seeds did the co-search do better, and is the difference larger than the noise? Add seeds (6-10) to see whether the answer holds.",
 		},
-		Fragment: "v=1&dataset=digits8&platform=zc706&epochs=3&finetune=1&accelsteps=50&finalsteps=500&baselines=sequential&lesson=cosearch&lock=dataset,baselines",
+		Fragment: "v=1&dataset=digits8&platform=zc706&epochs=3&finetune=1&accelsteps=50&finalsteps=500&baselines=sequential&seeds=1-5&lambdas=0.1,1&lesson=cosearch&lock=dataset,baselines",
 	},
 }
