@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/dian-explorer/dian/core/data"
+	"github.com/dian-explorer/dian/core/nn"
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/supernet"
 )
@@ -48,11 +50,18 @@ func (r *runner) baseline(name string, in Input) (*report.Baseline, error) {
 //   - fixedhw searches the accelerator of the MobileNetV2-style network
 //     with all the evaluations, then searches the network on that fixed
 //     accelerator with the co-search's training steps;
-//   - fixednet searches the fixed network's accelerator with all the
-//     evaluations and fine-tunes it for all the training steps;
-//   - random splits the evaluations over random networks' accelerator
+//   - fixednet trains the fixed network for the steps the co-search's
+//     warm-up and search take, then fine-tunes it as the co-search
+//     fine-tunes its network, and searches its accelerator with all the
+//     evaluations;
+//   - random trains the supernet on uniformly sampled paths for the steps
+//     the co-search's warm-up and search take (random search with weight
+//     sharing), splits the evaluations over random networks' accelerator
 //     searches and the winner's final search, and fine-tunes the winner
-//     for all the training steps.
+//     as the co-search does.
+//
+// So every method's final network gets the same fine-tuning, and the
+// steps before it train what the method has to train.
 func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 	budget := r.coSearchBudget()
 	var res *report.Result
@@ -63,8 +72,11 @@ func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 		r.finalEvals = budget.HWEvaluations - r.probeEvals()
 		res, err = r.run(in)
 	case "fixednet":
-		r.finalEvals, r.finetuneTotal = budget.HWEvaluations, budget.TrainSteps
+		r.finalEvals = budget.HWEvaluations
 		r.steps = budget.TrainSteps + 2
+		if err := r.trainLikeTheSearch(r.mobileNetPath()); err != nil {
+			return nil, err
+		}
 		res, err = r.evaluatePath(r.mobileNetPath())
 	case "fixedhw":
 		var choice []int
@@ -78,8 +90,10 @@ func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 		r.fixedHW = choice
 		res, err = r.run(in)
 	case "random":
-		r.finetuneTotal = budget.TrainSteps
 		r.steps = budget.TrainSteps + 2
+		if err := r.trainLikeTheSearch(nil); err != nil {
+			return nil, err
+		}
 		res, err = r.randomCoExploration(budget.HWEvaluations)
 	default:
 		return nil, fmt.Errorf("search: unknown baseline %q (accepted: sequential, fixednet, fixedhw, random)", name)
@@ -89,6 +103,38 @@ func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 	}
 	res.Search.TrainSteps, res.Search.HWEvaluations = r.trainSteps, r.hwEvals
 	return res, nil
+}
+
+// trainLikeTheSearch spends the training steps of the co-search's warm-up
+// and search (its weight and architecture steps alike) on weight steps, with
+// the co-search's weight schedule: on the fixed path when path is not nil,
+// on single paths drawn uniformly otherwise (α stays uniform).
+func (r *runner) trainLikeTheSearch(path supernet.Path) error {
+	n := r.weightBatches()
+	total := (r.warmup + 2*r.cfg.Epochs) * n
+	opt := nn.NewSGD(r.net.WeightParams(), float32(r.cfg.LRWeights), weightMomentum, weightDecay)
+	b := data.NewBatcher(r.splits.Weights, r.cfg.Batch, uint64(r.cfg.Seed)^0x77)
+	if path != nil {
+		r.net.SetPath(path)
+	}
+	for s := range total {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		opt.LR = r.lr(s, total)
+		var lw float64
+		if path != nil {
+			b.Next(r.x.Data, r.labels)
+			r.trainSteps++
+			lw = float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip))
+		} else {
+			lw = r.weightStep(b, opt)
+		}
+		r.lastLossW = lw
+		r.step++
+		r.obs(report.Event{Phase: report.PhaseSearch, Step: r.step, Steps: r.steps, Epoch: s / max(1, n), LossWeights: lw, Lambda: r.lambda})
+	}
+	return nil
 }
 
 // forwardBaseline reports a baseline's progress as the baselines phase.

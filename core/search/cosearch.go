@@ -87,10 +87,10 @@ type runner struct {
 	// search); fixedHW pins the accelerator instead of searching it.
 	hwAware bool
 	fixedHW []int
-	// finalEvals and finetuneTotal, when set, replace the configuration's
-	// final accelerator search and fine-tuning lengths: a baseline gives
-	// them what it does not spend elsewhere of the co-search's budget.
-	finalEvals, finetuneTotal int
+	// finalEvals, when set, replaces the configuration's final accelerator
+	// search length: a baseline gives it the evaluations it does not spend
+	// elsewhere of the co-search's budget.
+	finalEvals int
 
 	baselineSeconds float64
 }
@@ -691,9 +691,6 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 	base := float32(r.cfg.LRWeights)
 	opt := nn.NewSGD(params, base, weightMomentum, weightDecay)
 	total := finetuneSteps(r.cfg.Finetune, b.BatchesPerEpoch())
-	if r.finetuneTotal > 0 {
-		total = r.finetuneTotal
-	}
 	for s := range total {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
