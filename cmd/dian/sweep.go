@@ -27,7 +27,7 @@ func init() {
 }
 
 const sweepUsage = `dian sweep -config FRAGMENT [-seeds 1-5] [-baselines all] [-lambdas 0.01,0.1,1 | -targets LO-HI,...]
-           [-workers N] [-shard I/N] [-out FILE] [-json]
+           [-engines random,gumbel] [-workers N] [-shard I/N] [-out FILE] [-json]
 
 Runs the configuration once per seed, method and trade-off point; each run
 is a URL configuration (with method= naming a baseline run alone on the
@@ -44,6 +44,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	baselines := fs.String("baselines", "", "baselines to run beside the co-search, each alone: a `list` of sequential, fixednet, fixedhw, random, or all or none (default: the configuration's)")
 	lambdas := fs.String("lambdas", "", "trade-off points: fixed values of λ, e.g. 0.01,0.1,1 (adapt=0)")
 	targets := fs.String("targets", "", "trade-off points: target bands of the objective, e.g. 10000-15000,20000-30000 (adapt=1)")
+	engines := fs.String("engines", "", "also run the co-search with these accelerator search engines, a `list` (each is compared with the configuration's engine like a baseline)")
 	workers := fs.Int("workers", 0, "searches at once (default: one per CPU); the result does not depend on it")
 	shardFlag := fs.String("shard", "", "run only shard `I/N` of the units (dian merge joins the shards)")
 	out := fs.String("out", "", "keep the result in `FILE` as runs finish, and resume from it")
@@ -57,7 +58,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	spec, err := sweepSpec(*config, *seedsFlag, *baselines, *lambdas, *targets)
+	spec, err := sweepSpec(*config, *seedsFlag, *baselines, *lambdas, *targets, *engines)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -160,7 +161,7 @@ func writeJSONAtomic(path string, v any) error {
 // comparison keys of a link (seeds=, lambdas=, targets=, baselines=), added
 // to the configuration, so a sweep and the page's Compare mode read one
 // syntax.
-func sweepSpec(config, seeds, baselines, lambdas, targets string) (sweep.Spec, error) {
+func sweepSpec(config, seeds, baselines, lambdas, targets, engines string) (sweep.Spec, error) {
 	link, err := share.Parse(config)
 	if err != nil {
 		return sweep.Spec{}, fmt.Errorf("-config: %v", err)
@@ -190,6 +191,7 @@ func sweepSpec(config, seeds, baselines, lambdas, targets string) (sweep.Spec, e
 	add("-seeds", "seeds", seeds)
 	add("-lambdas", "lambdas", lambdas)
 	add("-targets", "targets", targets)
+	add("-engines", "engines", engines)
 	if baselines != "" {
 		if link.Config.Baselines != nil {
 			return sweep.Spec{}, fmt.Errorf("-baselines and the configuration's baselines=: give one")

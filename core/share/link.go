@@ -40,6 +40,10 @@ type Link struct {
 	Seeds   []uint32
 	Lambdas []float64
 	Targets [][2]float64
+	// Engines are accelerator search engines to run the co-search with
+	// too, besides the configuration's (a comparison of engines inside
+	// the co-search).
+	Engines []string
 }
 
 // MaxSeeds bounds a comparison's seeds.
@@ -53,7 +57,7 @@ var Lessons = []string{"dataflow", "tradeoff", "cosearch"}
 
 // uiKeys are the keys that shape the page rather than the search, in
 // canonical order after the configuration keys.
-var uiKeys = []string{"run", "lock", "hide", "lesson", "seeds", "lambdas", "targets", "result"}
+var uiKeys = []string{"run", "lock", "hide", "lesson", "seeds", "lambdas", "targets", "engines", "result"}
 
 // KeyError is a problem with one key of a fragment.
 type KeyError struct {
@@ -128,7 +132,10 @@ func Parse(fragment string) (Link, error) {
 	if len(link.Lambdas) > 0 && len(link.Targets) > 0 {
 		bad("targets", "", "cannot go with lambdas: a comparison has one kind of trade-off point", "lambdas or targets")
 	}
-	if (len(link.Lambdas) > 0 || len(link.Targets) > 0) && len(link.Seeds) == 0 {
+	if slices.Contains(link.Engines, link.Config.Engine) {
+		bad("engines", strings.Join(link.Engines, ","), "lists the configuration's own engine ("+link.Config.Engine+"), which the co-search runs anyway", "the other engines")
+	}
+	if (len(link.Lambdas) > 0 || len(link.Targets) > 0 || len(link.Engines) > 0) && len(link.Seeds) == 0 {
 		bad("seeds", "", "is needed with lambdas or targets: they are a comparison's trade-off points", "a list of seeds, e.g. 1-5")
 	}
 	if len(link.Seeds) > 0 && link.Config.Method != "cosearch" {
@@ -199,6 +206,15 @@ func (l *Link) setUI(key, value string) error {
 			}
 			l.Targets = append(l.Targets, [2]float64{a, b})
 		}
+	case "engines":
+		engine, _ := KeyByName("engine")
+		l.Engines = nil
+		for e := range strings.SplitSeq(value, ",") {
+			if !slices.Contains(engine.Accepted, e) || slices.Contains(l.Engines, e) {
+				return errors.New("a comma-separated list of " + strings.Join(engine.Accepted, ", ") + ", each once")
+			}
+			l.Engines = append(l.Engines, e)
+		}
 	case "result":
 		if len(value) > MaxResultBytes || strings.Trim(value, base64URLAlphabet) != "" || value == "" {
 			return fmt.Errorf("base64url text of at most %d bytes", MaxResultBytes)
@@ -267,6 +283,9 @@ func (l Link) Encode() string {
 			parts[i] = formatFloat(t[0]) + "-" + formatFloat(t[1])
 		}
 		b.WriteString("&targets=" + strings.Join(parts, ","))
+	}
+	if len(l.Engines) > 0 {
+		b.WriteString("&engines=" + strings.Join(l.Engines, ","))
 	}
 	if l.Result != "" {
 		b.WriteString("&result=" + l.Result)

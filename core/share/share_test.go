@@ -228,3 +228,15 @@ func TestComparisonKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestEnginesKey(t *testing.T) {
+	l, err := Parse("v=1&engine=reinforce&engines=random,gumbel&seeds=1-2")
+	if err != nil || !slices.Equal(l.Engines, []string{"random", "gumbel"}) || !strings.HasSuffix(l.Encode(), "&seeds=1-2&engines=random,gumbel") {
+		t.Errorf("engines: %v, %q, %v", l.Engines, l.Encode(), err)
+	}
+	for _, frag := range []string{"v=1&seeds=1&engines=annealing", "v=1&seeds=1&engines=random,random", "v=1&seeds=1&engine=random&engines=random", "v=1&engines=random"} {
+		if _, err := Parse(frag); err == nil {
+			t.Errorf("Parse(%q) accepted", frag)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,10 +58,14 @@ func (p Point) apply(c *share.Config) {
 type Spec struct {
 	// Base is the configuration every run starts from; its seed, method
 	// and baselines are replaced by each unit's.
-	Base    share.Config
-	Seeds   []uint32
-	Methods []string // share.Methods' names; the co-search first when present
-	Points  []Point  // at least one
+	Base  share.Config
+	Seeds []uint32
+	// Methods are share.Methods' names, the co-search first when present,
+	// and "cosearch/ENGINE" for the co-search run with another accelerator
+	// search engine than Base's (compared with the co-search like a
+	// baseline).
+	Methods []string
+	Points  []Point // at least one
 }
 
 // Unit is one search of a sweep.
@@ -90,12 +95,13 @@ func (s Spec) Check() error {
 		errs = append(errs, fmt.Errorf("sweep: no method; accepted %s", strings.Join(share.Methods, ", ")))
 	}
 	for i, m := range s.Methods {
-		known := false
-		for _, k := range share.Methods {
-			known = known || k == m
+		known := slices.Contains(share.Methods, m)
+		if engine, ok := strings.CutPrefix(m, "cosearch/"); ok {
+			known = slices.Contains(search.EngineNames, engine) && engine != s.Base.Engine
 		}
 		if !known {
-			errs = append(errs, fmt.Errorf("sweep: method %q; accepted %s", m, strings.Join(share.Methods, ", ")))
+			errs = append(errs, fmt.Errorf("sweep: method %q; accepted %s, or cosearch/ENGINE with an engine of %s other than the configuration's",
+				m, strings.Join(share.Methods, ", "), strings.Join(search.EngineNames, ", ")))
 		}
 		for _, n := range s.Methods[:i] {
 			if n == m {
@@ -134,6 +140,9 @@ func (s Spec) Units() []Unit {
 			for _, seed := range s.Seeds {
 				c := s.Base
 				c.Seed, c.Method, c.Baselines = seed, m, nil
+				if engine, ok := strings.CutPrefix(m, "cosearch/"); ok {
+					c.Method, c.Engine = "cosearch", engine
+				}
 				p.apply(&c)
 				out = append(out, Unit{Index: len(out), Method: m, Seed: seed, Point: pi, Config: c})
 			}
@@ -289,6 +298,9 @@ func SpecOfLink(l share.Link) (Spec, error) {
 		return Spec{}, fmt.Errorf("sweep: the link names no seeds (add seeds=1-5, say, to compare)")
 	}
 	s := Spec{Base: l.Config, Seeds: l.Seeds, Methods: append([]string{"cosearch"}, l.Config.Baselines...)}
+	for _, e := range l.Engines {
+		s.Methods = append(s.Methods, "cosearch/"+e)
+	}
 	s.Base.Baselines = nil
 	for _, v := range l.Lambdas {
 		s.Points = append(s.Points, Point{Lambda: v})

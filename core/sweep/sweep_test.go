@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -164,10 +165,31 @@ func TestSpecCheck(t *testing.T) {
 		{Spec{Base: base, Seeds: []uint32{1}, Methods: []string{"nas"}, Points: []Point{{}}}, `method "nas"`},
 		{Spec{Base: base, Seeds: []uint32{1}, Methods: []string{"cosearch"}}, "0 trade-off points"},
 		{Spec{Base: base, Seeds: []uint32{1}, Methods: []string{"cosearch"}, Points: []Point{{TargetLo: 5, TargetHi: 2}}}, "trade-off point"},
+		{Spec{Base: base, Seeds: []uint32{1}, Methods: []string{"cosearch/annealing"}, Points: []Point{{}}}, `method "cosearch/annealing"`},
+		{Spec{Base: base, Seeds: []uint32{1}, Methods: []string{"cosearch/" + base.Engine}, Points: []Point{{}}}, "other than the configuration's"},
 	} {
 		if err := tt.spec.Check(); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Check(%+v) = %v, want an error with %q", tt.spec, err, tt.want)
 		}
+	}
+}
+
+// An engine comparison is the co-search run again with another engine:
+// its units differ from the co-search's only in the engine.
+func TestEngineUnits(t *testing.T) {
+	base := share.Default()
+	s := Spec{Base: base, Seeds: []uint32{4}, Methods: []string{"cosearch", "cosearch/evolution"}, Points: []Point{{}}}
+	if err := s.Check(); err != nil {
+		t.Fatal(err)
+	}
+	u := s.Units()
+	if len(u) != 2 {
+		t.Fatalf("%d units, want 2", len(u))
+	}
+	want := u[0].Config
+	want.Engine = "evolution"
+	if u[1].Method != "cosearch/evolution" || !reflect.DeepEqual(u[1].Config, want) {
+		t.Errorf("engine unit = %q %+v,\nwant the co-search's config with engine=evolution: %+v", u[1].Method, u[1].Config, want)
 	}
 }
 

@@ -63,6 +63,7 @@ type Parsed struct {
 	Seeds   string `msgpack:"seeds"`
 	Lambdas string `msgpack:"lambdas"`
 	Targets string `msgpack:"targets"`
+	Engines string `msgpack:"engines"`
 	// Carried is Result decoded; nil when the link carries none or a bad one
 	// (then Problems names the result key).
 	Carried  *report.Compact `msgpack:"carried"`

@@ -121,13 +121,14 @@ class Page {
     if (seeds) parts.push("seeds=" + encodeURIComponent(seeds));
     if (lambdas) parts.push("lambdas=" + encodeURIComponent(lambdas));
     if (this.link.targets) parts.push("targets=" + this.link.targets);
+    if (this.link.engines) parts.push("engines=" + this.link.engines);
     return parts.join("&");
   }
 
   // apply sets every control from a parse of a fragment and shows its
   // problems beside the controls they concern.
   apply(parsed) {
-    this.link = { lock: parsed.lock || [], hide: parsed.hide || [], lesson: parsed.lesson || "", result: parsed.result || "", run: parsed.run, targets: parsed.targets || "" };
+    this.link = { lock: parsed.lock || [], hide: parsed.hide || [], lesson: parsed.lesson || "", result: parsed.result || "", run: parsed.run, targets: parsed.targets || "", engines: parsed.engines || "" };
     $("cmp-seeds").value = parsed.seeds || "";
     $("cmp-lambdas").value = parsed.lambdas || "";
     for (const k of this.keys) {

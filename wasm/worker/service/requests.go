@@ -112,6 +112,8 @@ func ParseLink(id int64, fragment string) protocol.Parsed {
 			p.Lambdas = v
 		case "targets":
 			p.Targets = v
+		case "engines":
+			p.Engines = v
 		}
 	}
 	if link.Result != "" {
