@@ -40,7 +40,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: -config: %v", errUsage, err)
 	}
-	in, err := search.LoadInput(os.DirFS(*assets), link.Config)
+	in, err := loadInput(*assets, link.Config)
 	if err != nil {
 		return err
 	}
@@ -168,4 +168,14 @@ func version() string {
 		}
 	}
 	return "devel"
+}
+
+// loadInput loads what a search of c reads from the assets folder dir,
+// saying which folder it looked in when that fails.
+func loadInput(dir string, c share.Config) (search.Input, error) {
+	in, err := search.LoadInput(os.DirFS(dir), c)
+	if err != nil {
+		return in, fmt.Errorf("%w (in the assets folder %q: run from the repository's root or pass -assets DIR)", err, dir)
+	}
+	return in, nil
 }

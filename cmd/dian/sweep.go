@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/core/stats"
 	"github.com/dian-explorer/dian/core/sweep"
@@ -87,7 +86,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	in, err := search.LoadInput(os.DirFS(*assets), spec.Base)
+	in, err := loadInput(*assets, spec.Base)
 	if err != nil {
 		return err
 	}

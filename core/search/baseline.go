@@ -19,6 +19,19 @@ var baselineDescriptions = map[string]string{
 	"random":     "random co-exploration: random networks, each with a random accelerator search, on the co-search's hardware budget",
 }
 
+// IgnoresLambda reports whether method's result does not depend on the
+// configuration's λ: the baselines that never search the network
+// hardware-aware (sequential sets λ to 0; fixednet has no network to
+// search; random draws its networks). A sweep runs them once for all
+// values of λ (TestLambdaBlindBaselines checks that it may).
+func IgnoresLambda(method string) bool {
+	switch method {
+	case "sequential", "fixednet", "random":
+		return true
+	}
+	return false
+}
+
 // randomNetworks is how many networks random co-exploration samples.
 const randomNetworks = 8
 

@@ -2,8 +2,11 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dian-explorer/dian/core/report"
 )
 
 // Every baseline spends what the co-search spends: the same minibatch
@@ -70,6 +73,29 @@ func TestMethodRunsTheBaselineAlone(t *testing.T) {
 		}
 		if !strings.HasSuffix(alone.Config, "&method="+b.Name) {
 			t.Errorf("%s alone: config %q does not name its method", b.Name, alone.Config)
+		}
+	}
+}
+
+// The baselines IgnoresLambda names give the same result whatever λ is
+// (the sweep relies on it to run them once); the others do not.
+func TestLambdaBlindBaselines(t *testing.T) {
+	const base = "v=1&dataset=digits8&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"
+	in := loadInput(t, parse(t, base))
+	for _, m := range []string{"cosearch", "sequential", "fixednet", "fixedhw", "random"} {
+		var results [2]*report.Result
+		for i, lambda := range []string{"0.01", "2"} {
+			res, err := Run(context.Background(), parse(t, base+"&method="+m+"&lambda="+lambda), in, nil)
+			if err != nil {
+				t.Fatalf("%s λ=%s: %v", m, lambda, err)
+			}
+			results[i] = res
+		}
+		a, b := results[0], results[1]
+		same := slices.Equal(a.Network.Ops, b.Network.Ops) && a.Metrics == b.Metrics
+		if same != IgnoresLambda(m) {
+			t.Errorf("%s: λ = 0.01 gives %v %+v, λ = 2 gives %v %+v; IgnoresLambda = %v",
+				m, a.Network.Ops, a.Metrics, b.Network.Ops, b.Metrics, IgnoresLambda(m))
 		}
 	}
 }

@@ -47,6 +47,9 @@ type RunResult struct {
 	TrainSteps    int     `json:"train_steps"`
 	HWEvaluations int     `json:"hw_evaluations"`
 	Seconds       float64 `json:"seconds"` // timing: differs between runs
+	// SameAs, when set, is the index of the run this one copies: the method
+	// ignores λ, so its search at another λ is this unit's (Unit.Same).
+	SameAs *int `json:"same_as,omitempty"`
 }
 
 // Timing is the sweep's wall-clock time and how many searches ran at once.
@@ -58,10 +61,31 @@ type Timing struct {
 // NewResult is the result of the runs of spec (of shard sh) finished so
 // far: the runs in unit order and their summary, without timing.
 func NewResult(spec Spec, sh Shard, runs []RunResult) *Result {
-	r := &Result{Sweep: headerOf(spec, sh), Runs: append([]RunResult(nil), runs...)}
+	r := &Result{Sweep: headerOf(spec, sh), Runs: spec.fill(runs)}
 	slices.SortFunc(r.Runs, func(a, b RunResult) int { return a.Index - b.Index })
 	r.Summary = Summarize(spec, r.Runs)
 	return r
+}
+
+// fill returns runs with the runs of the units that copy one of them
+// (Unit.Same): each is its own unit's run with the copied one's results.
+func (s Spec) fill(runs []RunResult) []RunResult {
+	at := map[int]int{} // unit index → position in runs
+	for i, r := range runs {
+		at[r.Index] = i
+	}
+	out := append([]RunResult(nil), runs...)
+	for _, u := range s.Units() {
+		i, ok := at[u.Same]
+		if _, have := at[u.Index]; have || u.Runs() || !ok {
+			continue
+		}
+		c := runs[i]
+		same := u.Same
+		c.Index, c.Point, c.Config, c.Seconds, c.SameAs = u.Index, s.Points[u.Point].String(), u.Fragment(), 0, &same
+		out = append(out, c)
+	}
+	return out
 }
 
 func headerOf(spec Spec, sh Shard) Header {

@@ -75,7 +75,16 @@ type Unit struct {
 	Seed   uint32
 	Point  int // index into Spec.Points
 	Config share.Config
+	// Same is the index of the unit whose search gives this unit's result:
+	// Index itself, or, for a method that ignores λ (search.IgnoresLambda),
+	// the unit of the same method and seed at the first point that differs
+	// from this one only in λ. Only units with Same == Index are run.
+	Same int
 }
+
+// Runs reports whether the unit is searched, rather than copied from the
+// unit Same names.
+func (u Unit) Runs() bool { return u.Same == u.Index }
 
 // Check reports what is wrong with a spec, naming the part and what it
 // accepts.
@@ -136,15 +145,24 @@ func (s Spec) Check() error {
 func (s Spec) Units() []Unit {
 	var out []Unit
 	for pi, p := range s.Points {
-		for _, m := range s.Methods {
-			for _, seed := range s.Seeds {
+		for mi, m := range s.Methods {
+			for si, seed := range s.Seeds {
 				c := s.Base
 				c.Seed, c.Method, c.Baselines = seed, m, nil
 				if engine, ok := strings.CutPrefix(m, "cosearch/"); ok {
 					c.Method, c.Engine = "cosearch", engine
 				}
 				p.apply(&c)
-				out = append(out, Unit{Index: len(out), Method: m, Seed: seed, Point: pi, Config: c})
+				u := Unit{Index: len(out), Method: m, Seed: seed, Point: pi, Config: c, Same: len(out)}
+				if search.IgnoresLambda(m) {
+					for pj, q := range s.Points[:pi] {
+						if q.TargetLo == p.TargetLo && q.TargetHi == p.TargetHi {
+							u.Same = (pj*len(s.Methods)+mi)*len(s.Seeds) + si
+							break
+						}
+					}
+				}
+				out = append(out, u)
 			}
 		}
 	}
@@ -156,7 +174,8 @@ func (s Spec) Units() []Unit {
 func (u Unit) Fragment() string { return u.Config.Encode() }
 
 // Shard selects a share of the units: the i-th of n (1 ≤ I ≤ N) takes the
-// units whose index is I−1 modulo N. The zero Shard takes them all.
+// units whose index is I−1 modulo N, with the units that copy them
+// (Unit.Same). The zero Shard takes them all.
 type Shard struct{ I, N int }
 
 // ParseShard reads "i/n".
@@ -208,21 +227,22 @@ func Run(ctx context.Context, spec Spec, in search.Input, opts Options) (*Result
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	done := map[int]RunResult{}
+	// done holds the searched units' runs; NewResult adds their copies.
+	skip := map[int]RunResult{}
 	for _, r := range opts.Skip {
-		done[r.Index] = r
+		skip[r.Index] = r
 	}
+	done := map[int]RunResult{}
 	var todo []Unit
-	units := spec.Units()
-	for _, u := range units {
-		if !opts.Shard.takes(u.Index) {
+	for _, u := range spec.Units() {
+		if !u.Runs() || !opts.Shard.takes(u.Index) {
 			continue
 		}
-		if r, ok := done[u.Index]; ok && r.Config == u.Fragment() {
-			continue
+		if r, ok := skip[u.Index]; ok && r.Config == u.Fragment() {
+			done[u.Index] = r
+		} else {
+			todo = append(todo, u)
 		}
-		delete(done, u.Index)
-		todo = append(todo, u)
 	}
 	total := len(todo) + len(done)
 	ctx, cancel := context.WithCancel(ctx)
@@ -275,7 +295,7 @@ feed:
 	out.Timing = Timing{WallSeconds: time.Since(start).Seconds(), Workers: workers}
 	if firstErr == nil {
 		firstErr = ctx.Err()
-		if errors.Is(firstErr, context.Canceled) && len(out.Runs) == total {
+		if errors.Is(firstErr, context.Canceled) && len(done) == total {
 			firstErr = nil // every run finished
 		}
 	}

@@ -89,6 +89,9 @@ type PlanUnit struct {
 	Seed     uint32 `msgpack:"seed"`
 	Point    string `msgpack:"point"`
 	Fragment string `msgpack:"fragment"`
+	// Same is the unit whose search gives this one's result (its own
+	// index for the units to run); the summary fills in the copies.
+	Same int `msgpack:"same"`
 }
 
 // SummarizeRequest asks for the summary of a comparison's finished runs:

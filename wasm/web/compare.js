@@ -58,13 +58,16 @@ export class Comparison {
     $("compare").hidden = false;
     $("compare-title").textContent = `Comparison: ${plan.methods.length} methods × ${plan.seeds.length} seeds × ${plan.points.length} trade-off point(s)`;
     $("compare-body").replaceChildren();
-    const n = Comparison.poolSize(plan.units.length);
+    // A method that ignores λ is searched once for all values of λ: the
+    // summary copies that search to the unit of each point (unit.same).
+    run.searches = plan.units.filter((u) => u.same === u.index);
+    const n = Comparison.poolSize(run.searches.length);
     while (this.pool.length < n - 1) this.pool.push(new CoreWorker("worker.js"));
     const workers = [core, ...this.pool.slice(0, n - 1)];
     await Promise.all(workers.map((w) => withTimeout(w.ready, "a co-search worker")));
     window.dianCompareWorkers = workers.length;
     this.status(run);
-    const queue = plan.units.slice();
+    const queue = run.searches.slice();
     const work = async (w) => {
       for (let u = queue.shift(); u && !run.stopped; u = queue.shift()) {
         const t0 = performance.now();
@@ -99,7 +102,7 @@ export class Comparison {
   }
 
   status(run) {
-    const done = run.results.length, total = run.plan.units.length;
+    const done = run.results.length, total = run.searches.length;
     const secs = (performance.now() - run.started) / 1000;
     const eta = done ? duration(secs / done * (total - done)) : "—";
     $("compare-status").textContent = `${done} of ${total} searches done on ${window.dianCompareWorkers || 1} worker(s), ${duration(secs)} so far` + (done < total ? `, about ${eta} to go.` : ".");

@@ -182,7 +182,7 @@ func plan(id int64, fragment string) (protocol.Plan, error) {
 	}
 	for _, u := range spec.Units() {
 		p.Units = append(p.Units, protocol.PlanUnit{Index: u.Index, Method: u.Method, Seed: u.Seed,
-			Point: spec.Points[u.Point].String(), Fragment: u.Fragment()})
+			Point: spec.Points[u.Point].String(), Fragment: u.Fragment(), Same: u.Same})
 	}
 	return p, nil
 }
