@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/dian-explorer/dian/core/share"
@@ -286,8 +288,8 @@ func (b *countBar) update(done, total int, last sweep.RunResult) {
 func (b *countBar) finish() { b.p.finish() }
 
 // printSweep writes a sweep's summary as tables: per method, the means
-// with their 95% intervals; then the paired comparisons with the
-// co-search.
+// with their 95% intervals, over all points and at each; then the paired
+// comparisons with the co-search.
 func printSweep(w io.Writer, r *sweep.Result) {
 	h := r.Sweep
 	fmt.Fprintf(w, "sweep    %s\n", h.Config)
@@ -296,34 +298,55 @@ func printSweep(w io.Writer, r *sweep.Result) {
 		fmt.Fprintf(w, " (shard %s)", h.Shard)
 	}
 	fmt.Fprintf(w, "\n         hypervolume: (accuracy − %g) × %s above 0, one value per seed over the points\n\n", h.Reference.Accuracy, h.Reference.Axis)
-	ci := func(s stats.Summary, scale float64, format string) string {
+	ci := func(s stats.Summary, scale float64) string {
 		if s.N == 0 {
 			return "—"
 		}
-		return fmt.Sprintf(format+" ["+format+", "+format+"]", s.Mean*scale, s.CI95[0]*scale, s.CI95[1]*scale)
+		return fmt.Sprintf("%s [%s, %s]", num(s.Mean*scale), num(s.CI95[0]*scale), num(s.CI95[1]*scale))
 	}
-	fmt.Fprintf(w, "%-11s %5s  %-24s %-26s %-26s %s\n", "method", "runs", "accuracy %", "FPS", "hypervolume", "budget: train steps, evaluations")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "method\tsearches\taccuracy %\tFPS\thypervolume\tbudget: train steps, evaluations")
 	for _, m := range h.Methods {
 		s := r.Summary[m]
-		fmt.Fprintf(w, "%-11s %2d/%-2d  %-24s %-26s %-26s %d, %d\n", m, s.Feasible, s.Runs,
-			ci(s.Accuracy, 100, "%.2f"), ci(s.FPS, 1, "%.0f"), ci(s.Hypervolume, 1, "%.4g"),
-			s.TrainSteps[1], s.HWEvaluations[1])
+		fmt.Fprintf(tw, "%s\t%d/%d feasible\t%s\t%s\t%s\t%d, %d\n", m, s.Feasible, s.Runs,
+			ci(s.Accuracy, 100), ci(s.FPS, 1), ci(s.Hypervolume, 1), s.TrainSteps[1], s.HWEvaluations[1])
 	}
-	var lines []string
+	tw.Flush()
+	if len(h.Points) > 1 {
+		fmt.Fprintf(w, "\nat each point (accuracy %%, then %s):\n", h.Reference.Axis)
+		fmt.Fprintf(tw, "method\t%s\n", strings.Join(h.Points, "\t"))
+		for _, m := range h.Methods {
+			fmt.Fprint(tw, m)
+			for _, p := range r.Summary[m].Points {
+				fmt.Fprintf(tw, "\t%s  %s", ci(p.Accuracy, 100), ci(p.Objective, 1))
+			}
+			fmt.Fprintln(tw)
+		}
+		tw.Flush()
+	}
+	header := false
 	for _, m := range h.Methods {
 		v := r.Summary[m].VsCosearch
 		if v == nil {
 			continue
 		}
-		p := v.Hypervolume
-		lines = append(lines, fmt.Sprintf("%-11s %2d/%-2d   %+.4g [%.4g, %.4g]   %.2g   %.2g", m, p.Wins, p.N,
-			p.Diff.Mean, p.Diff.CI95[0], p.Diff.CI95[1], p.PSign, p.PT))
-	}
-	if len(lines) > 0 {
-		fmt.Fprintf(w, "\nco-search against each method, seed by seed (hypervolume, co-search minus the method):\n")
-		fmt.Fprintf(w, "%-11s %-7s %-30s %-6s %s\n", "method", "wins", "mean difference [95%]", "p_sign", "p_t")
-		for _, l := range lines {
-			fmt.Fprintln(w, l)
+		if !header {
+			fmt.Fprintf(w, "\nco-search against each method, seed by seed (hypervolume, co-search minus the method):\n")
+			fmt.Fprintln(tw, "method\twins\tmean difference [95%]\tp_sign\tp_t")
+			header = true
 		}
+		p := v.Hypervolume
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s [%s, %s]\t%.2g\t%.2g\n", m, p.Wins, p.N,
+			num(p.Diff.Mean), num(p.Diff.CI95[0]), num(p.Diff.CI95[1]), p.PSign, p.PT)
 	}
+	tw.Flush()
+}
+
+// num writes a table's number: whole above 1000, four significant digits
+// below (objectives like 1/energy are small).
+func num(v float64) string {
+	if math.Abs(v) >= 1000 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }

@@ -85,9 +85,12 @@ func ParsePoint(s string) (Point, error) {
 
 // MethodSummary is one method over a sweep's runs.
 type MethodSummary struct {
+	// Runs counts searches: a method that ignores λ has one per seed,
+	// however many points its runs are copied to (RunResult.SameAs).
 	Runs     int `json:"runs"`
 	Feasible int `json:"feasible"` // runs with a feasible accelerator; the others count nowhere below
-	// Over every feasible run, all points together.
+	// Over every feasible search, all points together: a copy is not a
+	// sample of its own.
 	Accuracy  stats.Summary `json:"accuracy"`
 	FPS       stats.Summary `json:"fps"`
 	LatencyMs stats.Summary `json:"latency_ms"`
@@ -173,8 +176,8 @@ func Summarize(spec Spec, runs []RunResult) map[string]MethodSummary {
 		first := true
 		for _, seed := range spec.Seeds { // unit order: fixed summation order
 			for _, r := range at[m][seed] {
-				if r == nil {
-					continue
+				if r == nil || r.SameAs != nil {
+					continue // a copy is no new sample
 				}
 				s.Runs++
 				if first {

@@ -130,10 +130,10 @@ func TestSweepDoesNotDependOnHowItIsSplit(t *testing.T) {
 	if withoutTiming(t, back) != a {
 		t.Error("Decode(Marshal(result)) changed it")
 	}
-	for _, m := range []string{"cosearch", "fixednet"} {
+	for m, searches := range map[string]int{"cosearch": 4, "fixednet": 2} {
 		s := one.Summary[m]
-		if s.Runs != 4 || s.Hypervolume.N != 2 || s.Accuracy.N != s.Feasible || len(s.Points) != 2 {
-			t.Errorf("%s summary %+v", m, s)
+		if s.Runs != searches || s.Hypervolume.N != 2 || s.Accuracy.N != s.Feasible || len(s.Points) != 2 {
+			t.Errorf("%s summary %+v; want %d searches", m, s, searches)
 		}
 		if s.TrainSteps[0] != s.TrainSteps[1] || s.HWEvaluations[0] != s.HWEvaluations[1] {
 			t.Errorf("%s: runs spent different budgets: %v steps, %v evaluations", m, s.TrainSteps, s.HWEvaluations)
