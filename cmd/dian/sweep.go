@@ -7,18 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/dian-explorer/dian/core/share"
-	"github.com/dian-explorer/dian/core/stats"
 	"github.com/dian-explorer/dian/core/sweep"
 )
 
@@ -50,6 +47,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	shardFlag := fs.String("shard", "", "run only shard `I/N` of the units (dian merge joins the shards)")
 	out := fs.String("out", "", "keep the result in `FILE` as runs finish, and resume from it")
 	asJSON := fs.Bool("json", false, "print the result as JSON instead of tables")
+	markdown := fs.Bool("markdown", false, "print the tables as Markdown (as the README's are)")
 	assets := fs.String("assets", "assets", "the assets folder (datasets and snapshots)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = func() {
@@ -131,7 +129,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	printSweep(stdout, res)
+	printSweep(stdout, res, *markdown)
 	return nil
 }
 
@@ -212,9 +210,10 @@ func sweepSpec(config, seeds, baselines, lambdas, targets, engines string) (swee
 func runMerge(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("merge", stderr)
 	asJSON := fs.Bool("json", false, "print the merged result as JSON instead of tables")
+	markdown := fs.Bool("markdown", false, "print the tables as Markdown (as the README's are)")
 	out := fs.String("out", "", "also write the merged result to `FILE`")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: dian merge [-json] [-out FILE] SHARD.json...\n\nJoins the results of one sweep's shards into what one process running it all gives.\n\nflags:\n")
+		fmt.Fprintf(fs.Output(), "usage: dian merge [-json | -markdown] [-out FILE] SHARD.json...\n\nJoins the results of one sweep's shards into what one process running it all gives.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -255,7 +254,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	printSweep(stdout, res)
+	printSweep(stdout, res, *markdown)
 	return nil
 }
 
@@ -286,67 +285,3 @@ func (b *countBar) update(done, total int, last sweep.RunResult) {
 }
 
 func (b *countBar) finish() { b.p.finish() }
-
-// printSweep writes a sweep's summary as tables: per method, the means
-// with their 95% intervals, over all points and at each; then the paired
-// comparisons with the co-search.
-func printSweep(w io.Writer, r *sweep.Result) {
-	h := r.Sweep
-	fmt.Fprintf(w, "sweep    %s\n", h.Config)
-	fmt.Fprintf(w, "         seeds %v, points %s, %d of %d runs", h.Seeds, strings.Join(h.Points, " "), len(r.Runs), h.Units)
-	if h.Shard != "" {
-		fmt.Fprintf(w, " (shard %s)", h.Shard)
-	}
-	fmt.Fprintf(w, "\n         hypervolume: (accuracy − %g) × %s above 0, one value per seed over the points\n\n", h.Reference.Accuracy, h.Reference.Axis)
-	ci := func(s stats.Summary, scale float64) string {
-		if s.N == 0 {
-			return "—"
-		}
-		return fmt.Sprintf("%s [%s, %s]", num(s.Mean*scale), num(s.CI95[0]*scale), num(s.CI95[1]*scale))
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "method\tsearches\taccuracy %\tFPS\thypervolume\tbudget: train steps, evaluations")
-	for _, m := range h.Methods {
-		s := r.Summary[m]
-		fmt.Fprintf(tw, "%s\t%d/%d feasible\t%s\t%s\t%s\t%d, %d\n", m, s.Feasible, s.Runs,
-			ci(s.Accuracy, 100), ci(s.FPS, 1), ci(s.Hypervolume, 1), s.TrainSteps[1], s.HWEvaluations[1])
-	}
-	tw.Flush()
-	if len(h.Points) > 1 {
-		fmt.Fprintf(w, "\nat each point (accuracy %%, then %s):\n", h.Reference.Axis)
-		fmt.Fprintf(tw, "method\t%s\n", strings.Join(h.Points, "\t"))
-		for _, m := range h.Methods {
-			fmt.Fprint(tw, m)
-			for _, p := range r.Summary[m].Points {
-				fmt.Fprintf(tw, "\t%s  %s", ci(p.Accuracy, 100), ci(p.Objective, 1))
-			}
-			fmt.Fprintln(tw)
-		}
-		tw.Flush()
-	}
-	header := false
-	for _, m := range h.Methods {
-		v := r.Summary[m].VsCosearch
-		if v == nil {
-			continue
-		}
-		if !header {
-			fmt.Fprintf(w, "\nco-search against each method, seed by seed (hypervolume, co-search minus the method):\n")
-			fmt.Fprintln(tw, "method\twins\tmean difference [95%]\tp_sign\tp_t")
-			header = true
-		}
-		p := v.Hypervolume
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s [%s, %s]\t%.2g\t%.2g\n", m, p.Wins, p.N,
-			num(p.Diff.Mean), num(p.Diff.CI95[0]), num(p.Diff.CI95[1]), p.PSign, p.PT)
-	}
-	tw.Flush()
-}
-
-// num writes a table's number: whole above 1000, four significant digits
-// below (objectives like 1/energy are small).
-func num(v float64) string {
-	if math.Abs(v) >= 1000 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'g', 4, 64)
-}

@@ -78,6 +78,12 @@ func TestSweepCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "4 of 8 units have no run") || !strings.Contains(out, "hypervolume") {
 		t.Errorf("merge of one shard: exit %d, stderr %q, stdout %q", code, stderr, out)
 	}
+	// -markdown writes the same tables as Markdown, as the README shows them.
+	md, stderr, code := dian(t, append([]string{"merge", "-markdown"}, shards...)...)
+	if code != 0 || !strings.Contains(md, "| method | searches | accuracy % |") || !strings.Contains(md, "|---|---|") ||
+		!strings.Contains(md, "| fixednet | ") {
+		t.Errorf("merge -markdown: exit %d, stderr %q, stdout %q", code, stderr, md)
+	}
 	// -out resumes: a second run of a finished sweep runs nothing again.
 	f := filepath.Join(dir, "whole.json")
 	if _, stderr, code := dian(t, append(args, "-out", f)...); code != 0 {
