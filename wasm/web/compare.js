@@ -18,6 +18,11 @@ const STYLE = {
   fixednet: { color: "#009e73", shape: "diamond", label: "fixed network" },
   fixedhw: { color: "#cc79a7", shape: "triangle", label: "fixed accelerator" },
   random: { color: "#e69f00", shape: "cross", label: "random" },
+  // The co-search with another accelerator engine (engines=).
+  "cosearch/reinforce": { color: "#56b4e9", shape: "square", label: "co-search, REINFORCE" },
+  "cosearch/evolution": { color: "#56b4e9", shape: "diamond", label: "co-search, evolution" },
+  "cosearch/gumbel": { color: "#000000", shape: "triangle", label: "co-search, Gumbel" },
+  "cosearch/random": { color: "#000000", shape: "cross", label: "co-search, random engine" },
 };
 
 const SVG = "http://www.w3.org/2000/svg";
