@@ -177,10 +177,12 @@ func checkPEArray(t *testing.T, b *browser, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The view (page.wasm) may still be loading when the page is idle: on
+	// a loaded machine that takes a while, so wait for it generously.
 	var g peGrid
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		g = eval[peGrid](t, b, `window.dianPEGrid()`)
+		g = eval[peGrid](t, b, `typeof window.dianPEGrid === "function" ? window.dianPEGrid() : {}`)
 		if g.Platform == name || time.Now().After(deadline) {
 			break
 		}

@@ -271,13 +271,12 @@ func TestExplorerShareRestoresEveryControl(t *testing.T) {
 		js := `Object.fromEntries([...window.dianPage.inputs].map(([k, c]) => [k, c.get()]))`
 		return eval[map[string]string](t, b, js)
 	}
+	// Every key's value, including those the canonical link leaves out
+	// at their default (method).
 	wantValues := func(l share.Link) map[string]string {
 		out := map[string]string{}
-		for part := range strings.SplitSeq(l.Config.Encode(), "&") {
-			k, v, _ := strings.Cut(part, "=")
-			if k != "v" {
-				out[k] = v
-			}
+		for _, k := range share.Keys {
+			out[k.Name] = k.Value(l.Config)
 		}
 		return out
 	}
