@@ -41,7 +41,7 @@ func newBrowser(t *testing.T, width, height int64) *browser {
 	if err != nil {
 		t.Fatal("chromium is not installed (apt-get install -y chromium; .ci/run does this)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	t.Cleanup(cancel)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox,
@@ -177,16 +177,23 @@ func checkPEArray(t *testing.T, b *browser, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The view (page.wasm) may still be loading when the page is idle: on
-	// a loaded machine that takes a while, so wait for it generously.
+	// The view (page.wasm) may still be loading when the page is idle: the
+	// page does not wait for it. On a loaded machine that takes a while, so
+	// wait generously, but stop at once if the page says the view failed.
 	var g peGrid
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
+		if msg := eval[string](t, b, `window.dianVizError || ""`); msg != "" {
+			t.Fatalf("the accelerator view failed: %s (console: %q)", msg, b.errors())
+		}
 		g = eval[peGrid](t, b, `typeof window.dianPEGrid === "function" ? window.dianPEGrid() : {}`)
 		if g.Platform == name || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	if s := eval[float64](t, b, `window.dianVizSeconds || 0`); s > 0 {
+		t.Logf("the accelerator view drew its first frame %.1f s after the page opened", s)
 	}
 	if g.Platform != name || g.Rows != p.Rows || g.Cols != p.Cols || len(g.Cells) != p.PEs() {
 		t.Fatalf("the view reports %s %d×%d with %d cells, want %s %d×%d", g.Platform, g.Rows, g.Cols, len(g.Cells), name, p.Rows, p.Cols)

@@ -213,6 +213,35 @@ class Page {
     $("share-url").value = location.href;
   }
 
+  // attachViz connects the accelerator view once it has started, and
+  // brings it up to date: platform, motion preference, the last result.
+  attachViz(dianViz, frame) {
+    this.viz = dianViz;
+    this.vizWindow = frame.contentWindow;
+    this.showPlatform();
+    this.applyMotion();
+    if (this.resultJSON && typeof dianViz.showResult === "function") {
+      try {
+        const msg = dianViz.showResult(this.resultJSON);
+        if (msg) console.warn("dianViz.showResult:", msg);
+      } catch (err) { console.warn("dianViz.showResult:", err); }
+    }
+    // Test hooks: what the canvas draws, in this page's CSS pixels.
+    window.dianPEGrid = () => {
+      const g = JSON.parse(dianViz.layout());
+      const r = frame.getBoundingClientRect();
+      g.cells = g.cells.map(([x, y, w, h]) => [x + r.left + frame.clientLeft, y + r.top + frame.clientTop, w, h]);
+      return g;
+    };
+    // fps: frames the view presented over the last second; repaints: those
+    // whose content changed (an unchanged view draws nothing).
+    window.dianStats = {
+      get fps() { return dianViz.fps(); },
+      get frames() { return dianViz.frames(); },
+      get repaints() { return JSON.parse(dianViz.state()).repaints; },
+    };
+  }
+
   showPlatform() {
     const name = this.inputs.get("platform").get();
     const p = this.platforms.get(name);
@@ -679,33 +708,27 @@ async function start() {
   window.dianPage = page;
   $("build").textContent = `· core ${pong.version} (${pong.goVersion})`;
 
-  try {
-    page.viz = await withTimeout(viz, "the accelerator view");
-    page.vizWindow = frame.contentWindow;
-  } catch (err) {
+  // The view is the heaviest download (page.wasm): the page does not wait
+  // for it. A search can start at once; the view joins when it has drawn
+  // its first frame and catches up with the platform and any result.
+  const slow = setTimeout(() => {
+    if (page.viz) return;
+    $("viz-note").textContent = "The accelerator view is still loading; the search works without it.";
+    $("viz-note").hidden = false;
+  }, 15000);
+  viz.then((dianViz) => {
+    clearTimeout(slow);
+    $("viz-note").hidden = true;
+    page.attachViz(dianViz, frame);
+    window.dianVizSeconds = performance.now() / 1000; // since the page was opened
+  }).catch((err) => {
     // The search works without the view: say so and carry on.
+    clearTimeout(slow);
     $("viz-note").textContent = "The accelerator view could not start: " + err.message;
     $("viz-note").hidden = false;
-  }
-  page.applyMotion();
+    window.dianVizError = err.message;
+  });
   page.wireViewText();
-  const dianViz = page.viz;
-  if (dianViz) {
-    // Test hooks: what the canvas draws, in this page's CSS pixels.
-    window.dianPEGrid = () => {
-      const g = JSON.parse(dianViz.layout());
-      const r = frame.getBoundingClientRect();
-      g.cells = g.cells.map(([x, y, w, h]) => [x + r.left + frame.clientLeft, y + r.top + frame.clientTop, w, h]);
-      return g;
-    };
-    // fps: frames the view presented over the last second; repaints: those
-    // whose content changed (an unchanged view draws nothing).
-    window.dianStats = {
-      get fps() { return dianViz.fps(); },
-      get frames() { return dianViz.frames(); },
-      get repaints() { return JSON.parse(dianViz.state()).repaints; },
-    };
-  }
   $("status").textContent = `Ready: co-search core ${pong.version} (${pong.goVersion}) is running in a Web Worker.`;
   await page.open(location.hash);
 }
