@@ -89,7 +89,7 @@ type SearchLayout struct {
 }
 
 // CurveNames are the search curves, in the order they are drawn.
-var CurveNames = []string{"loss (weights)", "loss (arch)", "accuracy", "FPS", "τ", "λ"}
+var CurveNames = []string{"loss (weights)", "loss (arch)", "accuracy", "FPS", "τ", "λ", "α entropy (1 = undecided)"}
 
 // LayoutSearch lays out the search view on a w × h screen.
 func LayoutSearch(w, h, font float64) SearchLayout {
@@ -109,9 +109,10 @@ func LayoutSearch(w, h, font float64) SearchLayout {
 	rx := pad + leftW + pad*2
 	rw := w - rx - pad
 	curvesH := body * 0.46
-	cw, ch := rw/3, curvesH/2
+	cols := (len(CurveNames) + 1) / 2 // two rows
+	cw, ch := rw/float64(cols), curvesH/2
 	for i := range CurveNames {
-		l.Curves = append(l.Curves, Rect{rx + float64(i%3)*cw, top + float64(i/3)*ch, cw - pad, ch - pad})
+		l.Curves = append(l.Curves, Rect{rx + float64(i%cols)*cw, top + float64(i/cols)*ch, cw - pad, ch - pad})
 	}
 	l.Pareto = Rect{rx, top + curvesH + pad, rw, body - curvesH - pad}
 	return l

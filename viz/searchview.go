@@ -19,6 +19,12 @@ type SearchPoint struct {
 	Lambda float64 `json:"lambda"`
 	HasHW  bool    `json:"hasHW"`
 	FPS    float64 `json:"fps"`
+	// Entropy is the architecture distribution's mean entropy per block,
+	// as a share of the uniform distribution's (1: undecided, 0: every
+	// block certain); HasEntropy is false for events without
+	// probabilities.
+	Entropy    float64 `json:"entropy"`
+	HasEntropy bool    `json:"hasEntropy"`
 }
 
 // SearchPointOf keeps the scalars of a search event.
@@ -28,7 +34,35 @@ func SearchPointOf(e *report.Event) SearchPoint {
 	if e.HW != nil {
 		p.HasHW, p.FPS = true, e.HW.FPS
 	}
+	if len(e.Probs) > 0 && e.Phase == "search" {
+		p.HasEntropy, p.Entropy = true, MeanEntropy(e.Probs)
+	}
 	return p
+}
+
+// MeanEntropy is the mean over blocks of each block's entropy divided by
+// log(ops): 1 for uniform rows, 0 for one-hot rows. It is for display only
+// (math.Log is not bit-identical across platforms; no result depends on it).
+func MeanEntropy(probs [][]float64) float64 {
+	var sum float64
+	n := 0
+	for _, row := range probs {
+		if len(row) < 2 {
+			continue
+		}
+		var h float64
+		for _, q := range row {
+			if q > 0 {
+				h -= q * math.Log(q)
+			}
+		}
+		sum += h / math.Log(float64(len(row)))
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
 }
 
 // training reports whether the point comes from a phase that trains the
@@ -53,6 +87,8 @@ func (p SearchPoint) Curve(i int) (float64, bool) {
 		return p.Tau, p.Phase == "search"
 	case 5:
 		return p.Lambda, p.Phase == "search"
+	case 6:
+		return p.Entropy, p.HasEntropy
 	}
 	return 0, false
 }

@@ -443,3 +443,30 @@ func TestRealResult(t *testing.T) {
 		t.Errorf("walked %d of the result's %d layers; its lowered network gives every shape", walked, len(r.Layers))
 	}
 }
+
+// The entropy curve reads 1 for an undecided supernet and 0 for a decided
+// one, whatever the number of ops, and follows the search's events.
+func TestMeanEntropy(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		probs [][]float64
+		want  float64
+	}{
+		{"uniform", [][]float64{{0.25, 0.25, 0.25, 0.25}, {0.5, 0.5}}, 1},
+		{"one-hot", [][]float64{{0, 1, 0}, {1, 0, 0, 0, 0, 0, 0}}, 0},
+		{"half decided", [][]float64{{0, 0, 1}, {1. / 3, 1. / 3, 1. / 3}}, 0.5},
+		{"two-way tie of four", [][]float64{{0.5, 0.5, 0, 0}}, 0.5},
+		{"no rows", nil, 0},
+	} {
+		if got := MeanEntropy(tt.probs); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: MeanEntropy = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	e := report.Event{Phase: "search", Step: 3, Probs: [][]float64{{0.5, 0.5}}}
+	if p := SearchPointOf(&e); !p.HasEntropy || p.Entropy != 1 {
+		t.Errorf("search event: point %+v, want entropy 1", p)
+	}
+	if v, ok := (SearchPoint{Phase: "finetune"}).Curve(6); ok {
+		t.Errorf("fine-tuning point has an entropy %v", v)
+	}
+}

@@ -164,7 +164,7 @@ func (s *Scene) drawCurve(dst *ebiten.Image, i int, r viz.Rect) {
 	// At most one segment per pixel column.
 	stride := max(1, len(vals)/int(math.Max(1, plot.W)))
 	px, py := ax.Pos(steps[0]), ay.Pos(vals[0])
-	clr := []color.RGBA{viz.PEIdle, viz.Inputs, viz.Weights, viz.PEBusy, viz.Highlight, viz.Outputs}[i]
+	clr := []color.RGBA{viz.PEIdle, viz.Inputs, viz.Weights, viz.PEBusy, viz.Highlight, viz.Outputs, viz.Ink}[i]
 	for k := stride; k < len(vals); k += stride {
 		x, y := ax.Pos(steps[k]), ay.Pos(vals[k])
 		line(dst, px, py, x, y, math.Max(1.5, fs*0.12), clr)
