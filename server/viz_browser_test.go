@@ -333,7 +333,7 @@ func pushProgress(t *testing.T, b *browser, p *protocol.Progress) {
 // result JSON and its progress events as the worker would post them.
 func quickSearchResult(t *testing.T) (string, []protocol.Progress) {
 	t.Helper()
-	const fragment = "v=1&dataset=digits8&pretrained=0&epochs=5&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
+	const fragment = "v=2&dataset=digits8&pretrained=0&epochs=5&warmup=1&finetune=1&accelsteps=20&finalsteps=100"
 	link, err := share.Parse(fragment)
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ func init() {
 
 func runSearch(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("search", stderr)
-	config := fs.String("config", "", "the search as a URL fragment, e.g. 'v=1&dataset=digits8&seed=2' (missing keys take their defaults)")
+	config := fs.String("config", "", "the search as a URL fragment, e.g. 'v=2&dataset=digits8&seed=2' (missing keys take their defaults)")
 	asJSON := fs.Bool("json", false, "print the result as JSON (the page's window.dianResult)")
 	assets := fs.String("assets", "assets", "the assets folder (datasets and snapshots)")
 	quiet := fs.Bool("quiet", false, "no progress bar")

@@ -37,7 +37,7 @@ every N-th unit from the I-th, for separate processes; dian merge joins them.`
 
 func runSweep(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", stderr)
-	config := fs.String("config", "v=1", "the search `fragment` every run starts from")
+	config := fs.String("config", "v="+strconv.Itoa(share.Version), "the search `fragment` every run starts from")
 	seedsFlag := fs.String("seeds", "", "seeds: a `list` of numbers and ranges, e.g. 1-5 or 1,4,9 (default: the configuration's seed)")
 	baselines := fs.String("baselines", "", "baselines to run beside the co-search, each alone: a `list` of sequential, fixednet, fixedhw, random, or all or none (default: the configuration's)")
 	lambdas := fs.String("lambdas", "", "trade-off points: fixed values of λ, e.g. 0.01,0.1,1 (adapt=0)")
@@ -174,9 +174,9 @@ func sweepSpec(config, seeds, baselines, lambdas, targets, engines string) (swee
 		if value == "" {
 			return
 		}
-		check := "v=1&seeds=1&" + key + "=" + value // seeds make the other keys legal
+		check := "seeds=1&" + key + "=" + value // seeds make the other keys legal
 		if key == "seeds" {
-			check = "v=1&seeds=" + value
+			check = "seeds=" + value
 		}
 		if _, err := share.Parse(check); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: %v", flag, value, err))

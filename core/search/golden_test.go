@@ -30,6 +30,8 @@ var goldenConfigs = []struct{ name, fragment string }{
 	{"zc706-table-soft-energy", "v=1&dataset=digits8&platform=zc706&hwcost=table&sampling=soft&objective=energy&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	{"warmup-g2-latency", "v=1&dataset=digits8&pretrained=0&warmup=1&ops=fbnet-g2&objective=latency&seed=5&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	{"baselines-all", "v=1&dataset=digits8&seed=2&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100&baselines=all"},
+	// Version 2's default architecture learning rate (lra=2).
+	{"v2-lra2", "v=2&dataset=digits8&seed=4&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 }
 
 // TestGoldenResults runs the matrix and compares each result with its

@@ -9,8 +9,20 @@ import (
 	"github.com/dian-explorer/dian/core/accel"
 )
 
-// Version is the fragment format this package reads and writes.
-const Version = 1
+// Version is the fragment format this package writes. It reads every
+// version up to it: a link keeps the search it was made with, because a
+// key it leaves out takes the default of its own version (OldDefaults).
+//
+//	1: the first release.
+//	2: lra (the architecture's learning rate) defaults to 2, not 0.05: in
+//	   a two-epoch search α barely moved at 0.05 (docs/METHOD.md §2.7a).
+const Version = 2
+
+// OldDefaults lists, per version before Version, the keys whose default
+// has changed since, with the default that version had.
+var OldDefaults = map[int][][2]string{
+	1: {{"lra", "0.05"}},
+}
 
 // Config is every setting of a search. Its zero value is not valid; start
 // from Default.
@@ -65,7 +77,7 @@ func Default() Config {
 		Objective: "fps", Lambda: 0.1, Adapt: true,
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
-		LRWeights: 0.05, LRArch: 0.05,
+		LRWeights: 0.05, LRArch: 2,
 		Method: "cosearch",
 	}
 }
@@ -269,7 +281,7 @@ var Keys = []Key{
 	intKey("accelsteps", "accelerator-search evaluations per epoch", func(c *Config) *int { return &c.AccelSteps }, 1, 100000),
 	intKey("finalsteps", "evaluations of the final accelerator search", func(c *Config) *int { return &c.FinalSteps }, 1, 1000000),
 	floatKey("lrw", "learning rate of the weights (SGD, cosine)", func(c *Config) *float64 { return &c.LRWeights }, 1e-6, 10),
-	floatKey("lra", "learning rate of the architecture (Adam)", func(c *Config) *float64 { return &c.LRArch }, 1e-7, 1),
+	floatKey("lra", "learning rate of the architecture (Adam)", func(c *Config) *float64 { return &c.LRArch }, 1e-7, 10),
 	{Name: "baselines", Doc: "baselines to run beside the co-search",
 		Accepted: baselineNames, kind: listKind,
 		get: func(c *Config) string {

@@ -91,6 +91,7 @@ func Parse(fragment string) (Link, error) {
 		errs = append(errs, &KeyError{Key: key, Value: value, Problem: problem, Accepted: accepted})
 	}
 	seen := map[string]bool{}
+	version := Version // a link without v is read as this build's
 	for part := range strings.SplitSeq(fragment, "&") {
 		if part == "" {
 			continue
@@ -110,9 +111,12 @@ func Parse(fragment string) (Link, error) {
 		}
 		seen[key] = true
 		if key == "v" {
-			if value != strconv.Itoa(Version) {
-				bad("v", value, fmt.Sprintf("link version %q is not supported by this build", value), strconv.Itoa(Version))
+			v, err := strconv.Atoi(value)
+			if err != nil || v < 1 || v > Version {
+				bad("v", value, fmt.Sprintf("link version %q is not supported by this build", value), "1 to "+strconv.Itoa(Version))
+				continue
 			}
+			version = v
 			continue
 		}
 		if k, ok := KeyByName(key); ok {
@@ -126,6 +130,17 @@ func Parse(fragment string) (Link, error) {
 				bad(key, value, "unknown key", "v, "+strings.Join(keyNames(), ", ")+", "+strings.Join(uiKeys, ", "))
 			} else {
 				bad(key, value, fmt.Sprintf("%q is not accepted", value), err.Error())
+			}
+		}
+	}
+	// A key the link leaves out takes its version's default.
+	for v := version; v < Version; v++ {
+		for _, kv := range OldDefaults[v] {
+			if k, ok := KeyByName(kv[0]); ok && !seen[kv[0]] {
+				if err := k.set(&link.Config, kv[1]); err != nil {
+					panic("share: bad old default " + kv[0] + "=" + kv[1]) // a defect of the table above
+				}
+				seen[kv[0]] = true // a later version's older default must not override it
 			}
 		}
 	}

@@ -9,13 +9,49 @@ import (
 )
 
 func TestParseDefaults(t *testing.T) {
-	for _, frag := range []string{"", "#", "v=1", "#v=1&"} {
+	for _, frag := range []string{"", "#", "v=2", "#v=2&"} {
 		l, err := Parse(frag)
 		if err != nil {
 			t.Fatalf("Parse(%q): %v", frag, err)
 		}
 		if l.Config.Encode() != Default().Encode() || l.Run || l.Result != "" {
 			t.Errorf("Parse(%q) = %+v, want the defaults", frag, l)
+		}
+	}
+}
+
+// A link keeps the search it was made with: a version 1 link without lra
+// gets version 1's 0.05, one that sets it keeps its value, and both encode
+// as today's version with lra written out.
+func TestParseOldVersionKeepsItsDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		frag string
+		lra  float64
+	}{
+		{"v=1", 0.05},
+		{"v=1&seed=7", 0.05},
+		{"seed=7&v=1", 0.05}, // v anywhere in the link
+		{"v=1&lra=0.3", 0.3},
+		{"v=2", 2},
+		{"seed=7", 2},
+	} {
+		l, err := Parse(tt.frag)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.frag, err)
+		}
+		if l.Config.LRArch != tt.lra {
+			t.Errorf("Parse(%q): lra %v, want %v", tt.frag, l.Config.LRArch, tt.lra)
+		}
+		again, err := Parse(l.Config.Encode())
+		if err != nil || again.Config.LRArch != tt.lra || !strings.HasPrefix(l.Config.Encode(), fmt.Sprintf("v=%d&", Version)) {
+			t.Errorf("Parse(%q) encodes as %q, which reads back lra %v (%v)", tt.frag, l.Config.Encode(), again.Config.LRArch, err)
+		}
+	}
+	for v, keys := range OldDefaults {
+		for _, kv := range keys {
+			if _, ok := KeyByName(kv[0]); !ok {
+				t.Errorf("OldDefaults[%d] names %q, which is no key", v, kv[0])
+			}
 		}
 	}
 }
@@ -43,7 +79,8 @@ func TestParseErrorsNameTheKey(t *testing.T) {
 	tests := []struct {
 		frag, key, want string
 	}{
-		{"v=2", "v", "not supported"},
+		{"v=3", "v", "not supported"},
+		{"v=0", "v", "not supported"},
 		{"dataset=cifar10", "dataset", "mnist14, fashion14, digits8, mnist28, fashion28"},
 		{"epochs=0", "epochs", "from 1 to 200"},
 		{"epochs=2.5", "epochs", "whole number"},
@@ -106,7 +143,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	if back.Encode() != frag {
 		t.Errorf("round trip changed the fragment:\n%s\n%s", frag, back.Encode())
 	}
-	if !strings.HasPrefix(frag, "v=1&dataset=mnist14&platform=zc706&") {
+	if !strings.HasPrefix(frag, "v=2&dataset=mnist14&platform=zc706&") {
 		t.Errorf("fragment %q is not in canonical order", frag)
 	}
 }

@@ -25,6 +25,7 @@ class Page {
   constructor(core, keys, platforms) {
     this.core = core;
     this.keys = keys.keys;
+    this.version = keys.version; // the link version the core writes
     this.lessons = keys.lessons;
     this.platforms = new Map(platforms.map((p) => [p.name, p]));
     this.link = { lock: [], hide: [], lesson: "", result: "", run: false, targets: "" };
@@ -111,7 +112,7 @@ class Page {
   // fragment composes the fragment the controls describe, with the
   // presentation keys of the link that was opened.
   fragment() {
-    const parts = ["v=1"];
+    const parts = [`v=${this.version}`];
     for (const k of this.keys) parts.push(`${k.name}=${encodeURIComponent(this.inputs.get(k.name).get())}`);
     if (this.link.run) parts.push("run=1");
     if (this.link.lock.length) parts.push("lock=" + this.link.lock.join(","));
