@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dian-explorer/dian/core/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -80,7 +81,7 @@ func DecodeCompact(s string) (Compact, error) {
 	if err != nil {
 		return c, errors.New("not unpadded base64url text")
 	}
-	if err := msgpack.Unmarshal(b, &c); err != nil {
+	if err := wire.Unmarshal(b, &c); err != nil {
 		return Compact{}, fmt.Errorf("not a compact result: %v", err)
 	}
 	if c.Version != CompactVersion {

@@ -61,10 +61,10 @@ import (
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/report"
+	"github.com/dian-explorer/dian/core/wire"
 	"github.com/dian-explorer/dian/viz"
 	"github.com/dian-explorer/dian/viz/scene"
 	"github.com/dian-explorer/dian/wasm/protocol"
@@ -162,7 +162,7 @@ func main() {
 		buf := make([]byte, n)
 		js.CopyBytesToGo(buf, args[0])
 		var pr protocol.Progress
-		if err := msgpack.Unmarshal(buf, &pr); err != nil {
+		if err := wire.Unmarshal(buf, &pr); err != nil {
 			return "progress message: " + err.Error()
 		}
 		ev, err := pr.Event()

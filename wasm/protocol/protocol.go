@@ -3,6 +3,7 @@ package protocol
 import (
 	"runtime/debug"
 
+	"github.com/dian-explorer/dian/core/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -30,6 +31,9 @@ type Pong struct {
 	Version   string     `msgpack:"version"`
 	GoVersion string     `msgpack:"goVersion"`
 	Platforms []Platform `msgpack:"platforms"`
+	// HeapBytes is the core's live heap (runtime.MemStats.HeapAlloc after
+	// a collection), so a test can see that bad messages leave nothing.
+	HeapBytes uint64 `msgpack:"heapBytes"`
 }
 
 // Platform is the part of an accel.Platform the page shows.
@@ -146,7 +150,7 @@ func ReadyMessage() []byte {
 // RequestID returns the id of a request, or 0 when msg has none.
 func RequestID(msg []byte) int64 {
 	var req Request
-	if msgpack.Unmarshal(msg, &req) == nil {
+	if wire.Unmarshal(msg, &req) == nil {
 		return req.ID
 	}
 	return 0

@@ -11,14 +11,23 @@ const STARTUP_MS = 60000;
 // messages carry their search's id and go to that search's listener.
 export class CoreWorker {
   constructor(url) {
+    this.url = url;
     this.pending = new Map();
     this.listeners = new Map();
     this.nextID = 1;
-    this.worker = new Worker(url);
+    this.restarts = 0;
+    this.onStray = (msg) => console.warn("worker:", msg.message || msg.type); // an error no request waits for
+    this.onRestart = () => {};
+    this.start();
+  }
+  start() {
+    this.started = false;
+    this.worker = new Worker(this.url);
     this.ready = new Promise((resolve, reject) => {
       this.onReady = resolve;
       this.onFatal = reject;
     });
+    this.ready.catch(() => {}); // a restart's failure is reported through fatal
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => this.fatal("the worker script failed: " + (e.message || "unknown error"));
   }
@@ -30,14 +39,17 @@ export class CoreWorker {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     let msg;
     try { msg = decode(bytes); } catch (err) { this.fatal("unreadable message from the worker: " + err.message); return; }
-    if (msg.type === "ready") { this.version = msg.version; this.onReady(msg); return; }
+    if (msg.type === "ready") { this.version = msg.version; this.started = true; this.onReady(msg); return; }
     if (msg.type === "progress") {
       const listen = this.listeners.get(msg.id);
       if (listen) listen(msg, bytes);
       return;
     }
     const p = this.pending.get(msg.id);
-    if (!p) return;
+    if (!p) {
+      if (msg.type === "error") this.onStray(msg);
+      return;
+    }
     this.pending.delete(msg.id);
     this.listeners.delete(msg.id);
     if (msg.type === "error") {
@@ -46,11 +58,22 @@ export class CoreWorker {
       p.reject(err);
     } else p.resolve(msg);
   }
+  // fatal fails every waiting request. A worker that had started is
+  // restarted (at most three times), and onRestart says so; one that never
+  // started is given up.
   fatal(message) {
-    this.dead = message;
-    this.onFatal(new Error(message));
     for (const p of this.pending.values()) p.reject(new Error(message));
     this.pending.clear();
+    this.listeners.clear();
+    if (!this.started || this.restarts >= 3) {
+      this.dead = message;
+      this.onFatal(new Error(message));
+      return;
+    }
+    this.restarts++;
+    this.worker.terminate();
+    this.start();
+    this.onRestart(message);
   }
   request(msg, onProgress) {
     if (this.dead) return Promise.reject(new Error(this.dead));
@@ -59,7 +82,9 @@ export class CoreWorker {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (onProgress) this.listeners.set(id, onProgress);
-      this.worker.postMessage(bytes.buffer, [bytes.buffer]);
+      // A restarted worker reads messages only once its Go program runs.
+      const send = () => this.worker.postMessage(bytes.buffer, [bytes.buffer]);
+      if (this.started) send(); else this.ready.then(send, reject);
     });
   }
 }

@@ -707,6 +707,8 @@ async function start() {
   window.dianWorkerPing = pong;
   const page = new Page(core, keys, pong.platforms);
   window.dianPage = page;
+  core.onStray = (msg) => showError("The co-search core refused a message: " + msg.message, false);
+  core.onRestart = (reason) => showError(`The co-search core stopped (${reason}) and has been restarted: start the search again.`, false);
   $("build").textContent = `· core ${pong.version} (${pong.goVersion})`;
 
   // The view is the heaviest download (page.wasm): the page does not wait

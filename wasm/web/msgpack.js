@@ -102,7 +102,11 @@ class Reader {
   num(get, n) { this.need(n); const x = this.v[get](this.pos); this.pos += n; return x; }
   big(get) { const x = this.num(get, 8); return Number.isSafeInteger(Number(x)) ? Number(x) : x; }
   raw(n) { this.need(n); const s = this.b.subarray(this.pos, this.pos + n); this.pos += n; return s; }
-  str(n) { return utf8dec.decode(this.raw(n)); }
+  str(n) {
+    const at = this.pos;
+    const raw = this.raw(n);
+    try { return utf8dec.decode(raw); } catch { throw new Error(`msgpack: the string at byte ${at} is not valid UTF-8`); }
+  }
   // Binary is copied so the result does not pin (or alias) the message buffer.
   bin(n) { return this.raw(n).slice(); }
   arr(n) {
@@ -115,7 +119,9 @@ class Reader {
     for (let i = 0; i < n; i++) {
       const k = this.any();
       if (typeof k !== "string" && typeof k !== "number") throw new Error("msgpack: map key is not a string or number");
-      out[k] = this.any();
+      // An own property even for "__proto__", which plain assignment
+      // would turn into the object's prototype.
+      Object.defineProperty(out, k, { value: this.any(), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -17,26 +17,53 @@ import (
 	"github.com/dian-explorer/dian/wasm/worker/service"
 )
 
-var uint8Array = js.Global().Get("Uint8Array")
+var (
+	uint8Array  = js.Global().Get("Uint8Array")
+	arrayBuffer = js.Global().Get("ArrayBuffer")
+)
+
+// postNow posts b to the page, transferring its buffer.
+func postNow(b []byte) {
+	dst := uint8Array.New(len(b))
+	js.CopyBytesToJS(dst, b)
+	js.Global().Call("postMessage", dst, []any{dst.Get("buffer")})
+}
 
 func main() {
 	self := js.Global() // the DedicatedWorkerGlobalScope
 	jobs := make(chan []byte, 64)
 
 	self.Set("onmessage", js.FuncOf(func(this js.Value, args []js.Value) any {
+		// Anything may be posted to a worker; only binary messages are
+		// requests. A JavaScript exception here (say, a typed array of a
+		// negative length) would kill the Go program, so the type is checked
+		// before any conversion.
 		data := args[0].Get("data")
-		src := uint8Array.New(data) // accepts an ArrayBuffer or a Uint8Array
+		if !data.InstanceOf(arrayBuffer) && !data.InstanceOf(uint8Array) {
+			postNow(protocol.Encode(protocol.Error{Type: "error",
+				Message: "worker: a message must be MessagePack bytes (an ArrayBuffer or a Uint8Array), not a " + data.Type().String()}))
+			return nil
+		}
+		src := uint8Array.New(data)
+		if n := src.Length(); n > protocol.MaxMessageBytes {
+			postNow(protocol.Encode(protocol.Error{Type: "error",
+				Message: fmt.Sprintf("worker: message of %d bytes exceeds the %d-byte limit", n, protocol.MaxMessageBytes)}))
+			return nil
+		}
 		buf := make([]byte, src.Length())
 		js.CopyBytesToGo(buf, src)
-		jobs <- buf // work happens off the callback, which must return quickly
+		// The callback must return quickly and must never block: the
+		// loop below may be waiting for a fetch that needs this event loop.
+		select {
+		case jobs <- buf:
+		default:
+			postNow(protocol.Encode(protocol.Error{Type: "error", ID: protocol.RequestID(buf),
+				Message: fmt.Sprintf("worker: %d messages are already waiting; this one was dropped", cap(jobs))}))
+		}
 		return nil
 	}))
 
-	post := func(b []byte) {
-		dst := uint8Array.New(len(b))
-		js.CopyBytesToJS(dst, b)
-		self.Call("postMessage", dst, []any{dst.Get("buffer")})
-	}
+	post := postNow
 	svc := service.New(post, fetch, protocol.Version())
 	post(protocol.ReadyMessage())
 	for msg := range jobs {

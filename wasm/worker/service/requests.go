@@ -9,11 +9,11 @@ import (
 
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/sweep"
+	"github.com/dian-explorer/dian/core/wire"
 	"github.com/dian-explorer/dian/wasm/protocol"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/share"
-	"github.com/vmihailenco/msgpack/v5"
 )
 
 // Answer decodes one request that has a single reply (ping, keys, parse,
@@ -28,6 +28,14 @@ func Answer(msg []byte) []byte {
 	return protocol.Encode(reply)
 }
 
+// liveHeap collects garbage and returns the bytes still in use.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
 // requestTypes are the request types the worker accepts.
 const requestTypes = "ping, keys, parse, export, plan, summarize, search, control"
 
@@ -36,35 +44,35 @@ func handle(msg []byte) (any, error) {
 		return nil, fmt.Errorf("worker: message of %d bytes exceeds the %d-byte limit", len(msg), protocol.MaxMessageBytes)
 	}
 	var req protocol.Request
-	if err := msgpack.Unmarshal(msg, &req); err != nil {
+	if err := wire.Unmarshal(msg, &req); err != nil {
 		return nil, fmt.Errorf("worker: message is not a msgpack map with a string \"type\": %w", err)
 	}
 	switch req.Type {
 	case "ping":
-		return protocol.Pong{Type: "pong", ID: req.ID, Version: protocol.Version(), GoVersion: runtime.Version(), Platforms: platforms()}, nil
+		return protocol.Pong{Type: "pong", ID: req.ID, Version: protocol.Version(), GoVersion: runtime.Version(), Platforms: platforms(), HeapBytes: liveHeap()}, nil
 	case "keys":
 		return protocol.Keys{Type: "keys", ID: req.ID, Version: share.Version, Keys: keyInfos(), Lessons: Lessons}, nil
 	case "parse":
 		var p protocol.ParseRequest
-		if err := msgpack.Unmarshal(msg, &p); err != nil {
+		if err := wire.Unmarshal(msg, &p); err != nil {
 			return nil, fmt.Errorf("worker: parse: %w", err)
 		}
 		return ParseLink(req.ID, p.Fragment), nil
 	case "export":
 		var r protocol.ExportRequest
-		if err := msgpack.Unmarshal(msg, &r); err != nil {
+		if err := wire.Unmarshal(msg, &r); err != nil {
 			return nil, fmt.Errorf("worker: export: %w", err)
 		}
 		return exportFiles(r)
 	case "plan":
 		var p protocol.ParseRequest
-		if err := msgpack.Unmarshal(msg, &p); err != nil {
+		if err := wire.Unmarshal(msg, &p); err != nil {
 			return nil, fmt.Errorf("worker: plan: %w", err)
 		}
 		return plan(req.ID, p.Fragment)
 	case "summarize":
 		var s protocol.SummarizeRequest
-		if err := msgpack.Unmarshal(msg, &s); err != nil {
+		if err := wire.Unmarshal(msg, &s); err != nil {
 			return nil, fmt.Errorf("worker: summarize: %w", err)
 		}
 		return summarize(s)
