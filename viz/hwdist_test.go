@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -23,7 +24,7 @@ func engineDist(t *testing.T, platform string, best bool) *report.HWDist {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := e.Search(300, func(c []int) (float64, bool) {
+	tr := e.Search(context.Background(), 300, func(c []int) (float64, bool) {
 		s := 1.0
 		for _, v := range c {
 			s += float64(v)

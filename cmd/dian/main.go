@@ -41,6 +41,10 @@ func register(c command) {
 // status 2 for it, as the flag package does.
 var errUsage = errors.New("usage error")
 
+// errInterrupted marks a command stopped by Ctrl-C; main exits with status
+// 130 for it, as shells do for a process ended by SIGINT.
+var errInterrupted = errors.New("interrupted")
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -65,8 +69,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		fmt.Fprintf(stderr, "dian %s: %v\n", c.name, err)
-		if errors.Is(err, errUsage) {
+		switch {
+		case errors.Is(err, errUsage):
 			return 2
+		case errors.Is(err, errInterrupted):
+			return 130
 		}
 		return 1
 	}

@@ -55,9 +55,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		defer stopProfile()
 	}
 	bar := newProgressBar(stderr, *quiet)
-	res, err := search.Run(ctx, link.Config, in, bar.observe)
+	var phase string
+	start := time.Now()
+	res, err := search.Run(ctx, link.Config, in, func(e report.Event) { phase = e.Phase; bar.observe(e) })
 	bar.finish()
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w after %.1f s, in the %s phase: nothing was kept", errInterrupted, time.Since(start).Seconds(), phase)
+		}
 		return err
 	}
 	if *asJSON {

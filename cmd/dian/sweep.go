@@ -119,6 +119,9 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if runErr != nil {
+		if ctx.Err() != nil {
+			runErr = fmt.Errorf("%w: %v", errInterrupted, runErr)
+		}
 		if res != nil && *out != "" {
 			return fmt.Errorf("%w (%d runs kept in %s; run the same command again to resume)", runErr, len(res.Runs), *out)
 		}

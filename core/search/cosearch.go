@@ -475,7 +475,10 @@ func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine
 	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
 		return nil, Trace{}, err
 	}
-	t := engine.Search(budget, r.hw.Eval)
+	t := engine.Search(r.ctx, budget, r.hw.Eval)
+	if err := r.ctx.Err(); err != nil {
+		return nil, t, err
+	}
 	r.hwEvals += t.Evals
 	if engine == r.engine {
 		r.engineRan, r.hwFresh = true, true

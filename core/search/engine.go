@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -28,6 +29,12 @@ func newTrace(budget int) Trace {
 	return Trace{BestCost: math.Inf(1), BestSoFar: make([]float64, 0, budget)}
 }
 
+// stopped reports, every 16th evaluation, whether ctx is done: often
+// enough to stop within a millisecond, rarely enough to cost nothing.
+func stopped(ctx context.Context, evals int) bool {
+	return evals%16 == 0 && ctx.Err() != nil
+}
+
 // record notes one evaluation.
 func (t *Trace) record(choice []int, cost float64, feasible bool) {
 	t.Evals++
@@ -44,8 +51,9 @@ func (t *Trace) record(choice []int, cost float64, feasible bool) {
 type Engine interface {
 	Name() string
 	// Search spends budget evaluations of cost and returns the best point
-	// it saw in this call.
-	Search(budget int, cost CostFunc) Trace
+	// it saw in this call. It stops early, within a few evaluations, when
+	// ctx is cancelled; the caller tells that from ctx.Err().
+	Search(ctx context.Context, budget int, cost CostFunc) Trace
 	// Distribution returns the engine's current belief over every
 	// decision of its space: one row per decision, the probability of each
 	// option (summing to 1), ignoring bounds. The gradient engines report
@@ -119,10 +127,13 @@ func (e *randomEngine) Name() string { return "random" }
 // draws from (within bounds), and never learns away from.
 func (e *randomEngine) Distribution() [][]float64 { return uniform(e.dist.sized(e.space)) }
 
-func (e *randomEngine) Search(budget int, cost CostFunc) Trace {
+func (e *randomEngine) Search(ctx context.Context, budget int, cost CostFunc) Trace {
 	t := newTrace(budget)
 	choice := make([]int, len(e.space.Decisions))
 	for range budget {
+		if stopped(ctx, t.Evals) {
+			break
+		}
 		e.space.Sample(e.rng, choice)
 		c, ok := cost(choice)
 		t.record(choice, c, ok)
@@ -201,7 +212,7 @@ func newGumbelEngine(space *accel.Space, rng *rand.Rand) *gumbelEngine {
 
 func (e *gumbelEngine) Name() string { return "gumbel" }
 
-func (e *gumbelEngine) Search(budget int, cost CostFunc) Trace {
+func (e *gumbelEngine) Search(ctx context.Context, budget int, cost CostFunc) Trace {
 	t := newTrace(budget)
 	choice := make([]int, len(e.space.Decisions))
 	grads := make([][]float64, len(e.logits))
@@ -210,6 +221,9 @@ func (e *gumbelEngine) Search(budget int, cost CostFunc) Trace {
 	}
 	softs := make([][]float64, len(e.logits))
 	for range budget {
+		if stopped(ctx, t.Evals) {
+			break
+		}
 		for i := range e.space.Decisions {
 			z := e.logits[i]
 			first := allowedFrom(e.space, i, choice)
@@ -287,11 +301,14 @@ func newReinforceEngine(space *accel.Space, rng *rand.Rand) *reinforceEngine {
 
 func (e *reinforceEngine) Name() string { return "reinforce" }
 
-func (e *reinforceEngine) Search(budget int, cost CostFunc) Trace {
+func (e *reinforceEngine) Search(ctx context.Context, budget int, cost CostFunc) Trace {
 	t := newTrace(budget)
 	choice := make([]int, len(e.space.Decisions))
 	firsts := make([]int, len(e.space.Decisions))
 	for range budget {
+		if stopped(ctx, t.Evals) {
+			break
+		}
 		for i := range e.space.Decisions {
 			z := e.logits[i]
 			first := allowedFrom(e.space, i, choice)
@@ -387,7 +404,7 @@ func (e *evolutionEngine) Distribution() [][]float64 {
 	return rows
 }
 
-func (e *evolutionEngine) Search(budget int, cost CostFunc) Trace {
+func (e *evolutionEngine) Search(ctx context.Context, budget int, cost CostFunc) Trace {
 	t := newTrace(budget)
 	eval := func(p []int) float64 {
 		c, ok := cost(p)
@@ -398,17 +415,17 @@ func (e *evolutionEngine) Search(budget int, cost CostFunc) Trace {
 		return c
 	}
 	n := len(e.space.Decisions)
-	for i := 0; i < len(e.pop) && t.Evals < budget; i++ {
+	for i := 0; i < len(e.pop) && t.Evals < budget && !stopped(ctx, t.Evals); i++ {
 		e.costs[i] = eval(e.pop[i])
 	}
-	for len(e.pop) < e.size && t.Evals < budget {
+	for len(e.pop) < e.size && t.Evals < budget && !stopped(ctx, t.Evals) {
 		p := make([]int, n)
 		e.space.Sample(e.rng, p)
 		e.pop = append(e.pop, p)
 		e.costs = append(e.costs, eval(p))
 	}
 	child := make([]int, n)
-	for t.Evals < budget {
+	for t.Evals < budget && !stopped(ctx, t.Evals) {
 		parent := e.tournament(3)
 		copy(child, e.pop[parent])
 		mutated := false

@@ -75,7 +75,7 @@ func TestEngineDistribution(t *testing.T) {
 					}
 				}
 			}
-			e.Search(400, cheapFirst)
+			e.Search(context.Background(), 400, cheapFirst)
 			rows = e.Distribution()
 			checkRows(t, "after a search", s, rows)
 
@@ -145,7 +145,7 @@ func TestDistributionChangesNothing(t *testing.T) {
 			b, _ := NewEngine(name, s, rngB)
 			for call := range 3 {
 				b.Distribution()
-				ta, tb := a.Search(60, cheapFirst), b.Search(60, cheapFirst)
+				ta, tb := a.Search(context.Background(), 60, cheapFirst), b.Search(context.Background(), 60, cheapFirst)
 				b.Distribution()
 				if !reflect.DeepEqual(ta, tb) {
 					t.Fatalf("call %d: the trace changed when the distribution was read", call)
@@ -165,7 +165,7 @@ func TestDistributionAllocs(t *testing.T) {
 	for _, name := range EngineNames {
 		s := zc706Space(t)
 		e, _ := NewEngine(name, s, rand.New(rand.NewPCG(1, 2)))
-		e.Search(40, cheapFirst)
+		e.Search(context.Background(), 40, cheapFirst)
 		e.Distribution()
 		if n := testing.AllocsPerRun(50, func() { e.Distribution() }); n != 0 {
 			t.Errorf("%s: Distribution allocates %v times per call, want 0", name, n)
@@ -287,5 +287,30 @@ func TestEventsCarryHWDist(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Chunks, wantDesign.Chunks) {
 		t.Errorf("final-hw best %v decodes to another design than the result's accelerator (%v)", final.HWDist.Best, want)
+	}
+}
+
+// Every engine stops within 16 evaluations of its context being cancelled,
+// however large its budget: Stop and Ctrl-C reach the final accelerator
+// search (2,000 evaluations by default, up to a million).
+func TestEnginesStopWhenCancelled(t *testing.T) {
+	for _, name := range EngineNames {
+		t.Run(name, func(t *testing.T) {
+			e, err := NewEngine(name, zc706Space(t), rand.New(rand.NewPCG(3, 4)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			evals := 0
+			tr := e.Search(ctx, 1_000_000, func(c []int) (float64, bool) {
+				if evals++; evals == 100 {
+					cancel()
+				}
+				return cheapFirst(c)
+			})
+			if tr.Evals < 100 || tr.Evals > 100+16 {
+				t.Errorf("cancelled at evaluation 100, stopped after %d", tr.Evals)
+			}
+		})
 	}
 }

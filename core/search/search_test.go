@@ -100,7 +100,7 @@ func TestEnginesFindFeasibleDesigns(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return e.Search(300, hw.Eval)
+				return e.Search(context.Background(), 300, hw.Eval)
 			}
 			tr := run()
 			if tr.Best == nil || tr.Evals != 300 || len(tr.BestSoFar) != 300 {
@@ -141,7 +141,7 @@ func TestEngineComparison(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr := e.Search(budget, hw.Eval)
+			tr := e.Search(context.Background(), budget, hw.Eval)
 			if tr.Best == nil {
 				t.Fatalf("%s seed %d: no feasible design in %d evaluations", name, s, budget)
 			}
@@ -190,7 +190,7 @@ func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
 			t.Fatalf("%s: %v", platform, err)
 		}
 		e, _ := NewEngine("random", hw.Space, rand.New(rand.NewPCG(1, 2)))
-		tr := e.Search(200, hw.Eval)
+		tr := e.Search(context.Background(), 200, hw.Eval)
 		if tr.Best == nil {
 			t.Fatalf("%s: no feasible design in 200 samples", platform)
 		}
@@ -324,7 +324,7 @@ func TestReinforceKeepsImproving(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			best[i] = e.Search(budget, hw.Eval).BestCost
+			best[i] = e.Search(context.Background(), budget, hw.Eval).BestCost
 		}
 		if best[1] > best[0] {
 			t.Fatalf("seed %d: 2,000 evaluations found %g cycles, 600 found %g: the longer search must start as the shorter", s, best[1], best[0])

@@ -10,14 +10,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vmihailenco/msgpack/v5"
-
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
 	"github.com/dian-explorer/dian/core/snapshot"
 	"github.com/dian-explorer/dian/core/supernet"
+	"github.com/dian-explorer/dian/core/wire"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
@@ -56,7 +55,7 @@ func New(post func([]byte), fetch Fetch, version string) *Service {
 // Handle handles one message from the page.
 func (s *Service) Handle(msg []byte) {
 	var req protocol.Request
-	if len(msg) <= protocol.MaxMessageBytes && msgpack.Unmarshal(msg, &req) == nil {
+	if len(msg) <= protocol.MaxMessageBytes && wire.Unmarshal(msg, &req) == nil {
 		switch req.Type {
 		case "search":
 			s.search(msg)
@@ -77,7 +76,7 @@ func (s *Service) postError(id int64, err error) {
 // stopping any search still running.
 func (s *Service) search(msg []byte) {
 	var req protocol.ParseRequest
-	if err := msgpack.Unmarshal(msg, &req); err != nil {
+	if err := wire.Unmarshal(msg, &req); err != nil {
 		s.postError(protocol.RequestID(msg), fmt.Errorf("worker: search: %w", err))
 		return
 	}
@@ -87,7 +86,8 @@ func (s *Service) search(msg []byte) {
 			Message: "the link has problems: " + err.Error(), Problems: Problems(err)}))
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	inner, cancel := context.WithCancel(context.Background())
+	ctx := &eventLoopContext{Context: inner, last: time.Now()}
 	j := &job{id: req.ID, cancel: cancel, post: s.post}
 	j.gate.cond = sync.NewCond(&j.gate.mu)
 	j.gate.paused = req.Paused
@@ -98,6 +98,27 @@ func (s *Service) search(msg []byte) {
 	s.job = j
 	s.mu.Unlock()
 	go s.run(ctx, j, link.Config)
+}
+
+// eventLoopContext is a running search's context in the worker. In wasm
+// the page's messages, Stop among them, are delivered only while every
+// goroutine waits, and a search computing for seconds without an event
+// (the final accelerator search, fine-tuning) never waits. The search
+// checks its context between steps and every 16 accelerator evaluations,
+// so that check is where the worker lets the event loop run, once per
+// YieldInterval: a Stop then takes effect within about that long.
+// Err is called only from the search's goroutine.
+type eventLoopContext struct {
+	context.Context
+	last time.Time
+}
+
+func (c *eventLoopContext) Err() error {
+	if time.Since(c.last) >= YieldInterval {
+		yieldToEventLoop()
+		c.last = time.Now()
+	}
+	return c.Context.Err()
 }
 
 func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
@@ -208,7 +229,7 @@ func (s *Service) input(ctx context.Context, cfg share.Config) (search.Input, er
 // control applies a pause, resume, step or stop to the running search.
 func (s *Service) control(msg []byte) {
 	var c protocol.Control
-	if err := msgpack.Unmarshal(msg, &c); err != nil {
+	if err := wire.Unmarshal(msg, &c); err != nil {
 		s.postError(protocol.RequestID(msg), fmt.Errorf("worker: control: %w", err))
 		return
 	}
