@@ -92,8 +92,11 @@ func serve(ctx context.Context, addr string, site *site, stdout io.Writer, ready
 		}
 		return fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
+	limit := newConnLimiter(MaxConns)
+	ln = limit.listener(ln)
 	srv := &http.Server{
 		Handler:           site,
+		ConnState:         limit.connState,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		// Long enough for a 10 MB wasm over a slow classroom network.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -106,20 +107,20 @@ func (s *site) pruneGzipCache(dir string) {
 // assetFiles lists the regular files under dir as slash-separated relative
 // paths. Hidden files are left out, and so is any symbolic link whose
 // target lies outside dir: a link must never publish a file of the machine.
+// dir itself may be a symbolic link (an assets folder kept elsewhere); a
+// missing or empty folder is an error, since the page cannot search
+// without its datasets.
 func assetFiles(dir string) ([]string, error) {
 	realDir, err := filepath.EvalSymlinks(dir)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, fmt.Errorf("reading assets: %w", err)
+		return nil, fmt.Errorf("the assets folder %s cannot be read (%w): the page needs its datasets and snapshots; run from the repository's root or pass -root", dir, err)
 	}
 	var out []string
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(realDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(d.Name(), ".") && p != dir {
+		if strings.HasPrefix(d.Name(), ".") && p != realDir {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -137,7 +138,7 @@ func assetFiles(dir string) ([]string, error) {
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		rel, err := filepath.Rel(dir, p)
+		rel, err := filepath.Rel(realDir, p)
 		if err != nil {
 			return err
 		}
@@ -146,6 +147,9 @@ func assetFiles(dir string) ([]string, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading assets: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the assets folder %s holds no files: the page needs its datasets and snapshots", dir)
 	}
 	sort.Strings(out)
 	return out, nil
@@ -209,9 +213,9 @@ func newFile(b []byte, urlPath string, mod time.Time, gzipDir string) (*file, er
 // to cacheDir under b's hash.
 func gzipCached(b []byte, hash, cacheDir string) ([]byte, error) {
 	cached := filepath.Join(cacheDir, hash+".gz")
-	if gz, err := os.ReadFile(cached); err == nil {
+	if gz, err := os.ReadFile(cached); err == nil && gunzipsTo(gz, hash) {
 		return gz, nil
-	}
+	} // else missing or damaged: compress again and replace it
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
@@ -227,6 +231,21 @@ func gzipCached(b []byte, hash, cacheDir string) ([]byte, error) {
 		_ = writeIfChanged(cached, buf.Bytes()) // a cache miss next time is the only cost of failing
 	}
 	return buf.Bytes(), nil
+}
+
+// gunzipsTo reports whether gz is a gzip stream of content whose hash
+// (as newFile computes it) is hash: a cache entry damaged on disk is never
+// served.
+func gunzipsTo(gz []byte, hash string) bool {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return false
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, zr); err != nil || zr.Close() != nil {
+		return false
+	}
+	return hex.EncodeToString(h.Sum(nil)) == hash
 }
 
 // securityHeaders go on every response. The policy allows only this origin

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // fixtureRoot is a copy of the checkout's site sources with an assets
@@ -444,5 +445,87 @@ func TestExport(t *testing.T) {
 	}
 	if err := s.export(dir); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("exporting into a non-empty folder: err = %v, want a refusal", err)
+	}
+}
+
+// The exported site has no server to send headers, so its pages carry the
+// policy in a <meta> element: the header's, less frame-ancestors, which a
+// <meta> cannot carry (Chromium logs an error for it).
+func TestPagesCarryTheContentSecurityPolicy(t *testing.T) {
+	var want []string
+	for _, d := range strings.Split(securityHeaders["Content-Security-Policy"], "; ") {
+		if !strings.HasPrefix(d, "frame-ancestors") {
+			want = append(want, d)
+		}
+	}
+	meta := `<meta http-equiv="Content-Security-Policy" content="` + strings.Join(want, "; ") + `">`
+	for _, name := range []string{"index.html", "wasm/web/viz.html"} {
+		b, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), meta) {
+			t.Errorf("%s lacks %s", name, meta)
+		}
+	}
+}
+
+// A damaged entry of the gzip cache is noticed and replaced, never served.
+func TestGzipCacheDamageIsRepaired(t *testing.T) {
+	dir := t.TempDir()
+	content := bytes.Repeat([]byte("the co-search core "), 1000)
+	f, err := newFile(content, "/x.js", time.Now(), dir)
+	if err != nil || f.gz == nil {
+		t.Fatalf("newFile: %v (gz %d bytes)", err, len(f.gz))
+	}
+	cached := filepath.Join(dir, f.hash+".gz")
+	for _, damage := range [][]byte{[]byte("not gzip"), gzipOf(t, []byte("other content")), f.gz[:len(f.gz)/2]} {
+		if err := os.WriteFile(cached, damage, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		g, err := newFile(content, "/x.js", time.Now(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(g.gz, f.gz) {
+			t.Errorf("a damaged cache entry (%d bytes) was served as the encoding", len(damage))
+		}
+		if b, _ := os.ReadFile(cached); !bytes.Equal(b, f.gz) {
+			t.Errorf("the damaged cache entry was not replaced")
+		}
+	}
+}
+
+func gzipOf(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// An assets folder that is a symbolic link is followed; a missing or empty
+// one is an error that says what the page needs.
+func TestAssetsFolder(t *testing.T) {
+	real := filepath.Join(repoRoot, "assets")
+	want, err := assetFiles(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "assets")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	got, err := assetFiles(link)
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("through a symlinked folder: %d files (%v), want %d", len(got), err, len(want))
+	}
+	empty := t.TempDir()
+	for _, dir := range []string{filepath.Join(empty, "missing"), empty} {
+		if _, err := assetFiles(dir); err == nil || !strings.Contains(err.Error(), "datasets and snapshots") {
+			t.Errorf("assetFiles(%s): %v, want an error naming what the page needs", dir, err)
+		}
 	}
 }

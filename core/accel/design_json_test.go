@@ -116,6 +116,7 @@ var badNetworks = []badInput{
 	{"string size", "{\"name\": \"n\", \"layers\": [\n" + strings.Replace(goodLayer, `"h": 32`, `"h": "32"`, 1) + "]}", []string{"line 2", "layers.h", "string", "integer"}},
 	{"zero k", "{\"name\": \"n\", \"layers\": [\n" + goodLayer + ",\n\n" + strings.Replace(goodLayer, `"k": 96`, `"k": 0`, 1) + "]}", []string{"net.json", "line 4", "layers[1]", "field k", "0 is not accepted", "[1, 1048576]"}},
 	{"negative stride", `{"name": "n", "layers": [` + strings.Replace(goodLayer, `"r": 1`, `"stride": -2, "r": 1`, 1) + `]}`, []string{"field stride", "-2"}},
+	{"zero stride", `{"name": "n", "layers": [` + strings.Replace(goodLayer, `"r": 1`, `"stride": 0, "r": 1`, 1) + `]}`, []string{"field stride", "0 is not accepted", "leave it out for 1"}},
 	{"huge", `{"name": "n", "layers": [` + strings.Replace(goodLayer, `"h": 32`, `"h": 100000000`, 1) + `]}`, []string{"field h", "100000000", "[1, 65536]"}},
 	{"too many macs", `{"name": "n", "layers": [{"name": "l", "n": 65536, "in_c": 1048576, "k": 1048576, "h": 65536, "w": 65536, "r": 1, "s": 1}]}`, []string{"MACs exceed"}},
 	{"bad role", `{"name": "n", "layers": [` + strings.Replace(goodLayer, `"bits": 8`, `"role": "neck"`, 1) + `]}`, []string{"field role", `"neck"`, "body, stem"}},

@@ -40,7 +40,7 @@ type layerJSON struct {
 	W      int    `json:"w"`
 	R      int    `json:"r"`
 	S      int    `json:"s"`
-	Stride int    `json:"stride,omitempty"`
+	Stride *int   `json:"stride,omitempty"` // nil: 1; a written 0 is an error
 	Pad    int    `json:"pad,omitempty"`
 	Groups int    `json:"groups,omitempty"`
 }
@@ -61,10 +61,18 @@ func (n *Network) MarshalJSON() ([]byte, error) {
 		nj.Layers = append(nj.Layers, layerJSON{
 			Name: l.Name, Role: role, Block: l.Block, Bits: l.Bits, N: l.N,
 			InC: l.InC, K: l.K, H: l.H, W: l.W, R: l.R, S: l.S,
-			Stride: l.StrideH, Pad: l.PadH, Groups: l.Groups,
+			Stride: strideJSON(l.StrideH), Pad: l.PadH, Groups: l.Groups,
 		})
 	}
 	return json.Marshal(nj)
+}
+
+// strideJSON is the stride as the JSON form writes it: left out when unset.
+func strideJSON(s int) *int {
+	if s == 0 {
+		return nil
+	}
+	return &s
 }
 
 // DecodeNetwork decodes and validates a network from its JSON form. file
@@ -82,14 +90,20 @@ func DecodeNetwork(data []byte, file string) (*Network, error) {
 	net := &Network{Name: nj.Name, Layers: make([]NetworkLayer, len(nj.Layers))}
 	seen := make(map[string]int, len(nj.Layers))
 	for i, lj := range nj.Layers {
-		nl := NetworkLayer{
-			Layer: Layer{Name: lj.Name, N: lj.N, InC: lj.InC, K: lj.K, H: lj.H, W: lj.W, R: lj.R, S: lj.S,
-				StrideH: lj.Stride, StrideW: lj.Stride, PadH: lj.Pad, PadW: lj.Pad, Groups: lj.Groups},
-			Role: Role(lj.Role), Block: lj.Block, Bits: lj.Bits,
-		}
 		line := 1
 		if i < len(lines) {
 			line = lines[i]
+		}
+		stride := 0 // unset: 1
+		if lj.Stride != nil {
+			if stride = *lj.Stride; stride < 1 {
+				return nil, fmt.Errorf("accel: %s: line %d: layers[%d]: field stride: %d is not accepted (integer in [1, %d]; leave it out for 1)", file, line, i, stride, MaxKernel)
+			}
+		}
+		nl := NetworkLayer{
+			Layer: Layer{Name: lj.Name, N: lj.N, InC: lj.InC, K: lj.K, H: lj.H, W: lj.W, R: lj.R, S: lj.S,
+				StrideH: stride, StrideW: stride, PadH: lj.Pad, PadW: lj.Pad, Groups: lj.Groups},
+			Role: Role(lj.Role), Block: lj.Block, Bits: lj.Bits,
 		}
 		if err := nl.validateLimits(); err != nil {
 			return nil, fmt.Errorf("accel: %s: line %d: layers[%d]: %w", file, line, i, err)

@@ -241,6 +241,9 @@ func (p Path) Names(ops []Op) []string {
 
 // ParsePath reads op names separated by spaces or commas.
 func ParsePath(s string, space Space) (Path, error) {
+	if max := len(space.Blocks) * 16; len(s) > max { // op names are under 16 bytes
+		return nil, fmt.Errorf("supernet: a path of %d bytes is too long (%d blocks: at most %d)", len(s), len(space.Blocks), max)
+	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
 	if len(fields) != len(space.Blocks) {
 		return nil, fmt.Errorf("supernet: path %q has %d ops, want %d (one per block)", s, len(fields), len(space.Blocks))
