@@ -245,7 +245,7 @@ func (s *Scene) Update() error {
 	just := inpututil.IsKeyJustPressed
 	relayout := false
 	switch {
-	case just(ebiten.KeyV) || just(ebiten.KeyTab):
+	case just(ebiten.KeyV): // not Tab: Tab moves the focus on, out of the canvas
 		if s.view == ViewAccelerator {
 			s.view = ViewSearch
 		} else {

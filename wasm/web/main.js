@@ -214,6 +214,40 @@ class Page {
     $("share-url").value = location.href;
   }
 
+  // wireViewControls makes the buttons under the view drive it: the same
+  // actions as its keys, for a mouse, a finger or the Tab key. The labels
+  // follow the view's state.
+  wireViewControls() {
+    const viz = this.viz;
+    const st = () => { try { return JSON.parse(viz.state()); } catch { return {}; } };
+    const sync = () => {
+      const s = st(), a = s.accelerator || {};
+      $("vc-view").textContent = s.view === "search" ? "Show the accelerator" : "Show the search";
+      $("vc-play").textContent = a.playing ? "Pause" : "Play";
+      $("vc-play").setAttribute("aria-pressed", a.playing ? "true" : "false");
+      const n = (a.layers || []).length;
+      $("vc-layer").textContent = n ? `layer ${a.layer + 1} of ${n}: ${a.layerName}` : "—";
+      const accel = s.view !== "search";
+      for (const id of ["vc-play", "vc-step", "vc-prev", "vc-next", "vc-restart", "vc-speed"]) $(id).disabled = !accel;
+    };
+    const act = (id, f) => $(id).addEventListener("click", () => { f(st()); sync(); });
+    act("vc-view", (s) => viz.setView(s.view === "search" ? "accelerator" : "search"));
+    act("vc-play", (s) => (s.accelerator && s.accelerator.playing ? viz.pause() : viz.play()));
+    act("vc-step", () => viz.step());
+    act("vc-restart", () => viz.restart());
+    const layer = (d) => (s) => {
+      const n = (s.accelerator.layers || []).length;
+      if (n) viz.selectLayer((s.accelerator.layer + d + n) % n);
+    };
+    act("vc-prev", layer(-1));
+    act("vc-next", layer(1));
+    $("vc-speed").addEventListener("change", () => { viz.setSpeed(Number($("vc-speed").value)); sync(); });
+    $("vc-view").disabled = false;
+    this.syncViewControls = sync;
+    sync();
+    setInterval(sync, 500); // the view's keys and the search change it too
+  }
+
   // attachViz connects the accelerator view once it has started, and
   // brings it up to date: platform, motion preference, the last result.
   attachViz(dianViz, frame) {
@@ -227,6 +261,7 @@ class Page {
         if (msg) console.warn("dianViz.showResult:", msg);
       } catch (err) { console.warn("dianViz.showResult:", err); }
     }
+    this.wireViewControls();
     // Test hooks: what the canvas draws, in this page's CSS pixels.
     window.dianPEGrid = () => {
       const g = JSON.parse(dianViz.layout());

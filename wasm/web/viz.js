@@ -18,6 +18,28 @@
     if (type === "webgl2" || type === "webgl") attrs = Object.assign({}, attrs, { antialias: false, alpha: false, depth: false });
     return getContext.call(this, type, attrs);
   };
+  // Ebiten makes its canvas focusable with tabindex 1, hides the focus
+  // ring and swallows every key, Tab included, so a keyboard user who
+  // reached it could not leave. Keys reach the canvas only in the target
+  // phase, so a capture listener on the window sees them first: Tab and
+  // Escape are kept from Ebiten (Tab then moves the focus on as anywhere
+  // else; Escape hands the focus back to the page), and the canvas gets
+  // tabindex 0 and a visible focus ring.
+  window.addEventListener("keydown", (e) => {
+    if (e.key === "Tab") e.stopImmediatePropagation();
+    if (e.key === "Escape") { e.stopImmediatePropagation(); document.activeElement.blur(); window.parent.focus(); }
+  }, true);
+  new MutationObserver((_, obs) => {
+    const canvas = document.querySelector("canvas");
+    if (!canvas) return;
+    obs.disconnect();
+    canvas.setAttribute("tabindex", "0");
+    canvas.setAttribute("aria-label", "Accelerator view: keys V switch views, Space plays, → steps a cycle, [ and ] change layer, Tab leaves");
+    const ring = (on) => { canvas.style.outline = on ? "3px solid #f5a623" : "none"; canvas.style.outlineOffset = "-3px"; };
+    canvas.addEventListener("focus", () => ring(true));
+    canvas.addEventListener("blur", () => ring(false));
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   const go = new Go();
   WebAssembly.instantiateStreaming(fetch("page.wasm"), go.importObject)
     .then((r) => go.run(r.instance))
