@@ -74,8 +74,8 @@ func TestBrowserViewControlsAndKeyboard(t *testing.T) {
 	if playing := eval[bool](t, b, `JSON.parse(dianPage.viz.state()).accelerator.playing`); !playing {
 		t.Errorf("Enter on Play did not start the animation")
 	}
-	if label := eval[string](t, b, `document.getElementById("vc-play").textContent`); label != "Pause" {
-		t.Errorf("the playing view's button says %q, want Pause", label)
+	if label := eval[string](t, b, `document.getElementById("vc-play").textContent`); label != "Pause the layer" {
+		t.Errorf("the playing view's button says %q, want Pause the layer", label)
 	}
 	layer0 := eval[int](t, b, `JSON.parse(dianPage.viz.state()).accelerator.layer`)
 	eval[bool](t, b, `(document.getElementById("vc-next").click(), true)`)

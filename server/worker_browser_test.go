@@ -5,7 +5,9 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -106,4 +108,72 @@ func TestBrowserStopReachesTheFinalAcceleratorSearch(t *testing.T) {
 		t.Errorf("Stop took %.0f ms to take effect: it waited for the final accelerator search", r.Ms)
 	}
 	t.Logf("Stop pressed during the final accelerator search took effect after %.0f ms", r.Ms)
+}
+
+// A worker that dies is restarted, the page says so, and the new worker
+// answers. (Killing one for real takes a defect; fatal is what the page
+// calls on the worker's error event or an unreadable message.)
+func TestBrowserWorkerRestartsAfterAFatalError(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	if state := b.open(t, url); state != "idle" {
+		t.Fatalf("page state %q", state)
+	}
+	type restart struct {
+		Restarts int
+		Pong     string
+		Error    string
+	}
+	r, err := chromedp.Run(b.ctx, chromedp.Evaluate[restart](`(async () => {
+  const core = dianPage.core;
+  core.fatal("simulated crash");
+  const pong = await core.request({ type: "ping" });
+  return { restarts: core.restarts, pong: pong.type, error: document.getElementById("error").innerText };
+})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("no answer after the restart: %v (console: %q)", err, b.errors())
+	}
+	if r.Restarts != 1 || r.Pong != "pong" || !strings.Contains(r.Error, "simulated crash") || !strings.Contains(r.Error, "restarted") {
+		t.Errorf("after a fatal error: %+v; want one restart, a pong and the page saying so", r)
+	}
+}
+
+// Closing or leaving the tab while a search runs asks first: the search
+// cannot be resumed. (Chromium asks only after a user gesture, so the
+// search is started with a real click.)
+func TestBrowserLeavingARunningSearchAsks(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 720)
+	if state := b.open(t, url+"#v=2&dataset=digits8&epochs=20&finalsteps=1000000"); state != "idle" {
+		t.Fatalf("page state %q", state)
+	}
+	dialogs := make(chan string, 4)
+	events := chromedp.Events(b.ctx, page.JavascriptDialogOpening) // subscribed from here on
+	go func() {
+		for d, err := range events {
+			if err != nil {
+				return
+			}
+			dialogs <- string(d.Type)
+			chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false}) // stay on the page
+		}
+	}()
+	if err := chromedp.Do(b.ctx, chromedp.Click("#play")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.body.dataset.state === "running"`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatalf("the search did not start: %v", err)
+	}
+	go chromedp.Run(b.ctx, chromedp.Navigate("about:blank"))
+	select {
+	case kind := <-dialogs:
+		if kind != "beforeunload" {
+			t.Errorf("leaving opened a %q dialog, want beforeunload", kind)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("leaving a running search asked nothing")
+	}
+	if s := eval[string](t, b, `document.body.dataset.state`); s != "running" {
+		t.Errorf("after choosing to stay the page is %q, want the search still running", s)
+	}
 }

@@ -470,3 +470,22 @@ func TestMeanEntropy(t *testing.T) {
 		t.Errorf("fine-tuning point has an entropy %v", v)
 	}
 }
+
+func TestRangeIn(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		vals   []float64
+		lo, hi float64
+	}{
+		{"one accuracy", []float64{0.93}, 0.88, 0.98},
+		{"spread", []float64{0.5, 0.9}, 0.48, 0.92},
+		{"clamped at 1", []float64{0.9, 1}, 0.895, 1},
+		{"clamped at 0", []float64{0, 0.2}, 0, 0.21},
+		{"none", nil, 0, 1},
+	} {
+		lo, hi, _ := RangeIn(tt.vals, 0, 1)
+		if math.Abs(lo-tt.lo) > 1e-12 || math.Abs(hi-tt.hi) > 1e-12 {
+			t.Errorf("%s: RangeIn = [%v, %v], want [%v, %v]", tt.name, lo, hi, tt.lo, tt.hi)
+		}
+	}
+}

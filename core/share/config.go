@@ -242,7 +242,7 @@ var Keys = []Key{
 			return nil
 		}},
 	intKey("epochs", "search epochs after warm-up", func(c *Config) *int { return &c.Epochs }, 1, 200),
-	intKey("searchset", "training images the search runs on (a seeded sample; fine-tuning uses all)", func(c *Config) *int { return &c.SearchSet }, 100, 1000000),
+	intKey("searchset", "training images the search runs on (a seeded sample, at most the whole training set: digits8 has 1,437; fine-tuning uses all)", func(c *Config) *int { return &c.SearchSet }, 100, 1000000),
 	boolKey("pretrained", "start from the shipped warm-up snapshot (0: warm up here)", func(c *Config) *bool { return &c.Pretrained }),
 	intKey("warmup", "weight-only epochs before the search when pretrained=0", func(c *Config) *int { return &c.Warmup }, 0, 100),
 	intKey("batch", "mini-batch size", func(c *Config) *int { return &c.Batch }, 8, 512),

@@ -158,6 +158,9 @@ func (s *Scene) drawCurve(dst *ebiten.Image, i int, r viz.Rect) {
 		return
 	}
 	lo, hi, _ := viz.Range(vals)
+	if bmin, bmax, ok := viz.CurveBounds(i); ok {
+		lo, hi, _ = viz.RangeIn(vals, bmin, bmax)
+	}
 	x0, x1, _ := viz.Range(steps)
 	ax := viz.Axis{Min: x0, Max: x1, Lo: plot.X, Hi: plot.X + plot.W}
 	ay := viz.Axis{Min: lo, Max: hi, Lo: plot.Y + plot.H, Hi: plot.Y}
@@ -177,7 +180,7 @@ func (s *Scene) drawCurve(dst *ebiten.Image, i int, r viz.Rect) {
 
 func (s *Scene) drawPareto(dst *ebiten.Image) {
 	sv, r, fs := &s.search, s.slay.Pareto, s.fontSize()
-	drawText(dst, "Accuracy (↑) vs FPS (→): search trail, Pareto front, baselines and the final design", r.X, r.Y, fs*0.9, viz.Ink, text.AlignStart)
+	drawText(dst, "Accuracy ↑ (trail: on the search's held-out images; final: on the test set) vs FPS →", r.X, r.Y, fs*0.9, viz.Ink, text.AlignStart)
 	plot := viz.Rect{X: r.X + fs*3, Y: r.Y + fs*1.5, W: r.W - fs*3.5, H: r.H - fs*5.6}
 	strokeRect(dst, plot, 1, color.RGBA{0xbb, 0xbb, 0xbb, 0xff})
 	drawText(dst, "FPS (log scale) →", plot.X+plot.W/2, plot.Y+plot.H+fs*0.3, fs*0.8, viz.Muted, text.AlignCenter)
@@ -197,7 +200,7 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 			fps = append(fps, math.Log10(p.FPS))
 		}
 	}
-	alo, ahi, _ := viz.Range(accs)
+	alo, ahi, _ := viz.RangeIn(accs, 0, 1)
 	flo, fhi, _ := viz.Range(fps)
 	ax := viz.Axis{Min: math.Pow(10, flo), Max: math.Pow(10, fhi), Lo: plot.X, Hi: plot.X + plot.W, Log: true}
 	ay := viz.Axis{Min: alo, Max: ahi, Lo: plot.Y + plot.H, Hi: plot.Y}
@@ -240,10 +243,17 @@ func (s *Scene) drawPareto(dst *ebiten.Image) {
 	// Legend.
 	ly := r.Y + r.H - fs*1.2
 	lx := plot.X
+	// Only what the plot shows: no baselines entry without baselines, no
+	// final before the result.
 	for _, it := range []struct {
 		clr   color.RGBA
 		label string
-	}{{viz.Muted, "trail"}, {viz.PEIdle, "Pareto front"}, {viz.PEBusy, "current"}, {viz.Outputs, "baselines"}, {viz.Highlight, "final"}} {
+		shown bool
+	}{{viz.Muted, "trail", true}, {viz.PEIdle, "Pareto front", true}, {viz.PEBusy, "current", true},
+		{viz.Outputs, "baselines", len(sv.Baselines) > 0}, {viz.Highlight, "final", sv.Final != nil}} {
+		if !it.shown {
+			continue
+		}
 		dot(dst, lx+fs*0.3, ly+fs*0.5, fs*0.3, it.clr)
 		drawText(dst, it.label, lx+fs*0.8, ly, fs*0.8, viz.Ink, text.AlignStart)
 		lx += fs*1.4 + float64(len(it.label))*fs*0.5

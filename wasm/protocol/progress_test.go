@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/report"
+	"github.com/dian-explorer/dian/core/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -131,7 +132,7 @@ func FuzzDecodeProgress(f *testing.F) {
 	f.Add(mustMarshalF(map[string]any{"hwRows": []int{2}, "hwDecisions": []string{"x"}, "hwOptions": []string{"a"}, "hwProbs": []byte{1, 2, 3}}))
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		var p Progress
-		if msgpack.Unmarshal(msg, &p) != nil {
+		if wire.Unmarshal(msg, &p) != nil { // as the page decodes them
 			return
 		}
 		p.DecodeProbs()

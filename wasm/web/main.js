@@ -163,7 +163,7 @@ class Page {
     const m = { accuracy: c.acc, fps: c.fps, latency_ms: c.latencyMs, energy: c.energy, edp: c.edp, dsp: c.dsp, bram18: c.bram18, area_mm2: c.area, feasible: c.feasible };
     $("carried-body").replaceChildren(
       el("p", { text: `Network: ${(c.ops || []).join(" · ")} (${whole(c.macs)} MACs per image). Accelerator: ${(c.chunks || []).join("; ") || "none"}.` }),
-      table(["", "carried"], metricRows(m)));
+      table(["metric", "carried"], metricRows(m)));
   }
 
   // verify compares a finished search with the result the link carried.
@@ -223,7 +223,7 @@ class Page {
     const sync = () => {
       const s = st(), a = s.accelerator || {};
       $("vc-view").textContent = s.view === "search" ? "Show the accelerator" : "Show the search";
-      $("vc-play").textContent = a.playing ? "Pause" : "Play";
+      $("vc-play").textContent = a.playing ? "Pause the layer" : "Play the layer";
       $("vc-play").setAttribute("aria-pressed", a.playing ? "true" : "false");
       const n = (a.layers || []).length;
       $("vc-layer").textContent = n ? `layer ${a.layer + 1} of ${n}: ${a.layerName}` : "—";
@@ -563,7 +563,9 @@ class Page {
     set("p-step", `${whole(p.step)} of ${whole(p.steps)} (${(100 * frac).toFixed(0)} %)`);
     set("p-rate", s.rate ? num(s.rate) : "—");
     set("p-eta", s.rate && p.steps ? duration((p.steps - p.step) / s.rate) : "—");
-    set("p-epoch", String(p.epoch));
+    // Events count epochs from 0 within their phase; people count from 1.
+    const training = p.phase === "warmup" || p.phase === "search" || p.phase === "finetune";
+    set("p-epoch", training ? `${p.epoch + 1} (${p.phase})` : "—");
     set("p-acc", pct(p.acc));
     set("p-loss", `${num(p.lossW)} / ${num(p.lossA)}`);
     set("p-tau", num(p.tau));
@@ -598,7 +600,7 @@ class Page {
       const best = row.indexOf(Math.max(...row));
       rows.push([`block ${b + 1}`, ...row.map((x, i) => (i === best ? `${(100 * x).toFixed(1)} % ◆` : `${(100 * x).toFixed(1)} %`))]);
     }
-    const head = ["", ...Array.from({ length: p.ops }, (_, i) => `op ${i + 1}`)];
+    const head = ["block", ...Array.from({ length: p.ops }, (_, i) => `op ${i + 1}`)];
     $("probs").replaceChildren(table(head, rows, "Softmax of the architecture parameters: probability of each candidate op per block; ◆ marks the most likely"));
   }
 
@@ -742,6 +744,11 @@ async function start() {
   window.dianWorkerPing = pong;
   const page = new Page(core, keys, pong.platforms);
   window.dianPage = page;
+  // A running search or comparison cannot be resumed after the tab closes
+  // (no checkpoints yet): the browser asks before it is lost.
+  window.addEventListener("beforeunload", (e) => {
+    if (document.body.dataset.state === "running") e.preventDefault();
+  });
   core.onStray = (msg) => showError("The co-search core refused a message: " + msg.message, false);
   core.onRestart = (reason) => showError(`The co-search core stopped (${reason}) and has been restarted: start the search again.`, false);
   $("build").textContent = `· core ${pong.version} (${pong.goVersion})`;

@@ -12,8 +12,8 @@ export function table(head, rows, caption) {
 
 export function metricRows(m) {
   return [
-    ["Accuracy", pct(m.accuracy)], ["FPS", num(m.fps)], ["Latency", num(m.latency_ms) + " ms"], ["Energy", num(m.energy)],
-    ["EDP", num(m.edp)], ["DSP", whole(m.dsp)], ["BRAM18", whole(m.bram18)], ["Area", m.area_mm2 ? num(m.area_mm2) + " mm²" : "—"],
+    ["Accuracy", pct(m.accuracy)], ["FPS", num(m.fps)], ["Latency", num(m.latency_ms) + " ms"], ["Energy (16-bit MACs)", num(m.energy)],
+    ["EDP (16-bit MACs × s)", num(m.edp)], ["DSP", whole(m.dsp)], ["BRAM18", whole(m.bram18)], ["Area", m.area_mm2 ? num(m.area_mm2) + " mm²" : "—"],
     ["Feasible", m.feasible ? "yes" : "no"],
   ];
 }
@@ -24,15 +24,23 @@ function extents(x) {
 
 function bytesText(b) { return b ? (b >= 1024 ? num(b / 1024) + " KB" : b + " B") : "—"; }
 
+// usedChunks says how many of the accelerator's sub-accelerators run a
+// layer: a chunk the layer-to-chunk plan gives nothing idles.
+function usedChunks(r) {
+  const all = r.accelerator.chunks.length;
+  const used = new Set((r.layers || []).map((l) => l.chunk)).size || all;
+  return used === all ? `${all} sub-accelerator${all === 1 ? "" : "s"}` : `${used} of its ${all} sub-accelerators (the others run no layer)`;
+}
+
 export function renderResult(r) {
   const body = $("result-body");
   const m0 = r.metrics;
   $("summary").textContent = `Found ${r.network.ops.join(" · ")}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
-    `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${r.accelerator.chunks.length} sub-accelerator(s) of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
+    `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${usedChunks(r)} of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
   const parts = [];
   // Headline beside the baselines.
   const base = r.baselines || [];
-  const head = ["", "co-search", ...base.map((b) => b.name)];
+  const head = ["metric", "co-search", ...base.map((b) => b.name)];
   const metrics = metricRows(r.metrics);
   const bm = base.map((b) => metricRows(b.metrics));
   parts.push(el("h3", { text: "Metrics" }),
@@ -69,7 +77,7 @@ export function renderResult(r) {
   // Search.
   const s = r.search;
   parts.push(el("h3", { text: "Search" }),
-    table(["", "value"], [["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
+    table(["budget", "value"], [["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
       ["Final λ", num(s.final_lambda)], ["Target band", s.target_hi ? `${num(s.target_lo)} – ${num(s.target_hi)}` : "—"],
       ["Best cost during the final accelerator search", (s.final_trace || []).map(num).join(", ") || "—"],
       ["Configuration", r.config], ["Build", r.timing.build || "—"], ["Time in the worker", num(r.timing.total_s) + " s"]]));

@@ -29,10 +29,22 @@
     if (e.key === "Tab") e.stopImmediatePropagation();
     if (e.key === "Escape") { e.stopImmediatePropagation(); document.activeElement.blur(); window.parent.focus(); }
   }, true);
+  // The frame's document has a main landmark with a heading only screen
+  // readers see, and the canvas (which Ebiten appends to the body and
+  // sizes to it, so it stays there) is a labelled region. Styles are set
+  // from script: the policy allows no inline style.
+  const hide = (e) => Object.assign(e.style, { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clipPath: "inset(50%)", whiteSpace: "nowrap" });
+  document.addEventListener("DOMContentLoaded", () => {
+    const main = document.getElementById("views");
+    if (main) Object.assign(main.style, { position: "absolute", width: "1px", height: "1px", overflow: "hidden" });
+    const h1 = document.getElementById("views-title");
+    if (h1) hide(h1);
+  });
   new MutationObserver((_, obs) => {
     const canvas = document.querySelector("canvas");
     if (!canvas) return;
     obs.disconnect();
+    canvas.setAttribute("role", "region");
     canvas.setAttribute("tabindex", "0");
     canvas.setAttribute("aria-label", "Accelerator view: keys V switch views, Space plays, → steps a cycle, [ and ] change layer, Tab leaves");
     const ring = (on) => { canvas.style.outline = on ? "3px solid #f5a623" : "none"; canvas.style.outlineOffset = "-3px"; };
