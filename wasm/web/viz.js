@@ -48,7 +48,9 @@
     canvas.setAttribute("tabindex", "0");
     canvas.setAttribute("aria-label", "Accelerator view: keys V switch views, Space plays, → steps a cycle, [ and ] change layer, Tab leaves");
     const ring = (on) => { canvas.style.outline = on ? "3px solid #f5a623" : "none"; canvas.style.outlineOffset = "-3px"; };
-    canvas.addEventListener("focus", () => ring(true));
+    // As :focus-visible: a ring for keyboard focus, none when Ebiten
+    // focuses its own canvas or a click does.
+    canvas.addEventListener("focus", () => ring(canvas.matches(":focus-visible")));
     canvas.addEventListener("blur", () => ring(false));
   }).observe(document.documentElement, { childList: true, subtree: true });
 
