@@ -212,6 +212,15 @@ class Page {
   setURL(canonical) {
     history.replaceState(null, "", "#" + canonical);
     $("share-url").value = location.href;
+    this.markStale(canonical);
+  }
+
+  // markStale says so when the result on the page comes from settings
+  // other than those of canonical (a link's configuration keys come first,
+  // then the page's own keys).
+  markStale(canonical) {
+    const rc = this.resultConfig;
+    $("results-stale").hidden = !rc || canonical === rc || canonical.startsWith(rc + "&");
   }
 
   // wireViewControls makes the buttons under the view drive it: the same
@@ -644,6 +653,7 @@ class Page {
     this.networkJSON = reply.network;
     this.compact = reply.compact;
     this.resultConfig = result.config;
+    this.markStale(location.hash.replace(/^#/, ""));
     $("share-with-result").disabled = !reply.compact;
     this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
     $("download-design").disabled = !this.designJSON;
