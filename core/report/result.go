@@ -69,7 +69,11 @@ func MetricsOf(c *accel.NetworkCost, acc float64) Metrics {
 
 // SearchSummary describes how the search went.
 type SearchSummary struct {
-	ArchSteps int `json:"arch_steps"`
+	// SearchImages is how many training images the bi-level search ran
+	// on: searchset, or the whole training set when that is smaller
+	// (digits8 has 1,437).
+	SearchImages int `json:"search_images"`
+	ArchSteps    int `json:"arch_steps"`
 	// TrainSteps and HWEvaluations are what the run spent: minibatch
 	// gradient steps (warm-up, search, fine-tuning) and designs the cost
 	// model evaluated. Every method of a comparison spends the same.

@@ -310,7 +310,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 		r.emit(report.PhaseSearch, e, r.net.Probs())
 	}
 	res.Timing.SearchSeconds = time.Since(t1).Seconds()
-	res.Search = report.SearchSummary{ArchSteps: archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
+	res.Search = report.SearchSummary{SearchImages: r.splits.Weights.N + r.splits.Arch.N, ArchSteps: archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
 		FinalProbs: r.net.Probs()}
 
 	// Derive, search its accelerator, fine-tune, test.

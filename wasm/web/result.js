@@ -77,7 +77,7 @@ export function renderResult(r) {
   // Search.
   const s = r.search;
   parts.push(el("h3", { text: "Search" }),
-    table(["budget", "value"], [["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
+    table(["budget", "value"], [["Training images the search ran on", whole(s.search_images)], ["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
       ["Final λ", num(s.final_lambda)], ["Target band", s.target_hi ? `${num(s.target_lo)} – ${num(s.target_hi)}` : "—"],
       ["Best cost during the final accelerator search", (s.final_trace || []).map(num).join(", ") || "—"],
       ["Configuration", r.config], ["Build", r.timing.build || "—"], ["Time in the worker", num(r.timing.total_s) + " s"]]));
