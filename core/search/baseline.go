@@ -137,9 +137,7 @@ func (r *runner) trainLikeTheSearch(path supernet.Path) error {
 		opt.LR = r.lr(s, total)
 		var lw float64
 		if path != nil {
-			b.Next(r.x.Data, r.labels)
-			r.trainSteps++
-			lw = float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip))
+			lw = r.trainBatch(b, opt)
 		} else {
 			lw = r.weightStep(b, opt)
 		}

@@ -378,6 +378,12 @@ func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD) float64 {
 	} else {
 		r.net.SampleHard(r.rngSample, 1)
 	}
+	return r.trainBatch(b, opt)
+}
+
+// trainBatch is one SGD step of the supernet's current path on the next
+// batch of b, counted in the run's budget; it returns the batch's loss.
+func (r *runner) trainBatch(b *data.Batcher, opt *nn.SGD) float64 {
 	b.Next(r.x.Data, r.labels)
 	r.trainSteps++
 	return float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip))
@@ -690,22 +696,19 @@ func finetuneSteps(epochs float64, batchesPerEpoch int) int {
 func (r *runner) finetune(path supernet.Path) (float64, error) {
 	r.net.SetPath(path)
 	b := data.NewBatcher(r.train, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
-	params := r.net.WeightParams()
 	base := float32(r.cfg.LRWeights)
-	opt := nn.NewSGD(params, base, weightMomentum, weightDecay)
+	opt := nn.NewSGD(r.net.WeightParams(), base, weightMomentum, weightDecay)
 	total := finetuneSteps(r.cfg.Finetune, b.BatchesPerEpoch())
 	for s := range total {
 		if err := r.ctx.Err(); err != nil {
 			return 0, err
 		}
 		opt.LR = nn.CosineLR(base, base*lrFloor, s, total)
-		b.Next(r.x.Data, r.labels)
-		lw := nn.TrainStep(r.net.Net, params, &r.ce, opt, r.x, r.labels, gradClip)
-		r.trainSteps++
-		r.lastLossW = float64(lw)
+		lw := r.trainBatch(b, opt)
+		r.lastLossW = lw
 		r.step++
 		r.obs(report.Event{Phase: report.PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
-			LossWeights: float64(lw), Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})
+			LossWeights: lw, Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})
 	}
 	acc := r.accuracy(path, r.splits.Test, 0)
 	r.lastAcc = acc

@@ -21,7 +21,7 @@ import (
 )
 
 // YieldInterval is the longest a search runs without letting the worker
-// take the page's messages (see yieldToEventLoop): the delay before a
+// take the page's messages (see eventLoopContext): the delay before a
 // pause, stop or parse is handled while a search runs.
 const YieldInterval = 100 * time.Millisecond
 
@@ -266,7 +266,6 @@ type job struct {
 	// Touched only by the search goroutine, in observe.
 	lastPost  time.Time
 	lastPhase string
-	lastYield time.Time
 	// pendingHW is the accelerator distribution of an event that was not
 	// posted: it rides on the next message that is.
 	pendingHW *report.HWDist
@@ -277,15 +276,12 @@ func (j *job) stop() {
 	j.cancel()
 }
 
-// observe is the search's observer: it lets the page's messages in now and
-// then, posts the event unless one was posted less than ProgressInterval
-// ago, and waits while paused, posting the event it holds at first so the
-// page shows where the search stands.
+// observe is the search's observer: it posts the event unless one was
+// posted less than ProgressInterval ago, and waits while paused, posting
+// the event it holds at first so the page shows where the search stands.
+// (The page's messages get in where the search checks its context: see
+// eventLoopContext.)
 func (j *job) observe(e report.Event) {
-	if time.Since(j.lastYield) >= YieldInterval {
-		yieldToEventLoop()
-		j.lastYield = time.Now()
-	}
 	now := time.Now()
 	if e.HWDist != nil {
 		j.pendingHW = e.HWDist
