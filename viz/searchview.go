@@ -142,12 +142,7 @@ func (v *SearchView) push(pt SearchPoint, probs [][]float64, path []string) {
 		v.Final, v.HW = nil, nil
 	}
 	if len(v.Points) >= MaxSearchPoints {
-		n := 0
-		for i := 0; i < len(v.Points); i += 2 {
-			v.Points[n] = v.Points[i]
-			n++
-		}
-		v.Points = v.Points[:n]
+		v.Points = report.Halve(v.Points)
 	}
 	v.Points = append(v.Points, pt)
 	// The baselines train other supernets: their probabilities are not

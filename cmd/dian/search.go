@@ -29,6 +29,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	keys := fs.Bool("keys", false, "list the fragment's keys, their defaults and what they accept, and exit")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the search to this file (read it with go tool pprof)")
+	checkpoint := fs.String("checkpoint", "", "keep the search's state in this file, every -checkpoint-every and on Ctrl-C, to continue it with -resume")
+	every := fs.Duration("checkpoint-every", 30*time.Second, "how often -checkpoint saves (0: at every step)")
+	resume := fs.String("resume", "", "continue the search whose state this checkpoint file holds (its configuration comes from the file; it keeps saving there unless -checkpoint says elsewhere)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,15 +39,46 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		printKeys(stdout)
 		return nil
 	}
-	link, err := share.Parse(*config)
-	if err != nil {
-		return fmt.Errorf("%w: -config: %v", errUsage, err)
+	if *every < 0 {
+		return fmt.Errorf("%w: -checkpoint-every %v: want a duration ≥ 0, e.g. 30s", errUsage, *every)
+	}
+	var resumeState []byte
+	var link share.Link
+	if *resume != "" {
+		cfg, b, err := readCheckpoint(*resume)
+		if err != nil {
+			return err
+		}
+		if *config != "" {
+			given, err := share.Parse(*config)
+			if err != nil {
+				return fmt.Errorf("%w: -config: %v", errUsage, err)
+			}
+			if g, c := (share.Link{Config: given.Config}).Encode(), (share.Link{Config: cfg}).Encode(); g != c {
+				return fmt.Errorf("%w: -config %s is not the search %s holds (%s); leave -config out to continue that search", errUsage, g, *resume, c)
+			}
+		}
+		link, resumeState = share.Link{Config: cfg}, b
+		if *checkpoint == "" {
+			*checkpoint = *resume
+		}
+	} else {
+		var err error
+		if link, err = share.Parse(*config); err != nil {
+			return fmt.Errorf("%w: -config: %v", errUsage, err)
+		}
 	}
 	in, err := loadInput(*assets, link.Config)
 	if err != nil {
 		return err
 	}
 	in.Version = version()
+	in.Resume = resumeState
+	var saved checkpointFile
+	if *checkpoint != "" {
+		saved = checkpointFile{path: *checkpoint, every: *every, last: time.Now()}
+		in.Checkpoints = saved.checkpoints()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *cpuProfile != "" {
@@ -61,7 +95,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	bar.finish()
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("%w after %.1f s, in the %s phase: nothing was kept", errInterrupted, time.Since(start).Seconds(), phase)
+			if *checkpoint == "" {
+				return fmt.Errorf("%w after %.1f s, in the %s phase: nothing was kept (run with -checkpoint FILE to keep the state)", errInterrupted, time.Since(start).Seconds(), phase)
+			}
+			if saved.step < 0 {
+				return fmt.Errorf("%w after %.1f s, in the %s phase, and the state could not be kept: %v", errInterrupted, time.Since(start).Seconds(), phase, err)
+			}
+			return fmt.Errorf("%w after %.1f s, in the %s phase: the state at step %d of %d is in %s; continue with: dian search -resume %s",
+				errInterrupted, time.Since(start).Seconds(), phase, saved.step, saved.steps, *checkpoint, *checkpoint)
 		}
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -72,6 +73,31 @@ func TestSearchKeysListsEveryKey(t *testing.T) {
 	for _, k := range []string{"dataset", "platform", "engine", "seed", "epochs", "baselines"} {
 		if !strings.Contains(stdout.String(), "  "+k+" ") {
 			t.Errorf("dian search -keys does not list %q", k)
+		}
+	}
+}
+
+func TestSearchResumeRejects(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.ckpt")
+	if err := os.WriteFile(junk, []byte("not a checkpoint at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-resume", filepath.Join(dir, "missing.ckpt")}, 1, "no such file"},
+		{[]string{"-resume", junk}, 1, "not a DIAN snapshot"},
+		{[]string{"-checkpoint-every", "-1s", "-config", "v=2"}, 2, "-checkpoint-every"},
+		{[]string{"-checkpoint", filepath.Join(dir, "x.ckpt"), "-config", "v=2&dataset=digits8&method=fixednet"}, 1, "checkpoints cover co-searches"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := run(append([]string{"search", "-assets", "../../assets"}, c.args...), &stdout, &stderr)
+		if code != c.code || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("dian search %v: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr.String(), c.code, c.want)
 		}
 	}
 }

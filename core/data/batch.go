@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // Splits is the three-way split of a co-search: Weights trains the network
@@ -51,6 +52,7 @@ type Batcher struct {
 	set   *Set
 	size  int
 	rng   *rand.Rand
+	pcg   *rand.PCG // rng's source, whose state BatcherState saves
 	perm  []int
 	pos   int
 	Epoch int // completed epochs
@@ -61,7 +63,8 @@ func NewBatcher(s *Set, size int, seed uint64) *Batcher {
 	if size <= 0 || size > s.N {
 		panic(fmt.Sprintf("data: batch size %d for a set of %d", size, s.N))
 	}
-	b := &Batcher{set: s, size: size, rng: rand.New(rand.NewPCG(seed, 0x5851f42d4c957f2d)), perm: seq(0, s.N)}
+	pcg := rand.NewPCG(seed, 0x5851f42d4c957f2d)
+	b := &Batcher{set: s, size: size, rng: rand.New(pcg), pcg: pcg, perm: seq(0, s.N)}
 	b.shuffle()
 	return b
 }
@@ -88,3 +91,47 @@ func (b *Batcher) Next(images []float32, labels []int32) {
 
 // BatchesPerEpoch is the number of full batches in an epoch.
 func (b *Batcher) BatchesPerEpoch() int { return b.set.N / b.size }
+
+// BatcherState is where a Batcher is in its deal: the current epoch's
+// order, the next position in it, the completed epochs and the generator's
+// state (rand.PCG's binary form). Restoring it continues the same sequence
+// of batches.
+type BatcherState struct {
+	Perm  []int
+	Pos   int
+	Epoch int
+	RNG   []byte
+}
+
+// State returns a copy of the batcher's position.
+func (b *Batcher) State() BatcherState {
+	rng, _ := b.pcg.MarshalBinary() // a PCG always marshals
+	return BatcherState{Perm: slices.Clone(b.perm), Pos: b.pos, Epoch: b.Epoch, RNG: rng}
+}
+
+// Restore continues from a saved position. It checks that s fits this
+// batcher's set (a permutation of its indices, a position within it), so
+// a damaged or foreign checkpoint is an error, not a wrong batch.
+func (b *Batcher) Restore(s BatcherState) error {
+	if len(s.Perm) != len(b.perm) {
+		return fmt.Errorf("data: batcher state orders %d samples; this set has %d", len(s.Perm), len(b.perm))
+	}
+	seen := make([]bool, len(s.Perm))
+	for _, i := range s.Perm {
+		if i < 0 || i >= len(seen) || seen[i] {
+			return fmt.Errorf("data: batcher state's order is not a permutation of 0..%d", len(seen)-1)
+		}
+		seen[i] = true
+	}
+	if s.Pos < 0 || s.Pos > len(s.Perm) || s.Epoch < 0 {
+		return fmt.Errorf("data: batcher state at position %d of %d, epoch %d: out of range", s.Pos, len(s.Perm), s.Epoch)
+	}
+	pcg := new(rand.PCG)
+	if err := pcg.UnmarshalBinary(s.RNG); err != nil {
+		return fmt.Errorf("data: batcher state's generator: %w", err)
+	}
+	*b.pcg = *pcg
+	copy(b.perm, s.Perm)
+	b.pos, b.Epoch = s.Pos, s.Epoch
+	return nil
+}

@@ -42,6 +42,11 @@ func (o *SGD) Step() {
 	}
 }
 
+// Velocity is the optimizer's momentum buffers, one per parameter in the
+// order NewSGD was given them. They are the optimizer's own memory: a
+// checkpoint saves them and a resumed search copies them back.
+func (o *SGD) Velocity() [][]float32 { return o.vel }
+
 // Adam is the Adam optimizer (Kingma and Ba) with bias correction and
 // optional L2 weight decay added to the gradient. The architecture optimizer
 // of DNA uses LR 3e-4, Beta1 0.5, Beta2 0.999.
@@ -61,6 +66,17 @@ func NewAdam(params []*Param, lr, beta1, beta2 float32) *Adam {
 	}
 	return o
 }
+
+// Moments is the optimizer's first and second moment buffers, one of each
+// per parameter (its own memory, as SGD.Velocity).
+func (o *Adam) Moments() (m, v [][]float32) { return o.m, o.v }
+
+// Powers is β1ᵗ and β2ᵗ after the steps taken so far; SetPowers restores
+// them (with Moments, all the state Adam carries between steps).
+func (o *Adam) Powers() (b1t, b2t float64) { return o.b1t, o.b2t }
+
+// SetPowers restores what Powers returned.
+func (o *Adam) SetPowers(b1t, b2t float64) { o.b1t, o.b2t = b1t, b2t }
 
 // Step updates every parameter:
 // m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², w −= LR·m̂/(√v̂ + Eps) with

@@ -106,3 +106,15 @@ func optionLabel(s *accel.Space, d *accel.Decision, v int) string {
 	}
 	return strconv.Itoa(v)
 }
+
+// Halve keeps every other element of a history (the first, the third, …)
+// in place and returns it: how a bounded history of events makes room
+// while still spanning the whole run.
+func Halve[T any](h []T) []T {
+	n := 0
+	for i := 0; i < len(h); i += 2 {
+		h[n] = h[i]
+		n++
+	}
+	return h[:n]
+}

@@ -3,7 +3,6 @@ package search
 import (
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"github.com/dian-explorer/dian/core/data"
 	"github.com/dian-explorer/dian/core/nn"
@@ -39,8 +38,6 @@ const randomNetworks = 8
 // warm-up as the co-search), with the same seed and budgets, reporting
 // its progress as the baselines phase.
 func (r *runner) baseline(name string, in Input) (*report.Baseline, error) {
-	start := time.Now()
-	defer func() { r.baselineSeconds += time.Since(start).Seconds() }()
 	b, err := newRunner(r.ctx, r.orig, in, r.forwardBaseline(name))
 	if err != nil {
 		return nil, err

@@ -37,6 +37,13 @@ type Input struct {
 	Snapshot *snapshot.Snapshot
 	// Version names the build; it goes into the result's timing.
 	Version string
+	// Checkpoints, when set, has a co-search (method=cosearch) save its
+	// state as it goes and when cancelled.
+	Checkpoints *Checkpoints
+	// Resume, when set, is a checkpoint of this same configuration to
+	// continue from (see DecodeCheckpoint). The search first reports the
+	// events the checkpoint kept, then goes on from where it stopped.
+	Resume []byte
 }
 
 // runner holds one search's state.
@@ -55,6 +62,24 @@ type runner struct {
 
 	rngSample *rand.Rand // Gumbel noise of the architecture sampling
 	rngHW     *rand.Rand // accelerator engines
+	// The generators' sources, whose state a checkpoint saves.
+	pcgSample, pcgHW *rand.PCG
+
+	// The training loop's optimizers and batchers, and how far it is.
+	weightOpt                  *nn.SGD
+	archOpt                    *nn.Adam
+	weightBatcher, archBatcher *data.Batcher
+	finetuneOpt                *nn.SGD       // made when fine-tuning starts
+	finetuneBatcher            *data.Batcher //
+	weightSteps, archSteps     int
+	finalChoice                []int          // the derived network's accelerator
+	res                        *report.Result // the result as far as it is known
+
+	// Checkpoints (nil: none are taken) and where the search is.
+	ckpt     *Checkpoints
+	pos      position
+	captured []byte // the checkpoint an interruption of a long step keeps
+	trail    trail  // the events so far, for a resumed search to replay
 
 	x      *tensor.Tensor
 	labels []int32
@@ -111,21 +136,49 @@ func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*report
 	if err != nil {
 		return nil, err
 	}
+	if (in.Checkpoints != nil || in.Resume != nil) && cfg.Method != "cosearch" {
+		return nil, fmt.Errorf("search: checkpoints cover co-searches (method=cosearch, with their baselines); method=%s runs from its start (a sweep keeps its finished runs)", cfg.Method)
+	}
+	if in.Checkpoints != nil {
+		r.ckpt = in.Checkpoints
+		r.obs = func(e report.Event) { r.trail.add(e); obs(e) }
+	}
+	if in.Resume != nil {
+		if err := r.restore(in.Resume); err != nil {
+			return nil, err
+		}
+		for _, e := range r.trail.events {
+			obs(e)
+		}
+	}
 	var res *report.Result
-	if cfg.Method == "cosearch" {
-		res, err = r.run(in)
-	} else {
+	switch {
+	case cfg.Method != "cosearch":
 		res, err = r.runBaseline(cfg.Method, in)
+	case r.before(phaseBaselines):
+		res, err = r.run(in)
+	default:
+		res = r.res // the checkpoint was taken during the baselines
 	}
 	if err != nil {
 		return nil, err
 	}
+	r.res = res
 	res.Config, res.Timing.Build = share.Link{Config: cfg}.Encode(), in.Version
-	for _, b := range cfg.Baselines {
+	_, done := r.resumeAt(report.PhaseBaseline)
+	for i, b := range cfg.Baselines {
+		if i < done {
+			continue // finished before the checkpoint: in res already
+		}
+		if err := r.boundary(position{Phase: report.PhaseBaseline, Batch: i}); err != nil {
+			return nil, err
+		}
+		t := time.Now()
 		bl, err := r.baseline(b, in)
 		if err != nil {
-			return nil, fmt.Errorf("baseline %s: %w", b, err)
+			return nil, r.interrupted(fmt.Errorf("baseline %s: %w", b, err))
 		}
+		r.baselineSeconds += time.Since(t).Seconds()
 		res.Baselines = append(res.Baselines, *bl)
 	}
 	res.Timing.BaselineSeconds = r.baselineSeconds
@@ -153,15 +206,16 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 	if err != nil {
 		return nil, err
 	}
+	pcgSample, pcgHW := rand.NewPCG(seed, 0xa11c), rand.NewPCG(seed, 0x4a7d)
 	r := &runner{
 		ctx: ctx, cfg: cfg, orig: cfg, obs: obs, space: space, splits: splits, train: ds.Train, hw: hw,
 		net:       supernet.New(space, seed),
-		rngSample: rand.New(rand.NewPCG(seed, 0xa11c)),
-		rngHW:     rand.New(rand.NewPCG(seed, 0x4a7d)),
-		x:         tensor.New(cfg.Batch, tr.H, tr.W, tr.C),
-		labels:    make([]int32, cfg.Batch),
-		lambda:    cfg.Lambda,
-		hwAware:   true,
+		rngSample: rand.New(pcgSample), pcgSample: pcgSample,
+		rngHW: rand.New(pcgHW), pcgHW: pcgHW,
+		x:       tensor.New(cfg.Batch, tr.H, tr.W, tr.C),
+		labels:  make([]int32, cfg.Batch),
+		lambda:  cfg.Lambda,
+		hwAware: true,
 	}
 	for _, b := range space.Blocks {
 		r.blocks = append(r.blocks, b.Name)
@@ -181,6 +235,10 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		}
 	}
 	r.warmup = warm
+	r.weightOpt = nn.NewSGD(r.net.WeightParams(), float32(cfg.LRWeights), weightMomentum, weightDecay)
+	r.archOpt = nn.NewAdam([]*nn.Param{r.net.Alpha}, float32(cfg.LRArch), 0.5, 0.999)
+	r.weightBatcher = data.NewBatcher(r.splits.Weights, cfg.Batch, seed^0x77)
+	r.archBatcher = data.NewBatcher(r.splits.Arch, cfg.Batch, seed^0xa4)
 	r.steps = warm*perEpoch + cfg.Epochs*perEpoch + 1 + finetuneSteps(cfg.Finetune, ds.Train.N/cfg.Batch) + 1
 	return r, nil
 }
@@ -240,97 +298,108 @@ func (r *runner) hwDist() *report.HWDist {
 
 func (r *runner) run(in Input) (*report.Result, error) {
 	cfg := r.cfg
-	res := &report.Result{Config: share.Link{Config: cfg}.Encode()}
+	if r.res == nil {
+		r.res = &report.Result{Config: share.Link{Config: cfg}.Encode()}
+	}
+	res := r.res
 	res.Timing.Build = in.Version
-	t0 := time.Now()
+	totalWeightSteps := (r.warmup + cfg.Epochs) * r.weightBatches()
 
 	// Warm-up: weights only, on single paths drawn from the (uniform) α.
-	weightOpt := nn.NewSGD(r.net.WeightParams(), float32(cfg.LRWeights), weightMomentum, weightDecay)
-	weights := data.NewBatcher(r.splits.Weights, cfg.Batch, uint64(cfg.Seed)^0x77)
-	arch := data.NewBatcher(r.splits.Arch, cfg.Batch, uint64(cfg.Seed)^0xa4)
-	totalWeightSteps := (r.warmup + cfg.Epochs) * r.weightBatches()
-	weightStep := 0
-	{
-		for epoch := range r.warmup {
-			for range r.weightBatches() {
-				if err := r.ctx.Err(); err != nil {
+	if r.before(phaseSearch) {
+		t0 := time.Now()
+		e0, b0 := r.resumeAt(report.PhaseWarmup)
+		for epoch := e0; epoch < r.warmup; epoch++ {
+			for b := startOf(epoch, e0, b0); b < r.weightBatches(); b++ {
+				if err := r.boundary(position{Phase: report.PhaseWarmup, Epoch: epoch, Batch: b}); err != nil {
 					return nil, err
 				}
-				weightOpt.LR = r.lr(weightStep, totalWeightSteps)
-				lw := r.weightStep(weights, weightOpt)
+				r.weightOpt.LR = r.lr(r.weightSteps, totalWeightSteps)
+				lw := r.weightStep(r.weightBatcher, r.weightOpt)
 				r.lastLossW = lw
-				weightStep++
+				r.weightSteps++
 				r.step++
-				ev := report.Event{Phase: report.PhaseWarmup, Step: r.step, Steps: r.steps, Epoch: epoch, LossWeights: lw, Tau: r.tau(epoch), Lambda: r.lambda}
-				r.obs(ev)
+				r.obs(report.Event{Phase: report.PhaseWarmup, Step: r.step, Steps: r.steps, Epoch: epoch, LossWeights: lw, Tau: r.tau(epoch), Lambda: r.lambda})
 			}
 		}
+		res.Timing.WarmupSeconds += time.Since(t0).Seconds()
 	}
-	res.Timing.WarmupSeconds = time.Since(t0).Seconds()
 
 	// The search.
-	t1 := time.Now()
-	if err := r.initTarget(); err != nil {
-		return nil, err
+	if r.before(phaseFinal) {
+		t1 := time.Now()
+		resumed := r.pos.Phase == report.PhaseSearch
+		e0, b0 := r.resumeAt(report.PhaseSearch)
+		if !resumed {
+			if err := r.initTarget(); err != nil {
+				return nil, err
+			}
+		}
+		for e := e0; e < cfg.Epochs; e++ {
+			tau := r.tau(r.epochsDone() + e)
+			if cfg.HWCost == "table" && r.hwAware && !(resumed && e == e0) {
+				if err := r.buildTable(); err != nil {
+					return nil, err
+				}
+			}
+			for b := startOf(e, e0, b0); b < r.weightBatches(); b++ {
+				if err := r.boundary(position{Phase: report.PhaseSearch, Epoch: e, Batch: b}); err != nil {
+					return nil, err
+				}
+				la, err := r.archStep(r.archBatcher, r.archOpt, tau, r.archSteps)
+				r.lastLossA = la
+				if err != nil {
+					return nil, err
+				}
+				r.archSteps++
+				r.weightOpt.LR = r.lr(r.weightSteps, totalWeightSteps)
+				lw := r.weightStep(r.weightBatcher, r.weightOpt)
+				r.lastLossW = lw
+				r.weightSteps++
+				r.step++
+				ev := report.Event{Phase: report.PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
+					Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW}
+				if r.hwFresh {
+					ev.HWDist = r.hwDist()
+				}
+				r.obs(ev)
+			}
+			if err := r.endEpoch(); err != nil {
+				return nil, err
+			}
+			r.emit(report.PhaseSearch, e, r.net.Probs())
+		}
+		res.Timing.SearchSeconds += time.Since(t1).Seconds()
+		res.Search = report.SearchSummary{SearchImages: r.splits.Weights.N + r.splits.Arch.N, ArchSteps: r.archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
+			FinalProbs: r.net.Probs()}
 	}
-	archOpt := nn.NewAdam([]*nn.Param{r.net.Alpha}, float32(cfg.LRArch), 0.5, 0.999)
-	archSteps := 0
-	for e := range cfg.Epochs {
-		tau := r.tau(r.epochsDone() + e)
-		if cfg.HWCost == "table" && r.hwAware {
-			if err := r.buildTable(); err != nil {
-				return nil, err
-			}
-		}
-		for range r.weightBatches() {
-			if err := r.ctx.Err(); err != nil {
-				return nil, err
-			}
-			la, err := r.archStep(arch, archOpt, tau, archSteps)
-			r.lastLossA = la
-			if err != nil {
-				return nil, err
-			}
-			archSteps++
-			weightOpt.LR = r.lr(weightStep, totalWeightSteps)
-			lw := r.weightStep(weights, weightOpt)
-			r.lastLossW = lw
-			weightStep++
-			r.step++
-			ev := report.Event{Phase: report.PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
-				Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW}
-			if r.hwFresh {
-				ev.HWDist = r.hwDist()
-			}
-			r.obs(ev)
-		}
-		if err := r.endEpoch(); err != nil {
-			return nil, err
-		}
-		r.emit(report.PhaseSearch, e, r.net.Probs())
-	}
-	res.Timing.SearchSeconds = time.Since(t1).Seconds()
-	res.Search = report.SearchSummary{SearchImages: r.splits.Weights.N + r.splits.Arch.N, ArchSteps: archSteps, FinalLambda: r.lambda, TargetLo: r.cfg.TargetLo, TargetHi: r.cfg.TargetHi,
-		FinalProbs: r.net.Probs()}
 
 	// Derive, search its accelerator, fine-tune, test.
 	path := r.net.Derive()
-	t2 := time.Now()
-	choice, trace, err := r.finalAccelerator(path)
-	if err != nil {
-		return nil, err
+	if r.before(phaseFinetune) {
+		// The final search is one long step: a checkpoint taken before it
+		// is what an interruption inside it keeps.
+		if err := r.boundary(position{Phase: report.PhaseFinalHW}); err != nil {
+			return nil, err
+		}
+		t2 := time.Now()
+		choice, trace, err := r.finalAccelerator(path)
+		if err != nil {
+			return nil, r.interrupted(err)
+		}
+		r.finalChoice = choice
+		res.Search.HWEvaluations = r.hwEvals
+		res.Search.FinalTrace = downsample(trace.BestSoFar, 64)
+		res.Timing.FinalHWSeconds += time.Since(t2).Seconds()
 	}
-	res.Search.HWEvaluations = r.hwEvals
-	res.Search.FinalTrace = downsample(trace.BestSoFar, 64)
-	res.Timing.FinalHWSeconds = time.Since(t2).Seconds()
 
 	t3 := time.Now()
 	acc, err := r.finetune(path)
 	if err != nil {
 		return nil, err
 	}
-	res.Timing.FinetuneSeconds = time.Since(t3).Seconds()
-	if err := r.fillResult(res, path, choice, acc); err != nil {
+	res.Timing.FinetuneSeconds += time.Since(t3).Seconds()
+	if err := r.fillResult(res, path, r.finalChoice, acc); err != nil {
 		return nil, err
 	}
 	res.Search.TrainSteps = r.trainSteps
@@ -403,7 +472,7 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 	}
 	if r.hwAware && r.fixedHW == nil && r.cfg.HWCost == "path" && archSteps%hwUpdateEvery == 0 {
 		// Auto-NBA: search an accelerator for the sampled single path.
-		choice, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine)
+		choice, _, err := r.stepSearch(path, r.cfg.AccelSteps, r.engine)
 		if err != nil {
 			return 0, err
 		}
@@ -476,13 +545,27 @@ func (r *runner) addHardwareGrad(path supernet.Path) error {
 }
 
 // searchAccelerator runs engine for budget evaluations on path's network
-// and returns the best point it found (nil if none was feasible).
+// and returns the best point it found (nil if none was feasible). It stops
+// early, with the context's error, when the search is cancelled.
 func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
+	return r.searchAcceleratorIn(r.ctx, path, budget, engine)
+}
+
+// stepSearch is an accelerator search that is part of a training step
+// (every hwUpdateEvery architecture steps, each epoch's end, the target
+// probes, DNA's table). It runs to the end even when the search is
+// cancelled, accelsteps evaluations at most, so that a step is done whole
+// or not at all and the next step boundary can save a checkpoint.
+func (r *runner) stepSearch(path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
+	return r.searchAcceleratorIn(context.WithoutCancel(r.ctx), path, budget, engine)
+}
+
+func (r *runner) searchAcceleratorIn(ctx context.Context, path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
 	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
 		return nil, Trace{}, err
 	}
-	t := engine.Search(r.ctx, budget, r.hw.Eval)
-	if err := r.ctx.Err(); err != nil {
+	t := engine.Search(ctx, budget, r.hw.Eval)
+	if err := ctx.Err(); err != nil {
 		return nil, t, err
 	}
 	r.hwEvals += t.Evals
@@ -535,7 +618,7 @@ func (r *runner) initTarget() error {
 			p[i] = op
 		}
 		eng, _ := NewEngine("random", r.hw.Space, rand.New(rand.NewPCG(uint64(r.cfg.Seed), 0x7a)))
-		choice, _, err := r.searchAccelerator(p, r.cfg.AccelSteps, eng)
+		choice, _, err := r.stepSearch(p, r.cfg.AccelSteps, eng)
 		if err != nil || choice == nil {
 			return 0, err
 		}
@@ -585,7 +668,7 @@ func (r *runner) endEpoch() error {
 		if err := r.costOn(path, r.fixedHW); err != nil {
 			return err
 		}
-	} else if _, _, err := r.searchAccelerator(path, r.cfg.AccelSteps, r.engine); err != nil {
+	} else if _, _, err := r.stepSearch(path, r.cfg.AccelSteps, r.engine); err != nil {
 		return err
 	}
 	if !r.cfg.Adapt || r.lastHW == nil {
@@ -619,7 +702,7 @@ func (r *runner) buildTable() error {
 		choice := r.fixedHW // hardware-aware NAS on a fixed accelerator costs on it
 		if choice == nil {
 			var err error
-			if choice, _, err = r.searchAccelerator(path, max(1, r.cfg.AccelSteps/tableNets), r.engine); err != nil {
+			if choice, _, err = r.stepSearch(path, max(1, r.cfg.AccelSteps/tableNets), r.engine); err != nil {
 				return err
 			}
 		}
@@ -695,12 +778,13 @@ func finetuneSteps(epochs float64, batchesPerEpoch int) int {
 // and returns its test accuracy.
 func (r *runner) finetune(path supernet.Path) (float64, error) {
 	r.net.SetPath(path)
-	b := data.NewBatcher(r.train, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
+	r.startFinetune()
+	b, opt := r.finetuneBatcher, r.finetuneOpt
 	base := float32(r.cfg.LRWeights)
-	opt := nn.NewSGD(r.net.WeightParams(), base, weightMomentum, weightDecay)
 	total := finetuneSteps(r.cfg.Finetune, b.BatchesPerEpoch())
-	for s := range total {
-		if err := r.ctx.Err(); err != nil {
+	_, s0 := r.resumeAt(report.PhaseFinetune)
+	for s := s0; s < total; s++ {
+		if err := r.boundary(position{Phase: report.PhaseFinetune, Batch: s}); err != nil {
 			return 0, err
 		}
 		opt.LR = nn.CosineLR(base, base*lrFloor, s, total)
@@ -715,6 +799,16 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 	r.step++
 	r.emit(report.PhaseEvaluate, 0, nil)
 	return acc, nil
+}
+
+// startFinetune makes the fine-tuning's batcher and optimizer, once (a
+// resumed search has them from its checkpoint).
+func (r *runner) startFinetune() {
+	if r.finetuneOpt != nil {
+		return
+	}
+	r.finetuneBatcher = data.NewBatcher(r.train, r.cfg.Batch, uint64(r.cfg.Seed)^0xf1)
+	r.finetuneOpt = nn.NewSGD(r.net.WeightParams(), float32(r.cfg.LRWeights), weightMomentum, weightDecay)
 }
 
 // downsample keeps at most n points of a curve, evenly spaced, last kept.

@@ -27,7 +27,7 @@ var digits = sync.OnceValues(func() (*data.Dataset, error) { return LoadDataset(
 
 // loadInput is the dataset (digits8, loaded once) and the snapshot a test
 // configuration searches on.
-func loadInput(t *testing.T, cfg share.Config) Input {
+func loadInput(t testing.TB, cfg share.Config) Input {
 	t.Helper()
 	ds, err := digits()
 	if err != nil {
