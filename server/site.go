@@ -37,7 +37,7 @@ type site struct {
 }
 
 // webFiles are the page's static files, served at the site root.
-var webFiles = []string{"main.js", "dom.js", "core.js", "result.js", "compare.js", "msgpack.js", "worker.js", "viz.html", "viz.js", "style.css", "sw.js"}
+var webFiles = []string{"main.js", "dom.js", "core.js", "result.js", "compare.js", "saved.js", "msgpack.js", "worker.js", "viz.html", "viz.js", "style.css", "sw.js"}
 
 // loadSite reads the site from the checkout at root and the build folder,
 // compressing each file once; compressed bytes are cached in gzipDir by

@@ -13,6 +13,10 @@
 // band. At the end the argmax network is derived, a long accelerator search
 // runs for it, and it is fine-tuned and tested.
 //
+// A co-search can save its state as it goes (Input.Checkpoints) and
+// continue from a saved state (Input.Resume) to the result it would have
+// reached uninterrupted; checkpoint.go says what the state holds.
+//
 // Everything is deterministic: one seeded generator per purpose, fixed
 // iteration orders, and the bit-portable kernels of core/nn, so the same
 // configuration gives the same result natively and in the browser.

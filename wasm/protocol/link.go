@@ -34,6 +34,20 @@ type ParseRequest struct {
 	Fragment string `msgpack:"fragment"`
 	// Paused starts a search paused at its first event (search only).
 	Paused bool `msgpack:"paused"`
+	// Resume, when set, is a checkpoint the worker posted (Checkpoint) for
+	// this same fragment: the search continues from it (search only).
+	Resume []byte `msgpack:"resume,omitempty"`
+}
+
+// Checkpoint is a running search's saved state, posted every
+// CheckpointInterval and when the search is stopped, for the page to keep
+// (in IndexedDB) and send back as ParseRequest.Resume.
+type Checkpoint struct {
+	Type  string `msgpack:"type"` // "checkpoint"
+	ID    int64  `msgpack:"id"`   // the search request's
+	Step  int    `msgpack:"step"`
+	Steps int    `msgpack:"steps"`
+	State []byte `msgpack:"state"` // a search-state snapshot
 }
 
 // Problem is one bad key of a fragment (a share.KeyError).

@@ -13,7 +13,8 @@ export class CoreWorker {
   constructor(url) {
     this.url = url;
     this.pending = new Map();
-    this.listeners = new Map();
+    this.listeners = new Map(); // id → progress listener
+    this.keepers = new Map(); // id → checkpoint listener
     this.nextID = 1;
     this.restarts = 0;
     this.onStray = (msg) => console.warn("worker:", msg.message || msg.type); // an error no request waits for
@@ -45,6 +46,11 @@ export class CoreWorker {
       if (listen) listen(msg, bytes);
       return;
     }
+    if (msg.type === "checkpoint") {
+      const keep = this.keepers.get(msg.id);
+      if (keep) keep(msg);
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) {
       if (msg.type === "error") this.onStray(msg);
@@ -52,6 +58,7 @@ export class CoreWorker {
     }
     this.pending.delete(msg.id);
     this.listeners.delete(msg.id);
+    this.keepers.delete(msg.id);
     if (msg.type === "error") {
       const err = new Error(msg.message);
       err.problems = msg.problems || [];
@@ -65,6 +72,7 @@ export class CoreWorker {
     for (const p of this.pending.values()) p.reject(new Error(message));
     this.pending.clear();
     this.listeners.clear();
+    this.keepers.clear();
     if (!this.started || this.restarts >= 3) {
       this.dead = message;
       this.onFatal(new Error(message));
@@ -75,13 +83,16 @@ export class CoreWorker {
     this.start();
     this.onRestart(message);
   }
-  request(msg, onProgress) {
+  // request sends msg and resolves with the reply; a search's progress
+  // and checkpoint messages go to onProgress and onCheckpoint meanwhile.
+  request(msg, onProgress, onCheckpoint) {
     if (this.dead) return Promise.reject(new Error(this.dead));
     const id = this.nextID++;
     const bytes = encode({ ...msg, id });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (onProgress) this.listeners.set(id, onProgress);
+      if (onCheckpoint) this.keepers.set(id, onCheckpoint);
       // A restarted worker reads messages only once its Go program runs.
       const send = () => this.worker.postMessage(bytes.buffer, [bytes.buffer]);
       if (this.started) send(); else this.ready.then(send, reject);

@@ -8,6 +8,7 @@ import { $, el, setState, showError, clearError, num, whole, pct, duration, prob
 import { CoreWorker, withTimeout, vizReady } from "./core.js";
 import { renderResult, table, metricRows } from "./result.js";
 import { Comparison } from "./compare.js";
+import { loadCheckpoint, saveCheckpoint, clearCheckpoint, keepResult, keptResults, clearAll, MAX_RESULTS } from "./saved.js";
 
 // ---- the page ----------------------------------------------------------
 
@@ -394,6 +395,9 @@ class Page {
       this.start();
     });
     $("stop").addEventListener("click", () => this.control("stop"));
+    $("resume-search").addEventListener("click", () => this.resumeKept());
+    $("discard-search").addEventListener("click", () => this.forgetCheckpoint());
+    $("clear-kept").addEventListener("click", () => this.forgetAll());
     $("compare-run").addEventListener("click", () => this.compare());
     $("compare-stop").addEventListener("click", () => this.comparison.stop());
     for (const id of ["cmp-seeds", "cmp-lambdas"]) $(id).addEventListener("change", () => this.settingsChanged());
@@ -442,7 +446,7 @@ class Page {
     if (hash.replace(/^#/, "") !== "") this.setURL(parsed.canonical);
     else $("share-url").value = location.href + "#" + parsed.canonical;
     if (parsed.run && parsed.seeds) this.compare();
-    else if (parsed.run) this.start();
+    else if (parsed.run) this.startOrResume(parsed.canonical);
     else if (!this.search) setState("idle");
   }
 
@@ -471,20 +475,26 @@ class Page {
     }
   }
 
-  async start({ paused = false } = {}) {
+  // start runs the search the settings describe; with resume (a kept
+  // checkpoint of these same settings) it continues that search.
+  async start({ paused = false, resume = null } = {}) {
     const parsed = await this.check(true);
     if (!parsed) return;
     delete window.dianResult;
     delete window.dianError;
     $("results").hidden = true;
-    const s = { started: performance.now(), paused, lastStep: 0, lastTime: performance.now(), rate: 0, pausedAt: 0, idle: 0 };
+    $("resume-offer").hidden = true;
+    const s = { started: performance.now(), paused, lastStep: 0, lastTime: performance.now(), rate: 0, pausedAt: 0, idle: 0, resume };
     this.search = s;
     setState("running");
-    $("status").textContent = "Loading the dataset…";
+    $("status").textContent = resume ? `Resuming from step ${whole(resume.step)} of ${whole(resume.steps)}…` : "Loading the dataset…";
+    window.dianResumedFrom = resume ? resume.step : 0;
     this.resetProgress();
     this.buttons();
     if (this.viz && typeof this.viz.setView === "function") this.viz.setView("search");
-    const promise = this.core.request({ type: "search", fragment: parsed.canonical, paused }, (p, bytes) => this.progress(s, p, bytes));
+    const msg = { type: "search", fragment: parsed.canonical, paused };
+    if (resume) msg.resume = resume.state;
+    const promise = this.core.request(msg, (p, bytes) => this.progress(s, p, bytes), (c) => this.keepCheckpoint(s, parsed.canonical, c));
     s.id = this.core.nextID - 1;
     if (paused) {
       s.pausedAt = performance.now();
@@ -500,8 +510,10 @@ class Page {
       if (err.message === "search stopped") {
         $("status").textContent = "Stopped.";
         setState("idle");
+        this.offerResume();
         return;
       }
+      if (resume) this.forgetCheckpoint(); // it cannot be resumed here
       showError(err.problems && err.problems.length ? problemText(err.problems) : err.message, true);
       $("status").textContent = "The search failed.";
       return;
@@ -667,6 +679,8 @@ class Page {
     renderResult(result);
     this.verify(result);
     $("results").hidden = false;
+    this.forgetCheckpoint();
+    this.keep(result, secs);
     if (this.viz && typeof this.viz.showResult === "function") {
       try {
         const msg = this.viz.showResult(reply.json);
@@ -674,6 +688,100 @@ class Page {
       } catch (err) { console.warn("dianViz.showResult:", err); }
     }
     setState("done");
+  }
+
+  // -- what the browser keeps (saved.js) --
+
+  // keepCheckpoint stores a checkpoint the running search posted, so a
+  // reload, a crash or a closed tab can resume it.
+  keepCheckpoint(s, fragment, c) {
+    const rec = { fragment: fragment.split("&").filter((kv) => kv !== "run=1").join("&"), step: c.step, steps: c.steps, savedAt: Date.now(), state: c.state };
+    saveCheckpoint(rec).then(() => {
+      s.checkpointed = true;
+      window.dianCheckpoint = { step: c.step, steps: c.steps, bytes: c.state.length };
+    }, (err) => this.cannotKeep(err));
+  }
+
+  cannotKeep(err) {
+    if (this.keepWarned) return;
+    this.keepWarned = true;
+    console.warn("saving in this browser failed:", err);
+    showError("This browser does not let the page keep data (" + (err && err.message ? err.message : err) + "): a search cannot be resumed after a reload.", false);
+  }
+
+  forgetCheckpoint() {
+    $("resume-offer").hidden = true;
+    delete window.dianCheckpoint;
+    clearCheckpoint().catch((err) => this.cannotKeep(err));
+  }
+
+  // offerResume shows the kept checkpoint, if any, with Resume and Discard.
+  async offerResume() {
+    let rec;
+    try { rec = await loadCheckpoint(); } catch (err) { this.cannotKeep(err); return; }
+    if (!rec || this.search) return;
+    const when = new Date(rec.savedAt).toLocaleTimeString();
+    const settings = rec.fragment.split("&").filter((kv) => /^(dataset|platform|seed|epochs)=/.test(kv)).join(", ");
+    $("resume-text").textContent = `A search (${settings}) stopped at step ${whole(rec.step)} of ${whole(rec.steps)}; its state was saved at ${when}. ` +
+      "Resuming it reaches the result it would have reached uninterrupted. Starting another search replaces it.";
+    $("resume-offer").hidden = false;
+    window.dianResumeOffer = { step: rec.step, steps: rec.steps, fragment: rec.fragment };
+  }
+
+  // startOrResume runs a run=1 link: from its kept checkpoint when there is
+  // one for these settings (a reload mid-search), else from the start.
+  async startOrResume(canonical) {
+    let rec = null;
+    try { rec = await loadCheckpoint(); } catch (err) { this.cannotKeep(err); }
+    const settings = canonical.split("&").filter((kv) => kv !== "run=1").join("&");
+    await this.start(rec && rec.fragment === settings ? { resume: rec } : {});
+  }
+
+  async resumeKept() {
+    let rec;
+    try { rec = await loadCheckpoint(); } catch (err) { this.cannotKeep(err); return; }
+    if (!rec) { $("resume-offer").hidden = true; return; }
+    history.replaceState(null, "", "#" + rec.fragment);
+    await this.open("#" + rec.fragment);
+    await this.start({ resume: rec });
+  }
+
+  // keep adds a finished result to the ones this browser keeps and shows
+  // them side by side.
+  async keep(result, seconds) {
+    const m = result.metrics;
+    const summary = { config: result.config, ops: result.network.ops, accuracy: m.accuracy, fps: m.fps, latencyMs: m.latency_ms,
+      energy: m.energy, edp: m.edp, seconds, at: Date.now() };
+    try { this.showKept(await keepResult(summary)); } catch (err) { this.cannotKeep(err); }
+  }
+
+  // showKept draws the kept results as one table whose settings column
+  // names only the keys in which they differ.
+  showKept(list) {
+    $("kept").hidden = list.length === 0;
+    if (!list.length) return;
+    const parsed = list.map((r) => new Map(r.config.split("&").map((kv) => kv.split("="))));
+    const keys = [...parsed[0].keys()].filter((k) => k !== "v" && parsed.some((p) => p.get(k) !== parsed[0].get(k)));
+    const shown = keys.length ? keys : ["dataset", "platform", "seed"];
+    const rows = list.map((r, i) => el("tr", {},
+      el("td", {}, el("a", { href: "#" + r.config, text: shown.map((k) => `${k}=${parsed[i].get(k)}`).join(", ") })),
+      el("td", { text: r.ops.join(" ") }), el("td", { text: pct(r.accuracy) }), el("td", { text: num(r.fps) }),
+      el("td", { text: num(r.latencyMs) }), el("td", { text: num(r.energy) }), el("td", { text: num(r.edp) }),
+      el("td", { text: new Date(r.at).toLocaleTimeString() })));
+    $("kept-body").replaceChildren(el("table", {},
+      el("caption", { text: `The last ${MAX_RESULTS} finished searches in this browser, newest first; the settings column names the keys in which they differ (the link opens them)` }),
+      el("thead", {}, el("tr", {}, ...["settings", "network", "accuracy", "FPS", "latency (ms)", "energy (model units)", "EDP (model units)", "finished"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...rows)));
+    window.dianKept = list.length;
+  }
+
+  async forgetAll() {
+    try { await clearAll(); } catch (err) { this.cannotKeep(err); return; }
+    $("resume-offer").hidden = true;
+    this.showKept([]);
+    delete window.dianCheckpoint;
+    window.dianKept = 0;
+    $("status").textContent = "Forgot the kept results and the saved search.";
   }
 
   // -- share and download --
@@ -754,10 +862,11 @@ async function start() {
   window.dianWorkerPing = pong;
   const page = new Page(core, keys, pong.platforms);
   window.dianPage = page;
-  // A running search or comparison cannot be resumed after the tab closes
-  // (no checkpoints yet): the browser asks before it is lost.
+  // A running search keeps a checkpoint every few seconds (saved.js); until
+  // it has one, and for a comparison, which keeps none, the browser asks
+  // before the work is lost.
   window.addEventListener("beforeunload", (e) => {
-    if (document.body.dataset.state === "running") e.preventDefault();
+    if (document.body.dataset.state === "running" && !(page.search && page.search.checkpointed)) e.preventDefault();
   });
   core.onStray = (msg) => showError("The co-search core refused a message: " + msg.message, false);
   core.onRestart = (reason) => showError(`The co-search core stopped (${reason}) and has been restarted: start the search again.`, false);
@@ -786,6 +895,8 @@ async function start() {
   page.wireViewText();
   $("status").textContent = `Ready: co-search core ${pong.version} (${pong.goVersion}) is running in a Web Worker.`;
   await page.open(location.hash);
+  keptResults().then((list) => page.showKept(list), (err) => page.cannotKeep(err));
+  page.offerResume();
 }
 
 start().catch((err) => { console.error(err); showError(err.message || String(err), true); });

@@ -10,7 +10,7 @@
 const CACHE = "dian-explorer";
 // The page's shell, fetched at install so the first offline visit works
 // even for files the first visit had loaded before this worker ran.
-const SHELL = ["./", "main.js", "dom.js", "core.js", "result.js", "compare.js", "msgpack.js", "style.css", "viz.html", "viz.js", "worker.js", "wasm_exec.js", "page.wasm", "worker.wasm"];
+const SHELL = ["./", "main.js", "dom.js", "core.js", "result.js", "compare.js", "saved.js", "msgpack.js", "style.css", "viz.html", "viz.js", "worker.js", "wasm_exec.js", "page.wasm", "worker.wasm"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

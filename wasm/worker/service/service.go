@@ -31,6 +31,11 @@ const YieldInterval = 100 * time.Millisecond
 // while paused are posted at once.
 const ProgressInterval = 50 * time.Millisecond
 
+// CheckpointInterval is how often a running search posts its state (a
+// Checkpoint) for the page to keep: what a reload, a crash or a closed tab
+// can cost at most. A save takes a few milliseconds.
+const CheckpointInterval = 5 * time.Second
+
 // Service answers the page's requests. Handle is called for one message at
 // a time; the search it starts runs on its own goroutine.
 type Service struct {
@@ -97,7 +102,7 @@ func (s *Service) search(msg []byte) {
 	}
 	s.job = j
 	s.mu.Unlock()
-	go s.run(ctx, j, link.Config)
+	go s.run(ctx, j, link.Config, req.Resume)
 }
 
 // eventLoopContext is a running search's context in the worker. In wasm
@@ -121,7 +126,7 @@ func (c *eventLoopContext) Err() error {
 	return c.Context.Err()
 }
 
-func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
+func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []byte) {
 	defer func() {
 		s.mu.Lock()
 		if s.job == j {
@@ -134,6 +139,10 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config) {
 	in, err := s.input(ctx, cfg)
 	if err == nil {
 		load := time.Since(start).Seconds()
+		in.Resume = resume
+		if cfg.Method == "cosearch" {
+			in.Checkpoints = j.checkpoints()
+		}
 		var res *report.Result
 		res, err = search.Run(ctx, cfg, in, j.observe)
 		if err == nil {
@@ -269,6 +278,20 @@ type job struct {
 	// pendingHW is the accelerator distribution of an event that was not
 	// posted: it rides on the next message that is.
 	pendingHW *report.HWDist
+}
+
+// checkpoints posts the search's state every CheckpointInterval and when
+// it is stopped (co-searches only: see search.Checkpoints).
+func (j *job) checkpoints() *search.Checkpoints {
+	last := time.Now()
+	return &search.Checkpoints{
+		Due: func(int) bool { return time.Since(last) >= CheckpointInterval },
+		Save: func(b []byte, step, steps int) error {
+			j.post(protocol.Encode(protocol.Checkpoint{Type: "checkpoint", ID: j.id, Step: step, Steps: steps, State: b}))
+			last = time.Now()
+			return nil
+		},
+	}
 }
 
 func (j *job) stop() {

@@ -56,6 +56,8 @@ type message struct {
 type harness struct {
 	svc *Service
 	out chan message
+	// checkpoints are the Checkpoint messages until has passed over.
+	checkpoints []protocol.Checkpoint
 }
 
 func newHarness(t *testing.T, fetch Fetch) *harness {
@@ -101,6 +103,14 @@ func (h *harness) until(t *testing.T, typ string) (message, []protocol.Progress)
 		m := h.next(t)
 		if m.Type == typ {
 			return m, progress
+		}
+		if m.Type == "checkpoint" {
+			var c protocol.Checkpoint
+			if err := msgpack.Unmarshal(m.raw, &c); err != nil {
+				t.Fatal(err)
+			}
+			h.checkpoints = append(h.checkpoints, c)
+			continue
 		}
 		if m.Type != "progress" {
 			t.Fatalf("got a %q message (%s), want progress until %q", m.Type, m.Message, typ)
@@ -333,6 +343,41 @@ func TestPauseStepResumeStop(t *testing.T) {
 		t.Errorf("stopped search ended with %+v, want %q for id 9", m, protocol.Stopped)
 	}
 	h.control(t, 14, "pause", "idle")
+}
+
+// A stopped search posts its state before it ends; sent back with the same
+// fragment, the search continues from it to the result search.Run gives
+// uninterrupted.
+func TestStopKeepsACheckpointThatResumes(t *testing.T) {
+	const frag = "v=2&dataset=digits8&epochs=2&finetune=0.5&accelsteps=20&finalsteps=100"
+	h := newHarness(t, siteFetch)
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 21, Fragment: frag})
+	if m := h.next(t); m.Type != "progress" {
+		t.Fatalf("first message is %q (%s), want progress", m.Type, m.Message)
+	}
+	h.control(t, 22, "stop", "stopped")
+	if m, _ := h.until(t, "error"); m.ID != 21 || m.Message != protocol.Stopped {
+		t.Fatalf("stopped search ended with %+v", m)
+	}
+	if len(h.checkpoints) == 0 {
+		t.Fatal("the stopped search posted no checkpoint")
+	}
+	c := h.checkpoints[len(h.checkpoints)-1]
+	if c.ID != 21 || c.Step <= 0 || c.Step >= c.Steps || len(c.State) == 0 {
+		t.Fatalf("checkpoint for id %d at step %d of %d with %d bytes of state", c.ID, c.Step, c.Steps, len(c.State))
+	}
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 23, Fragment: frag, Resume: c.State})
+	res, _ := h.until(t, "result")
+	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, directRun(t, frag))
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("resumed from step %d, the result differs from search.Run's uninterrupted one:\n got %.400v\nwant %.400v", c.Step, got, want)
+	}
+
+	// A checkpoint of another search is refused, saying so.
+	h.send(t, protocol.ParseRequest{Type: "search", ID: 24, Fragment: frag + "&seed=7", Resume: c.State})
+	if m, _ := h.until(t, "error"); m.ID != 24 || !strings.Contains(m.Message, "does not match") {
+		t.Errorf("resuming another search's checkpoint: %+v", m)
+	}
 }
 
 func TestOtherRequestsReachTheProtocol(t *testing.T) {
