@@ -19,7 +19,8 @@ func init() {
 // evalUsage lists the three modes; exactly one is chosen per call.
 const evalUsage = `exactly one mode per call:
   dian eval -design FILE.json -net FILE.json [-model auto|faithful|corrected|dna|systolic] [-json]
-  dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml]
+  dian eval -problem FILE.yaml -platform NAME [-dataflow DF] [-objective edp|energy|cycles] [-tech 45nm|65nm] [-json]
+  dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml [-ert ERT.yaml]]
   dian eval -scalesim-config FILE.cfg -topology FILE.csv`
 
 // runEval parses the flags of every mode and dispatches to the one chosen.
@@ -36,6 +37,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	tlMap := fs.String("timeloop-map", "", "Timeloop mapping printout `FILE.map.txt` (with -problem)")
 	problem := fs.String("problem", "", "Timeloop problem `FILE.yaml` (with -timeloop-map)")
 	arch := fs.String("arch", "", "Timeloop architecture `FILE.yaml` (optional, for energy)")
+	ert := fs.String("ert", "", "Accelergy's energy reference table `ERT.yaml` (with -arch: prices every component)")
+	platform := fs.String("platform", "", "with -problem alone: map the layer onto this preset's PE array (dian presets lists them)")
+	dataflow := fs.String("dataflow", "", "with -platform: the array's dataflow (default: the preset's; rs, ws, os, is)")
+	objective := fs.String("objective", "edp", "with -platform: what the mapper minimises (edp, energy, cycles)")
+	tech := fs.String("tech", "", "with -platform: the energy table (45nm, 65nm; default: the preset's)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: dian eval [flags]\n%s\n\nflags:\n", evalUsage)
 		fs.PrintDefaults()
@@ -45,10 +51,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 
 	ourMode := *design != "" || *net != ""
-	tlMode := *tlMap != "" || *problem != "" || *arch != ""
+	problemMode := *platform != ""
+	tlMode := !problemMode && (*tlMap != "" || *problem != "" || *arch != "" || *ert != "")
 	ssMode := *scaleCfg != "" || *topology != ""
 	modes := 0
-	for _, m := range []bool{ourMode, tlMode, ssMode} {
+	for _, m := range []bool{ourMode, problemMode, tlMode, ssMode} {
 		if m {
 			modes++
 		}
@@ -58,10 +65,25 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	modeSet := false
 	fs.Visit(func(f *flag.Flag) { modeSet = modeSet || f.Name == "model" })
-	if (*asJSON || modeSet) && !ourMode {
-		return fmt.Errorf("%w: -json and -model apply to -design/-net only", errUsage)
+	if modeSet && !ourMode {
+		return fmt.Errorf("%w: -model applies to -design/-net only", errUsage)
+	}
+	if *asJSON && !ourMode && !problemMode {
+		return fmt.Errorf("%w: -json applies to -design/-net and -problem/-platform", errUsage)
+	}
+	mapperFlag := false
+	fs.Visit(func(f *flag.Flag) {
+		mapperFlag = mapperFlag || f.Name == "dataflow" || f.Name == "objective" || f.Name == "tech"
+	})
+	if mapperFlag && !problemMode {
+		return fmt.Errorf("%w: -dataflow, -objective and -tech go with -problem and -platform", errUsage)
 	}
 	switch {
+	case problemMode:
+		if *problem == "" || *tlMap != "" || *arch != "" || *ert != "" {
+			return fmt.Errorf("%w: -platform maps one -problem file (without -timeloop-map, -arch or -ert)", errUsage)
+		}
+		return evalProblem(*problem, *platform, *dataflow, *objective, *tech, *asJSON, stdout)
 	case ssMode:
 		if *scaleCfg == "" || *topology == "" {
 			return fmt.Errorf("%w: -scalesim-config and -topology go together", errUsage)
@@ -69,9 +91,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return evalScaleSim(*scaleCfg, *topology, stdout)
 	case tlMode:
 		if *tlMap == "" || *problem == "" {
-			return fmt.Errorf("%w: -timeloop-map needs -problem (and optionally -arch)", errUsage)
+			return fmt.Errorf("%w: -timeloop-map needs -problem (and optionally -arch); -problem alone needs -platform", errUsage)
 		}
-		return evalTimeloop(*tlMap, *problem, *arch, stdout)
+		if *ert != "" && *arch == "" {
+			return fmt.Errorf("%w: -ert prices the components of -arch", errUsage)
+		}
+		return evalTimeloop(*tlMap, *problem, *arch, *ert, stdout)
 	default:
 		if *design == "" || *net == "" {
 			return fmt.Errorf("%w: -design and -net go together", errUsage)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -38,16 +39,13 @@ func readInput(path string) ([]byte, error) {
 // (innermost first, as Timeloop's stats list them) and kept data space, the
 // per-instance reads, fills and updates; then the cycles and, with an arch,
 // the energy in pJ.
-func evalTimeloop(mapPath, problemPath, archPath string, stdout io.Writer) error {
-	src, err := readInput(problemPath)
+func evalTimeloop(mapPath, problemPath, archPath, ertPath string, stdout io.Writer) error {
+	p, files, err := readProblemFile(problemPath)
 	if err != nil {
 		return err
 	}
-	p, err := timeloop.ReadProblem(problemPath, src)
+	src, err := readInput(mapPath)
 	if err != nil {
-		return err
-	}
-	if src, err = readInput(mapPath); err != nil {
 		return err
 	}
 	tm, err := timeloop.ReadMapTxt(mapPath, src, p)
@@ -64,8 +62,16 @@ func evalTimeloop(mapPath, problemPath, archPath string, stdout io.Writer) error
 		if src, err = readInput(archPath); err != nil {
 			return err
 		}
-		if arch, err = timeloop.ReadArch(archPath, src); err != nil {
+		if arch, err = files.Arch(archPath, src); err != nil {
 			return err
+		}
+		if ertPath != "" {
+			if src, err = readInput(ertPath); err != nil {
+				return err
+			}
+			if err := files.ERT(ertPath, src, arch); err != nil {
+				return err
+			}
 		}
 		if err := arch.Energy(p, st, &eb); err != nil {
 			return fmt.Errorf("%s with %s: %w", mapPath, archPath, err)
@@ -90,6 +96,27 @@ func evalTimeloop(mapPath, problemPath, archPath string, stdout io.Writer) error
 	fmt.Fprintf(w, "cycles,%d\n", cycles)
 	if arch != nil {
 		fmt.Fprintf(w, "energy_pj,%.3f\n", eb.TotalPJ)
+		// Timeloop's summary: femtojoules per compute, level by level.
+		macs := float64(st.MACs)
+		fmt.Fprintf(w, "fj_per_compute,%s,%.2f\n", arch.MAC.Name, 1000*eb.MAC/macs)
+		for li := len(eb.Levels) - 1; li >= 0; li-- {
+			le := eb.Levels[li]
+			sum := le.Network
+			for _, e := range le.DS {
+				sum += e
+			}
+			if sum != 0 {
+				fmt.Fprintf(w, "fj_per_compute,%s,%.2f\n", le.Name, 1000*sum/macs)
+			}
+		}
+		fmt.Fprintf(w, "fj_per_compute,Total,%.2f\n", 1000*eb.TotalPJ/macs)
 	}
+	// What the files hold that Timeloop ignores too (instance keys that are
+	// no dimension, mapper constraints, …), as note rows.
+	cw := csv.NewWriter(w)
+	for _, n := range files.Notes {
+		cw.Write([]string{"note", n})
+	}
+	cw.Flush()
 	return w.Flush()
 }

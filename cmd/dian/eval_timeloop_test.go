@@ -61,9 +61,13 @@ func TestEvalTimeloopTutorial(t *testing.T) {
 		if code := run(args, &out, &errb); code != 0 {
 			t.Fatalf("%s %s -arch: exit %d: %s", c.dir, c.ref, code, errb.String())
 		}
-		body, last, _ := strings.Cut(strings.TrimSuffix(out.String(), "\n"), "\nenergy_pj,")
+		body, rest, _ := strings.Cut(strings.TrimSuffix(out.String(), "\n"), "\nenergy_pj,")
 		if body+"\n" != want {
 			t.Errorf("%s %s -arch: rows differ:\n%s", c.dir, c.ref, body)
+		}
+		last, summary, _ := strings.Cut(rest, "\n")
+		if !strings.HasPrefix(summary, "fj_per_compute,") || !strings.Contains(summary, "fj_per_compute,Total,") {
+			t.Errorf("%s %s -arch: no fJ/compute summary after the energy: %q", c.dir, c.ref, summary)
 		}
 		e, err := strconv.ParseFloat(last, 64)
 		if err != nil || math.Abs(e-c.energyPJ) > 0.05+1e-5*c.energyPJ {

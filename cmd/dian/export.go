@@ -133,16 +133,9 @@ func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tech := o.Tech
-	if tech == "" {
-		tech = "45nm"
-		if plat.TechNM == 65 {
-			tech = "65nm"
-		}
-	}
-	table, err := loopnest.EnergyTableFor(tech)
+	table, err := energyTable(o.Tech, plat)
 	if err != nil {
-		return fmt.Errorf("%w: -tech: %v", errUsage, err)
+		return err
 	}
 	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)

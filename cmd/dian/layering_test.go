@@ -18,36 +18,37 @@ import (
 // and the results vocabulary only the accelerator's; viz and the page
 // never import the trainer.
 var layers = map[string][]string{
-	"core/detmath":         nil,
-	"core/tensor":          nil,
-	"core/nn":              {"core/tensor", "core/detmath"},
-	"core/data":            nil,
-	"core/snapshot":        nil,
-	"core/stats":           nil,
-	"core/wire":            nil,
-	"core/accel":           nil,
-	"core/accel/loopnest":  {"core/accel", "core/detmath"},
-	"core/accel/fpga":      {"core/accel"},
-	"core/accel/dna":       {"core/accel"},
-	"core/accel/systolic":  {"core/accel"},
-	"core/accel/timeloop":  {"core/accel", "core/accel/loopnest"},
-	"core/accel/scalesim":  {"core/accel", "core/accel/systolic"},
-	"core/accel/costmodel": {"core/accel", "core/accel/fpga", "core/accel/dna", "core/accel/systolic"},
-	"core/accel/acceltest": {"core/accel"},
-	"core/report":          {"core/accel", "core/wire"},
-	"core/share":           {"core/accel", "core/report"},
-	"core/supernet":        {"core/accel", "core/nn", "core/tensor", "core/detmath"},
-	"core/search":          {"core/..."},
-	"core/sweep":           {"core/..."},
-	"viz":                  {"core/accel/...", "core/report"},
-	"viz/scene":            {"viz", "core/accel/...", "core/report"},
-	"wasm":                 nil,
-	"wasm/protocol":        {"core/report", "core/wire"},
-	"wasm/page":            {"viz/...", "wasm/protocol", "core/accel/...", "core/report", "core/wire"},
-	"wasm/worker/service":  {"core/...", "wasm/protocol"},
-	"wasm/worker":          {"wasm/protocol", "wasm/worker/service"},
-	"server":               nil,
-	"cmd/dian":             {"core/..."},
+	"core/detmath":               nil,
+	"core/tensor":                nil,
+	"core/nn":                    {"core/tensor", "core/detmath"},
+	"core/data":                  nil,
+	"core/snapshot":              nil,
+	"core/stats":                 nil,
+	"core/wire":                  nil,
+	"core/accel":                 nil,
+	"core/accel/loopnest":        {"core/accel", "core/detmath"},
+	"core/accel/fpga":            {"core/accel"},
+	"core/accel/dna":             {"core/accel"},
+	"core/accel/systolic":        {"core/accel"},
+	"core/accel/timeloop":        {"core/accel", "core/accel/loopnest"},
+	"core/accel/timeloop/tlyaml": {"core/accel/loopnest"},
+	"core/accel/scalesim":        {"core/accel", "core/accel/systolic"},
+	"core/accel/costmodel":       {"core/accel", "core/accel/fpga", "core/accel/dna", "core/accel/systolic"},
+	"core/accel/acceltest":       {"core/accel"},
+	"core/report":                {"core/accel", "core/wire"},
+	"core/share":                 {"core/accel", "core/report"},
+	"core/supernet":              {"core/accel", "core/nn", "core/tensor", "core/detmath"},
+	"core/search":                {"core/..."},
+	"core/sweep":                 {"core/..."},
+	"viz":                        {"core/accel/...", "core/report"},
+	"viz/scene":                  {"viz", "core/accel/...", "core/report"},
+	"wasm":                       nil,
+	"wasm/protocol":              {"core/report", "core/wire"},
+	"wasm/page":                  {"viz/...", "wasm/protocol", "core/accel/...", "core/report", "core/wire"},
+	"wasm/worker/service":        {"core/...", "wasm/protocol"},
+	"wasm/worker":                {"wasm/protocol", "wasm/worker/service"},
+	"server":                     nil,
+	"cmd/dian":                   {"core/..."},
 }
 
 // trainer is what the page's binary must not link: the search, the
@@ -131,6 +132,22 @@ func TestPageLinksNoTrainer(t *testing.T) {
 		for _, bad := range trainer {
 			if matches(bad, dep) || matches(bad, path.Dir(dep)) {
 				t.Errorf("the page links %s", dep)
+			}
+		}
+	}
+}
+
+// Neither of the browser's binaries links a YAML parser: reading Timeloop's
+// YAML is for the command line and the tests (package tlyaml).
+func TestBrowserBinariesLinkNoYAML(t *testing.T) {
+	for _, bin := range []string{"./wasm/page", "./wasm/worker"} {
+		p := goList(t, "js", "wasm", "-deps=false", bin)
+		if len(p) != 1 {
+			t.Fatalf("go list %s: %d packages", bin, len(p))
+		}
+		for _, dep := range p[0].Deps {
+			if strings.Contains(dep, "yaml") {
+				t.Errorf("%s links %s", bin, dep)
 			}
 		}
 	}

@@ -294,3 +294,33 @@ func ExampleDecodeCheckpoint() {
 	fmt.Println(errors.Is(err, snapshot.ErrNotSnapshot))
 	// Output: true
 }
+
+// BenchmarkCheckpoint is the cost of saving a checkpoint of the default
+// MNIST search (its supernet, its batchers over the 5,000 search images):
+// what Stop and Ctrl-C add before they take effect.
+func BenchmarkCheckpoint(b *testing.B) {
+	cfg := parse(&testing.T{}, "v=2")
+	ds, err := LoadDataset(assets, cfg.Dataset)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := LoadSnapshot(assets, ds, cfg.Ops)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := newRunner(context.Background(), cfg, Input{Data: ds, Snapshot: snap}, func(report.Event) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.pos = position{Phase: report.PhaseSearch}
+	var size int
+	for b.Loop() {
+		ck, err := r.encodeCheckpoint()
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(ck)
+	}
+	b.ReportMetric(float64(size)/1e6, "MB")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/save")
+}

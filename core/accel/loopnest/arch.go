@@ -21,6 +21,9 @@ type Arch struct {
 	// with spatial factors, which fan out from the level above it).
 	Containers []ArchContainer
 	Table      *EnergyTable // the table the energies came from (nil: given explicitly)
+	// Unpriced, when not empty, says why the architecture has no energies
+	// (a component no table prices); Energy then fails with it.
+	Unpriced string
 }
 
 // ArchContainer is a container node of an architecture file.
@@ -114,6 +117,9 @@ func ceilDiv(a, b int64) int64 {
 // arch level. The sum runs in a fixed order, so the result is bit-identical
 // everywhere.
 func (a *Arch) Energy(p *Problem, st *Stats, eb *EnergyBreakdown) error {
+	if a.Unpriced != "" {
+		return fmt.Errorf("loopnest: energy: arch %q is not priced: %s", a.Name, a.Unpriced)
+	}
 	if cap(eb.Levels) < len(st.Levels) {
 		eb.Levels = make([]LevelEnergy, len(st.Levels))
 	}

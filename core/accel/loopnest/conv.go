@@ -17,16 +17,21 @@ func ConvProblem(l accel.Layer) *Problem {
 	p := &Problem{Name: l.Name, Dims: []string{"N", "K", "C", "P", "Q", "R", "S"}}
 	p.Bounds = []int{accel.OrOne(l.N), l.K / g, l.C(), l.P(), l.Q(), l.R, l.S}
 	n, k, c, pp, q, r, s := int(accel.DimN), int(accel.DimK), int(accel.DimC), int(accel.DimP), int(accel.DimQ), int(accel.DimR), int(accel.DimS)
-	w := [][]Term{{{k, 1}}, {{c, 1}}, {{r, 1}}, {{s, 1}}}
-	in := [][]Term{{{n, 1}}, {{c, 1}}, {{pp, sh}, {r, 1}}, {{q, sw}, {s, 1}}}
-	out := [][]Term{{{n, 1}}, {{k, 1}}, {{pp, 1}}, {{q, 1}}}
+	one := func(d int) []Term { return []Term{{Dim: d, Coef: 1}} }
+	w := [][]Term{one(k), one(c), one(r), one(s)}
+	// Input rows are Hstride·P + Hdilation·R (dilation 1), as in Timeloop's
+	// own CNN problem files, so the coefficients keep their names there.
+	in := [][]Term{one(n), one(c),
+		{{Dim: pp, Coef: sh, CoefName: "Hstride"}, {Dim: r, Coef: 1, CoefName: "Hdilation"}},
+		{{Dim: q, Coef: sw, CoefName: "Wstride"}, {Dim: s, Coef: 1, CoefName: "Wdilation"}}}
+	out := [][]Term{one(n), one(k), one(pp), one(q)}
 	if g > 1 {
 		gi := len(p.Dims)
 		p.Dims = append(p.Dims, "G")
 		p.Bounds = append(p.Bounds, g)
-		w = append([][]Term{{{gi, 1}}}, w...)
-		in = append([][]Term{{{gi, 1}}}, in...)
-		out = append([][]Term{{{gi, 1}}}, out...)
+		w = append([][]Term{one(gi)}, w...)
+		in = append([][]Term{one(gi)}, in...)
+		out = append([][]Term{one(gi)}, out...)
 	}
 	p.DataSpaces = []DataSpace{
 		{Name: "Weights", Ranks: w},

@@ -3,6 +3,8 @@ package loopnest_test
 import (
 	"fmt"
 
+	"github.com/dian-explorer/dian/core/accel/timeloop/tlyaml"
+
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 	"github.com/dian-explorer/dian/core/accel/timeloop"
@@ -12,7 +14,7 @@ import (
 // main memory and a buffer. The numbers printed are those in Timeloop's own
 // stats for this mapping (testdata/timeloop/01-model-conv1d-2level).
 func ExampleEvaluate() {
-	p, err := timeloop.ReadProblem("conv1d.prob.yaml", []byte(`problem:
+	p, err := tlyaml.ReadProblem("conv1d.prob.yaml", []byte(`problem:
   shape:
     dimensions: [ R, P ]
     data_spaces:

@@ -20,10 +20,14 @@ const MaxLevels = 16
 const MaxCount = int64(1) << 52
 
 // Term is one dimension of a data-space rank's index expression, scaled by a
-// coefficient (a stride or dilation).
+// coefficient (a stride or dilation). CoefName is the coefficient's name in
+// a Timeloop problem file ("Hstride"), kept so a problem written back reads
+// as the user wrote it; "" for an unnamed coefficient (written as a number
+// when it is not 1).
 type Term struct {
-	Dim  int // index into Problem.Dims
-	Coef int // ≥ 1
+	Dim      int // index into Problem.Dims
+	Coef     int // ≥ 1
+	CoefName string
 }
 
 // DataSpace is one tensor the loop body reads (or, if ReadWrite, updates).

@@ -12,19 +12,19 @@ import (
 // strided has a stride-2 input rank.
 func testShapes() []*Problem {
 	conv1d := &Problem{Name: "conv1d", Dims: []string{"R", "P"}, DataSpaces: []DataSpace{
-		{Name: "Weights", Ranks: [][]Term{{{0, 1}}}},
-		{Name: "Inputs", Ranks: [][]Term{{{0, 1}, {1, 1}}}},
-		{Name: "Outputs", Ranks: [][]Term{{{1, 1}}}, ReadWrite: true},
+		{Name: "Weights", Ranks: [][]Term{{{Dim: 0, Coef: 1}}}},
+		{Name: "Inputs", Ranks: [][]Term{{{Dim: 0, Coef: 1}, {Dim: 1, Coef: 1}}}},
+		{Name: "Outputs", Ranks: [][]Term{{{Dim: 1, Coef: 1}}}, ReadWrite: true},
 	}}
 	conv1dKC := &Problem{Name: "conv1d+oc+ic", Dims: []string{"C", "K", "R", "P"}, DataSpaces: []DataSpace{
-		{Name: "Weights", Ranks: [][]Term{{{0, 1}}, {{1, 1}}, {{2, 1}}}},
-		{Name: "Inputs", Ranks: [][]Term{{{0, 1}}, {{2, 1}, {3, 1}}}},
-		{Name: "Outputs", Ranks: [][]Term{{{1, 1}}, {{3, 1}}}, ReadWrite: true},
+		{Name: "Weights", Ranks: [][]Term{{{Dim: 0, Coef: 1}}, {{Dim: 1, Coef: 1}}, {{Dim: 2, Coef: 1}}}},
+		{Name: "Inputs", Ranks: [][]Term{{{Dim: 0, Coef: 1}}, {{Dim: 2, Coef: 1}, {Dim: 3, Coef: 1}}}},
+		{Name: "Outputs", Ranks: [][]Term{{{Dim: 1, Coef: 1}}, {{Dim: 3, Coef: 1}}}, ReadWrite: true},
 	}}
 	strided := &Problem{Name: "strided", Dims: []string{"K", "R", "P"}, DataSpaces: []DataSpace{
-		{Name: "Weights", Ranks: [][]Term{{{0, 1}}, {{1, 1}}}},
-		{Name: "Inputs", Ranks: [][]Term{{{1, 1}, {2, 2}}}},
-		{Name: "Outputs", Ranks: [][]Term{{{0, 1}}, {{2, 1}}}, ReadWrite: true},
+		{Name: "Weights", Ranks: [][]Term{{{Dim: 0, Coef: 1}}, {{Dim: 1, Coef: 1}}}},
+		{Name: "Inputs", Ranks: [][]Term{{{Dim: 1, Coef: 1}, {Dim: 2, Coef: 2}}}},
+		{Name: "Outputs", Ranks: [][]Term{{{Dim: 0, Coef: 1}}, {{Dim: 2, Coef: 1}}}, ReadWrite: true},
 	}}
 	conv2d := ConvProblem(accel.Layer{Name: "c", N: 1, InC: 1, K: 1, H: 1, W: 1, R: 1, S: 1})
 	return []*Problem{conv1d, conv1dKC, strided, conv2d}
@@ -313,9 +313,9 @@ func TestTraceMovesSumToStats(t *testing.T) {
 // without bound: they fall back to an upper bound.
 func TestHugeSpansStayCheap(t *testing.T) {
 	p := &Problem{Name: "wide", Dims: []string{"R", "P"}, Bounds: []int{1 << 20, 64}, DataSpaces: []DataSpace{
-		{Name: "Weights", Ranks: [][]Term{{{0, 1}}}},
-		{Name: "Inputs", Ranks: [][]Term{{{0, 1 << 16}, {1, 1}}}},
-		{Name: "Outputs", Ranks: [][]Term{{{1, 1}}}, ReadWrite: true},
+		{Name: "Weights", Ranks: [][]Term{{{Dim: 0, Coef: 1}}}},
+		{Name: "Inputs", Ranks: [][]Term{{{Dim: 0, Coef: 1 << 16}, {Dim: 1, Coef: 1}}}},
+		{Name: "Outputs", Ranks: [][]Term{{{Dim: 1, Coef: 1}}}, ReadWrite: true},
 	}}
 	m := &Mapping{Levels: []MappingLevel{
 		{Name: "A", Keep: 7, Temporal: []Loop{{Dim: 0, Factor: 1 << 10}}, Spatial: []Loop{{Dim: 0, Factor: 1 << 10}, {Dim: 1, Factor: 8}}},

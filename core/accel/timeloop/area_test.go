@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/accel/timeloop/tlyaml"
+
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
@@ -66,7 +68,7 @@ func TestAreaTimeloopTutorial(t *testing.T) {
 	for _, c := range tutorialCases {
 		stats := filepath.Join(c.ref, "timeloop-model.stats.txt")
 		refs := parseStatsAreas(t, c.path(stats), readFile(t, c.path(stats)))
-		a, err := ReadArch(c.arch, readFile(t, c.path(c.arch)))
+		a, err := tlyaml.ReadArch(c.arch, readFile(t, c.path(c.arch)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/accel/timeloop/tlyaml"
+
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 )
 
@@ -171,7 +173,7 @@ func parseStats(t *testing.T, src []byte) *refRun {
 
 func loadTutorial(t *testing.T, c tutorialCase) (*loopnest.Problem, *Map, *loopnest.Arch, *refRun) {
 	t.Helper()
-	p, err := ReadProblem(c.problem, readFile(t, c.path(c.problem)))
+	p, err := tlyaml.ReadProblem(c.problem, readFile(t, c.path(c.problem)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +182,7 @@ func loadTutorial(t *testing.T, c tutorialCase) (*loopnest.Problem, *Map, *loopn
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := ReadArch(c.arch, readFile(t, c.path(c.arch)))
+	a, err := tlyaml.ReadArch(c.arch, readFile(t, c.path(c.arch)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +305,7 @@ func TestTimeloopTutorialMapYAML(t *testing.T) {
 	for _, c := range tutorialCases {
 		t.Run(c.name, func(t *testing.T) {
 			p, tm, a, _ := loadTutorial(t, c)
-			m, err := ReadMapYAML(c.mapYAML, readFile(t, c.path(c.mapYAML)), p, a)
+			m, err := tlyaml.ReadMapYAML(c.mapYAML, readFile(t, c.path(c.mapYAML)), p, a)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/accel/timeloop/tlyaml"
+
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 
 	"github.com/dian-explorer/dian/core/accel"
@@ -16,11 +18,11 @@ import (
 // exercise 03, which Timeloop prices at 49338.9 pJ without leakage.
 func TestMapperTutorial05(t *testing.T) {
 	dir := filepath.Join("testdata", "tutorial", "05-mapper-conv1d+oc-3level")
-	p, err := ReadProblem("prob", readFile(t, filepath.Join(dir, "prob", "conv1d+oc.prob.yaml")))
+	p, err := tlyaml.ReadProblem("prob", readFile(t, filepath.Join(dir, "prob", "conv1d+oc.prob.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := ReadArch("arch", readFile(t, filepath.Join(dir, "arch", "3level.arch.yaml")))
+	a, err := tlyaml.ReadArch("arch", readFile(t, filepath.Join(dir, "arch", "3level.arch.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}

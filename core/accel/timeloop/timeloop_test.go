@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dian-explorer/dian/core/accel/timeloop/tlyaml"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
@@ -45,15 +49,15 @@ func TestTimeloopWriteReadRoundTrip(t *testing.T) {
 			if err := WriteMapTxt(&tb, res.Problem, res.Mapping, &res.Stats); err != nil {
 				t.Fatal(err)
 			}
-			p, err := ReadProblem("prob.yaml", pb.Bytes())
+			p, err := tlyaml.ReadProblem("prob.yaml", pb.Bytes())
 			if err != nil {
 				t.Fatalf("%s %s: %v\n%s", df, l.Name, err, pb.String())
 			}
-			a, err := ReadArch("arch.yaml", ab.Bytes())
+			a, err := tlyaml.ReadArch("arch.yaml", ab.Bytes())
 			if err != nil {
 				t.Fatalf("%s %s: %v\n%s", df, l.Name, err, ab.String())
 			}
-			m, err := ReadMapYAML("map.yaml", mb.Bytes(), p, a)
+			m, err := tlyaml.ReadMapYAML("map.yaml", mb.Bytes(), p, a)
 			if err != nil {
 				t.Fatalf("%s %s: %v\n%s", df, l.Name, err, mb.String())
 			}
@@ -100,51 +104,8 @@ func containsLoop(ls []loopnest.Loop, l loopnest.Loop) bool {
 	return false
 }
 
-// Bad inputs get errors naming the file, line and field.
-func TestTimeloopReadErrors(t *testing.T) {
-	prob := string(readFile(t, filepath.Join("testdata", "tutorial", "02-model-conv1d+oc-2level", "prob", "conv1d+oc.prob.yaml")))
-	arch := string(readFile(t, filepath.Join("testdata", "tutorial", "04-model-conv1d+oc-3levelspatial", "arch", "3levelspatial.arch.yaml")))
-	cases := []struct {
-		name, kind, src string
-		want            []string
-	}{
-		{"tab indent", "prob", "problem:\n\tshape:\n", []string{"f:2", "tab"}},
-		{"zero bound", "prob", strings.Replace(prob, "K: 32", "K: 0", 1), []string{"f:21", "problem.instance.K", "out of range"}},
-		{"float bound", "prob", strings.Replace(prob, "K: 32", "K: 3.5", 1), []string{"f:21", "not an integer"}},
-		{"unknown dim", "prob", strings.Replace(prob, "- [ [K] ]\n      - [ [R] ]", "- [ [X] ]\n      - [ [R] ]", 1), []string{"f:9", `"X" is not a dimension`}},
-		{"missing bound", "prob", strings.Replace(prob, "    P: 16\n", "", 1), []string{"no bound for dimension P"}},
-		{"unterminated flow", "prob", strings.Replace(prob, "[ K, R, P ]", "[ K, R, P", 1), []string{"f:5", "unterminated"}},
-		{"duplicate key", "prob", strings.Replace(prob, "    K: 32\n", "    K: 32\n    K: 4\n", 1), []string{"appears twice"}},
-		{"anchor", "prob", "problem: &a\n", []string{"f:1", "anchors"}},
-		{"mesh not a number", "arch", strings.Replace(arch, "meshX: 16", "meshX: many", 1), []string{"f:27", "spatial.meshX"}},
-		{"negative depth", "arch", strings.Replace(arch, "depth: 32768", "depth: -1", 1), []string{"attributes.depth", "out of range"}},
-		{"bad tag", "arch", strings.Replace(arch, "!Container\n    name: PE", "!Box\n    name: PE", 1), []string{"!Box"}},
-		{"no compute", "arch", arch[:strings.Index(arch, "  - !Component\n    name: MACC")], []string{"no compute component"}},
-		{"huge width", "arch", strings.Replace(arch, "width: 256", "width: 99999999", 1), []string{"attributes.width", "out of range"}},
-		{"empty", "arch", "", []string{"empty file"}},
-	}
-	for _, c := range cases {
-		var err error
-		switch c.kind {
-		case "prob":
-			_, err = ReadProblem("f", []byte(c.src))
-		case "arch":
-			_, err = ReadArch("f", []byte(c.src))
-		}
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: error %q lacks %q", c.name, err, w)
-			}
-		}
-	}
-}
-
 func TestMapTxtErrors(t *testing.T) {
-	p, err := ReadProblem("p", readFile(t, filepath.Join("testdata", "tutorial", "04-model-conv1d+oc-3levelspatial", "prob", "conv1d+oc+ic.prob.yaml")))
+	p, err := tlyaml.ReadProblem("p", readFile(t, filepath.Join("testdata", "tutorial", "04-model-conv1d+oc-3levelspatial", "prob", "conv1d+oc+ic.prob.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,11 +128,17 @@ func TestMapTxtErrors(t *testing.T) {
 	}
 }
 
-func fuzzSeeds(f *testing.F, pattern string) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "tutorial", "*", pattern))
-	more, _ := filepath.Glob(filepath.Join("testdata", "tutorial", "*", "*", pattern))
-	deeper, _ := filepath.Glob(filepath.Join("testdata", "tutorial", "*", "*", "*", pattern))
-	for _, p := range append(append(paths, more...), deeper...) {
+// fuzzSeeds adds the files under testdata (the tutorial's and the
+// published CNN data) whose names match one of the patterns.
+func fuzzSeeds(f *testing.F, patterns ...string) {
+	var all []string
+	for _, pattern := range patterns {
+		for _, depth := range []string{"*", "*/*", "*/*/*", "*/*/*/*"} {
+			m, _ := filepath.Glob(filepath.Join("testdata", depth, pattern))
+			all = append(all, m...)
+		}
+	}
+	for _, p := range all {
 		b, err := os.ReadFile(p)
 		if err == nil {
 			f.Add(b)
@@ -179,11 +146,12 @@ func fuzzSeeds(f *testing.F, pattern string) {
 	}
 }
 
-// The readers never panic; what they accept is valid.
+// The readers never panic; what they accept is valid, and a problem
+// written back reads as the same problem.
 func FuzzReadTimeloopProblem(f *testing.F) {
-	fuzzSeeds(f, "*.prob.yaml")
+	fuzzSeeds(f, "*.prob.yaml", "AlexNet_layer*.yaml", "parsed-processed-input.yaml")
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p, err := ReadProblem("f", src)
+		p, err := tlyaml.ReadProblem("f", src)
 		if err != nil {
 			return
 		}
@@ -194,16 +162,39 @@ func FuzzReadTimeloopProblem(f *testing.F) {
 		if err := WriteProblem(&b, p); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadProblem("g", b.Bytes()); err != nil {
+		back, err := tlyaml.ReadProblem("g", b.Bytes())
+		if err != nil {
 			t.Fatalf("cannot read back what was written: %v\n%s", err, b.String())
+		}
+		if !reflect.DeepEqual(back, p) {
+			t.Fatalf("written and read back, the problem changed:\n%+v\n%+v\n%s", p, back, b.String())
+		}
+	})
+}
+
+// Accelergy's ERT prices an architecture or is refused with an error.
+func FuzzReadTimeloopERT(f *testing.F) {
+	fuzzSeeds(f, "*.ERT.yaml")
+	base, err := tlyaml.ReadArch("arch", readFile(f, filepath.Join("testdata", "cnn", "eyeriss_like", "arch.yaml")))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		a := *base
+		a.Levels = slices.Clone(base.Levels)
+		if err := (&tlyaml.Files{}).ERT("f", src, &a); err != nil {
+			return
+		}
+		if a.Unpriced != "" || a.MAC.EnergyPJ < 0 {
+			t.Fatalf("accepted, but the arch is unpriced (%q) or has a negative MAC energy", a.Unpriced)
 		}
 	})
 }
 
 func FuzzReadTimeloopArch(f *testing.F) {
-	fuzzSeeds(f, "*.arch.yaml")
+	fuzzSeeds(f, "*.arch.yaml", "arch.yaml")
 	f.Fuzz(func(t *testing.T, src []byte) {
-		a, err := ReadArch("f", src)
+		a, err := tlyaml.ReadArch("f", src)
 		if err != nil {
 			return
 		}
@@ -215,7 +206,7 @@ func FuzzReadTimeloopArch(f *testing.F) {
 
 func FuzzReadTimeloopMapTxt(f *testing.F) {
 	fuzzSeeds(f, "timeloop-model.map.txt")
-	p, err := ReadProblem("p", []byte(`problem:
+	p, err := tlyaml.ReadProblem("p", []byte(`problem:
   shape:
     dimensions: [ C, K, R, P ]
     data_spaces:
@@ -257,7 +248,7 @@ func FuzzReadTimeloopMapTxt(f *testing.F) {
 func TestArchExplicitEnergyKept(t *testing.T) {
 	src := strings.Replace(string(readFile(t, filepath.Join("testdata", "tutorial", "03-model-conv1d+oc-3level", "arch", "3level.arch.yaml"))),
 		"      depth: 64\n", "      depth: 64\n      read_energy: 1.5\n      write_energy: 2.5\n", 1)
-	a, err := ReadArch("a", []byte(src))
+	a, err := tlyaml.ReadArch("a", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}

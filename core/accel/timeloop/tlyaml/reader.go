@@ -1,4 +1,4 @@
-package timeloop
+package tlyaml
 
 import (
 	"fmt"
@@ -6,14 +6,39 @@ import (
 	"strings"
 )
 
-type yReader struct{ file string }
+// yReader reads one file's schema, naming the file and line in errors.
+type yReader struct {
+	file    string
+	include Include
+	notes   *[]string // what the file holds that Timeloop ignores; nil: not collected
+	ex      *expanded // the text as parsed, set by top: maps lines to files
+}
 
-func (r yReader) errf(n *yNode, format string, args ...any) error {
+// at is the file and line a node came from (through includes).
+func (r yReader) at(n *yNode) (string, int) {
 	line := 0
 	if n != nil {
 		line = n.line
 	}
-	return &yamlError{file: r.file, line: line, msg: fmt.Sprintf(format, args...)}
+	if r.ex == nil {
+		return r.file, line
+	}
+	return r.ex.origin(r.file, line)
+}
+
+// note records something the file holds that is read but has no effect,
+// as Timeloop treats it.
+func (r yReader) note(n *yNode, format string, args ...any) {
+	if r.notes == nil {
+		return
+	}
+	file, line := r.at(n)
+	*r.notes = append(*r.notes, (&yamlError{file: file, line: line, msg: fmt.Sprintf(format, args...)}).Error())
+}
+
+func (r yReader) errf(n *yNode, format string, args ...any) error {
+	file, line := r.at(n)
+	return &yamlError{file: file, line: line, msg: fmt.Sprintf(format, args...)}
 }
 
 // checkKeys rejects keys of map n outside the accepted list.
@@ -124,19 +149,22 @@ func (r yReader) names(n *yNode, where string) ([]string, []*yNode, error) {
 	return out, n.items, nil
 }
 
-// top parses src and returns the map under its single top-level key.
-func (r yReader) top(src []byte, key string) (*yNode, error) {
-	root, err := parseYAML(r.file, src)
+// top parses src and returns the node under its top-level key. Other
+// top-level keys are left alone: a file Timeloop writes back
+// (parsed-processed-input.yaml) holds every section in one file.
+func (r *yReader) top(src []byte, key string) (*yNode, error) {
+	root, ex, err := parseYAML(r.file, src, r.include)
 	if err != nil {
 		return nil, err
 	}
+	r.ex = ex
 	if err := r.needMap(root, "top level"); err != nil {
 		return nil, err
 	}
-	if err := r.checkKeys(root, "top level", key); err != nil {
-		return nil, err
-	}
 	n := root.get(key)
+	if n == nil {
+		return nil, r.errf(root, "no %s: section (top-level keys: %s)", key, strings.Join(root.keys, ", "))
+	}
 	if key == "mapping" {
 		return n, r.needSeq(n, key)
 	}

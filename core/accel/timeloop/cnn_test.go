@@ -1,0 +1,93 @@
+package timeloop
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dian-explorer/dian/core/accel/loopnest"
+	"github.com/dian-explorer/dian/core/accel/timeloop/tlyaml"
+)
+
+// The two published CNN designs (testdata/cnn), read from the files as
+// published, with the mapping Timeloop's mapper chose: the loop-nest model's
+// reads, fills and updates per level and data space, cycles and energy (with
+// Accelergy's ERT) against Timeloop's stats. Weights and Outputs, the MAC
+// count and the cycles must equal Timeloop's; Inputs above the PE array,
+// where sliding windows overlap (halos), are reported, not required: the
+// model does not count halos the way Timeloop does yet.
+func TestPublishedCNNDesigns(t *testing.T) {
+	total, matched := 0, 0
+	for _, design := range []string{"eyeriss_like", "simple_output_stationary"} {
+		t.Run(design, func(t *testing.T) {
+			dir := filepath.Join("testdata", "cnn", design)
+			f := &tlyaml.Files{Include: tlyaml.FromDisk}
+			pf := filepath.Join(dir, "parsed-processed-input.yaml")
+			p, err := f.Problem(pf, readFile(t, pf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := f.Arch("arch.yaml", readFile(t, filepath.Join(dir, "arch.yaml")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.ERT("ERT.yaml", readFile(t, filepath.Join(dir, "timeloop-mapper.ERT.yaml")), a); err != nil {
+				t.Fatal(err)
+			}
+			tm, err := ReadMapTxt("map.txt", readFile(t, filepath.Join(dir, "timeloop-mapper.map.txt")), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := parseStats(t, readFile(t, filepath.Join(dir, "timeloop-mapper.stats.txt")))
+			st, err := loopnest.Evaluate(p, tm.Mapping)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.MACs != ref.computes {
+				t.Errorf("MACs %d, Timeloop %d", st.MACs, ref.computes)
+			}
+			if c := a.Cycles(p, st); c != ref.cycles {
+				t.Errorf("cycles %d, Timeloop %d", c, ref.cycles)
+			}
+			var misses []string
+			for _, ls := range st.Levels {
+				rl := ref.levels[ls.Name]
+				for d, ds := range p.DataSpaces {
+					s := ls.DS[d]
+					if !s.Kept || rl == nil || rl.ds[ds.Name] == nil {
+						continue
+					}
+					r := rl.ds[ds.Name]
+					for _, c := range []struct {
+						what      string
+						got, want int64
+					}{{"reads", s.Reads, r.reads}, {"fills", s.Fills, r.fills}, {"updates", s.Updates, r.updates}} {
+						total++
+						if c.got == c.want {
+							matched++
+							continue
+						}
+						miss := fmt.Sprintf("%s %s %s %d, Timeloop %d (%+.1f %%)", ls.Name, ds.Name, c.what, c.got, c.want, 100*float64(c.got-c.want)/float64(max(1, c.want)))
+						if ds.Name == "Inputs" {
+							misses = append(misses, miss)
+						} else {
+							t.Error(miss)
+						}
+					}
+				}
+			}
+			var eb loopnest.EnergyBreakdown
+			if err := a.Energy(p, st, &eb); err != nil {
+				t.Fatal(err)
+			}
+			want := ref.fJPerMAC["Total"] * float64(ref.computes) / 1000
+			t.Logf("energy %.0f pJ, Timeloop %.0f pJ (%+.2f %%); Inputs misses: %s", eb.TotalPJ, want, 100*(eb.TotalPJ-want)/want, strings.Join(misses, "; "))
+			if math.Abs(eb.TotalPJ-want) > 0.25*want {
+				t.Errorf("energy %.0f pJ is more than 25 %% from Timeloop's %.0f pJ", eb.TotalPJ, want)
+			}
+		})
+	}
+	t.Logf("%d of %d reads/fills/updates entries equal Timeloop's", matched, total)
+}
