@@ -20,6 +20,7 @@ func init() {
 const evalUsage = `exactly one mode per call:
   dian eval -design FILE.json -net FILE.json [-model auto|faithful|corrected|dna|systolic] [-json]
   dian eval -problem FILE.yaml -platform NAME [-dataflow DF] [-objective edp|energy|cycles] [-tech 45nm|65nm] [-json]
+  dian eval -onnx MODEL.onnx -platform NAME [-dataflow DF] [-objective …] [-tech …] [-json]
   dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml [-ert ERT.yaml]]
   dian eval -scalesim-config FILE.cfg -topology FILE.csv`
 
@@ -38,7 +39,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	problem := fs.String("problem", "", "Timeloop problem `FILE.yaml` (with -timeloop-map)")
 	arch := fs.String("arch", "", "Timeloop architecture `FILE.yaml` (optional, for energy)")
 	ert := fs.String("ert", "", "Accelergy's energy reference table `ERT.yaml` (with -arch: prices every component)")
-	platform := fs.String("platform", "", "with -problem alone: map the layer onto this preset's PE array (dian presets lists them)")
+	onnxPath := fs.String("onnx", "", "an ONNX `MODEL.onnx` (with -platform): cost every layer on the preset")
+	platform := fs.String("platform", "", "with -problem alone or -onnx: map the layers onto this preset's PE array (dian presets lists them)")
 	dataflow := fs.String("dataflow", "", "with -platform: the array's dataflow (default: the preset's; rs, ws, os, is)")
 	objective := fs.String("objective", "edp", "with -platform: what the mapper minimises (edp, energy, cycles)")
 	tech := fs.String("tech", "", "with -platform: the energy table (45nm, 65nm; default: the preset's)")
@@ -51,11 +53,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 
 	ourMode := *design != "" || *net != ""
-	problemMode := *platform != ""
+	onnxMode := *onnxPath != ""
+	problemMode := *platform != "" && !onnxMode
 	tlMode := !problemMode && (*tlMap != "" || *problem != "" || *arch != "" || *ert != "")
 	ssMode := *scaleCfg != "" || *topology != ""
 	modes := 0
-	for _, m := range []bool{ourMode, problemMode, tlMode, ssMode} {
+	for _, m := range []bool{ourMode, onnxMode, problemMode, tlMode, ssMode} {
 		if m {
 			modes++
 		}
@@ -68,17 +71,22 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if modeSet && !ourMode {
 		return fmt.Errorf("%w: -model applies to -design/-net only", errUsage)
 	}
-	if *asJSON && !ourMode && !problemMode {
-		return fmt.Errorf("%w: -json applies to -design/-net and -problem/-platform", errUsage)
+	if *asJSON && !ourMode && !problemMode && !onnxMode {
+		return fmt.Errorf("%w: -json applies to -design/-net, -problem/-platform and -onnx", errUsage)
 	}
 	mapperFlag := false
 	fs.Visit(func(f *flag.Flag) {
 		mapperFlag = mapperFlag || f.Name == "dataflow" || f.Name == "objective" || f.Name == "tech"
 	})
-	if mapperFlag && !problemMode {
-		return fmt.Errorf("%w: -dataflow, -objective and -tech go with -problem and -platform", errUsage)
+	if mapperFlag && !problemMode && !onnxMode {
+		return fmt.Errorf("%w: -dataflow, -objective and -tech go with -platform (and -problem or -onnx)", errUsage)
 	}
 	switch {
+	case onnxMode:
+		if *platform == "" || *problem != "" || *tlMap != "" || *arch != "" || *ert != "" {
+			return fmt.Errorf("%w: -onnx takes -platform (and no Timeloop files)", errUsage)
+		}
+		return evalONNX(*onnxPath, *platform, *dataflow, *objective, *tech, *asJSON, stdout)
 	case problemMode:
 		if *problem == "" || *tlMap != "" || *arch != "" || *ert != "" {
 			return fmt.Errorf("%w: -platform maps one -problem file (without -timeloop-map, -arch or -ert)", errUsage)

@@ -53,28 +53,20 @@ func evalProblem(problemPath, platform, dataflow, objective, tech string, asJSON
 	if err != nil {
 		return fmt.Errorf("%s: %w", problemPath, err)
 	}
-	chunks, plat, err := exportHardware(exportOptions{Preset: platform, Dataflow: dataflow}, &accel.Network{Layers: []accel.NetworkLayer{{Layer: l}}})
+	pm, err := newPresetMapper(platform, dataflow, objective, tech)
 	if err != nil {
 		return err
 	}
-	obj, err := loopnest.ParseObjective(objective)
+	res, err := pm.mapLayer(l)
 	if err != nil {
-		return fmt.Errorf("%w: -objective: %v", errUsage, err)
-	}
-	table, err := energyTable(tech, plat)
-	if err != nil {
-		return err
-	}
-	res, err := loopnest.MapLayer(l, chunks[0], table, loopnest.MapperOptions{Objective: obj})
-	if err != nil {
-		return fmt.Errorf("mapping %s on %s: %w", problemPath, plat.Name, err)
+		return fmt.Errorf("mapping %s on %s: %w", problemPath, pm.plat.Name, err)
 	}
 	var txt bytes.Buffer
 	if err := timeloop.WriteMapTxt(&txt, res.Problem, res.Mapping, &res.Stats); err != nil {
 		return err
 	}
-	c := chunks[0]
-	out := problemResult{Problem: problemPath, Layer: p.Name, Platform: plat.Name, Dataflow: fmt.Sprint(c.Dataflow),
+	c := pm.chunk
+	out := problemResult{Problem: problemPath, Layer: p.Name, Platform: pm.plat.Name, Dataflow: fmt.Sprint(c.Dataflow),
 		Array: fmt.Sprintf("%d×%d", c.Rows, c.Cols), MACs: res.Stats.MACs, Cycles: res.Cycles, EnergyPJ: res.EnergyPJ,
 		PEsUsed: res.Stats.ComputeInstances, MapTxt: txt.String(), Notes: files.Notes, Evaluated: res.Evaluated}
 	if res.Cycles > 0 {
@@ -110,6 +102,37 @@ func evalProblem(problemPath, platform, dataflow, objective, tech string, asJSON
 		fmt.Fprintf(stdout, "note: %s\n", n)
 	}
 	return nil
+}
+
+// presetMapper maps layers onto a preset's PE array with the loop-nest
+// mapper, as `dian export -format timeloop -preset` does.
+type presetMapper struct {
+	plat  accel.Platform
+	chunk *accel.SubAccel
+	table *loopnest.EnergyTable
+	opt   loopnest.MapperOptions
+}
+
+// newPresetMapper resolves the -platform, -dataflow, -objective and -tech
+// flags.
+func newPresetMapper(platform, dataflow, objective, tech string) (*presetMapper, error) {
+	chunks, plat, err := exportHardware(exportOptions{Preset: platform, Dataflow: dataflow}, &accel.Network{Layers: make([]accel.NetworkLayer, 1)})
+	if err != nil {
+		return nil, err
+	}
+	obj, err := loopnest.ParseObjective(objective)
+	if err != nil {
+		return nil, fmt.Errorf("%w: -objective: %v", errUsage, err)
+	}
+	table, err := energyTable(tech, plat)
+	if err != nil {
+		return nil, err
+	}
+	return &presetMapper{plat: plat, chunk: chunks[0], table: table, opt: loopnest.MapperOptions{Objective: obj}}, nil
+}
+
+func (m *presetMapper) mapLayer(l accel.Layer) (*loopnest.MapperResult, error) {
+	return loopnest.MapLayer(l, m.chunk, m.table, m.opt)
 }
 
 // readProblemFile reads a Timeloop problem file, its includes beside it;

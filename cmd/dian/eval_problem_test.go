@@ -83,7 +83,7 @@ func TestEvalProblemPlatforms(t *testing.T) {
 		{[]string{"-problem", conv1d, "-platform", "eyeriss"}, 1, "not a convolution dian can map"},
 		{[]string{"-problem", layer, "-platform", "eyeriss", "-objective", "speed"}, 2, "-objective"},
 		{[]string{"-problem", layer, "-platform", "eyeriss", "-arch", "a.yaml"}, 2, "without -timeloop-map, -arch or -ert"},
-		{[]string{"-problem", layer, "-dataflow", "rs"}, 2, "go with -problem and -platform"},
+		{[]string{"-problem", layer, "-dataflow", "rs"}, 2, "go with -platform"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(append([]string{"eval"}, c.args...), &out, &errb)

@@ -32,6 +32,7 @@ var layers = map[string][]string{
 	"core/accel/systolic":        {"core/accel"},
 	"core/accel/timeloop":        {"core/accel", "core/accel/loopnest"},
 	"core/accel/timeloop/tlyaml": {"core/accel/loopnest"},
+	"core/accel/onnx":            {"core/accel"},
 	"core/accel/scalesim":        {"core/accel", "core/accel/systolic"},
 	"core/accel/costmodel":       {"core/accel", "core/accel/fpga", "core/accel/dna", "core/accel/systolic"},
 	"core/accel/acceltest":       {"core/accel"},
