@@ -330,11 +330,32 @@ func TestExplorerShareRestoresEveryControl(t *testing.T) {
 	if err != nil || hash != "#"+link.Encode() {
 		t.Errorf("after choosing engine=random the address says %q (%v), want #%s", hash, err, link.Encode())
 	}
-	// The classroom table locks a setting in the link.
+	// A classroom link's page cannot change its locks: the editor is gone
+	// and its boxes are disabled, New seed cannot replace the locked seed,
+	// and the hidden setting is not named.
+	if !eval[bool](t, b, `document.getElementById("classroom").hidden && document.getElementById("lock-seed").disabled && document.getElementById("newseed").disabled`) {
+		t.Errorf("a page opened from a link with lock=seed can still change its locks or its seed")
+	}
+	note := eval[string](t, b, `document.getElementById("classroom-note").textContent`)
+	if !strings.Contains(note, "2 settings are fixed") || strings.Contains(eval[string](t, b, `document.body.innerText`), "lra") {
+		t.Errorf("classroom note %q, or the page names the hidden setting lra", note)
+	}
+	eval[bool](t, b, `(document.getElementById("lock-platform").click(), true)`)
+	if h := eval[string](t, b, `location.hash`); strings.Contains(h, "lock=platform") {
+		t.Errorf("a student's page locked platform: %s", h)
+	}
+
+	// A teacher's page (a link without lock= or hide=) locks a setting
+	// with the classroom table.
+	link.Lock, link.Hide = nil, nil
+	b.open(t, url+"#"+link.Encode())
+	if eval[bool](t, b, `document.getElementById("classroom").hidden || document.getElementById("newseed").disabled`) {
+		t.Errorf("without lock= the classroom editor or New seed is unavailable")
+	}
 	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("lock-platform").click()`)); err != nil {
 		t.Fatal(err)
 	}
-	link.Lock = []string{"platform", "seed"}
+	link.Lock = []string{"platform"}
 	if hash, err = chromedp.Run(b.ctx, chromedp.Poll[string](`location.hash.includes("lock=platform") ? location.hash : null`, chromedp.WithPollingTimeout(10*time.Second))); err != nil || hash != "#"+link.Encode() {
 		t.Errorf("after locking platform the address says %q (%v), want #%s", hash, err, link.Encode())
 	}

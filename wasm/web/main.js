@@ -142,6 +142,18 @@ class Page {
       input.row.hidden = this.link.hide.includes(k.name);
       input.problem.hidden = true;
     }
+    // A link that locks or hides settings is a teacher's: the page it opens
+    // cannot change them (the classroom editor is gone, and New seed would
+    // change a locked seed), nor does it name the hidden ones.
+    const fixed = new Set([...this.link.lock, ...this.link.hide]);
+    const classroom = fixed.size > 0;
+    $("classroom").hidden = classroom;
+    for (const k of this.keys) $(`lock-${k.name}`).disabled = $(`hide-${k.name}`).disabled = classroom;
+    $("classroom-note").hidden = !classroom;
+    $("classroom-note").textContent = classroom
+      ? `This is a classroom link: ${fixed.size} ${fixed.size === 1 ? "setting is" : "settings are"} fixed by whoever made it. Open the page without the link to make your own.`
+      : "";
+    $("newseed").disabled = this.link.lock.includes("seed");
     for (const p of parsed.problems || []) {
       const input = this.inputs.get(p.key);
       if (!input) continue;
