@@ -44,11 +44,7 @@ func NewLayerAnim(p *loopnest.Problem, m *loopnest.Mapping) (*LayerAnim, error) 
 	if tr.Steps() > MaxAnimSteps {
 		return nil, fmt.Errorf("viz: layer %q takes %d cycles; the view animates at most %d", p.Name, tr.Steps(), MaxAnimSteps)
 	}
-	model, err := loopnest.Evaluate(p, m)
-	if err != nil {
-		return nil, fmt.Errorf("viz: layer %q: %w", p.Name, err)
-	}
-	return &LayerAnim{Problem: p, Mapping: m, Nest: m.Nest(), Model: model, tr: tr}, nil
+	return &LayerAnim{Problem: p, Mapping: m, Nest: m.Nest(), Model: tr.Model(), tr: tr}, nil
 }
 
 // Steps returns the layer's cycles: the number of steps of the walk.

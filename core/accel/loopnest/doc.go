@@ -10,10 +10,17 @@
 // rules matter for the numbers and are easy to miss:
 //
 //  1. Reuse between consecutive tiles of a child buffer ("sliding windows")
-//     is kept only while the tile keeps moving in the same direction along
-//     the same data-space rank. When the direction changes (an inner loop
-//     wraps around and an outer one advances), the whole new tile is
-//     refetched (Timeloop's AAHR gradient reset, point-set-aahr.cpp).
+//     is kept only while the tile repeats the same move (its stride). A
+//     move that differs refetches the whole tile and clears the stride; the
+//     first move after that becomes the stride, even a zero one (a step of
+//     a loop the data does not depend on), so a window sliding after such a
+//     step is refetched whole. Timeloop also evaluates each loop at its
+//     first two iterations only, weighting the second by factor−1, so an
+//     outer step's move is its step less one step of each inner loop
+//     (OperationSpace::SaveAndSubtractIfSameStride and the extrapolation in
+//     nest-analysis.cpp). The Tracer, which walks every iteration for the
+//     view, counts with AAHR's direction rule instead (point-set-aahr.cpp);
+//     the two differ only for windows sliding after such steps.
 //  2. A parent serving several children at once reads a datum once for all
 //     children whose deltas are identical (multicast); overlapping but
 //     unequal deltas are read separately. The same rule merges identical

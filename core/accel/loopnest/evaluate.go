@@ -62,6 +62,10 @@ type Evaluator struct {
 
 	// per-loop projections for the data space being evaluated
 	step [maxNestLoops][MaxRanks]int64
+	walk deltaWalk
+	// stepwise counts deltas as a walk of every iteration does (the
+	// Tracer's count), not as Timeloop does.
+	stepwise bool
 	// scratch for distinct-offset counting
 	marks []uint64
 }
@@ -95,6 +99,21 @@ func Evaluate(p *Problem, m *Mapping) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
+	st := new(Stats)
+	if err := e.Evaluate(m, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// evaluateStepwise is Evaluate counting as a walk of every iteration does
+// (deltaTotalStepwise): the numbers a Tracer's moves sum to.
+func evaluateStepwise(p *Problem, m *Mapping) (*Stats, error) {
+	e, err := NewEvaluator(p)
+	if err != nil {
+		return nil, err
+	}
+	e.stepwise = true
 	st := new(Stats)
 	if err := e.Evaluate(m, st); err != nil {
 		return nil, err
@@ -241,7 +260,11 @@ func (e *Evaluator) evalDataSpace(m *Mapping, st *Stats, d int) {
 			perChild = st.Cycles
 			groups, fanout = e.distinctOffsets(d, e.first[li], e.nloops)
 		} else {
-			perChild = e.deltaTotal(d, child)
+			if e.stepwise {
+				perChild = e.deltaTotalStepwise(d, child)
+			} else {
+				perChild = e.deltaTotal(d, child)
+			}
 			groups, fanout = e.distinctOffsets(d, e.first[li], e.first[child])
 			cs := &st.Levels[child].DS[d]
 			// parent_access_share: each child receives its own deltas.
@@ -358,15 +381,139 @@ func (e *Evaluator) rankValues(rank []Term, from int) int64 {
 	return n
 }
 
+// deltaTotal returns how many elements of data space d one instance of level
+// child receives over the whole run: its first tile plus, at every step of
+// the temporal loops above it, the part of the new tile not in the previous
+// one, by Timeloop's rules (see the file comment):
+//
+//   - Timeloop evaluates each loop at iterations 0 and 1 only and weights
+//     iteration 1 by factor−1, so when a loop steps, the inner loops come
+//     back from iteration 1, not from their last: the tile moves by the
+//     loop's step minus every inner loop's step.
+//   - A move reuses the previous tile only if it repeats the stored stride
+//     exactly, or if there is no stored stride (then it becomes the stride,
+//     even a zero one: a step of a loop the data does not depend on). Any
+//     other move refetches the whole tile and clears the stride.
+//
+// The steps form a ruler sequence, so the count is a recursion over the
+// loops with the stride as its state, memoised (the stride is none or one
+// loop's move: m+1 states).
+func (e *Evaluator) deltaTotal(d, child int) int64 {
+	ds := &e.p.DataSpaces[d]
+	w := &e.walk
+	w.nr = len(ds.Ranks)
+	w.full = tileExtents(ds, &e.innerSpan[child], &w.ext)
+	w.m = 0
+	for j := 0; j < e.first[child]; j++ {
+		if !e.loops[j].spatial {
+			w.loop[w.m] = j
+			w.m++
+		}
+	}
+	if w.m == 0 {
+		return w.full
+	}
+	var inner [MaxRanks]int64 // Σ of the steps of the loops inside k
+	for k := w.m - 1; k >= 0; k-- {
+		st := &e.step[w.loop[k]]
+		for r := 0; r < w.nr; r++ {
+			w.move[k][r] = st[r] - inner[r]
+			inner[r] += st[r]
+		}
+		for r := w.nr; r < MaxRanks; r++ {
+			w.move[k][r] = 0
+		}
+		for s := range w.m + 1 {
+			w.memo[k][s].ok = false
+		}
+	}
+	rest, _ := e.visit(0, -1)
+	return w.full + rest
+}
+
+// deltaWalk is deltaTotal's scratch space, kept in the Evaluator so that
+// Evaluate does not allocate.
+type deltaWalk struct {
+	nr, m int
+	full  int64
+	ext   [MaxRanks]int64
+	loop  [maxNestLoops]int // the temporal loops' indices, outermost first
+	move  [maxNestLoops][MaxRanks]int64
+	memo  [maxNestLoops][maxNestLoops + 1]struct {
+		total int64
+		state int
+		ok    bool
+	}
+}
+
+// reuse is the delta of move k when it reuses the previous tile: 0 for no
+// move, the slice it uncovers for a move along one rank within the tile,
+// else the whole tile.
+func (w *deltaWalk) reuse(k int) int64 {
+	mv := &w.move[k]
+	moved := -1
+	for r := 0; r < w.nr; r++ {
+		if mv[r] != 0 {
+			if moved >= 0 {
+				return w.full
+			}
+			moved = r
+		}
+	}
+	if moved < 0 {
+		return 0
+	}
+	a := mv[moved]
+	if a < 0 {
+		a = -a
+	}
+	if a >= w.ext[moved] {
+		return w.full
+	}
+	return a * (w.full / w.ext[moved])
+}
+
+// visit counts the steps of loops k..m−1 after their first point (all at
+// iteration 0), entered with stride state s (-1: none; else the loop whose
+// move is the stride), weighted relative to that point; it returns the
+// count and the state it leaves.
+func (e *Evaluator) visit(k, s int) (int64, int) {
+	w := &e.walk
+	if k == w.m {
+		return 0, s
+	}
+	if r := &w.memo[k][s+1]; r.ok {
+		return r.total, r.state
+	}
+	a, s1 := e.visit(k+1, s)
+	var delta int64
+	var s2 int
+	switch {
+	case s1 < 0:
+		delta, s2 = w.reuse(k), k
+	case w.move[s1] == w.move[k]:
+		delta, s2 = w.reuse(k), s1
+	default:
+		delta, s2 = w.full, -1
+	}
+	b, s3 := e.visit(k+1, s2)
+	total := a + (e.loops[w.loop[k]].factor-1)*(delta+b)
+	w.memo[k][s+1].total, w.memo[k][s+1].state, w.memo[k][s+1].ok = total, s3, true
+	return total, s3
+}
+
 // gradient is the direction of the last partial tile move: rank+1 with the
 // sign of the move, or 0 after a full refetch or no move.
 type gradient int
 
-// deltaTotal returns how many elements of data space d one instance of level
-// child receives over the whole run: its first tile plus, at every step of
-// the temporal loops above it, the part of the new tile not in the previous
-// one (Timeloop's delta with its gradient-reset rule, see the file comment).
-func (e *Evaluator) deltaTotal(d, child int) int64 {
+// deltaTotalStepwise is deltaTotal for a walk of every iteration, as the
+// Tracer animates it: each step's move is the loop's step less the inner
+// loops' whole runs, and a partial delta is kept while the tile moves in the
+// same direction (AAHR's gradient rule, point-set-aahr.cpp). It differs from
+// Timeloop's count only where a window slides after a loop the data does
+// not depend on, or after an inner loop of more than two iterations that
+// moves it.
+func (e *Evaluator) deltaTotalStepwise(d, child int) int64 {
 	ds := &e.p.DataSpaces[d]
 	nr := len(ds.Ranks)
 	var ext [MaxRanks]int64

@@ -105,7 +105,7 @@ func TestEvaluateMatchesTrace(t *testing.T) {
 	}
 	for i := 0; i < n; i++ {
 		p, m := randomNestCase(rng)
-		got, err := Evaluate(p, m)
+		got, err := evaluateStepwise(p, m)
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
@@ -264,7 +264,7 @@ func TestTraceMovesSumToStats(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for i := 0; i < 100; i++ {
 		p, m := randomNestCase(rng)
-		st, err := Evaluate(p, m)
+		st, err := evaluateStepwise(p, m)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -85,7 +85,7 @@ type traceBox struct {
 func NewTracer(p *Problem, m *Mapping) (*Tracer, error) { return newTracer(p, m, false) }
 
 func newTracer(p *Problem, m *Mapping, exact bool) (*Tracer, error) {
-	model, err := Evaluate(p, m) // validates p and m
+	model, err := evaluateStepwise(p, m) // validates p and m
 	if err != nil {
 		return nil, err
 	}
@@ -287,8 +287,13 @@ func (t *Tracer) moveLink(lk *traceLink) (per, parent int64) {
 	return sum / int64(len(lk.boxes)), parent
 }
 
+// Model returns the counts the walk ends on: Evaluate's, except that a
+// window sliding after a loop the data does not depend on is counted as a
+// walk moves it, not with Timeloop's shortcut (see deltaTotalStepwise).
+func (t *Tracer) Model() *Stats { return t.model }
+
 // Stats returns the counts of the walk so far; after the last step they
-// equal Evaluate's.
+// equal Model's.
 func (t *Tracer) Stats() *Stats {
 	st := &Stats{MACs: t.model.MACs, Cycles: t.cycles, ComputeInstances: t.model.ComputeInstances,
 		Levels: make([]LevelStats, len(t.model.Levels))}

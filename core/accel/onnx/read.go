@@ -87,12 +87,12 @@ type node struct {
 }
 
 type attr struct {
-	i      int64
-	f      float32
-	s      string
-	ints   []int64
-	t      tensor // a tensor attribute (Constant's value)
-	hasT   bool
+	i    int64
+	f    float32
+	s    string
+	ints []int64
+	t    tensor // a tensor attribute (Constant's value)
+	hasT bool
 }
 
 // tensor is what Read keeps of a TensorProto: its dims and, for a small

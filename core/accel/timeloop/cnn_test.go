@@ -14,10 +14,11 @@ import (
 // The two published CNN designs (testdata/cnn), read from the files as
 // published, with the mapping Timeloop's mapper chose: the loop-nest model's
 // reads, fills and updates per level and data space, cycles and energy (with
-// Accelergy's ERT) against Timeloop's stats. Weights and Outputs, the MAC
-// count and the cycles must equal Timeloop's; Inputs above the PE array,
-// where sliding windows overlap (halos), are reported, not required: the
-// model does not count halos the way Timeloop does yet.
+// Accelergy's ERT) against Timeloop's stats. Every count must equal
+// Timeloop's but one: Eyeriss-like global-buffer Inputs reads, where
+// Timeloop tests multicast per fan-out level (whole PE columns, whose
+// tiles overlap and so are read separately) and the model across the whole
+// fan-out at once (PE tiles, identical ones read once).
 func TestPublishedCNNDesigns(t *testing.T) {
 	total, matched := 0, 0
 	for _, design := range []string{"eyeriss_like", "simple_output_stationary"} {
@@ -70,7 +71,7 @@ func TestPublishedCNNDesigns(t *testing.T) {
 							continue
 						}
 						miss := fmt.Sprintf("%s %s %s %d, Timeloop %d (%+.1f %%)", ls.Name, ds.Name, c.what, c.got, c.want, 100*float64(c.got-c.want)/float64(max(1, c.want)))
-						if ds.Name == "Inputs" {
+						if design == "eyeriss_like" && ls.Name == "shared_glb" && ds.Name == "Inputs" && c.what == "reads" {
 							misses = append(misses, miss)
 						} else {
 							t.Error(miss)
@@ -83,9 +84,9 @@ func TestPublishedCNNDesigns(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := ref.fJPerMAC["Total"] * float64(ref.computes) / 1000
-			t.Logf("energy %.0f pJ, Timeloop %.0f pJ (%+.2f %%); Inputs misses: %s", eb.TotalPJ, want, 100*(eb.TotalPJ-want)/want, strings.Join(misses, "; "))
-			if math.Abs(eb.TotalPJ-want) > 0.25*want {
-				t.Errorf("energy %.0f pJ is more than 25 %% from Timeloop's %.0f pJ", eb.TotalPJ, want)
+			t.Logf("energy %.0f pJ, Timeloop %.0f pJ (%+.2f %%); the known miss: %s", eb.TotalPJ, want, 100*(eb.TotalPJ-want)/want, strings.Join(misses, "; "))
+			if math.Abs(eb.TotalPJ-want) > 0.02*want {
+				t.Errorf("energy %.0f pJ is more than 2 %% from Timeloop's %.0f pJ", eb.TotalPJ, want)
 			}
 		})
 	}
