@@ -24,7 +24,10 @@
 //  2. A parent serving several children at once reads a datum once for all
 //     children whose deltas are identical (multicast); overlapping but
 //     unequal deltas are read separately. The same rule merges identical
-//     partial-sum updates (spatial reduction).
+//     partial-sum updates (spatial reduction). With fan-outs at several
+//     levels (a column of PEs, then the PEs in it), the parent serves the
+//     instances below its outermost fan-out, each with the whole tile under
+//     it: whole columns are compared, not single PEs.
 //  3. For read-write data (outputs), the first update of each element needs
 //     no read: reads = updates − partition size, and a child's fills are
 //     what its parent sends it minus its partition size.

@@ -267,6 +267,25 @@ func (e *Evaluator) evalDataSpace(m *Mapping, st *Stats, d int) {
 			}
 			groups, fanout = e.distinctOffsets(d, e.first[li], e.first[child])
 			cs := &st.Levels[child].DS[d]
+			// Timeloop tests multicast at each fan-out level on its own:
+			// with fan-outs at several levels between this one and its
+			// child, this level serves the instances of the level below
+			// its outermost fan-out, each the whole tile under it (tiles
+			// that only overlap are read separately).
+			if v := e.firstFanout(li, child) + 1; !e.stepwise && v > 0 && v < child {
+				g, _ := e.distinctOffsets(d, e.first[li], e.first[v])
+				ls.Multicast, ls.Fanout = g, fanout
+				content := g * e.deltaTotal(d, v)
+				if ds.ReadWrite {
+					cs.Fills = perChild - cs.PartitionSize
+					ls.Updates, ls.Reads = content, content-ls.PartitionSize
+				} else {
+					cs.Fills = perChild
+					ls.Reads = content
+				}
+				child = li
+				continue
+			}
 			// parent_access_share: each child receives its own deltas.
 			if ds.ReadWrite {
 				cs.Fills = perChild - cs.PartitionSize
@@ -610,6 +629,26 @@ func (e *Evaluator) deltaTotalStepwise(d, child int) int64 {
 		}
 	}
 	return total
+}
+
+// firstFanout returns the level owning the outermost spatial loop between
+// level li's loops and its child's, or -1 when the fan-outs between them
+// belong to one level only (or there are none).
+func (e *Evaluator) firstFanout(li, child int) int {
+	first, last := -1, -1
+	for j := e.first[li]; j < e.first[child]; j++ {
+		if !e.loops[j].spatial {
+			continue
+		}
+		if first < 0 {
+			first = e.loops[j].level
+		}
+		last = e.loops[j].level
+	}
+	if first == last {
+		return -1
+	}
+	return first
 }
 
 // distinctOffsets returns, for the spatial loops among loops[from:to] (the
