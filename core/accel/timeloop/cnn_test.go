@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel/loopnest"
@@ -82,4 +83,41 @@ func TestPublishedCNNDesigns(t *testing.T) {
 		})
 	}
 	t.Logf("%d of %d reads/fills/updates entries equal Timeloop's", matched, total)
+}
+
+// The mapping Timeloop's mapper wrote as map.yaml (factors "C1 M8", type
+// "datatype", fan-out levels inter_<container>_spatial) reads as the same
+// nest as its map.txt printout: every count equal.
+func TestPublishedMapYAMLEqualsMapTxt(t *testing.T) {
+	for _, design := range []string{"eyeriss_like", "simple_output_stationary"} {
+		dir := filepath.Join("testdata", "cnn", design)
+		f := &tlyaml.Files{}
+		p, err := f.Problem("problem", readFile(t, filepath.Join(dir, "parsed-processed-input.yaml")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.Arch("arch", readFile(t, filepath.Join(dir, "arch.yaml")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.Map("map.yaml", readFile(t, filepath.Join(dir, "timeloop-mapper.map.yaml")), p, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm, err := ReadMapTxt("map.txt", readFile(t, filepath.Join(dir, "timeloop-mapper.map.txt")), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromYAML, err := loopnest.Evaluate(p, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromTxt, err := loopnest.Evaluate(p, tm.Mapping)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fromYAML, fromTxt) {
+			t.Errorf("%s: map.yaml gives\n%+v\nmap.txt\n%+v\n(nests:\n%s\n%s)", design, fromYAML, fromTxt, m.String(p), tm.Mapping.String(p))
+		}
+	}
 }

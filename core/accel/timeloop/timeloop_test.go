@@ -257,3 +257,27 @@ func TestArchExplicitEnergyKept(t *testing.T) {
 		t.Errorf("RF %g/%g, GB read %g, MAC %g; want 1.5/2.5 from the file, 43.35306 and 0.845 from the tutorial table", rf.ReadPJ, rf.WritePJ, gb.ReadPJ, a.MAC.EnergyPJ)
 	}
 }
+
+// map.yaml against a published design: a mapping or an error, never a
+// panic, and what is accepted evaluates.
+func FuzzReadTimeloopMapYAML(f *testing.F) {
+	fuzzSeeds(f, "*.map.yaml")
+	dir := filepath.Join("testdata", "cnn", "eyeriss_like")
+	p, err := tlyaml.ReadProblem("p", readFile(f, filepath.Join(dir, "parsed-processed-input.yaml")))
+	if err != nil {
+		f.Fatal(err)
+	}
+	a, err := tlyaml.ReadArch("a", readFile(f, filepath.Join(dir, "arch.yaml")))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m, err := tlyaml.ReadMapYAML("f", src, p, a)
+		if err != nil {
+			return
+		}
+		if _, err := loopnest.Evaluate(p, m); err != nil {
+			t.Fatalf("accepted a mapping that does not evaluate: %v", err)
+		}
+	})
+}

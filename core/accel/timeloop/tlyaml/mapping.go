@@ -27,6 +27,7 @@ func (f *Files) Map(file string, src []byte, p *loopnest.Problem, a *loopnest.Ar
 		m.Levels[i] = loopnest.MappingLevel{Name: a.Levels[i].Name, Keep: all}
 	}
 	seen := map[string]bool{}
+	fans := map[string]*fanout{}
 	for i, it := range list.items {
 		where := fmt.Sprintf("mapping[%d]", i)
 		if err := r.needMap(it, where); err != nil {
@@ -43,7 +44,40 @@ func (f *Files) Map(file string, src []byte, p *loopnest.Problem, a *loopnest.Ar
 		if err != nil {
 			return nil, err
 		}
+		if typ == "datatype" {
+			typ = "dataspace" // the older name, as Timeloop's mapper still writes it
+		}
 		where = fmt.Sprintf("mapping[%d] (%s %s)", i, typ, target)
+		if fl, ok := fanoutLevel(target, a, fans); ok {
+			// Timeloop's mapper names each container's fan-out
+			// inter_<container>_spatial: a level of its own that keeps
+			// nothing (its multicast is tested on its own).
+			switch typ {
+			case "dataspace":
+				if names, _, err := r.names(it.get("keep"), where+".keep"); it.get("keep") != nil && (err != nil || len(names) > 0) {
+					return nil, r.errf(it, "%s: a fan-out level keeps nothing", where)
+				}
+			case "spatial":
+				loops, err := r.factorsAndPermutation(it, where, p, true)
+				if err != nil {
+					return nil, err
+				}
+				fl.level.Spatial = loops
+			case "temporal":
+				loops, err := r.factorsAndPermutation(it, where, p, false)
+				if err != nil {
+					return nil, err
+				}
+				for _, l := range loops {
+					if l.Factor != 1 {
+						return nil, r.errf(it, "%s: a fan-out level has no temporal loops (factor %d)", where, l.Factor)
+					}
+				}
+			default:
+				return nil, r.errf(it.get("type"), "%s: type %q; accepted temporal, spatial, dataspace", where, typ)
+			}
+			continue
+		}
 		li := -1
 		for j := range a.Levels {
 			if a.Levels[j].Name == target {
@@ -110,10 +144,49 @@ func (f *Files) Map(file string, src []byte, p *loopnest.Problem, a *loopnest.Ar
 			return nil, r.errf(it.get("type"), "%s: type %q; accepted temporal, spatial, dataspace", where, typ)
 		}
 	}
+	if len(fans) > 0 {
+		// Each fan-out level goes under the storage level above its
+		// container, outer containers first.
+		var levels []loopnest.MappingLevel
+		for li := range m.Levels {
+			levels = append(levels, m.Levels[li])
+			for ci, c := range a.Containers {
+				if fl := fans[c.Name]; fl != nil && c.After == li+1 && fl.order == ci {
+					levels = append(levels, fl.level)
+				}
+			}
+		}
+		m.Levels = levels
+	}
 	if err := loopnest.CheckMapping(p, m); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return m, nil
+}
+
+// fanout is a container's fan-out level in a mapping that names it.
+type fanout struct {
+	level loopnest.MappingLevel
+	order int // the container's position in the architecture
+}
+
+// fanoutLevel returns the fan-out level target names, inter_<container>_spatial
+// for a container with a spatial mesh, made on first use.
+func fanoutLevel(target string, a *loopnest.Arch, fans map[string]*fanout) (*fanout, bool) {
+	name, ok := strings.CutPrefix(target, "inter_")
+	if name, ok = strings.CutSuffix(name, "_spatial"); !ok {
+		return nil, false
+	}
+	for ci, c := range a.Containers {
+		if c.Name != name || c.MeshX*c.MeshY <= 1 || c.After == 0 {
+			continue
+		}
+		if fans[name] == nil {
+			fans[name] = &fanout{level: loopnest.MappingLevel{Name: target}, order: ci}
+		}
+		return fans[name], true
+	}
+	return nil, false
 }
 
 // factorsAndPermutation reads a temporal or spatial directive. In a spatial
@@ -141,20 +214,25 @@ func (r yReader) factorsAndPermutation(it *yNode, where string, p *loopnest.Prob
 		return nil, r.errf(fn, "%s.factors: expected \"D=n D=n\"", where)
 	}
 	for _, part := range parts {
-		eq := strings.Index(part, "=")
-		if eq <= 0 {
-			return nil, r.errf(fn, "%s.factors: %q is not D=n", where, part)
+		// "R=3", or "R3" as Timeloop's mapper writes it.
+		name, num, ok := strings.Cut(part, "=")
+		if !ok {
+			k := strings.IndexFunc(part, func(c rune) bool { return c >= '0' && c <= '9' })
+			if k <= 0 {
+				return nil, r.errf(fn, "%s.factors: %q is not D=n or Dn", where, part)
+			}
+			name, num = part[:k], part[k:]
 		}
-		d := p.DimIndex(part[:eq])
+		d := p.DimIndex(name)
 		if d < 0 {
-			return nil, r.errf(fn, "%s.factors: %q is not a dimension (dimensions: %s)", where, part[:eq], strings.Join(p.Dims, ", "))
+			return nil, r.errf(fn, "%s.factors: %q is not a dimension (dimensions: %s)", where, name, strings.Join(p.Dims, ", "))
 		}
 		if given[d] {
-			return nil, r.errf(fn, "%s.factors: %s given twice", where, part[:eq])
+			return nil, r.errf(fn, "%s.factors: %s given twice", where, name)
 		}
-		v, err := strconv.ParseInt(part[eq+1:], 10, 64)
+		v, err := strconv.ParseInt(num, 10, 64)
 		if err != nil || v < 1 || v > maxFileBound {
-			return nil, r.errf(fn, "%s.factors: %s=%q; accepted an integer in 1..%d", where, part[:eq], part[eq+1:], maxFileBound)
+			return nil, r.errf(fn, "%s.factors: %s=%q; accepted an integer in 1..%d", where, name, num, maxFileBound)
 		}
 		factors[d] = int(v)
 		given[d] = true
