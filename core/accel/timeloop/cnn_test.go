@@ -121,3 +121,68 @@ func TestPublishedMapYAMLEqualsMapTxt(t *testing.T) {
 		}
 	}
 }
+
+// The architecture Timeloop writes back (parsed-processed-input.yaml, a
+// v0.3-style tree of subtrees and local components with instance ranges
+// and inter_*_spatial fan-out levels) reads as the published v0.4 file
+// does: the same storage levels and instances, and the same cycles and
+// energy for Timeloop's mapping.
+func TestPublishedArchV3ReadsAsV4(t *testing.T) {
+	for _, design := range []string{"eyeriss_like", "simple_output_stationary"} {
+		dir := filepath.Join("testdata", "cnn", design)
+		f := &tlyaml.Files{}
+		processed := readFile(t, filepath.Join(dir, "parsed-processed-input.yaml"))
+		p, err := f.Problem("problem", processed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v3, err := f.Arch("parsed-processed-input.yaml", processed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v4, err := f.Arch("arch.yaml", readFile(t, filepath.Join(dir, "arch.yaml")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		type level struct {
+			name, class      string
+			instances        int
+			depth            int64
+			width, wordWidth int
+		}
+		levels := func(a *loopnest.Arch) (out []level) {
+			for _, l := range a.Levels {
+				out = append(out, level{l.Name, l.Class, l.Instances, l.Depth, l.Width, l.DataWidth})
+			}
+			return append(out, level{a.MAC.Name, a.MAC.Class, a.MAC.Instances, 0, 0, 0})
+		}
+		if !reflect.DeepEqual(levels(v3), levels(v4)) {
+			t.Errorf("%s: the v0.3 tree reads as\n%+v\nthe v0.4 file as\n%+v", design, levels(v3), levels(v4))
+			continue
+		}
+		ert := readFile(t, filepath.Join(dir, "timeloop-mapper.ERT.yaml"))
+		tm, err := ReadMapTxt("map.txt", readFile(t, filepath.Join(dir, "timeloop-mapper.map.txt")), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := loopnest.Evaluate(p, tm.Mapping)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e3, e4 loopnest.EnergyBreakdown
+		for _, c := range []struct {
+			a *loopnest.Arch
+			e *loopnest.EnergyBreakdown
+		}{{v3, &e3}, {v4, &e4}} {
+			if err := f.ERT("ERT", ert, c.a); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.a.Energy(p, st, c.e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v3.Cycles(p, st) != v4.Cycles(p, st) || e3.TotalPJ != e4.TotalPJ {
+			t.Errorf("%s: cycles %d vs %d, energy %g vs %g pJ", design, v3.Cycles(p, st), v4.Cycles(p, st), e3.TotalPJ, e4.TotalPJ)
+		}
+	}
+}

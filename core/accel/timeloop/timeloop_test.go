@@ -192,7 +192,7 @@ func FuzzReadTimeloopERT(f *testing.F) {
 }
 
 func FuzzReadTimeloopArch(f *testing.F) {
-	fuzzSeeds(f, "*.arch.yaml", "arch.yaml")
+	fuzzSeeds(f, "*.arch.yaml", "arch.yaml", "parsed-processed-input.yaml")
 	f.Fuzz(func(t *testing.T, src []byte) {
 		a, err := tlyaml.ReadArch("f", src)
 		if err != nil {

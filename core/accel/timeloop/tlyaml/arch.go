@@ -2,6 +2,7 @@ package tlyaml
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dian-explorer/dian/core/accel/loopnest"
@@ -21,19 +22,27 @@ func (f *Files) Arch(file string, src []byte) (*loopnest.Arch, error) {
 	if err != nil {
 		return nil, err
 	}
-	if an.get("subtree") != nil {
-		return nil, r.errf(an.get("subtree"), "architecture: the v0.3 subtree format is not supported; use v0.4 nodes")
-	}
-	if err := r.checkKeys(an, "architecture", "version", "nodes"); err != nil {
+	if err := r.checkKeys(an, "architecture", "version", "nodes", "subtree", "local"); err != nil {
 		return nil, err
 	}
+	var flat []flatNode
 	nodes := an.get("nodes")
-	if err := r.needSeq(nodes, "architecture.nodes"); err != nil {
-		return nil, err
-	}
-	flat, err := r.flatten(nodes, "architecture.nodes", 0)
-	if err != nil {
-		return nil, err
+	if an.get("subtree") != nil || an.get("local") != nil {
+		// v0.3: a tree of subtrees with local components, as users wrote it
+		// before v0.4 and as Timeloop writes it back.
+		var t subtreeWalk
+		if err := r.subtree(an, "architecture", 0, &t); err != nil {
+			return nil, err
+		}
+		flat = t.nodes
+		nodes = an
+	} else {
+		if err := r.needSeq(nodes, "architecture.nodes"); err != nil {
+			return nil, err
+		}
+		if flat, err = r.flatten(nodes, "architecture.nodes", 0); err != nil {
+			return nil, err
+		}
 	}
 	a := &loopnest.Arch{}
 	mult := int64(1)
@@ -294,4 +303,143 @@ func (r yReader) flatten(nodes *yNode, where string, depth int) ([]flatNode, err
 		out = append(out, sub...)
 	}
 	return out, nil
+}
+
+// subtreeWalk collects a v0.3 tree as the v0.4 node list it means.
+type subtreeWalk struct {
+	nodes []flatNode
+	inst  int64 // instances of the innermost node so far
+}
+
+// countedName splits "PE[0..15]" or "ifmap_spad[1..168]" into the name and
+// the instance count (1 without a range).
+func countedName(s string) (string, int64, bool) {
+	open := strings.IndexByte(s, '[')
+	if open < 0 {
+		return s, 1, true
+	}
+	if !strings.HasSuffix(s, "]") {
+		return "", 0, false
+	}
+	lo, hi, ok := strings.Cut(s[open+1:len(s)-1], "..")
+	if !ok {
+		return "", 0, false
+	}
+	a, err1 := strconv.ParseInt(lo, 10, 64)
+	b, err2 := strconv.ParseInt(hi, 10, 64)
+	if err1 != nil || err2 != nil || a < 0 || b < a || b-a >= 1<<30 {
+		return "", 0, false
+	}
+	return s[:open], b - a + 1, true
+}
+
+// subtree turns one v0.3 subtree into v0.4 nodes: the subtree a
+// !Container (its range, "PE[0..15]", a spatial mesh), each local component
+// a !Component (replicated when its range exceeds the instances around it),
+// and a fan-out level Timeloop writes back ("inter_PE_spatial[1..14]", class
+// dummy_storage) the container PE, with the mesh it opens to the next one.
+func (r yReader) subtree(n *yNode, where string, depth int, t *subtreeWalk) error {
+	if depth > 16 {
+		return r.errf(n, "%s: subtrees nested more than 16 deep", where)
+	}
+	if t.inst == 0 {
+		t.inst = 1
+	}
+	synth := func(tag, name string, attrs *yNode, meshX int64, line int) *yNode {
+		x := &yNode{kind: yMap, tag: tag, line: line}
+		x.keys = append(x.keys, "name")
+		x.vals = append(x.vals, &yNode{kind: yScalar, value: name, line: line})
+		if attrs != nil {
+			x.keys = append(x.keys, "attributes")
+			x.vals = append(x.vals, attrs)
+		}
+		if meshX > 1 {
+			sp := &yNode{kind: yMap, line: line, keys: []string{"meshX"}, vals: []*yNode{{kind: yScalar, value: strconv.FormatInt(meshX, 10), line: line}}}
+			x.keys = append(x.keys, "spatial")
+			x.vals = append(x.vals, sp)
+		}
+		return x
+	}
+	if name := n.get("name"); name != nil {
+		base, count, ok := countedName(name.value)
+		if !ok {
+			return r.errf(name, "%s.name: %q is not NAME or NAME[lo..hi]", where, name.value)
+		}
+		var mesh int64 = 1
+		if count > 1 {
+			mesh = count
+		}
+		t.nodes = append(t.nodes, flatNode{synth("Container", base, n.get("attributes"), mesh, n.line), where})
+		t.inst *= mesh
+	}
+	if local := n.get("local"); local != nil {
+		if err := r.needSeq(local, where+".local"); err != nil {
+			return err
+		}
+		for i, c := range local.items {
+			w := fmt.Sprintf("%s.local[%d]", where, i)
+			if err := r.needMap(c, w); err != nil {
+				return err
+			}
+			nm, err := r.str(c.get("name"), w+".name")
+			if err != nil {
+				return err
+			}
+			base, count, ok := countedName(nm)
+			if !ok {
+				return r.errf(c.get("name"), "%s.name: %q is not NAME or NAME[lo..hi]", w, nm)
+			}
+			if cls := c.get("class"); cls != nil && cls.value == "dummy_storage" {
+				// A fan-out level: the container it names opens to the
+				// next component's instances.
+				inner, found := strings.CutPrefix(base, "inter_")
+				inner, found2 := strings.CutSuffix(inner, "_spatial")
+				if !found || !found2 || i+1 >= len(local.items) {
+					return r.errf(c, "%s: a dummy_storage level is inter_NAME_spatial and comes before the level it fans out to", w)
+				}
+				nextName, _ := r.str(local.items[i+1].get("name"), w+" (next)")
+				_, next, ok := countedName(nextName)
+				if !ok || next%count != 0 {
+					return r.errf(c, "%s: %d instances fan out to %s", w, count, nextName)
+				}
+				t.nodes = append(t.nodes, flatNode{synth("Container", inner, nil, next/count, c.line), w})
+				t.inst = next
+				continue
+			}
+			comp := &yNode{kind: yMap, tag: "Component", line: c.line}
+			for k, key := range c.keys {
+				if key == "name" {
+					continue
+				}
+				comp.keys = append(comp.keys, key)
+				comp.vals = append(comp.vals, c.vals[k])
+			}
+			comp.keys = append([]string{"name"}, comp.keys...)
+			comp.vals = append([]*yNode{{kind: yScalar, value: base, line: c.line}}, comp.vals...)
+			if count > t.inst {
+				if count%t.inst != 0 {
+					return r.errf(c, "%s: %d instances inside %d", w, count, t.inst)
+				}
+				comp.keys = append(comp.keys, "spatial")
+				comp.vals = append(comp.vals, &yNode{kind: yMap, line: c.line, keys: []string{"meshX"},
+					vals: []*yNode{{kind: yScalar, value: strconv.FormatInt(count/t.inst, 10), line: c.line}}})
+			}
+			t.nodes = append(t.nodes, flatNode{comp, w})
+		}
+	}
+	if sub := n.get("subtree"); sub != nil {
+		if err := r.needSeq(sub, where+".subtree"); err != nil {
+			return err
+		}
+		for i, c := range sub.items {
+			w := fmt.Sprintf("%s.subtree[%d]", where, i)
+			if err := r.needMap(c, w); err != nil {
+				return err
+			}
+			if err := r.subtree(c, w, depth+1, t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
