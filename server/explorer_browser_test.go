@@ -123,6 +123,9 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 		wj, _ := json.Marshal(want)
 		t.Errorf("the browser's result differs from the native one:\nbrowser %.600s\n native %.600s", gj, wj)
 	}
+	if n := eval[int](t, b, `window.dianONNXBytes || 0`); n < 10000 || eval[bool](t, b, `document.getElementById("download-onnx").disabled`) {
+		t.Errorf("the found network's ONNX model is %d bytes, or its download is disabled", n)
+	}
 	idle := frameRate(t, b, "", 2000)
 	t.Logf("search: %.2f s in the worker, %.2f s natively (page open to done: %.1f s); the page drew %.0f frames/s (longest gap %.0f ms) while it ran, %.0f frames/s (%.0f ms) after",
 		workerSeconds, nativeSeconds, wall.Seconds(), fps.FPS, fps.MaxGapMs, idle.FPS, idle.MaxGapMs)

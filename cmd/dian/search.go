@@ -15,6 +15,7 @@ import (
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/supernet"
 )
 
 func init() {
@@ -31,6 +32,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the search to this file (read it with go tool pprof)")
 	checkpoint := fs.String("checkpoint", "", "keep the search's state in this file, every -checkpoint-every and on Ctrl-C, to continue it with -resume")
 	every := fs.Duration("checkpoint-every", 30*time.Second, "how often -checkpoint saves (0: at every step)")
+	onnxOut := fs.String("onnx-out", "", "write the found network with its trained weights to this ONNX file (opset 13; input: the dataset's pixels as stored, uint8 N×1×H×W; output: logits)")
 	resume := fs.String("resume", "", "continue the search whose state this checkpoint file holds (its configuration comes from the file; it keeps saving there unless -checkpoint says elsewhere)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -74,6 +76,19 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	in.Version = version()
 	in.Resume = resumeState
+	if *onnxOut != "" {
+		ds := in.Data
+		in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
+			b, err := search.ExportONNX(net, path, ds)
+			if err != nil {
+				return fmt.Errorf("-onnx-out: %w", err)
+			}
+			if err := writeAtomic(*onnxOut, b); err != nil {
+				return fmt.Errorf("-onnx-out: %w", err)
+			}
+			return nil
+		}
+	}
 	var saved checkpointFile
 	if *checkpoint != "" {
 		saved = checkpointFile{path: *checkpoint, every: *every, last: time.Now()}

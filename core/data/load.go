@@ -102,6 +102,10 @@ type Dataset struct {
 	Key         string
 	Train, Test *Set
 	Mean, Std   float32 // of the training pixels scaled to [0, 1], before normalisation
+	// How a stored pixel v became an input: v/MaxValue, then (when
+	// Downscaled) the mean of each 2×2 block, then (x−Mean)·(1/Std).
+	MaxValue   float32
+	Downscaled bool
 }
 
 // Load reads and checks the dataset with the given key from fsys (laid out
@@ -134,7 +138,7 @@ func Load(fsys fs.FS, key string) (*Dataset, error) {
 	mean, std := meanStd(train.Images)
 	normalise(train.Images, mean, std)
 	normalise(test.Images, mean, std)
-	return &Dataset{Key: key, Train: train, Test: test, Mean: mean, Std: std}, nil
+	return &Dataset{Key: key, Train: train, Test: test, Mean: mean, Std: std, MaxValue: src.maxValue, Downscaled: k.downscale}, nil
 }
 
 func seq(from, to int) []int {
@@ -254,4 +258,35 @@ func normalise(v []float32, mean, std float32) {
 	for i, x := range v {
 		v[i] = float32((x - mean) * inv)
 	}
+}
+
+// StoredTest returns the test set of the dataset with the given key as
+// its files store it: one uint8 per pixel, images of h×w one after the
+// other, and the labels. It is what a model exported with its input
+// scaling (supernet.ONNX) reads.
+func StoredTest(fsys fs.FS, key string) (pixels, labels []uint8, h, w int, err error) {
+	k, ok := keys[key]
+	if !ok {
+		return nil, nil, 0, 0, fmt.Errorf("data: unknown dataset %q (want one of %v)", key, Keys())
+	}
+	src := k.src
+	imf, lbf := src.testImages, src.testLabels
+	if imf.Path == "" {
+		imf, lbf = src.trainImages, src.trainLabels
+	}
+	im, err := readIDX(fsys, imf)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	lb, err := readIDX(fsys, lbf)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	n, h, w := im.Dims[0], im.Dims[1], im.Dims[2]
+	pixels, labels = im.Data, lb.Data
+	if src.testImages.Path == "" {
+		from := n - src.testTail
+		pixels, labels = pixels[from*h*w:], labels[from:]
+	}
+	return pixels, labels, h, w, nil
 }

@@ -44,6 +44,10 @@ type Input struct {
 	// continue from (see DecodeCheckpoint). The search first reports the
 	// events the checkpoint kept, then goes on from where it stopped.
 	Resume []byte
+	// Trained, when set, is given the co-search's supernet once its
+	// derived network is fine-tuned, and that network's path (to export
+	// it, e.g. with Supernet.ONNX). An error stops the search.
+	Trained func(net *supernet.Supernet, path supernet.Path) error
 }
 
 // runner holds one search's state.
@@ -164,6 +168,11 @@ func Run(ctx context.Context, cfg share.Config, in Input, obs Observer) (*report
 		return nil, err
 	}
 	r.res = res
+	if in.Trained != nil && cfg.Method == "cosearch" {
+		if err := in.Trained(r.net, r.net.Derive()); err != nil {
+			return nil, err
+		}
+	}
 	res.Config, res.Timing.Build = share.Link{Config: cfg}.Encode(), in.Version
 	_, done := r.resumeAt(report.PhaseBaseline)
 	for i, b := range cfg.Baselines {

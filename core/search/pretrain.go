@@ -96,3 +96,9 @@ func loadSnapshot(net *supernet.Supernet, snap *snapshot.Snapshot, dataset strin
 	}
 	return net.SetTensors(snap.Lookup)
 }
+
+// ExportONNX writes the network path derives from net, trained on ds, as
+// an ONNX model whose input is ds's images as stored (see Supernet.ONNX).
+func ExportONNX(net *supernet.Supernet, path supernet.Path, ds *data.Dataset) ([]byte, error) {
+	return net.ONNX(path, supernet.ONNXInput{MaxValue: ds.MaxValue, Mean: ds.Mean, Std: ds.Std, Downscaled: ds.Downscaled}, "dian-"+ds.Key)
+}

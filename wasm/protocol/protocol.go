@@ -80,6 +80,10 @@ type Result struct {
 	// Compact is the result= text of a link that carries this result
 	// (empty if it would not fit in a link).
 	Compact string `msgpack:"compact"`
+	// ONNX is the found network with its trained weights as an ONNX model
+	// (what `dian search -onnx-out` writes; empty when the op set has no
+	// export).
+	ONNX []byte `msgpack:"onnx,omitempty"`
 }
 
 // Control pauses, resumes, steps or stops the running search.

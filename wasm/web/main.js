@@ -418,6 +418,7 @@ class Page {
     $("download").addEventListener("click", () => this.download(this.resultJSON, "dian-result.json"));
     $("download-design").addEventListener("click", () => this.download(this.designJSON, "design.json"));
     $("download-network").addEventListener("click", () => this.download(this.networkJSON, "network.json"));
+    $("download-onnx").addEventListener("click", () => this.download(this.onnx, "network.onnx", "application/octet-stream"));
     for (const format of ["timeloop", "scalesim"]) {
       $("export-" + format).addEventListener("click", () => this.exportFiles(format));
     }
@@ -676,6 +677,9 @@ class Page {
     this.resultJSON = reply.json;
     this.networkJSON = reply.network;
     this.compact = reply.compact;
+    this.onnx = reply.onnx && reply.onnx.length ? reply.onnx : null;
+    $("download-onnx").disabled = !this.onnx;
+    window.dianONNXBytes = this.onnx ? this.onnx.length : 0;
     this.resultConfig = result.config;
     this.markStale(location.hash.replace(/^#/, ""));
     $("share-with-result").disabled = !reply.compact;

@@ -143,8 +143,13 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 	if err == nil {
 		load := time.Since(start).Seconds()
 		in.Resume = resume
+		var model []byte
 		if cfg.Method == "cosearch" {
 			in.Checkpoints = j.checkpoints()
+			in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
+				model, _ = search.ExportONNX(net, path, in.Data) // an op set without export: no download
+				return nil
+			}
 		}
 		var res *report.Result
 		res, err = search.Run(ctx, cfg, in, j.observe)
@@ -157,7 +162,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 			if err == nil {
 				compact, _ := report.EncodeCompact(report.CompactOf(res)) // too large for a link: none
 				s.post(protocol.Encode(protocol.Result{Type: "result", ID: j.id, JSON: string(b), LoadSeconds: load,
-					Network: string(net), Compact: compact}))
+					Network: string(net), Compact: compact, ONNX: model}))
 				return
 			}
 		}

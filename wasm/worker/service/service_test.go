@@ -19,6 +19,7 @@ import (
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/share"
+	"github.com/dian-explorer/dian/core/supernet"
 	"github.com/dian-explorer/dian/wasm/protocol"
 )
 
@@ -48,6 +49,7 @@ type message struct {
 	JSON     string             `msgpack:"json"`
 	Network  string             `msgpack:"network"`
 	Compact  string             `msgpack:"compact"`
+	ONNX     []byte             `msgpack:"onnx"`
 	Problems []protocol.Problem `msgpack:"problems"`
 	raw      []byte
 }
@@ -176,6 +178,28 @@ func directRun(t *testing.T, fragment string) []byte {
 	return b
 }
 
+// directONNX is the ONNX model `dian search -onnx-out` writes for fragment.
+func directONNX(t *testing.T, fragment string) []byte {
+	t.Helper()
+	link, err := share.Parse(fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := search.LoadInput(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var model []byte
+	in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
+		model, err = search.ExportONNX(net, path, in.Data)
+		return err
+	}
+	if _, err := search.Run(context.Background(), link.Config, in, nil); err != nil {
+		t.Fatal(err)
+	}
+	return model
+}
+
 func TestSearchGivesTheCLIResult(t *testing.T) {
 	for _, frag := range quickSearches {
 		t.Run(frag[len(quick)+1:], func(t *testing.T) { testSearchGivesTheCLIResult(t, frag) })
@@ -199,6 +223,10 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 		t.Errorf("result JSON is not indented as dian search -json prints it: %.80q", res.JSON)
 	}
 	checkExportFiles(t, res)
+	// The network's ONNX model is the CLI's, byte for byte.
+	if want := directONNX(t, fragment); !bytes.Equal(res.ONNX, want) || len(want) == 0 {
+		t.Errorf("the result's ONNX model (%d bytes) is not the one dian search -onnx-out writes (%d bytes)", len(res.ONNX), len(want))
+	}
 	if c, err := report.DecodeCompact(res.Compact); err != nil || fmt.Sprint(c.Ops) != fmt.Sprint(got["network"].(map[string]any)["ops"]) {
 		t.Errorf("compact result %+v (%v) does not carry the network %v", c, err, got["network"].(map[string]any)["ops"])
 	}
