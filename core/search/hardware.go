@@ -1,10 +1,14 @@
 package search
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/accel/costmodel"
+	"github.com/dian-explorer/dian/core/report"
 )
 
 // Hardware is the accelerator side of a co-search on one platform: its
@@ -154,4 +158,55 @@ func indexOf(names []string, name string) int {
 		}
 	}
 	return -1
+}
+
+// CostNetwork gives a network that was not searched (one read from an
+// ONNX file, say) the best accelerator the platform's engine finds in
+// evals evaluations (REINFORCE, seeded), and returns it as a result: the
+// network's layers, the design, the metrics (no accuracy) and the cost of
+// every layer, as a search's result carries them.
+func CostNetwork(ctx context.Context, net *accel.Network, platform string, evals int, seed uint64) (*report.Result, error) {
+	if evals < 1 || evals > 1_000_000 {
+		return nil, fmt.Errorf("search: %d evaluations to cost a network (accepted 1..1000000)", evals)
+	}
+	hw, err := NewHardware(platform, "corrected", "fps")
+	if err != nil {
+		return nil, err
+	}
+	if err := hw.Bind(net); err != nil {
+		return nil, err
+	}
+	eng, err := NewEngine("reinforce", hw.Space, rand.New(rand.NewPCG(seed, 0xc057)))
+	if err != nil {
+		return nil, err
+	}
+	t := eng.Search(ctx, evals, hw.Eval)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if t.Best == nil {
+		return nil, fmt.Errorf("search: no feasible accelerator for %s on %s in %d evaluations", net.Name, platform, evals)
+	}
+	d, c, err := hw.Evaluate(t.Best)
+	if err != nil {
+		return nil, err
+	}
+	res := &report.Result{Accelerator: d, Metrics: report.MetricsOf(c, 0), Layers: c.Layers}
+	b, err := net.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Layers json.RawMessage `json:"layers"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		return nil, err
+	}
+	res.Network.Layers = file.Layers
+	for _, l := range net.Layers {
+		res.Network.MACs += l.MACs()
+		res.Network.Params += int64(l.R*l.S*l.C()) * int64(l.K)
+	}
+	res.Search.HWEvaluations = t.Evals
+	return res, nil
 }

@@ -21,6 +21,9 @@
 //	                                              its design in the accelerator view, its
 //	                                              pipeline as a Gantt chart, its final point
 //	                                              and baselines on the Pareto plot
+//	dianViz.showCosted(json)       → "" | error   a costed network's result (no search, no
+//	                                              accuracy): its design and layers in the
+//	                                              accelerator view only
 //	dianViz.showBaselines(json)    → "" | error   [{name, metrics: {accuracy, fps}}, …]
 //	dianViz.selectLayer(i)         → "" | error   layer index of the accelerator view
 //	dianViz.play(), pause(), step(), stepIteration(), finish(), restart()
@@ -184,6 +187,14 @@ func main() {
 			}
 			err = a.ShowResult(r)
 		})
+		return err
+	})
+	withString("showCosted", func(src string) error {
+		r, err := report.ParseResult([]byte(src))
+		if err != nil {
+			return err
+		}
+		sc.Do(func(a *viz.AccelView, _ *viz.SearchView) { err = a.ShowResult(r) })
 		return err
 	})
 	withString("showBaselines", func(src string) error {

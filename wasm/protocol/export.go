@@ -18,3 +18,24 @@ type ExportReply struct {
 	Zip   []byte `msgpack:"zip"`   // the files, and README.csv with one row per layer
 	Table string `msgpack:"table"` // that CSV
 }
+
+// CostRequest asks the worker to cost a network read from an ONNX model
+// on a platform: its best accelerator and every layer's cost.
+type CostRequest struct {
+	Type     string `msgpack:"type"` // "cost"
+	ID       int64  `msgpack:"id"`
+	Name     string `msgpack:"name"`     // the file's name, for messages
+	Model    []byte `msgpack:"model"`    // the .onnx file
+	Platform string `msgpack:"platform"` // a preset, e.g. "eyeriss"
+}
+
+// CostReply is the costed network: a result as a search's (JSON, without
+// a search or an accuracy) and the network as a layer list.
+type CostReply struct {
+	Type    string `msgpack:"type"` // "cost"
+	ID      int64  `msgpack:"id"`
+	JSON    string `msgpack:"json"`
+	Network string `msgpack:"network"`
+	Layers  int    `msgpack:"layers"`
+	MACs    int64  `msgpack:"macs"`
+}

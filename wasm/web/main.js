@@ -408,6 +408,14 @@ class Page {
     });
     $("stop").addEventListener("click", () => this.control("stop"));
     $("resume-search").addEventListener("click", () => this.resumeKept());
+    $("onnx-file").addEventListener("change", (e) => { if (e.target.files[0]) this.costONNX(e.target.files[0]); });
+    document.addEventListener("dragover", (e) => { if ([...e.dataTransfer.items].some((i) => i.kind === "file")) e.preventDefault(); });
+    document.addEventListener("drop", (e) => {
+      const f = [...e.dataTransfer.files].find((x) => x.name.toLowerCase().endsWith(".onnx"));
+      if (!f) return;
+      e.preventDefault();
+      this.costONNX(f);
+    });
     $("discard-search").addEventListener("click", () => this.forgetCheckpoint());
     $("clear-kept").addEventListener("click", () => this.forgetAll());
     $("compare-run").addEventListener("click", () => this.compare());
@@ -704,6 +712,51 @@ class Page {
       } catch (err) { console.warn("dianViz.showResult:", err); }
     }
     setState("done");
+  }
+
+  // costONNX costs a network read from an ONNX model on the chosen
+  // platform (the worker finds its best accelerator) and shows it as a
+  // result, its layers playable in the accelerator view.
+  async costONNX(file) {
+    if (this.search) {
+      $("status").textContent = "Stop the search first: the worker costs the model after it.";
+      return;
+    }
+    const platform = this.inputs.get("platform").get();
+    $("status").textContent = `Costing ${file.name} on ${platform}…`;
+    let reply;
+    try {
+      const model = new Uint8Array(await file.arrayBuffer());
+      reply = await this.core.request({ type: "cost", name: file.name, model, platform });
+    } catch (err) {
+      showError(`Costing ${file.name} failed: ${err.message}`, false);
+      $("status").textContent = "Costing failed.";
+      return;
+    }
+    const result = JSON.parse(reply.json);
+    clearError();
+    this.resultJSON = reply.json;
+    this.networkJSON = reply.network;
+    this.compact = "";
+    this.onnx = null;
+    this.resultConfig = null;
+    $("results-stale").hidden = true;
+    $("share-with-result").disabled = true;
+    this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
+    $("download-design").disabled = !this.designJSON;
+    $("download-onnx").disabled = true;
+    $("export-timeloop").disabled = $("export-scalesim").disabled = !this.designJSON;
+    renderResult(result, file.name);
+    $("results").hidden = false;
+    if (this.viz && typeof this.viz.showCosted === "function") {
+      try {
+        const msg = this.viz.showCosted(reply.json);
+        if (msg) console.warn("dianViz.showCosted:", msg);
+      } catch (err) { console.warn("dianViz.showCosted:", err); }
+      if (typeof this.viz.setView === "function") this.viz.setView("accelerator");
+    }
+    $("status").textContent = `Costed ${file.name}: ${reply.layers} layers, ${whole(reply.macs)} MACs per image, ${num(result.metrics.fps)} frames/s on ${platform}.`;
+    window.dianCosted = { name: file.name, layers: reply.layers, macs: reply.macs, fps: result.metrics.fps };
   }
 
   // -- what the browser keeps (saved.js) --

@@ -32,16 +32,22 @@ function usedChunks(r) {
   return used === all ? `${all} sub-accelerator${all === 1 ? "" : "s"}` : `${used} of its ${all} sub-accelerators (the others run no layer)`;
 }
 
-export function renderResult(r) {
+// renderResult shows a search's result, or (costed set to the model's file
+// name) a network read from an ONNX model and costed on its best
+// accelerator: no search, no accuracy.
+export function renderResult(r, costed = "") {
   const body = $("result-body");
   const m0 = r.metrics;
-  $("summary").textContent = `Found ${r.network.ops.join(" · ")}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
-    `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${usedChunks(r)} of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
+  $("summary").textContent = costed
+    ? `Costed ${costed}: ${r.layers.length} layers, ${whole(r.network.macs)} MACs per image, ${num(m0.fps)} frames/s, EDP ${num(m0.edp)}` +
+      (r.accelerator ? ` on ${usedChunks(r)} of ${r.accelerator.platform || "the platform"}, the best of ${whole(r.search.hw_evaluations)} designs the accelerator search tried.` : ".")
+    : `Found ${r.network.ops.join(" · ")}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
+      `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${usedChunks(r)} of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
   const parts = [];
   // Headline beside the baselines.
   const base = r.baselines || [];
   const head = ["metric", "co-search", ...base.map((b) => b.name)];
-  const metrics = metricRows(r.metrics);
+  const metrics = metricRows(r.metrics).filter(([k]) => !(costed && k === "Accuracy"));
   const bm = base.map((b) => metricRows(b.metrics));
   parts.push(el("h3", { text: "Metrics" }),
     table(head, metrics.map(([k, v], i) => [k, v, ...bm.map((m) => m[i][1])]), base.length ? "The co-search beside its baselines" : "The found network on its accelerator"));
@@ -50,9 +56,11 @@ export function renderResult(r) {
   }
   // Network.
   const n = r.network;
-  parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }),
-    table(["block", "op", "channels in → out", "stride", "input", "MACs"],
+  parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }));
+  if (n.blocks && n.blocks.length) {
+    parts.push(table(["block", "op", "channels in → out", "stride", "input", "MACs"],
       n.blocks.map((b) => [b.name, b.op, `${b.in} → ${b.out}`, b.stride, `${b.h}×${b.w}`, whole(b.macs)])));
+  }
   // Accelerator.
   const d = r.accelerator;
   if (d) {
@@ -73,6 +81,10 @@ export function renderResult(r) {
         r.layers.map((l) => [l.layer + (l.depthwise ? " (dw)" : "") + (l.modelled ? "" : " (not modelled)"), chunkName(l.chunk), whole(l.macs), whole(l.cycles),
           whole(l.pipeline_cycles), whole(l.dsp), whole(l.bram18), whole(sum(l.dram_words)),
           num(sum(l.energy && l.energy.dram)), num(sum(l.energy && l.energy.buffer)), num(sum(l.energy && l.energy.rf)), num(l.energy && l.energy.mac), num(l.energy_total)])));
+  }
+  if (costed) {
+    body.replaceChildren(...parts);
+    return;
   }
   // Search.
   const s = r.search;

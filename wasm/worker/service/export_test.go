@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/wasm/protocol"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -68,5 +70,31 @@ func TestExport(t *testing.T) {
 	broken := mustMarshal(t, protocol.ExportRequest{Type: "export", ID: 4, Format: "timeloop", Design: "{", Network: string(network)})
 	if err := msgpack.Unmarshal(Answer(broken), &e); err != nil || e.ID != 4 || !strings.Contains(e.Message, "design.json") {
 		t.Errorf("broken design: %+v", e)
+	}
+}
+
+// A model dropped on the page is read, given its best accelerator and
+// costed layer by layer; a file that is no model is refused by name.
+func TestCostONNXModel(t *testing.T) {
+	model, err := os.ReadFile(filepath.Join(repoRoot, "core", "accel", "onnx", "testdata", "mobilenetv2_tiny.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := msgpack.Marshal(protocol.CostRequest{Type: "cost", ID: 3, Name: "mobilenetv2_tiny.onnx", Model: model, Platform: "eyeriss"})
+	var reply protocol.CostReply
+	if err := msgpack.Unmarshal(Answer(b), &reply); err != nil {
+		t.Fatal(err)
+	}
+	res, err := report.ParseResult([]byte(reply.JSON))
+	if err != nil {
+		t.Fatalf("reply %+v: %v", reply, err)
+	}
+	if reply.ID != 3 || reply.Layers != 20 || reply.MACs != 742656 || res.Accelerator == nil || len(res.Layers) != 20 || res.Metrics.FPS <= 0 {
+		t.Errorf("reply: id %d, %d layers, %d MACs; result with %d cost rows at %g FPS", reply.ID, reply.Layers, reply.MACs, len(res.Layers), res.Metrics.FPS)
+	}
+	b, _ = msgpack.Marshal(protocol.CostRequest{Type: "cost", ID: 4, Name: "notes.onnx", Model: []byte("not a model"), Platform: "eyeriss"})
+	var e protocol.Error
+	if err := msgpack.Unmarshal(Answer(b), &e); err != nil || e.Type != "error" || !strings.Contains(e.Message, "notes.onnx") {
+		t.Errorf("a file that is no model: %+v %v", e, err)
 	}
 }

@@ -1,13 +1,16 @@
 package service
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 
+	"github.com/dian-explorer/dian/core/accel/onnx"
 	"github.com/dian-explorer/dian/core/report"
+	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/sweep"
 	"github.com/dian-explorer/dian/core/wire"
 	"github.com/dian-explorer/dian/wasm/protocol"
@@ -37,7 +40,7 @@ func liveHeap() uint64 {
 }
 
 // requestTypes are the request types the worker accepts.
-const requestTypes = "ping, keys, parse, export, plan, summarize, search, control"
+const requestTypes = "ping, keys, parse, export, plan, summarize, cost, search, control"
 
 func handle(msg []byte) (any, error) {
 	if len(msg) > protocol.MaxMessageBytes {
@@ -76,6 +79,12 @@ func handle(msg []byte) (any, error) {
 			return nil, fmt.Errorf("worker: summarize: %w", err)
 		}
 		return summarize(s)
+	case "cost":
+		var c protocol.CostRequest
+		if err := wire.Unmarshal(msg, &c); err != nil {
+			return nil, fmt.Errorf("worker: cost: %w", err)
+		}
+		return costModel(c)
 	case "search", "control":
 		return nil, fmt.Errorf("worker: %q requests need the search service (Service.Handle), not Answer", req.Type)
 	case "":
@@ -224,4 +233,34 @@ func summarize(req protocol.SummarizeRequest) (protocol.Summary, error) {
 		return protocol.Summary{}, fmt.Errorf("worker: summarize: %w", err)
 	}
 	return protocol.Summary{Type: "summary", ID: req.ID, JSON: string(append(b, '\n'))}, nil
+}
+
+// costEvals is how long the accelerator search for a dropped model runs:
+// a search's final accelerator search by default.
+const costEvals = 2000
+
+// costModel answers a CostRequest: the ONNX model's layers on the
+// platform's best accelerator found in costEvals evaluations.
+func costModel(c protocol.CostRequest) (protocol.CostReply, error) {
+	name := c.Name
+	if name == "" {
+		name = "model.onnx"
+	}
+	net, err := onnx.Read(name, c.Model)
+	if err != nil {
+		return protocol.CostReply{}, err
+	}
+	res, err := search.CostNetwork(context.Background(), net, c.Platform, costEvals, 1)
+	if err != nil {
+		return protocol.CostReply{}, fmt.Errorf("%s: %w", name, err)
+	}
+	b, err := ResultJSON(res)
+	if err != nil {
+		return protocol.CostReply{}, err
+	}
+	nb, err := net.MarshalJSON()
+	if err != nil {
+		return protocol.CostReply{}, err
+	}
+	return protocol.CostReply{Type: "cost", ID: c.ID, JSON: string(b), Network: string(nb), Layers: len(net.Layers), MACs: res.Network.MACs}, nil
 }
