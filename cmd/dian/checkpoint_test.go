@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -24,6 +25,11 @@ import (
 func TestSearchCheckpointAndResume(t *testing.T) {
 	const frag = "v=1&dataset=digits8&epochs=1&finetune=1&accelsteps=20&finalsteps=100"
 	file := filepath.Join(t.TempDir(), "search.ckpt")
+	// Catch SIGINT here too, so a signal that lands after the search has
+	// returned cannot end the test binary.
+	caught := make(chan os.Signal, 1)
+	signal.Notify(caught, os.Interrupt)
+	defer signal.Stop(caught)
 	done := make(chan struct{})
 	go func() {
 		for {
