@@ -44,5 +44,10 @@ func TestBrowserCostsAnONNXModel(t *testing.T) {
 		chromedp.WithPollingTimeout(90*time.Second))); err != nil {
 		t.Errorf("the accelerator view does not show the model's layers: %v (state %.300s)", err, eval[string](t, b, `(() => { try { return window.dianPage.viz.state(); } catch (e) { return String(e); } })()`))
 	}
+	// Its row-stationary design has Timeloop's export but not SCALE-Sim's,
+	// and the button says why.
+	if !eval[bool](t, b, `!document.getElementById("export-timeloop").disabled && document.getElementById("export-scalesim").disabled && document.getElementById("export-scalesim").title.includes("(rs)")`) {
+		t.Errorf("exports for a row-stationary design: Timeloop disabled, or SCALE-Sim enabled or silent (title %q)", eval[string](t, b, `document.getElementById("export-scalesim").title`))
+	}
 	t.Logf("%s", summary)
 }

@@ -693,7 +693,7 @@ class Page {
     $("share-with-result").disabled = !reply.compact;
     this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
     $("download-design").disabled = !this.designJSON;
-    $("export-timeloop").disabled = $("export-scalesim").disabled = !this.designJSON || !this.networkJSON;
+    this.enableExports(result.accelerator);
     const secs = (performance.now() - s.started - s.idle) / 1000;
     window.dianTiming = { seconds: secs, loadSeconds: reply.loadSeconds };
     $("status").textContent = `Done in ${duration(secs)} (search ${num(result.timing.total_s)} s in the worker).`;
@@ -745,7 +745,7 @@ class Page {
     this.designJSON = result.accelerator ? JSON.stringify(result.accelerator, null, 2) + "\n" : "";
     $("download-design").disabled = !this.designJSON;
     $("download-onnx").disabled = true;
-    $("export-timeloop").disabled = $("export-scalesim").disabled = !this.designJSON;
+    this.enableExports(result.accelerator);
     renderResult(result, file.name);
     $("results").hidden = false;
     if (this.viz && typeof this.viz.showCosted === "function") {
@@ -757,6 +757,19 @@ class Page {
     }
     $("status").textContent = `Costed ${file.name}: ${reply.layers} layers, ${whole(reply.macs)} MACs per image, ${num(result.metrics.fps)} frames/s on ${platform}.`;
     window.dianCosted = { name: file.name, layers: reply.layers, macs: reply.macs, fps: result.metrics.fps };
+  }
+
+  // enableExports offers the exports a design can have: Timeloop's for any,
+  // SCALE-Sim's only when every array is systolic (os, ws or is), saying
+  // why on the button when not.
+  enableExports(design) {
+    const ok = !!this.designJSON && !!this.networkJSON;
+    $("export-timeloop").disabled = !ok;
+    const notSystolic = design ? design.chunks.filter((c) => !["os", "ws", "is"].includes(c.dataflow)).map((c) => `${c.name} (${c.dataflow})`) : [];
+    $("export-scalesim").disabled = !ok || notSystolic.length > 0;
+    $("export-scalesim").title = notSystolic.length
+      ? `SCALE-Sim models output-, weight- and input-stationary arrays; this design has ${notSystolic.join(", ")}`
+      : "SCALE-Sim's config and topology for every chunk";
   }
 
   // -- what the browser keeps (saved.js) --
