@@ -4,6 +4,7 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -92,4 +93,32 @@ func TestBrowserViewControlsAndKeyboard(t *testing.T) {
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
+}
+
+// Enter on Play starts the search and leaves the keyboard focus on Pause
+// (Play is disabled while the search runs); Enter on Pause hands it back
+// to Play, which now resumes. Before, a disabled button dropped the focus
+// to the page.
+func TestBrowserRunButtonsKeepKeyboardFocus(t *testing.T) {
+	url := startServer(t)
+	b := newBrowser(t, 1280, 900)
+	b.open(t, url+"#v=2&dataset=digits8&epochs=20&finetune=1&accelsteps=20&finalsteps=100")
+	press := func(key string) {
+		t.Helper()
+		if err := chromedp.Do(b.ctx, chromedp.KeyEvent(key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval[bool](t, b, `(document.getElementById("play").focus(), true)`)
+	press(kb.Enter)
+	waitState(t, b, time.Minute, "running")
+	if got, err := chromedp.Run(b.ctx, chromedp.Poll[string](`document.activeElement && document.activeElement.id === "pause" ? "pause" : null`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("after Enter on Play the focus is on %q, want pause (%v)", eval[string](t, b, focused), got)
+	}
+	press(kb.Enter)
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === "play" && document.getElementById("play").textContent === "Resume"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("after Enter on Pause the focus is on %q, want Play showing Resume", eval[string](t, b, focused))
+	}
+	eval[bool](t, b, `(document.getElementById("stop").click(), true)`)
+	waitState(t, b, time.Minute, "idle")
 }

@@ -445,10 +445,17 @@ class Page {
 
   buttons() {
     const s = this.search;
+    const focused = document.activeElement;
     $("play").textContent = s && s.paused ? "Resume" : "Play";
     $("play").disabled = !!s && !s.paused;
     $("pause").disabled = !s || s.paused;
     $("stop").disabled = !s;
+    // A button that just became disabled drops keyboard focus to the page:
+    // hand it to the one that does the opposite.
+    if (focused && focused.disabled) {
+      const next = { play: "pause", pause: "play", stop: "play" }[focused.id];
+      if (next && !$(next).disabled) $(next).focus();
+    }
   }
 
   // open applies a fragment (the page's own, or one the address bar
