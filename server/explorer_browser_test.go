@@ -420,6 +420,18 @@ func TestExplorerWorksOffline(t *testing.T) {
 	if p.refused.Load() == 0 {
 		t.Errorf("no request reached the switched-off network: the test did not test offline use")
 	}
+	// A dataset never fetched online cannot be had offline: the page says
+	// so, naming the file, rather than "Failed to fetch".
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, srv.URL+"/#"+strings.Replace(quickSearch, "digits8", "fashion14", 1)+"&run=1")
+	if state := waitState(t, b, time.Minute, "done", "error"); state != "error" {
+		t.Fatalf("a search on a dataset never fetched ended in %q offline", state)
+	}
+	if msg := eval[string](t, b, `String(window.dianError)`); !strings.Contains(msg, "the server cannot be reached") || !strings.Contains(msg, "fashion") {
+		t.Errorf("offline, a dataset never fetched fails with %q", msg)
+	}
 }
 
 // Step runs one search iteration at a time, a paused search holds, and

@@ -78,7 +78,8 @@ func fetch(ctx context.Context, path string) ([]byte, error) {
 	}
 	resp, err := await(js.Global().Call("fetch", path))
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", path, err)
+		// fetch rejects only when no answer came: the network is down.
+		return nil, fmt.Errorf("fetching %s: the server cannot be reached (%v); offline, the page has only the files it used before", path, err)
 	}
 	if !resp.Get("ok").Bool() {
 		status := resp.Get("status").Int()
