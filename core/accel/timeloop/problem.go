@@ -19,7 +19,9 @@ func WriteProblem(w io.Writer, p *loopnest.Problem) error {
 	names, values := problemCoefs(p)
 	var b bytes.Buffer
 	b.WriteString("problem:\n  version: 0.4\n  shape:\n")
-	fmt.Fprintf(&b, "    name: %s\n", yamlName(p.Name, "problem"))
+	if p.Name != "" {
+		fmt.Fprintf(&b, "    name: %s\n", yamlName(p.Name, "problem"))
+	}
 	fmt.Fprintf(&b, "    dimensions: [ %s ]\n", strings.Join(p.Dims, ", "))
 	if len(values) > 0 {
 		b.WriteString("    coefficients:\n")
