@@ -38,7 +38,7 @@ var layers = map[string][]string{
 	"core/accel/acceltest":       {"core/accel"},
 	"core/report":                {"core/accel", "core/wire"},
 	"core/share":                 {"core/accel", "core/report"},
-	"core/supernet":              {"core/accel", "core/nn", "core/tensor", "core/detmath"},
+	"core/supernet":              {"core/accel", "core/accel/onnx", "core/nn", "core/tensor", "core/detmath"},
 	"core/search":                {"core/..."},
 	"core/sweep":                 {"core/..."},
 	"viz":                        {"core/accel/...", "core/report"},
