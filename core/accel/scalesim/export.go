@@ -52,5 +52,25 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, layer string) (*accel.
 		cfg := &Config{RunName: accel.FileSafe(c.Name), Array: a, FilterOffset: 10000000, OfmapOffset: 20000000}
 		out.Files = append(out.Files, accel.ExportFile{Name: cfgName(c), Data: cfg.Marshal()}, accel.ExportFile{Name: topoName(c), Data: topo})
 	}
+	out.Files = append([]accel.ExportFile{{Name: "README.md", Data: []byte(readme)}}, out.Files...)
 	return out, nil
 }
+
+// readme tells whoever opens an export what the files are, how to run
+// SCALE-Sim on them and what to compare.
+const readme = `# SCALE-Sim files written by DIAN Explorer
+
+For every systolic sub-accelerator: scale-CHUNK.cfg (its array, dataflow
+and buffers, SCALE-Sim v2's config) and topology-CHUNK.csv (the layers it
+runs, in SCALE-Sim's topology form). README.csv lists which layers run on
+which chunk.
+
+Run SCALE-Sim v2 on a chunk:
+
+    python3 -m scalesim.scale -c scale-CHUNK.cfg -t topology-CHUNK.csv -p OUT
+
+and compare its COMPUTE_REPORT.csv (cycles per layer) and
+BANDWIDTH_REPORT.csv with what dian computes from the same files:
+
+    dian eval -scalesim-config scale-CHUNK.cfg -topology topology-CHUNK.csv
+`

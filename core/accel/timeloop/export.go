@@ -60,5 +60,32 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, table *loopnest.Energy
 		return nil, fmt.Errorf("timeloop: network %q has no layer %q", net.Name, layer)
 	}
 	out.Table = csv.Bytes()
+	out.Files = append([]accel.ExportFile{{Name: "README.md", Data: []byte(readme)}}, out.Files...)
 	return out, nil
 }
+
+// readme tells whoever opens an export what the files are, how to run
+// Timeloop on them and what to compare.
+const readme = `# Timeloop files written by DIAN Explorer
+
+For every layer: LAYER.prob.yaml (the problem, Timeloop v0.4, [Dim, Coef]
+projection terms), LAYER.map.yaml (the mapping dian's loop-nest mapper
+chose), LAYER.map.txt (the same mapping as Timeloop prints it, with tile
+sizes); for every sub-accelerator, arch-CHUNK.yaml (its architecture, with
+each component's energy per access as explicit attributes).
+
+README.csv lists, per layer, the loop-nest model's predictions: cycles
+and energy (pJ) under that mapping, and the PEs it keeps busy.
+
+Run Timeloop's model on a layer (Timeloop v0.4 or later; the files need no
+Accelergy, the energies are in the architecture):
+
+    timeloop-model arch-CHUNK.yaml LAYER.prob.yaml LAYER.map.yaml
+
+and compare its stats (timeloop-model.stats.txt: cycles, energy, reads,
+fills and updates per level) with README.csv. dian reproduces its own
+numbers from the same files, as it reproduces Timeloop's on Timeloop's
+published designs:
+
+    dian eval -timeloop-map LAYER.map.txt -problem LAYER.prob.yaml -arch arch-CHUNK.yaml
+`

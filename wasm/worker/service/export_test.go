@@ -3,6 +3,7 @@ package service
 import (
 	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,8 +28,8 @@ func TestExport(t *testing.T) {
 		format string
 		want   []string // file name suffixes that must be in the archive
 	}{
-		{"timeloop", []string{"README.csv", ".prob.yaml", ".map.yaml", ".map.txt", ".yaml"}},
-		{"scalesim", []string{"README.csv", ".cfg", ".csv"}},
+		{"timeloop", []string{"README.md", "README.csv", ".prob.yaml", ".map.yaml", ".map.txt", ".yaml"}},
+		{"scalesim", []string{"README.md", "README.csv", ".cfg", ".csv"}},
 	} {
 		t.Run(tt.format, func(t *testing.T) {
 			req := mustMarshal(t, protocol.ExportRequest{Type: "export", ID: 9, Format: tt.format, Design: string(design), Network: string(network)})
@@ -49,6 +50,22 @@ func TestExport(t *testing.T) {
 				}
 				if !found {
 					t.Errorf("no %s file in %s", suffix, reply.Name)
+				}
+			}
+			// The archive says how to run the tool on it.
+			run := map[string]string{"timeloop": "timeloop-model arch-", "scalesim": "python3 -m scalesim.scale -c scale-"}[tt.format]
+			for _, f := range zr.File {
+				if f.Name != tt.format+"/README.md" {
+					continue
+				}
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				if !strings.Contains(string(b), run) {
+					t.Errorf("%s/README.md does not say how to run the tool (%q)", tt.format, run)
 				}
 			}
 			if !strings.HasPrefix(reply.Table, "layer,chunk,") {
