@@ -352,8 +352,10 @@ func TestExplorerShareRestoresEveryControl(t *testing.T) {
 	// with the classroom table.
 	link.Lock, link.Hide = nil, nil
 	b.open(t, url+"#"+link.Encode())
-	if eval[bool](t, b, `document.getElementById("classroom").hidden || document.getElementById("newseed").disabled`) {
-		t.Errorf("without lock= the classroom editor or New seed is unavailable")
+	// The page applies a new fragment once the worker has parsed it.
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`!document.getElementById("classroom").hidden && !document.getElementById("newseed").disabled`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("without lock= the classroom editor or New seed is unavailable: %v", err)
 	}
 	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("lock-platform").click()`)); err != nil {
 		t.Fatal(err)
