@@ -54,6 +54,10 @@ func TestBrowserResumesAfterReload(t *testing.T) {
 	// Stopped, then the page opened again without a link: the page offers
 	// the saved search, and Resume finishes it.
 	const second = resumeSearch + "&seed=2"
+	// A fresh page (a new fragment alone would keep the finished one's state).
+	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
 	b.open(t, url+"#"+second+"&run=1")
 	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.getElementById("p-step").textContent !== "—"`, chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
 		t.Fatalf("no progress: %v", err)
