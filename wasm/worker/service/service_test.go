@@ -156,8 +156,9 @@ func withoutTiming(t *testing.T, b []byte) map[string]any {
 	return m
 }
 
-// directRun runs the fragment's search in this process, as `dian search`.
-func directRun(t *testing.T, fragment string) []byte {
+// directRun runs the fragment's search in this process, as `dian search
+// -json -onnx-out` does, and returns its JSON and its ONNX model.
+func directRun(t *testing.T, fragment string) (result, model []byte) {
 	t.Helper()
 	link, err := share.Parse(fragment)
 	if err != nil {
@@ -166,6 +167,10 @@ func directRun(t *testing.T, fragment string) []byte {
 	in, err := search.LoadInput(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config)
 	if err != nil {
 		t.Fatal(err)
+	}
+	in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
+		model, err = search.ExportONNX(net, path, in.Data)
+		return err
 	}
 	res, err := search.Run(context.Background(), link.Config, in, nil)
 	if err != nil {
@@ -175,29 +180,7 @@ func directRun(t *testing.T, fragment string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
-}
-
-// directONNX is the ONNX model `dian search -onnx-out` writes for fragment.
-func directONNX(t *testing.T, fragment string) []byte {
-	t.Helper()
-	link, err := share.Parse(fragment)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := search.LoadInput(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var model []byte
-	in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
-		model, err = search.ExportONNX(net, path, in.Data)
-		return err
-	}
-	if _, err := search.Run(context.Background(), link.Config, in, nil); err != nil {
-		t.Fatal(err)
-	}
-	return model
+	return b, model
 }
 
 func TestSearchGivesTheCLIResult(t *testing.T) {
@@ -215,7 +198,8 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	if res.ID != 7 {
 		t.Errorf("result id %d, want 7", res.ID)
 	}
-	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, directRun(t, fragment))
+	direct, model := directRun(t, fragment)
+	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, direct)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("the service's result differs from search.Run's:\n got %.400v\nwant %.400v", got, want)
 	}
@@ -224,8 +208,8 @@ func testSearchGivesTheCLIResult(t *testing.T, fragment string) {
 	}
 	checkExportFiles(t, res)
 	// The network's ONNX model is the CLI's, byte for byte.
-	if want := directONNX(t, fragment); !bytes.Equal(res.ONNX, want) || len(want) == 0 {
-		t.Errorf("the result's ONNX model (%d bytes) is not the one dian search -onnx-out writes (%d bytes)", len(res.ONNX), len(want))
+	if !bytes.Equal(res.ONNX, model) || len(model) == 0 {
+		t.Errorf("the result's ONNX model (%d bytes) is not the one dian search -onnx-out writes (%d bytes)", len(res.ONNX), len(model))
 	}
 	if c, err := report.DecodeCompact(res.Compact); err != nil || fmt.Sprint(c.Ops) != fmt.Sprint(got["network"].(map[string]any)["ops"]) {
 		t.Errorf("compact result %+v (%v) does not carry the network %v", c, err, got["network"].(map[string]any)["ops"])
@@ -396,7 +380,8 @@ func TestStopKeepsACheckpointThatResumes(t *testing.T) {
 	}
 	h.send(t, protocol.ParseRequest{Type: "search", ID: 23, Fragment: frag, Resume: c.State})
 	res, _ := h.until(t, "result")
-	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, directRun(t, frag))
+	direct, _ := directRun(t, frag)
+	got, want := withoutTiming(t, []byte(res.JSON)), withoutTiming(t, direct)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("resumed from step %d, the result differs from search.Run's uninterrupted one:\n got %.400v\nwant %.400v", c.Step, got, want)
 	}
