@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -135,6 +136,7 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 
 	// The found design exports to Timeloop's and SCALE-Sim's files, as
 	// dian export writes them (the page downloads them as a zip).
+	tables := map[string]string{}
 	for _, format := range []string{"timeloop", "scalesim"} {
 		if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](
 			`window.dianExport = null; document.getElementById("export-`+format+`").click()`)); err != nil {
@@ -149,6 +151,7 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 		if rows := strings.Count(table, "\n"); !strings.HasPrefix(table, "layer,chunk,") || rows < 2 {
 			t.Errorf("export to %s: table %q", format, table)
 		}
+		tables[format] = table
 	}
 
 	// Every number of the result stands in the DOM.
@@ -172,6 +175,7 @@ func TestExplorerSearchMatchesNative(t *testing.T) {
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil || !strings.Contains(text, "PE array") || !strings.Contains(text, "Dataflow") {
 		t.Errorf("the view as text says %q (%v), want the PE array and dataflow", text, err)
 	}
+	checkOneTruth(t, b, tables["timeloop"])
 	// The export files are there for dian export.
 	if !eval[bool](t, b, `window.dianPage.networkJSON.includes('"layers"') && window.dianPage.designJSON.includes('"chunks"')`) {
 		t.Errorf("the page has no network.json or design.json to download")
@@ -593,4 +597,49 @@ func TestExplorerFrameRateDuringDefaultSearch(t *testing.T) {
 	if search.repaints <= 0 {
 		t.Errorf("the search view did not change: %v repaints a second", search.repaints)
 	}
+}
+
+// checkOneTruth reads, as a person would, the layer the accelerator view
+// plays: its cycles under the search's model in the view's text and in the
+// per-layer table, and its loop-nest cycles in the view's text and in the
+// Timeloop download's table. Each pair must be the same figure.
+func checkOneTruth(t *testing.T, b *browser, timeloopTable string) {
+	t.Helper()
+	got := eval[map[string]string](t, b, `(() => {
+		const out = {};
+		const dl = document.querySelector("#view-text-body dl");
+		const dts = [...dl.querySelectorAll("dt")];
+		for (const dt of dts) out[dt.textContent] = dt.nextElementSibling.textContent;
+		const h = [...document.querySelectorAll("#result-body h3")].find((h) => h.textContent.startsWith("Per layer"));
+		const tbl = h.nextElementSibling.nextElementSibling;
+		const head = [...tbl.querySelectorAll("thead th")].map((th) => th.textContent);
+		const col = head.findIndex((x) => x.startsWith("cycles ("));
+		out.tableHead = head[col];
+		for (const tr of tbl.querySelectorAll("tbody tr")) {
+			const cells = [...tr.children].map((c) => c.textContent);
+			if (cells[0].split(" ")[0] === out.Layer) out.tableCycles = cells[col];
+		}
+		return out;
+	})()`)
+	var searchKey, searchText string
+	for k, v := range got {
+		if strings.HasPrefix(k, "Cycles (") {
+			searchKey, searchText = k, v
+		}
+	}
+	model := strings.TrimSuffix(strings.TrimPrefix(searchKey, "Cycles ("), ", as in the per-layer table)")
+	if searchText == "" || got["tableCycles"] != searchText || got["tableHead"] != "cycles ("+model+")" {
+		t.Errorf("layer %q: the view says %q = %q; the per-layer table's %q column says %q", got["Layer"], searchKey, searchText, got["tableHead"], got["tableCycles"])
+	}
+	nest := got["Loop-nest cycles (Timeloop's rules, as in the Timeloop download)"]
+	for _, line := range strings.Split(timeloopTable, "\n") {
+		f := strings.Split(line, ",")
+		if len(f) > 4 && f[0] == got["Layer"] {
+			if n, err := strconv.ParseInt(f[4], 10, 64); err != nil || strings.ReplaceAll(nest, ",", "") != fmt.Sprint(n) {
+				t.Errorf("layer %q: the view says %q loop-nest cycles; the Timeloop download says %s", got["Layer"], nest, f[4])
+			}
+			return
+		}
+	}
+	t.Errorf("layer %q is not in the Timeloop download's table:\n%s", got["Layer"], timeloopTable)
 }

@@ -270,12 +270,22 @@ type AccelState struct {
 	Cycle    int64 `json:"cycle"`
 	// PsumDone of PsumSteps reduction steps went into the current
 	// outputs' partial sums (LayerAnim.Accumulation).
-	PsumDone  int   `json:"psumDone"`
-	PsumSteps int   `json:"psumSteps"`
-	Cycles    int64 `json:"cycles"`
-	MACs      int64 `json:"macs"`
-	Done      bool  `json:"done"`
-	Playing   bool  `json:"playing"`
+	PsumDone  int `json:"psumDone"`
+	PsumSteps int `json:"psumSteps"`
+	// Cycles is the walk's length: the loop-nest model's compute cycles.
+	Cycles int64 `json:"cycles"`
+	// NestCycles is the loop-nest model's cycles for the layer with its
+	// buffers' bandwidth (≥ Cycles): with EnergyPJ, the figures of the
+	// Timeloop download's README.csv for the same layer.
+	NestCycles int64 `json:"nestCycles"`
+	// SearchModel names the model the search costed the design with
+	// (accel.CostModelTitle), and SearchCycles is its figure for the
+	// layer: the per-layer table's (0 for a bare platform).
+	SearchModel  string  `json:"searchModel,omitempty"`
+	SearchCycles float64 `json:"searchCycles,omitempty"`
+	MACs         int64   `json:"macs"`
+	Done         bool    `json:"done"`
+	Playing      bool    `json:"playing"`
 	// Speed is in cycles per second.
 	Speed         float64 `json:"speed"`
 	ReducedMotion bool    `json:"reducedMotion"`
@@ -291,7 +301,7 @@ type AccelState struct {
 
 	Counters []CounterState `json:"counters"`
 	Memory   []MemoryState  `json:"memory"`
-	// EnergyPJ is the model's energy for the whole layer.
+	// EnergyPJ is the loop-nest model's energy for the whole layer.
 	EnergyPJ float64 `json:"energyPJ"`
 
 	Gantt *GanttState `json:"gantt,omitempty"`
@@ -343,13 +353,18 @@ func (v *AccelView) State() AccelState {
 		s.Layers = append(s.Layers, l.Layer.Name)
 	}
 	if v.Layer < len(v.Work.Layers) {
-		s.LayerName = v.Work.Layers[v.Layer].Layer.Name
+		spec := &v.Work.Layers[v.Layer]
+		s.LayerName = spec.Layer.Name
+		if spec.Cost != nil {
+			s.SearchModel, s.SearchCycles = accel.CostModelTitle(v.Work.Platform.Target), spec.Cost.Cycles
+		}
 	}
 	if v.Prep != nil {
 		a := v.Prep.Anim
 		s.Mapping = v.Prep.Source
 		s.BusyRows, s.BusyCols = v.Busy()
 		s.Cycle, s.Cycles, s.MACs, s.Done = a.Walked(), a.Steps(), a.Model.MACs, a.Done()
+		s.NestCycles = v.Prep.Run.Cycles
 		s.Loop = a.Carry()
 		s.PsumDone, s.PsumSteps = a.Accumulation()
 		f := a.Flows()

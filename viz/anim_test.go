@@ -65,10 +65,7 @@ func TestAnimCountersEndOnModel(t *testing.T) {
 							}
 						}
 					}
-					res, err := loopnest.MapLayer(spec.Layer, pr.Chunk, w.Energy, MapperOptions)
-					if err != nil {
-						t.Fatal(err)
-					}
+					res := pr.Run
 					if res.Stats.Cycles != got.Cycles || res.Stats.MACs != got.MACs {
 						t.Errorf("mapper reports %d cycles %d MACs, animation %d %d", res.Stats.Cycles, res.Stats.MACs, got.Cycles, got.MACs)
 					}

@@ -18,8 +18,8 @@ type Workload struct {
 	// Pad lets a design's tiles be padded (accel.Design.Pad).
 	Pad bool
 	// FromResult is set when the workload came from a search result: each
-	// layer then runs with its chunk's own tiling (accel.DesignMapping);
-	// otherwise the mapper picks the mapping (accel.MapLayer).
+	// layer then runs with its chunk's own tiling where it has one
+	// (loopnest.RunLayer); otherwise the mapper picks the mapping.
 	FromResult bool
 	Energy     *loopnest.EnergyTable
 }
@@ -59,28 +59,15 @@ func DefaultDataflow(p accel.Platform) accel.Dataflow {
 }
 
 // DefaultChunk is a platform's PE array as one sub-accelerator with the
-// given dataflow: 16-bit words, a 512 B register file per PE (Eyeriss') and
-// the platform's global buffer (128 KiB when it leaves it open).
+// given dataflow: 16-bit words and the platform's buffers as
+// accel.BoundedChunk sizes them.
 func DefaultChunk(p accel.Platform, df accel.Dataflow) accel.SubAccel {
-	gb := int64(p.GlobalBufferBytes)
-	if gb == 0 {
-		gb = 128 << 10
-	}
-	return accel.SubAccel{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Dataflow: df, Bits: 16, RFBytes: 512, GBBytes: gb}
-}
-
-// energyFor picks the energy table of a platform: the DNA simulator's
-// 65 nm table for a 65 nm ASIC, Horowitz' 45 nm figures otherwise.
-func energyFor(p accel.Platform) *loopnest.EnergyTable {
-	if p.TechNM == 65 {
-		return loopnest.DNA65
-	}
-	return loopnest.Horowitz45
+	return accel.BoundedChunk(p, accel.SubAccel{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Dataflow: df, Bits: 16})
 }
 
 // PresetWorkload is a platform's default array running DemoLayers.
 func PresetWorkload(p accel.Platform, df accel.Dataflow) Workload {
-	w := Workload{Platform: p, Chunks: []accel.SubAccel{DefaultChunk(p, df)}, Energy: energyFor(p)}
+	w := Workload{Platform: p, Chunks: []accel.SubAccel{DefaultChunk(p, df)}, Energy: loopnest.TableFor(p)}
 	for _, l := range DemoLayers {
 		w.Layers = append(w.Layers, LayerSpec{Layer: l, Known: true})
 	}
@@ -100,7 +87,7 @@ func ResultWorkload(r *report.Result) (Workload, error) {
 	if err != nil {
 		p = accel.Platform{Name: d.Platform, Title: d.Platform, Rows: d.Chunks[0].Rows, Cols: d.Chunks[0].Cols}
 	}
-	w := Workload{Platform: p, Chunks: d.Chunks, Pad: d.Pad, FromResult: true, Energy: energyFor(p)}
+	w := Workload{Platform: p, Chunks: d.Chunks, Pad: d.Pad, FromResult: true, Energy: loopnest.TableFor(p)}
 	shapes := resultShapes(r)
 	for i := range r.Layers {
 		lc := &r.Layers[i]
@@ -133,11 +120,6 @@ func resultShapes(r *report.Result) map[string]accel.Layer {
 	return out
 }
 
-// MapperOptions bound the mapper so that choosing a layer in the browser
-// stays interactive; the mapper is deterministic, so the native test and
-// the page agree on the mapping.
-var MapperOptions = loopnest.MapperOptions{Objective: loopnest.MinEDP, Exhaustive: 3000, SpatialCandidates: 4}
-
 // Prepared is a layer ready to animate: its walk, the arch it runs on and
 // the model's energy for it.
 type Prepared struct {
@@ -145,6 +127,11 @@ type Prepared struct {
 	Arch   *loopnest.Arch
 	Chunk  *accel.SubAccel
 	Energy loopnest.EnergyBreakdown
+	// Run is the loop-nest model's figures for the layer (RunLayer): the
+	// same as the Timeloop export's. The walk's counters end on the
+	// stepwise count (LayerAnim.Model), which differs from Timeloop's only
+	// where sliding windows overlap.
+	Run *loopnest.LayerRun
 	// Source says where the mapping came from: "mapper" or "design".
 	Source string
 	// Systolic is the layer's SCALE-Sim schedule when the chunk is a
@@ -164,37 +151,16 @@ func (w *Workload) Prepare(i int) (*Prepared, error) {
 		return nil, fmt.Errorf("viz: the result does not give the shape of layer %q", spec.Layer.Name)
 	}
 	c := &w.Chunks[spec.Chunk]
-	arch, err := loopnest.ArchOf(c, w.Energy)
+	// A bare platform's chunk has no tiling, so RunLayer maps it.
+	run, err := loopnest.RunLayer(w.Platform, spec.Layer, c, w.Pad, w.Energy, loopnest.DesignMapperOptions)
 	if err != nil {
 		return nil, err
 	}
-	var p *loopnest.Problem
-	var m *loopnest.Mapping
-	src := "mapper"
-	if w.FromResult {
-		p, m, err = loopnest.DesignMapping(spec.Layer, c, w.Pad)
-		src = "design"
-	}
-	if !w.FromResult || err != nil {
-		mc := *c
-		if mc.RFBytes == 0 || mc.GBBytes == 0 { // unbounded (FPGA) buffers: map as the default chunk would
-			d := DefaultChunk(w.Platform, c.Dataflow)
-			mc.RFBytes, mc.GBBytes = d.RFBytes, d.GBBytes
-		}
-		res, merr := loopnest.MapLayer(spec.Layer, &mc, w.Energy, MapperOptions)
-		if merr != nil {
-			return nil, merr
-		}
-		p, m, src = res.Problem, res.Mapping, "mapper"
-	}
-	a, err := NewLayerAnim(p, m)
+	a, err := NewLayerAnim(run.Problem, run.Mapping)
 	if err != nil {
 		return nil, err
 	}
-	pr := &Prepared{Anim: a, Arch: arch, Chunk: c, Source: src}
-	if err := arch.Energy(p, a.Model, &pr.Energy); err != nil {
-		return nil, err
-	}
+	pr := &Prepared{Anim: a, Arch: run.Arch, Chunk: c, Run: run, Energy: run.Energy, Source: run.Source}
 	if w.Platform.Target == accel.Systolic && c.Dataflow != accel.RowStationary {
 		if pr.Systolic, err = NewSystolicSchedule(spec.Layer, c); err != nil {
 			return nil, err

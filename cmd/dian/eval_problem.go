@@ -116,7 +116,7 @@ type presetMapper struct {
 // newPresetMapper resolves the -platform, -dataflow, -objective and -tech
 // flags.
 func newPresetMapper(platform, dataflow, objective, tech string) (*presetMapper, error) {
-	chunks, plat, err := exportHardware(exportOptions{Preset: platform, Dataflow: dataflow}, &accel.Network{Layers: make([]accel.NetworkLayer, 1)})
+	hw, err := exportHardware(exportOptions{Preset: platform, Dataflow: dataflow}, &accel.Network{Layers: make([]accel.NetworkLayer, 1)})
 	if err != nil {
 		return nil, err
 	}
@@ -124,11 +124,11 @@ func newPresetMapper(platform, dataflow, objective, tech string) (*presetMapper,
 	if err != nil {
 		return nil, fmt.Errorf("%w: -objective: %v", errUsage, err)
 	}
-	table, err := energyTable(tech, plat)
+	table, err := energyTable(tech, hw.platform)
 	if err != nil {
 		return nil, err
 	}
-	return &presetMapper{plat: plat, chunk: chunks[0], table: table, opt: loopnest.MapperOptions{Objective: obj}}, nil
+	return &presetMapper{plat: hw.platform, chunk: hw.chunks[0], table: table, opt: loopnest.MapperOptions{Objective: obj}}, nil
 }
 
 func (m *presetMapper) mapLayer(l accel.Layer) (*loopnest.MapperResult, error) {

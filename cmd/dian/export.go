@@ -65,15 +65,25 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("%w: -format %q; accepted timeloop, scalesim", errUsage, *format)
 }
 
+// hardware is what a layer runs on in an export: its sub-accelerator
+// (chunks[i] for layer i), the platform, and whether the design lets its
+// tiles be padded.
+type hardware struct {
+	chunks   []*accel.SubAccel
+	platform accel.Platform
+	pad      bool
+	design   bool // the chunks come from a design, not a bare preset
+}
+
 // exportHardware resolves the sub-accelerator for each layer of net.
-func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, accel.Platform, error) {
+func exportHardware(o exportOptions, net *accel.Network) (hardware, error) {
 	switch {
 	case (o.Design == "") == (o.Preset == ""):
-		return nil, accel.Platform{}, fmt.Errorf("%w: give exactly one of -design and -preset", errUsage)
+		return hardware{}, fmt.Errorf("%w: give exactly one of -design and -preset", errUsage)
 	case o.Preset != "":
 		p, err := accel.Preset(o.Preset)
 		if err != nil {
-			return nil, p, err
+			return hardware{}, err
 		}
 		df := accel.WeightStationary
 		if p.Target == accel.ASIC {
@@ -81,7 +91,7 @@ func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, acc
 		}
 		if o.Dataflow != "" {
 			if df, err = accel.ParseDataflow(o.Dataflow); err != nil {
-				return nil, p, fmt.Errorf("%w: -dataflow: %v", errUsage, err)
+				return hardware{}, fmt.Errorf("%w: -dataflow: %v", errUsage, err)
 			}
 		}
 		c := accel.PresetChunk(p, df)
@@ -89,34 +99,34 @@ func exportHardware(o exportOptions, net *accel.Network) ([]*accel.SubAccel, acc
 		for i := range chunks {
 			chunks[i] = c
 		}
-		return chunks, p, nil
+		return hardware{chunks: chunks, platform: p}, nil
 	}
 	if o.Dataflow != "" {
-		return nil, accel.Platform{}, fmt.Errorf("%w: -dataflow goes with -preset; a design names each chunk's dataflow", errUsage)
+		return hardware{}, fmt.Errorf("%w: -dataflow goes with -preset; a design names each chunk's dataflow", errUsage)
 	}
 	d, err := accel.ReadDesignFile(o.Design)
 	if err != nil {
-		return nil, accel.Platform{}, err
+		return hardware{}, err
 	}
 	var p accel.Platform
 	if d.Platform != "" {
 		if p, err = accel.Preset(d.Platform); err != nil {
-			return nil, p, fmt.Errorf("%s: %w", o.Design, err)
+			return hardware{}, fmt.Errorf("%s: %w", o.Design, err)
 		}
 	}
 	chunks, err := accel.ChunksFor(d, net, o.Chunk)
 	if err != nil {
 		if o.Chunk != "" {
-			return nil, p, fmt.Errorf("%w: -chunk %q: design %s has no such chunk", errUsage, o.Chunk, o.Design)
+			return hardware{}, fmt.Errorf("%w: -chunk %q: design %s has no such chunk", errUsage, o.Chunk, o.Design)
 		}
-		return nil, p, fmt.Errorf("%s: %w (pick a chunk with -chunk)", o.Design, err)
+		return hardware{}, fmt.Errorf("%s: %w (pick a chunk with -chunk)", o.Design, err)
 	}
-	return chunks, p, nil
+	return hardware{chunks: chunks, platform: p, pad: d.Pad, design: true}, nil
 }
 
-// exportTimeloop maps each chosen layer with the mapper and writes, into
-// o.Out, Timeloop's files (see timeloop.Export), printing one CSV row
-// per layer.
+// exportTimeloop runs each chosen layer as the page does (a design's own
+// tiling where it has one, else the mapper) and writes, into o.Out,
+// Timeloop's files (see timeloop.Export), printing one CSV row per layer.
 func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if o.Net == "" || o.Out == "" {
 		return fmt.Errorf("%w: -format timeloop needs -net and -out\n%s", errUsage, exportUsage)
@@ -129,18 +139,25 @@ func exportTimeloop(o exportOptions, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: -objective: %v", errUsage, err)
 	}
-	chunks, plat, err := exportHardware(o, net)
+	hw, err := exportHardware(o, net)
 	if err != nil {
 		return err
 	}
-	table, err := energyTable(o.Tech, plat)
+	table, err := energyTable(o.Tech, hw.platform)
 	if err != nil {
 		return err
 	}
 	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)
 	}
-	ex, err := timeloop.Export(net, chunks, table, loopnest.MapperOptions{Objective: obj}, o.Layer)
+	// A design's layers without a tiling of their own are mapped with the
+	// page's bounds, so the files match the page's view and download.
+	opt := loopnest.MapperOptions{Objective: obj}
+	if hw.design {
+		opt = loopnest.DesignMapperOptions
+		opt.Objective = obj
+	}
+	ex, err := timeloop.Export(net, hw.chunks, timeloop.ExportOptions{Platform: hw.platform, Pad: hw.pad, Table: table, Mapper: opt, Layer: o.Layer})
 	if err != nil {
 		return err
 	}

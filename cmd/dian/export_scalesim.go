@@ -28,14 +28,14 @@ func exportScaleSim(o exportOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	chunks, _, err := exportHardware(o, net)
+	hw, err := exportHardware(o, net)
 	if err != nil {
 		return err
 	}
 	if o.Layer != "" && net.Index(o.Layer) < 0 {
 		return fmt.Errorf("%w: -layer %q: network %s has no such layer", errUsage, o.Layer, o.Net)
 	}
-	ex, err := scalesim.Export(net, chunks, o.Layer)
+	ex, err := scalesim.Export(net, hw.chunks, o.Layer)
 	if err != nil {
 		return fmt.Errorf("%w; with -preset pick one with -dataflow", err)
 	}

@@ -27,12 +27,13 @@ func TestExportScaleSimRoundTrip(t *testing.T) {
 		if code := run(args, &so, &se); code != 0 {
 			t.Fatalf("%s: exit %d: %s", df, code, se.String())
 		}
-		rows, err := csv.NewReader(&so).ReadAll()
-		if err != nil || len(rows) != len(net.Layers)+1 {
-			t.Fatalf("%s: export printed %d rows (%v) for %d layers", df, len(rows)-1, err, len(net.Layers))
+		rows := csvByLayer(t, so.Bytes())
+		if len(rows) != len(net.Layers) {
+			t.Fatalf("%s: export printed %d rows for %d layers", df, len(rows), len(net.Layers))
 		}
+		first := rows[net.Layers[0].Name]
 		var eo, ee bytes.Buffer
-		if code := run([]string{"eval", "-scalesim-config", filepath.Join(out, rows[1][2]), "-topology", filepath.Join(out, rows[1][3])}, &eo, &ee); code != 0 {
+		if code := run([]string{"eval", "-scalesim-config", filepath.Join(out, first["config"]), "-topology", filepath.Join(out, first["topology"])}, &eo, &ee); code != 0 {
 			t.Fatalf("%s: eval exit %d: %s", df, code, ee.String())
 		}
 		got, err := csv.NewReader(&eo).ReadAll()

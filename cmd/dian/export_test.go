@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -21,21 +20,18 @@ func TestExportTimeloopRoundTrip(t *testing.T) {
 	if code := run(args, &so, &se); code != 0 {
 		t.Fatalf("exit %d: %s", code, se.String())
 	}
-	rows, err := csv.NewReader(&so).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvByLayer(t, so.Bytes())
 	net, err := accel.ReadNetworkFile(exampleNet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(net.Layers)+1 {
-		t.Fatalf("%d rows for %d layers", len(rows)-1, len(net.Layers))
+	if len(rows) != len(net.Layers) {
+		t.Fatalf("%d rows for %d layers", len(rows), len(net.Layers))
 	}
 	p, _ := accel.Preset("eyeriss")
 	chunk := &accel.SubAccel{Name: "eyeriss", Rows: p.Rows, Cols: p.Cols, Dataflow: accel.RowStationary, Bits: 16, RFBytes: 512, GBBytes: int64(p.GlobalBufferBytes)}
-	for i, row := range rows[1:] {
-		l := net.Layers[i]
+	for _, l := range net.Layers {
+		row := rows[l.Name]
 		res, err := loopnest.MapLayer(l.Layer, chunk, loopnest.DNA65, loopnest.MapperOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +48,7 @@ func TestExportTimeloopRoundTrip(t *testing.T) {
 		}
 		fmt.Fprintf(&want, "cycles,%d\nenergy_pj,%.3f\n", res.Cycles, res.EnergyPJ)
 		var eo, ee bytes.Buffer
-		eargs := []string{"eval", "-timeloop-map", filepath.Join(out, row[8]), "-problem", filepath.Join(out, row[6]), "-arch", filepath.Join(out, row[9])}
+		eargs := []string{"eval", "-timeloop-map", filepath.Join(out, row["map_txt"]), "-problem", filepath.Join(out, row["problem"]), "-arch", filepath.Join(out, row["arch"])}
 		if code := run(eargs, &eo, &ee); code != 0 {
 			t.Fatalf("%s: eval exit %d: %s", l.Name, code, ee.String())
 		}

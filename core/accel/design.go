@@ -142,6 +142,13 @@ func (l *Layer) Extent(d Dim) int {
 // DimSet is a set of loop dimensions, one bit each.
 type DimSet uint8
 
+// RowDims are the dimensions a design unrolls over the rows of its PE
+// array; the others (K, S, Q) go over its columns. Design spaces size an
+// array by this rule (Space.Apply), and the loop-nest model lays a design's
+// unrolling out by it (loopnest.DesignMapping), so the two always agree on
+// which PEs a layer keeps busy.
+const RowDims DimSet = 1<<DimC | 1<<DimR | 1<<DimP | 1<<DimN
+
 func DimSetOf(ds ...Dim) DimSet {
 	var s DimSet
 	for _, d := range ds {

@@ -226,7 +226,7 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 		}
 	}
 	// Unrolling depends on the dataflow; the array is sized to hold it,
-	// rows over C, R, P, N and columns over K, S, Q.
+	// rows over RowDims (C, R, P, N) and columns over K, S, Q.
 	for i := range s.Decisions {
 		d := &s.Decisions[i]
 		if d.Knob != KnobUnroll {
@@ -239,7 +239,7 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 		}
 		rows, cols := 1, 1
 		for dim := Dim(0); dim < NumDims; dim++ {
-			if DimSetOf(DimC, DimR, DimP, DimN).Has(dim) {
+			if RowDims.Has(dim) {
 				rows *= OrOne(c.Unroll[dim])
 			} else {
 				cols *= OrOne(c.Unroll[dim])

@@ -72,3 +72,28 @@ func FileSafe(s string) string {
 	}
 	return string(out)
 }
+
+// Buffer sizes a platform's default array has where the platform leaves
+// them open: Eyeriss' register file per PE and a 128 KiB global buffer.
+const (
+	DefaultRFBytes = 512
+	DefaultGBBytes = 128 << 10
+)
+
+// BoundedChunk returns c with its unbounded buffers (0 bytes, as the FPGA
+// chunk model leaves them) sized as platform p's default array's: a
+// DefaultRFBytes register file per PE and p's global buffer
+// (DefaultGBBytes when p leaves it open). The loop-nest model and Timeloop
+// price a buffer by its size, so they need one.
+func BoundedChunk(p Platform, c SubAccel) SubAccel {
+	if c.RFBytes == 0 {
+		c.RFBytes = DefaultRFBytes
+	}
+	if c.GBBytes == 0 {
+		c.GBBytes = int64(p.GlobalBufferBytes)
+		if c.GBBytes == 0 {
+			c.GBBytes = DefaultGBBytes
+		}
+	}
+	return c
+}

@@ -16,6 +16,21 @@ const (
 	Systolic Target = "systolic"
 )
 
+// CostModelTitle names, for people, the model the search costs a
+// target's designs with (costmodel.For picks it): the figures of a
+// result's per-layer rows come from it.
+func CostModelTitle(t Target) string {
+	switch t {
+	case FPGA:
+		return "FPGA chunk model"
+	case ASIC:
+		return "DNA estimator"
+	case Systolic:
+		return "SCALE-Sim model"
+	}
+	return "cost model"
+}
+
 // Platform is a named hardware budget a design must fit in, with the default
 // PE array drawn for it before any search has run.
 type Platform struct {

@@ -69,12 +69,20 @@ func (s *Scene) drawAccel(dst *ebiten.Image, full bool) {
 		} else if an.Done() {
 			state = "done"
 		}
-		status += fmt.Sprintf(" · cycle %d / %d · %s at %s cycles/s", an.Walked(), an.Steps(), state, human(a.Speed))
+		// Every figure names its model: the walk is the loop-nest model's,
+		// the search's figure another model's (the per-layer table's).
+		status += fmt.Sprintf(" · loop nest: cycle %d / %d", an.Walked(), an.Steps())
+		if nc := a.Prep.Run.Cycles; nc > an.Steps() {
+			status += fmt.Sprintf(" (%d with the buffers' bandwidth)", nc)
+		}
 		if sys := a.Prep.Systolic; sys != nil {
 			st := sys.Position(a.SystolicWalked())
-			status += fmt.Sprintf(" · systolic fold %d/%d (%d × %d PEs), cycle %d/%d", st.Fold+1, st.Folds, st.UsedRows, st.UsedCols, st.FoldCycle+1, st.CyclesPerFold)
+			status += fmt.Sprintf(" · SCALE-Sim schedule: cycle %d / %d, fold %d/%d (%d × %d PEs)", a.SystolicWalked(), sys.Cycles(), st.Fold+1, st.Folds, st.UsedRows, st.UsedCols)
 		}
-		status += "   [space] play  [→] cycle  [n] iteration  [↑↓] speed  [ ] ] layer  [e] end  [v] search view"
+		if c := a.Work.Layers[a.Layer].Cost; c != nil && a.Prep.Systolic == nil { // a systolic schedule is the search's model
+			status += fmt.Sprintf(" · %s: %s cycles", accel.CostModelTitle(a.Work.Platform.Target), viz.Whole(c.Cycles))
+		}
+		status += fmt.Sprintf(" · %s at %s cycles/s", state, human(a.Speed))
 	} else {
 		status += " · " + a.Err
 	}

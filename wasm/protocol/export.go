@@ -8,6 +8,9 @@ type ExportRequest struct {
 	Format  string `msgpack:"format"`  // timeloop or scalesim
 	Design  string `msgpack:"design"`  // the result's accelerator (design JSON)
 	Network string `msgpack:"network"` // the result's network (network JSON)
+	// Cycles are the result's per-layer cycles (its layers' order), which
+	// the Timeloop export writes beside the loop-nest model's; may be empty.
+	Cycles []float64 `msgpack:"cycles,omitempty"`
 }
 
 // ExportReply carries the exported files as one zip archive.

@@ -48,6 +48,9 @@ type Platform struct {
 	BRAM18   int     `msgpack:"bram18,omitempty"`
 	BufferKB int     `msgpack:"bufferKB,omitempty"`
 	TechNM   int     `msgpack:"techNM,omitempty"`
+	// CostModel names the model the search costs its designs with
+	// (accel.CostModelTitle).
+	CostModel string `msgpack:"costModel"`
 }
 
 // Error reports a request the worker could not handle. For a search whose

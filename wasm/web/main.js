@@ -300,6 +300,12 @@ class Page {
     };
   }
 
+  // costModel names the model a result's per-layer figures come from.
+  costModel(result) {
+    const p = result.accelerator && this.platforms.get(result.accelerator.platform);
+    return (p && p.costModel) || "the search's cost model";
+  }
+
   showPlatform() {
     const name = this.inputs.get("platform").get();
     const p = this.platforms.get(name);
@@ -327,7 +333,10 @@ class Page {
       const a = st.accelerator || {};
       const facts = [["Platform", a.platform], ["Chunk", a.chunkName], ["PE array", a.rows && `${a.rows} × ${a.cols}`],
         ["Dataflow", a.dataflow], ["Layer", a.layerName], ["Mapping from", a.mapping], ["Busy PEs", a.busyRows && `${a.busyRows} × ${a.busyCols}`],
-        ["Cycle", a.cycles && `${whole(a.cycle)} of ${whole(a.cycles)}`], ["MACs", whole(a.macs)], ["Energy (pJ)", num(a.energyPJ)],
+        ["Loop-nest walk", a.cycles && `cycle ${whole(a.cycle)} of ${whole(a.cycles)}`],
+        ["Loop-nest cycles (Timeloop's rules, as in the Timeloop download)", a.nestCycles && whole(a.nestCycles)],
+        [`Cycles (${a.searchModel}, as in the per-layer table)`, a.searchModel && whole(a.searchCycles)],
+        ["MACs", whole(a.macs)], ["Loop-nest energy (pJ)", num(a.energyPJ)],
         ["Loop", a.loopText]].filter(([, v]) => v !== undefined && v !== "" && v !== "—");
       const sys = a.systolic;
       if (sys) {
@@ -707,7 +716,8 @@ class Page {
     $("live").textContent = `Search done: accuracy ${pct(result.metrics.accuracy)}, ${num(result.metrics.fps)} frames per second.`;
     $("bar").value = 1;
     $("bar").textContent = "100 %";
-    renderResult(result);
+    this.layerCycles = (result.layers || []).map((l) => l.cycles);
+    renderResult(result, "", this.costModel(result));
     this.verify(result);
     $("results").hidden = false;
     this.forgetCheckpoint();
@@ -753,7 +763,8 @@ class Page {
     $("download-design").disabled = !this.designJSON;
     $("download-onnx").disabled = true;
     this.enableExports(result.accelerator);
-    renderResult(result, file.name);
+    this.layerCycles = (result.layers || []).map((l) => l.cycles);
+    renderResult(result, file.name, this.costModel(result));
     $("results").hidden = false;
     if (this.viz && typeof this.viz.showCosted === "function") {
       try {
@@ -912,7 +923,7 @@ class Page {
     const button = $("export-" + format);
     button.disabled = true;
     try {
-      const reply = await this.core.request({ type: "export", format, design: this.designJSON, network: this.networkJSON });
+      const reply = await this.core.request({ type: "export", format, design: this.designJSON, network: this.networkJSON, cycles: this.layerCycles || [] });
       window.dianExport = { format, name: reply.name, bytes: reply.zip.length, table: reply.table };
       this.download(reply.zip, reply.name, "application/zip");
     } catch (err) {

@@ -35,7 +35,7 @@ function usedChunks(r) {
 // renderResult shows a search's result, or (costed set to the model's file
 // name) a network read from an ONNX model and costed on its best
 // accelerator: no search, no accuracy.
-export function renderResult(r, costed = "") {
+export function renderResult(r, costed = "", model = "the search's cost model") {
   const body = $("result-body");
   const m0 = r.metrics;
   $("summary").textContent = costed
@@ -76,8 +76,11 @@ export function renderResult(r, costed = "") {
   if (r.layers && r.layers.length) {
     const chunkName = (i) => (d && i >= 0 && d.chunks[i] ? d.chunks[i].name : "—");
     const sum = (a) => (a || []).reduce((x, y) => x + y, 0);
-    parts.push(el("h3", { text: "Per layer" }),
-      table(["layer", "chunk", "MACs", "cycles", "pipeline cycles", "DSP", "BRAM18", "DRAM words", "energy DRAM", "energy buffer", "energy RF", "energy MAC", "energy total"],
+    parts.push(el("h3", { text: `Per layer, as the ${model} costs it` }),
+      el("p", { class: "hint", text: `Cycles and energy here are the ${model}'s, the figures the search optimised. ` +
+        "The accelerator view also shows them for the layer it plays, beside the loop-nest model's count (Timeloop's rules) " +
+        "for the same mapping, which the Timeloop download carries. The two models count different things, so their cycles differ." }),
+      table(["layer", "chunk", "MACs", `cycles (${model})`, "pipeline cycles", "DSP", "BRAM18", "DRAM words", "energy DRAM", "energy buffer", "energy RF", "energy MAC", "energy total"],
         r.layers.map((l) => [l.layer + (l.depthwise ? " (dw)" : "") + (l.modelled ? "" : " (not modelled)"), chunkName(l.chunk), whole(l.macs), whole(l.cycles),
           whole(l.pipeline_cycles), whole(l.dsp), whole(l.bram18), whole(sum(l.dram_words)),
           num(sum(l.energy && l.energy.dram)), num(sum(l.energy && l.energy.buffer)), num(sum(l.energy && l.energy.rf)), num(l.energy && l.energy.mac), num(l.energy_total)])));

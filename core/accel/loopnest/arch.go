@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/detmath"
 )
 
@@ -288,6 +289,17 @@ func EnergyTableFor(tech string) (*EnergyTable, error) {
 		}
 	}
 	return nil, fmt.Errorf("loopnest: no energy table for technology %q (accepted: 45nm, 65nm, eyeriss)", tech)
+}
+
+// TableFor is the energy table a platform's layers are priced with by
+// default: the DNA simulator's 65 nm table on a 65 nm platform, Horowitz'
+// 45 nm figures otherwise (FPGAs included: the loop-nest model has no FPGA
+// energies, so their figures are a 45 nm ASIC's).
+func TableFor(p accel.Platform) *EnergyTable {
+	if p.TechNM == 65 {
+		return DNA65
+	}
+	return Horowitz45
 }
 
 // Price fills the arch's per-access energies from the table, by class and

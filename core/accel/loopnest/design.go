@@ -68,14 +68,15 @@ func DesignMapping(l accel.Layer, c *accel.SubAccel, pad bool) (*Problem, *Mappi
 		}
 		spatial[x], rf[x], gb[x] = u, rt/u, gt/rt
 	}
-	onY := func(x int) bool {
-		for _, name := range tpl.y {
-			if p.Dims[x] == name {
-				return true
-			}
-		}
-		return false
+	// The unrolling goes on the array the way the design space sized it
+	// (accel.RowDims over rows), not as the mapper's dataflow template
+	// would lay it: a design's rows × cols is the product of its row and
+	// column unrolls, and any other layout can be wider than the array.
+	var onRows [MaxProblemDims]bool
+	for d := accel.Dim(0); d < accel.NumDims; d++ {
+		onRows[target[d]] = accel.RowDims.Has(d)
 	}
+	onY := func(x int) bool { return onRows[x] }
 	m := &Mapping{Levels: []MappingLevel{
 		{Name: LevelNameDRAM, Keep: AllDataSpaces(3)},
 		{Name: LevelNameGB, Keep: AllDataSpaces(3)},
@@ -118,5 +119,104 @@ func DesignMapping(l accel.Layer, c *accel.SubAccel, pad bool) (*Problem, *Mappi
 	if err := CheckMapping(p, m); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", where, err)
 	}
+	if rows, cols := unrolled(m); rows > c.Rows || cols > c.Cols {
+		return nil, nil, fmt.Errorf("%s: the unrolling needs %d × %d PEs; the array has %d × %d", where, rows, cols, c.Rows, c.Cols)
+	}
 	return p, m, nil
+}
+
+// unrolled returns the rows × columns of PEs a mapping's spatial loops
+// span.
+func unrolled(m *Mapping) (rows, cols int) {
+	rows, cols = 1, 1
+	for _, lv := range m.Levels {
+		for _, lp := range lv.Spatial {
+			if lp.Axis == AxisY {
+				rows *= lp.Factor
+			} else {
+				cols *= lp.Factor
+			}
+		}
+	}
+	return rows, cols
+}
+
+// HasTiling reports whether a sub-accelerator carries its own tiling
+// (tiles or unrolling), which DesignMapping turns into a mapping; one
+// without (a systolic array, whose schedule SCALE-Sim's rules fix) is
+// mapped by the mapper.
+func HasTiling(c *accel.SubAccel) bool {
+	for d := accel.Dim(0); d < accel.NumDims; d++ {
+		if c.Unroll[d] > 1 || c.Tiles[accel.LevelRF][d] > 0 || c.Tiles[accel.LevelGB][d] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// DesignMapperOptions bound the mapper where a layer of a found design
+// has no tiling of its own (RunLayer's fallback): small enough that
+// choosing a layer in the browser stays interactive. The accelerator view,
+// the page's Timeloop download and `dian export -design` all use them, and
+// the mapper is deterministic, so they agree on the mapping.
+var DesignMapperOptions = MapperOptions{Objective: MinEDP, Exhaustive: 3000, SpatialCandidates: 4}
+
+// Mapping sources: where the mapping of a layer came from.
+const (
+	SourceDesign = "design" // the design's own tiling (DesignMapping)
+	SourceMapper = "mapper" // the mapper (MapLayer)
+)
+
+// LayerRun is one layer of a design on its chunk in the loop-nest model:
+// the mapping, its counts, cycles and energy, and where the mapping came
+// from (SourceDesign or SourceMapper).
+type LayerRun struct {
+	MapperResult
+	Source string
+}
+
+// RunLayer is the one way a layer of a found design meets the loop-nest
+// model. The accelerator view animates its mapping, `dian export -format
+// timeloop` and the page's Timeloop download write it, and `dian eval
+// -timeloop-map` reads those files back to the same cycles and energy:
+// so every loop-nest figure of a layer is the same figure.
+//
+// A chunk with its own tiling (HasTiling) runs that tiling (DesignMapping,
+// padded when pad is set); one without, or whose tiling the loop-nest
+// model cannot lay on its array, is mapped by the mapper with opt. The
+// chunk's unbounded buffers are sized as platform p's default array's
+// (accel.BoundedChunk): the model prices a buffer by its size.
+func RunLayer(p accel.Platform, l accel.Layer, c *accel.SubAccel, pad bool, t *EnergyTable, opt MapperOptions) (*LayerRun, error) {
+	bc := accel.BoundedChunk(p, *c)
+	if HasTiling(&bc) {
+		if prob, m, err := DesignMapping(l, &bc, pad); err == nil {
+			return evaluateRun(prob, m, &bc, t)
+		}
+	}
+	res, err := MapLayer(l, &bc, t, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &LayerRun{MapperResult: *res, Source: SourceMapper}, nil
+}
+
+// evaluateRun costs mapping m of p on chunk c with the loop-nest model.
+func evaluateRun(p *Problem, m *Mapping, c *accel.SubAccel, t *EnergyTable) (*LayerRun, error) {
+	arch, err := ArchOf(c, t)
+	if err != nil {
+		return nil, err
+	}
+	r := &LayerRun{MapperResult: MapperResult{Problem: p, Arch: arch, Mapping: m}, Source: SourceDesign}
+	ev, err := NewEvaluator(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := ev.Evaluate(m, &r.Stats); err != nil {
+		return nil, err
+	}
+	if err := arch.Energy(p, &r.Stats, &r.Energy); err != nil {
+		return nil, err
+	}
+	r.Cycles, r.EnergyPJ, r.Evaluated, r.Exhaustive = arch.Cycles(p, &r.Stats), r.Energy.TotalPJ, 1, true
+	return r, nil
 }

@@ -19,7 +19,7 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, layer string) (*accel.
 	var order []*accel.SubAccel // chunks in first-use order
 	layers := map[*accel.SubAccel][]accel.Layer{}
 	var csv bytes.Buffer
-	csv.WriteString("layer,chunk,config,topology\n")
+	csv.WriteString("layer,chunk,cycles,scalesim_total_cycles,config,topology\n")
 	cfgName := func(c *accel.SubAccel) string { return "scale-" + accel.FileSafe(c.Name) + ".cfg" }
 	topoName := func(c *accel.SubAccel) string { return "topology-" + accel.FileSafe(c.Name) + ".csv" }
 	for i := range net.Layers {
@@ -32,7 +32,15 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, layer string) (*accel.
 			order = append(order, c)
 		}
 		layers[c] = append(layers[c], l.Layer)
-		fmt.Fprintf(&csv, "%s,%s,%s,%s\n", l.Name, c.Name, cfgName(c), topoName(c))
+		a, err := systolic.ArrayOf(c)
+		if err != nil {
+			return nil, fmt.Errorf("%w (SCALE-Sim models os, ws and is arrays)", err)
+		}
+		st, err := a.EvaluateLayer(l.Layer)
+		if err != nil {
+			return nil, fmt.Errorf("scalesim: layer %q: %w", l.Name, err)
+		}
+		fmt.Fprintf(&csv, "%s,%s,%d,%d,%s,%s\n", l.Name, c.Name, st.Cycles, st.TotalCycles, cfgName(c), topoName(c))
 	}
 	if len(order) == 0 {
 		return nil, fmt.Errorf("scalesim: network %q has no layer %q", net.Name, layer)
@@ -62,14 +70,18 @@ const readme = `# SCALE-Sim files written by DIAN Explorer
 
 For every systolic sub-accelerator: scale-CHUNK.cfg (its array, dataflow
 and buffers, SCALE-Sim v2's config) and topology-CHUNK.csv (the layers it
-runs, in SCALE-Sim's topology form). README.csv lists which layers run on
-which chunk.
+runs, in SCALE-Sim's topology form). README.csv lists, per layer, the
+chunk that runs it, the cycles dian's search costed it with (the
+per-layer table's and the accelerator view's figure, counted from 1) and
+the Total Cycles SCALE-Sim reports for it, which counts each run's cycles
+from 0 and so is smaller by one per run (a depthwise layer runs once per
+channel).
 
 Run SCALE-Sim v2 on a chunk:
 
     python3 -m scalesim.scale -c scale-CHUNK.cfg -t topology-CHUNK.csv -p OUT
 
-and compare its COMPUTE_REPORT.csv (cycles per layer) and
+and compare its COMPUTE_REPORT.csv (Total Cycles per layer) and
 BANDWIDTH_REPORT.csv with what dian computes from the same files:
 
     dian eval -scalesim-config scale-CHUNK.cfg -topology topology-CHUNK.csv

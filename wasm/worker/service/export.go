@@ -14,9 +14,9 @@ import (
 )
 
 // exportFiles answers an ExportRequest: the design's chunks run the
-// network's layers, Timeloop's files come from the mapper with the 45 nm
-// table (65 nm on a 65 nm platform) and the EDP objective, as `dian export`
-// does by default.
+// network's layers, and Timeloop's files carry each layer as the
+// accelerator view plays it (loopnest.RunLayer with the platform's energy
+// table), as `dian export -design` writes them.
 func exportFiles(r protocol.ExportRequest) (protocol.ExportReply, error) {
 	d, err := accel.DecodeDesign([]byte(r.Design), "design.json")
 	if err != nil {
@@ -33,15 +33,12 @@ func exportFiles(r protocol.ExportRequest) (protocol.ExportReply, error) {
 	var ex *accel.Export
 	switch r.Format {
 	case "timeloop":
-		tech := "45nm"
-		if p, err := accel.Preset(d.Platform); err == nil && p.TechNM == 65 {
-			tech = "65nm"
+		p, _ := accel.Preset(d.Platform) // an unknown platform keeps 45 nm and 128 KiB buffers
+		o := timeloop.ExportOptions{Platform: p, Pad: d.Pad, Table: loopnest.TableFor(p), Mapper: loopnest.DesignMapperOptions}
+		if len(r.Cycles) > 0 {
+			o.SearchModel, o.SearchCycles = accel.CostModelTitle(p.Target), r.Cycles
 		}
-		table, err := loopnest.EnergyTableFor(tech)
-		if err != nil {
-			return protocol.ExportReply{}, err
-		}
-		ex, err = timeloop.Export(net, chunks, table, loopnest.MapperOptions{Objective: loopnest.MinEDP}, "")
+		ex, err = timeloop.Export(net, chunks, o)
 		if err != nil {
 			return protocol.ExportReply{}, err
 		}

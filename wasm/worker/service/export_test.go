@@ -3,12 +3,14 @@ package service
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/accel"
 	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/wasm/protocol"
 
@@ -16,14 +18,7 @@ import (
 )
 
 func TestExport(t *testing.T) {
-	design, err := os.ReadFile("../../../core/accel/testdata/design_autonba_cifar.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	network, err := os.ReadFile("../../../core/accel/testdata/net_cifar_tiny.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	design, network := exportFixture(t)
 	for _, tt := range []struct {
 		format string
 		want   []string // file name suffixes that must be in the archive
@@ -114,4 +109,52 @@ func TestCostONNXModel(t *testing.T) {
 	if err := msgpack.Unmarshal(Answer(b), &e); err != nil || e.Type != "error" || !strings.Contains(e.Message, "notes.onnx") {
 		t.Errorf("a file that is no model: %+v %v", e, err)
 	}
+}
+
+// The page sends the result's per-layer cycles with a Timeloop export; the
+// table carries them, named by the search's model, beside the loop-nest
+// model's. A count that does not match the network is refused.
+func TestExportCarriesTheSearchFigures(t *testing.T) {
+	design, network := exportFixture(t)
+	net, err := accel.DecodeNetwork(network, "net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cycles := make([]float64, len(net.Layers))
+	for i := range cycles {
+		cycles[i] = float64(1000 + i)
+	}
+	req := protocol.ExportRequest{Type: "export", Format: "timeloop", Design: string(design), Network: string(network), Cycles: cycles}
+	reply, err := exportFiles(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(reply.Table), "\n")
+	if !strings.HasSuffix(lines[0], ",search_model,search_cycles") {
+		t.Fatalf("header %q has no search columns", lines[0])
+	}
+	for i, ln := range lines[1:] {
+		if want := fmt.Sprintf(",FPGA chunk model,%d", 1000+i); !strings.HasSuffix(ln, want) {
+			t.Errorf("row %q does not end with %q", ln, want)
+		}
+	}
+	req.Cycles = cycles[1:]
+	if _, err := exportFiles(req); err == nil || !strings.Contains(err.Error(), "search figures") {
+		t.Errorf("a short list of cycles: %v", err)
+	}
+}
+
+// exportFixture is a design and network of the accelerator packages'
+// tests: Auto-NBA's CIFAR chunks running a tiny CIFAR network.
+func exportFixture(t *testing.T) (design, network []byte) {
+	t.Helper()
+	design, err := os.ReadFile("../../../core/accel/testdata/design_autonba_cifar.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	network, err = os.ReadFile("../../../core/accel/testdata/net_cifar_tiny.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return design, network
 }

@@ -100,6 +100,7 @@ func platforms() []protocol.Platform {
 		out = append(out, protocol.Platform{
 			Name: p.Name, Title: p.Title, Target: string(p.Target), Rows: p.Rows, Cols: p.Cols,
 			ClockMHz: p.ClockMHz, DSP: p.DSP, BRAM18: p.BRAM18, BufferKB: p.GlobalBufferBytes / 1024, TechNM: p.TechNM,
+			CostModel: accel.CostModelTitle(p.Target),
 		})
 	}
 	return out
