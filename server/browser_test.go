@@ -220,7 +220,7 @@ func startServer(t *testing.T) string {
 	var err error
 	go func() {
 		defer close(exited)
-		err = run(ctx, []string{"-root", repoRoot, "-build", testBuild, "-addr", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{}, ready)
+		err = run(ctx, []string{"-root", repoRoot, "-build", testBuild, "-addr", "127.0.0.1:0", "-brotli=false"}, &bytes.Buffer{}, &bytes.Buffer{}, ready)
 	}()
 	t.Cleanup(func() { cancel(); <-exited })
 	select {

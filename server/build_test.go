@@ -92,7 +92,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	done := make(chan error, 1)
 	var stdout bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"-root", repoRoot, "-build", testBuild, "-addr", "127.0.0.1:0"}, &stdout, &bytes.Buffer{}, ready)
+		done <- run(ctx, []string{"-root", repoRoot, "-build", testBuild, "-addr", "127.0.0.1:0", "-brotli=false"}, &stdout, &bytes.Buffer{}, ready)
 	}()
 	var url string
 	select {

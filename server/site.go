@@ -15,17 +15,21 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // file is one file of the site, held in memory with its precomputed
 // response headers and, when compression pays, its gzip encoding.
 type file struct {
-	data        []byte
-	gz          []byte // nil when not worth compressing
+	data []byte
+	gz   []byte // nil when not worth compressing
+	// br is the brotli encoding once compressBrotli has made it (only for
+	// files with a gz).
+	br          atomic.Pointer[[]byte]
 	contentType string
 	hash        string // hex sha256 of data
-	etag        string // strong validator of data; the gzip variant appends "-gz"
+	etag        string // strong validator of data; the gzip and brotli variants append "-gz" and "-br"
 	modTime     time.Time
 }
 
@@ -94,11 +98,11 @@ func loadSite(root, buildDir, gzipDir string) (*site, error) {
 func (s *site) pruneGzipCache(dir string) {
 	keep := map[string]bool{}
 	for _, f := range s.files {
-		keep[f.hash+".gz"] = true
+		keep[f.hash+".gz"], keep[f.hash+".br"] = true, true
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".gz") && !keep[e.Name()] {
+		if (strings.HasSuffix(e.Name(), ".gz") || strings.HasSuffix(e.Name(), ".br")) && !keep[e.Name()] {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
@@ -285,7 +289,11 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, etag := f.data, f.etag
 	if f.gz != nil {
 		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		accept := r.Header.Get("Accept-Encoding")
+		if br := f.br.Load(); br != nil && accepts(accept, "br") {
+			body, etag = *br, strings.TrimSuffix(f.etag, `"`)+`-br"`
+			h.Set("Content-Encoding", "br")
+		} else if accepts(accept, "gzip") {
 			body, etag = f.gz, strings.TrimSuffix(f.etag, `"`)+`-gz"`
 			h.Set("Content-Encoding", "gzip")
 		}
@@ -318,14 +326,14 @@ func sitePath(r *http.Request) (string, error) {
 	return p, nil
 }
 
-// acceptsGzip reports whether an Accept-Encoding header allows gzip (it
-// must be listed, or covered by *, without q=0).
-func acceptsGzip(header string) bool {
+// accepts reports whether an Accept-Encoding header allows the encoding
+// name (it must be listed, or covered by *, without q=0).
+func accepts(header, name string) bool {
 	ok := false
 	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "*" {
+		n, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		n = strings.ToLower(strings.TrimSpace(n))
+		if n != name && n != "*" {
 			continue
 		}
 		zero := false
@@ -335,7 +343,7 @@ func acceptsGzip(header string) bool {
 				zero = true
 			}
 		}
-		if name == "gzip" {
+		if n == name {
 			return !zero
 		}
 		ok = !zero

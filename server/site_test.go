@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 // fixtureRoot is a copy of the checkout's site sources with an assets
@@ -286,14 +288,20 @@ func FuzzServePath(f *testing.F) {
 	})
 }
 
-func TestAcceptsGzip(t *testing.T) {
-	for header, want := range map[string]bool{
-		"": false, "gzip": true, "GZIP": true, "gzip, deflate, br, zstd": true, "br;q=1.0, gzip;q=0.8": true,
-		"gzip;q=0": false, "gzip; q=0.0": false, "identity": false, "*": true, "*;q=0": false, "gzip;q=0, *": false,
-		"deflate, *;q=0.5": true, "gzipx": false,
+func TestAccepts(t *testing.T) {
+	for _, c := range []struct {
+		header, name string
+		want         bool
+	}{
+		{"", "gzip", false}, {"gzip", "gzip", true}, {"GZIP", "gzip", true}, {"gzip, deflate, br, zstd", "gzip", true},
+		{"br;q=1.0, gzip;q=0.8", "gzip", true}, {"gzip;q=0", "gzip", false}, {"gzip; q=0.0", "gzip", false},
+		{"identity", "gzip", false}, {"*", "gzip", true}, {"*;q=0", "gzip", false}, {"gzip;q=0, *", "gzip", false},
+		{"deflate, *;q=0.5", "gzip", true}, {"gzipx", "gzip", false},
+		{"gzip, deflate, br, zstd", "br", true}, {"gzip, deflate", "br", false}, {"br;q=0, gzip", "br", false},
+		{"Br", "br", true}, {"brotli", "br", false}, {"*", "br", true},
 	} {
-		if got := acceptsGzip(header); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		if got := accepts(c.header, c.name); got != c.want {
+			t.Errorf("accepts(%q, %q) = %v, want %v", c.header, c.name, got, c.want)
 		}
 	}
 }
@@ -527,5 +535,51 @@ func TestAssetsFolder(t *testing.T) {
 		if _, err := assetFiles(dir); err == nil || !strings.Contains(err.Error(), "datasets and snapshots") {
 			t.Errorf("assetFiles(%s): %v, want an error naming what the page needs", dir, err)
 		}
+	}
+}
+
+// A browser that accepts brotli gets it once the background compression
+// has made it (the smallest files first), decoding to the same bytes with
+// its own ETag; one that does not still gets gzip. A damaged cache entry
+// is made again, never served.
+func TestServesBrotliWhenReady(t *testing.T) {
+	s := loadTestSite(t, repoRoot)
+	cache := t.TempDir()
+	main := s.files["/main.js"]
+	os.WriteFile(filepath.Join(cache, main.hash+".br"), []byte("not brotli"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.compressBrotli(ctx, cache, nil); close(done) }()
+	defer func() { cancel(); <-done }()
+	get := func(accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "/main.js", nil)
+		req.Header.Set("Accept-Encoding", accept)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	deadline := time.Now().Add(time.Minute)
+	for main.br.Load() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("main.js has no brotli encoding after a minute (%s ready)", s.brotliStatus())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rec := get("gzip, deflate, br, zstd")
+	if rec.Header().Get("Content-Encoding") != "br" || !strings.HasSuffix(rec.Header().Get("ETag"), `-br"`) {
+		t.Fatalf("served %q with ETag %q, want br", rec.Header().Get("Content-Encoding"), rec.Header().Get("ETag"))
+	}
+	body, err := io.ReadAll(brotli.NewReader(rec.Body))
+	if err != nil || !bytes.Equal(body, main.data) {
+		t.Fatalf("the brotli body decodes to %d bytes (%v); the file has %d", len(body), err, len(main.data))
+	}
+	if rec.Body.Len() >= len(main.gz) {
+		t.Errorf("brotli %d bytes is no smaller than gzip %d", rec.Body.Len(), len(main.gz))
+	}
+	if enc := get("gzip, deflate").Header().Get("Content-Encoding"); enc != "gzip" {
+		t.Errorf("a browser without brotli got %q", enc)
+	}
+	if cached, err := os.ReadFile(filepath.Join(cache, main.hash+".br")); err != nil || !unbrotlisTo(cached, main.hash) {
+		t.Errorf("the damaged cache entry was not replaced (%v)", err)
 	}
 }

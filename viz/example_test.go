@@ -69,3 +69,10 @@ func ExampleWire_Gaps() {
 	// x=68 from y=76.0 to y=79.0
 	// x=68 from y=94.0 to y=100.0
 }
+
+// Whole prints a count as the page's tables do, so the view and the table
+// beside it read the same.
+func ExampleWhole() {
+	fmt.Println(viz.Whole(10529.333), viz.Whole(999.5), viz.Whole(-1234567))
+	// Output: 10,529 1,000 -1,234,567
+}

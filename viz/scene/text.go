@@ -3,7 +3,6 @@
 package scene
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"math"
@@ -13,16 +12,22 @@ import (
 	"github.com/dian-explorer/dian/viz"
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
 )
 
-// fontSource is parsed once; faces of any size are cheap views onto it.
-var fontSource = sync.OnceValue(func() *text.GoTextFaceSource {
-	s, err := text.NewGoTextFaceSource(bytes.NewReader(goregular.TTF))
+// goRegular is the Go font, parsed once. The view draws its text through
+// x/image/font faces (text.GoXFace) rather than text/v2's shaping faces:
+// labels and numbers need no shaping, and the HarfBuzz port those bring
+// (with the image decoders it links) made up megabytes of the page's
+// binary.
+var goRegular = sync.OnceValue(func() *opentype.Font {
+	f, err := opentype.Parse(goregular.TTF)
 	if err != nil {
 		panic("viz: embedded Go font does not parse: " + err.Error()) // a build defect, not input
 	}
-	return s
+	return f
 })
 
 // fade mixes c halfway to the background: a wire at rest.
@@ -60,13 +65,17 @@ func bytesText(b int64) string {
 }
 
 // faces keeps one face per size: text/v2 caches glyphs per face.
-var faces = map[float64]*text.GoTextFace{}
+var faces = map[float64]*text.GoXFace{}
 
 func drawText(dst *ebiten.Image, str string, x, y, size float64, clr color.Color, align text.Align) {
 	size = math.Round(size*2) / 2
 	f := faces[size]
 	if f == nil {
-		f = &text.GoTextFace{Source: fontSource(), Size: size}
+		ff, err := opentype.NewFace(goRegular(), &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingVertical})
+		if err != nil {
+			panic("viz: a face of the Go font: " + err.Error()) // sizes are ours, not input
+		}
+		f = text.NewGoXFace(ff)
 		faces[size] = f
 	}
 	op := &text.DrawOptions{}
