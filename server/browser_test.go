@@ -100,6 +100,11 @@ func (b *browser) open(t *testing.T, url string) string {
 	if err != nil {
 		t.Fatalf("waiting for %s to load: %v (console: %q)", url, err, b.errors())
 	}
+	// A visitor touches the page, which loads the live view (until then
+	// a sketch of the array stands in for it; TestBrowserFirstViewIsLight).
+	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new PointerEvent("pointerdown"))`)); err != nil {
+		t.Fatal(err)
+	}
 	return state
 }
 

@@ -12,15 +12,36 @@ import { loadCheckpoint, saveCheckpoint, clearCheckpoint, keepResult, keptResult
 
 // ---- the page ----------------------------------------------------------
 
-// Settings are grouped for reading; a key the table gains later lands in
-// "More settings".
+// Settings are grouped for reading: the few a newcomer changes first, then
+// the rest folded under "Advanced settings". A key the table gains later
+// lands in "More settings".
 const GROUPS = [
-  ["Data and hardware", ["dataset", "platform", "engine", "seed"]],
-  ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
+  ["Data and hardware", ["dataset", "platform", "seed"]],
   ["Objective", ["objective", "lambda", "adapt", "target"]],
-  ["Search space", ["tau0", "taudecay", "sampling", "ops", "hwcost", "model"]],
-  ["Budgets and baselines", ["accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
 ];
+const ADVANCED = [
+  ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
+  ["Search space", ["tau0", "taudecay", "sampling", "ops", "hwcost", "model"]],
+  ["Accelerator search and baselines", ["engine", "accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
+];
+
+// LABELS name the settings for people; the URL key stays in small print
+// beside each, since links and the command line use it.
+const LABELS = {
+  dataset: "Dataset", platform: "Hardware platform", seed: "Seed",
+  objective: "Hardware objective", lambda: "Hardware weight λ", adapt: "Adapt λ to hold the target", target: "Target band",
+  epochs: "Search epochs", searchset: "Images the search trains on", pretrained: "Start from the pretrained supernet",
+  warmup: "Warm-up epochs (without pretraining)", batch: "Batch size", finetune: "Fine-tuning epochs",
+  tau0: "Initial temperature τ₀", taudecay: "Temperature decay per epoch", sampling: "How ops are sampled",
+  ops: "Candidate ops", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
+  engine: "Accelerator search engine", accelsteps: "Accelerator evaluations per epoch", finalsteps: "Final accelerator evaluations",
+  lrw: "Learning rate of the weights", lra: "Learning rate of the architecture", baselines: "Baselines to run beside it",
+};
+
+// labelFor is a setting's human name with its URL key in small print.
+function labelFor(name, props = {}, ...before) {
+  return el("label", props, ...before, LABELS[name] || name, " ", el("small", { class: "key", text: name }));
+}
 
 class Page {
   constructor(core, keys, platforms) {
@@ -45,19 +66,14 @@ class Page {
   buildControls() {
     const form = $("settings");
     form.replaceChildren();
-    const placed = new Set();
-    const groups = GROUPS.map(([title, names]) => [title, names.filter((n) => this.keys.some((k) => k.name === n))]);
-    groups.push(["More settings", this.keys.map((k) => k.name).filter((n) => !GROUPS.some(([, names]) => names.includes(n)))]);
-    for (const [title, names] of groups) {
-      if (names.length === 0) continue;
-      const fs = el("fieldset", {}, el("legend", { text: title }));
-      for (const name of names) {
-        const key = this.keys.find((k) => k.name === name);
-        fs.append(this.makeControl(key));
-        placed.add(name);
-      }
-      form.append(fs);
-    }
+    const known = (names) => names.filter((n) => this.keys.some((k) => k.name === n));
+    const listed = [...GROUPS, ...ADVANCED].flatMap(([, names]) => names);
+    const more = this.keys.map((k) => k.name).filter((n) => !listed.includes(n));
+    const fieldsets = (groups) => groups.map(([title, names]) => [title, known(names)]).filter(([, names]) => names.length)
+      .map(([title, names]) => el("fieldset", {}, el("legend", { text: title }), ...names.map((n) => this.makeControl(this.keys.find((k) => k.name === n)))));
+    const advanced = el("details", { id: "advanced" }, el("summary", { text: "Advanced settings: schedule, search space, accelerator search, baselines" }),
+      ...fieldsets([...ADVANCED, ["More settings", more]]));
+    form.append(...fieldsets(GROUPS), advanced);
     form.addEventListener("submit", (e) => e.preventDefault());
   }
 
@@ -75,15 +91,15 @@ class Page {
         s.append(new Option(title, a));
       }
       s.addEventListener("change", changed);
-      row.append(el("label", { for: key.name, text: key.name }), s);
+      row.append(labelFor(key.name, { for: key.name }), s);
       get = () => s.value; set = (v) => { s.value = v; }; controls = [s];
     } else if (key.kind === "bool") {
       const c = el("input", { type: "checkbox", id: key.name, name: key.name, "aria-describedby": describe });
       c.addEventListener("change", changed);
-      row.append(el("label", { class: "check", for: key.name }, c, " " + key.name));
+      row.append(labelFor(key.name, { class: "check", for: key.name }, c, " "));
       get = () => (c.checked ? "1" : "0"); set = (v) => { c.checked = v === "1"; }; controls = [c];
     } else if (key.kind === "list") {
-      const box = el("fieldset", { class: "list", "aria-describedby": describe }, el("legend", { text: key.name }));
+      const box = el("fieldset", { class: "list", "aria-describedby": describe }, el("legend", {}, LABELS[key.name] || key.name, " ", el("small", { class: "key", text: key.name })));
       const boxes = key.accepted.map((a) => {
         const c = el("input", { type: "checkbox", id: `${key.name}-${a}`, value: a });
         c.addEventListener("change", changed);
@@ -102,7 +118,7 @@ class Page {
         i.inputMode = key.kind === "int" ? "numeric" : "decimal";
       }
       i.addEventListener("change", changed);
-      row.append(el("label", { for: key.name, text: key.name }), i);
+      row.append(labelFor(key.name, { for: key.name }), i);
       get = () => i.value.trim(); set = (v) => { i.value = v; }; controls = [i];
     }
     row.append(hint, problem);
@@ -157,6 +173,7 @@ class Page {
     for (const p of parsed.problems || []) {
       const input = this.inputs.get(p.key);
       if (!input) continue;
+      if (input.row.closest("#advanced")) $("advanced").open = true;
       input.problem.textContent = p.message;
       input.problem.hidden = false;
       input.row.hidden = false;
@@ -314,6 +331,7 @@ class Page {
       if (msg) showError(msg, false);
     }
     if (!p) return;
+    drawPreview(p);
     const facts = [["PE array", `${p.rows} × ${p.cols} = ${p.rows * p.cols} PEs`], ["Target", p.target.toUpperCase()], ["Clock", `${p.clockMHz} MHz`]];
     if (p.dsp) facts.push(["DSP slices", p.dsp]);
     if (p.bram18) facts.push(["BRAM18 blocks", p.bram18]);
@@ -482,6 +500,7 @@ class Page {
     clearError();
     if (hash.replace(/^#/, "") !== "") this.setURL(parsed.canonical);
     else $("share-url").value = location.href + "#" + parsed.canonical;
+    if (parsed.run || parsed.result || parsed.lesson) loadView();
     if (parsed.run && parsed.seeds) this.compare();
     else if (parsed.run) this.startOrResume(parsed.canonical);
     else if (!this.search) setState("idle");
@@ -494,6 +513,7 @@ class Page {
     const parsed = await this.check(true);
     if (!parsed) return;
     delete window.dianError;
+    loadView();
     setState("running");
     $("compare-run").disabled = true;
     $("compare-stop").disabled = false;
@@ -523,6 +543,7 @@ class Page {
     $("resume-offer").hidden = true;
     const s = { started: performance.now(), paused, lastStep: 0, lastTime: performance.now(), rate: 0, pausedAt: 0, idle: 0, resume };
     this.search = s;
+    loadView();
     setState("running");
     $("status").textContent = resume ? `Resuming from step ${whole(resume.step)} of ${whole(resume.steps)}…` : "Loading the dataset…";
     window.dianResumedFrom = resume ? resume.step : 0;
@@ -952,10 +973,52 @@ function registerOffline() {
   navigator.serviceWorker.register("sw.js").catch((err) => console.warn("offline use is not available:", err.message));
 }
 
+// The live view (page.wasm, the heaviest download: 2.4 MB with brotli) is
+// fetched when it is wanted: at the first touch, click or key on the page,
+// or when a search starts or a link carries a run, a result or a lesson.
+// Until then a sketch of the platform's PE array stands in its place, so
+// the first view is light and usable at once.
+function loadView() {
+  const frame = $("viz");
+  if (frame.getAttribute("src")) return;
+  frame.src = "viz.html";
+  window.dianViewRequested = performance.now() / 1000;
+  $("preview-note").textContent = "Loading the live view…";
+  setTimeout(() => {
+    if (window.dianViz || window.dianVizError) return;
+    $("viz-note").textContent = "The accelerator view is still loading; the search works without it.";
+    $("viz-note").hidden = false;
+  }, 15000);
+}
+
+// drawPreview sketches platform p's PE array on the stand-in canvas.
+function drawPreview(p) {
+  const canvas = $("preview-canvas");
+  if (!p || !canvas || $("viz-preview").hidden) return;
+  const box = canvas.getBoundingClientRect();
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.max(1, Math.round(box.width * dpr));
+  canvas.height = Math.max(1, Math.round(box.height * dpr));
+  const g = canvas.getContext("2d");
+  g.scale(dpr, dpr);
+  g.fillStyle = "#f7f7f5";
+  g.fillRect(0, 0, box.width, box.height);
+  const pitch = Math.min((box.width - 32) / p.cols, (box.height - 32) / p.rows, 40);
+  const x0 = (box.width - pitch * p.cols) / 2, y0 = (box.height - pitch * p.rows) / 2;
+  g.fillStyle = "#c9d6df";
+  for (let r = 0; r < p.rows; r++) {
+    for (let c = 0; c < p.cols; c++) g.fillRect(x0 + c * pitch + 1, y0 + r * pitch + 1, pitch - 2, pitch - 2);
+  }
+  $("preview-caption").textContent = `${p.title}: ${p.rows} × ${p.cols} = ${p.rows * p.cols} processing elements (PEs)`;
+  if (!window.dianFirstArraySeconds) window.dianFirstArraySeconds = performance.now() / 1000;
+}
+
 async function start() {
   registerOffline();
   const frame = $("viz");
   const viz = vizReady(frame);
+  for (const type of ["pointerdown", "keydown", "touchstart"]) document.addEventListener(type, loadView, { capture: true, once: true, passive: true });
+  $("load-view").addEventListener("click", loadView);
   const core = new CoreWorker("worker.js");
   await withTimeout(core.ready, "the co-search core");
   const [pong, keys] = await Promise.all([core.request({ type: "ping" }), core.request({ type: "keys" })]);
@@ -972,28 +1035,23 @@ async function start() {
   core.onRestart = (reason) => showError(`The co-search core stopped (${reason}) and has been restarted: start the search again.`, false);
   $("build").textContent = `· core ${pong.version} (${pong.goVersion})`;
 
-  // The view is the heaviest download (page.wasm): the page does not wait
-  // for it. A search can start at once; the view joins when it has drawn
-  // its first frame and catches up with the platform and any result.
-  const slow = setTimeout(() => {
-    if (page.viz) return;
-    $("viz-note").textContent = "The accelerator view is still loading; the search works without it.";
-    $("viz-note").hidden = false;
-  }, 15000);
+  // The page does not wait for the view: a search can start at once, and
+  // the view joins when it has drawn its first frame and catches up with
+  // the platform and any result.
   viz.then((dianViz) => {
-    clearTimeout(slow);
     $("viz-note").hidden = true;
+    $("viz-preview").hidden = true;
     page.attachViz(dianViz, frame);
     window.dianVizSeconds = performance.now() / 1000; // since the page was opened
   }).catch((err) => {
     // The search works without the view: say so and carry on.
-    clearTimeout(slow);
     $("viz-note").textContent = "The accelerator view could not start: " + err.message;
     $("viz-note").hidden = false;
     window.dianVizError = err.message;
   });
   page.wireViewText();
-  $("status").textContent = `Ready: co-search core ${pong.version} (${pong.goVersion}) is running in a Web Worker.`;
+  $("status").textContent = "Ready. Press Play to run a co-search here; it runs in a Web Worker, so the page stays responsive.";
+  window.dianReadySeconds = performance.now() / 1000; // the controls work from here
   await page.open(location.hash);
   keptResults().then((list) => page.showKept(list), (err) => page.cannotKeep(err));
   page.offerResume();

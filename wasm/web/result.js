@@ -58,7 +58,10 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
   const n = r.network;
   parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }));
   if (n.blocks && n.blocks.length) {
-    parts.push(table(["block", "op", "channels in → out", "stride", "input", "MACs"],
+    parts.push(el("p", { class: "hint", text: "Ops: kK_eE is an inverted-residual block (as in MobileNetV2): a 1×1 convolution widens the channels E times, " +
+      "a K×K depthwise convolution filters each channel, a 1×1 convolution narrows them again; _g2 splits the 1×1 convolutions into 2 groups; " +
+      "skip passes the input through unchanged (the block is left out)." }),
+    table(["block", "op", "channels in → out", "stride", "input", "MACs"],
       n.blocks.map((b) => [b.name, b.op, `${b.in} → ${b.out}`, b.stride, `${b.h}×${b.w}`, whole(b.macs)])));
   }
   // Accelerator.
