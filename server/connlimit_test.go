@@ -22,7 +22,7 @@ func TestConnectionFloodLeavesOthersServed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- serve(ctx, "127.0.0.1:0", loadTestSite(t, repoRoot), io.Discard, ready) }()
+	go func() { errc <- serve(ctx, "127.0.0.1:0", loadTestSite(t, repoRoot), io.Discard, ready, nil) }()
 	defer func() { cancel(); <-errc }()
 	url := <-ready
 	host := strings.TrimPrefix(url, "http://")

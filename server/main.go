@@ -83,17 +83,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "wrote %d files (%s) to %s\n", len(site.files), formatBytes(site.size()), *export)
 		return nil
 	}
+	var background func()
 	if *useBrotli {
-		go site.compressBrotli(ctx, filepath.Join(*root, ".build", "gzip"), func(format string, args ...any) {
-			fmt.Fprintf(stdout, "brotli ready for "+format+"\n", args...)
-		})
+		background = func() {
+			site.compressBrotli(ctx, filepath.Join(*root, ".build", "gzip"), func(format string, args ...any) {
+				fmt.Fprintf(stdout, "brotli ready for "+format+"\n", args...)
+			})
+		}
 	}
-	return serve(ctx, *addr, site, stdout, ready)
+	return serve(ctx, *addr, site, stdout, ready, background)
 }
 
 // serve listens on addr and serves site until ctx is cancelled, then lets
-// requests in flight finish.
-func serve(ctx context.Context, addr string, site *site, stdout io.Writer, ready chan<- string) error {
+// requests in flight finish. background, when not nil, runs once the
+// server listens (a server that cannot listen starts no work).
+func serve(ctx context.Context, addr string, site *site, stdout io.Writer, ready chan<- string, background func()) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -115,6 +119,9 @@ func serve(ctx context.Context, addr string, site *site, stdout io.Writer, ready
 	}
 	url := baseURL(ln.Addr())
 	fmt.Fprintf(stdout, "DIAN Explorer is serving %s (Ctrl-C to stop)\n", url)
+	if background != nil {
+		go background()
+	}
 	if ready != nil {
 		ready <- url
 	}

@@ -980,7 +980,7 @@ function registerOffline() {
 // the first view is light and usable at once.
 function loadView() {
   const frame = $("viz");
-  if (frame.getAttribute("src")) return;
+  if (!frame || frame.getAttribute("src")) return; // gone (a test measuring the page alone) or loading
   frame.src = "viz.html";
   window.dianViewRequested = performance.now() / 1000;
   $("preview-note").textContent = "Loading the live view…";
