@@ -24,6 +24,49 @@ function extents(x) {
 
 function bytesText(b) { return b ? (b >= 1024 ? num(b / 1024) + " KB" : b + " B") : "—"; }
 
+// DATAFLOWS say in words what stays in a PE under each dataflow.
+const DATAFLOWS = {
+  ws: "weight stationary: each PE keeps its weights while inputs stream past and partial sums move on",
+  os: "output stationary: each PE keeps one output's partial sum while inputs and weights stream past",
+  is: "input stationary: each PE keeps its inputs while weights stream past",
+  rs: "row stationary (Eyeriss): each PE keeps a row of weights and slides it along a row of inputs",
+};
+
+// DIMS name the loop dimensions of a convolution.
+const DIMS = { N: "images", K: "output channels", C: "input channels", P: "output rows", Q: "output columns", R: "filter rows", S: "filter columns" };
+
+// chunkInWords says what a sub-accelerator's decisions mean.
+function chunkInWords(c, layers) {
+  const spread = Object.entries(c.unroll || {}).filter(([, v]) => v > 1).map(([k, v]) => `${v} ${DIMS[k] || k}`);
+  const parts = [`${c.name}: ${c.rows} × ${c.cols} PEs, ${DATAFLOWS[c.dataflow] || c.dataflow}.`];
+  if (spread.length) parts.push(`The array works on ${spread.join(" × ")} at once.`);
+  const gb = c.tiles && c.tiles.gb;
+  if (gb && Object.keys(gb).length) parts.push(`Its global buffer holds tiles of ${Object.entries(gb).map(([k, v]) => `${v} ${DIMS[k] || k}`).join(", ")}.`);
+  parts.push(layers ? `It runs ${layers} layer${layers === 1 ? "" : "s"}.` : "It runs no layer.");
+  return parts.join(" ");
+}
+
+// networkDiagram draws the derived network left to right: the stem, one
+// box per block with its op and shape (a skipped block dashed), the head.
+function networkDiagram(n) {
+  const box = (title, detail, cls = "") => el("li", { class: "net-node " + cls }, el("strong", { text: title }), el("span", { text: detail }));
+  const items = [box("stem", "3×3 convolutions")];
+  for (const b of n.blocks) {
+    items.push(box(`${b.name}: ${b.op}`, `${b.in} → ${b.out} ch · ${b.h}×${b.w}${b.stride > 1 ? " · stride " + b.stride : ""}`, b.op === "skip" ? "skip" : ""));
+  }
+  items.push(box("head", "1×1 conv, pool, classifier"));
+  return el("ol", { class: "net-diagram", "aria-label": "The derived network, input to output" }, ...items);
+}
+
+// finalTrace sums up the final accelerator search's best cost over time:
+// its first and last values and how far it fell (the whole list made the
+// table thousands of pixels wide).
+function finalTrace(t) {
+  if (!t || !t.length) return "—";
+  const first = t[0], last = t[t.length - 1];
+  return t.length === 1 ? num(first) : `${num(first)} → ${num(last)} over ${t.length} checkpoints (${num(100 * (1 - last / first))} % lower)`;
+}
+
 // usedChunks says how many of the accelerator's sub-accelerators run a
 // layer: a chunk the layer-to-chunk plan gives nothing idles.
 function usedChunks(r) {
@@ -58,7 +101,7 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
   const n = r.network;
   parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }));
   if (n.blocks && n.blocks.length) {
-    parts.push(el("p", { class: "hint", text: "Ops: kK_eE is an inverted-residual block (as in MobileNetV2): a 1×1 convolution widens the channels E times, " +
+    parts.push(networkDiagram(n), el("p", { class: "hint", text: "Ops: kK_eE is an inverted-residual block (as in MobileNetV2): a 1×1 convolution widens the channels E times, " +
       "a K×K depthwise convolution filters each channel, a 1×1 convolution narrows them again; _g2 splits the 1×1 convolutions into 2 groups; " +
       "skip passes the input through unchanged (the block is left out)." }),
     table(["block", "op", "channels in → out", "stride", "input", "MACs"],
@@ -72,6 +115,8 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
         d.chunks.map((c) => [c.name, `${c.rows}×${c.cols}`, c.dataflow, c.bits,
           `${bytesText(c.buffers && c.buffers.rf_bytes)} / ${bytesText(c.buffers && c.buffers.gb_bytes)}`,
           extents(c.tiles && c.tiles.rf), extents(c.tiles && c.tiles.gb), extents(c.unroll), (c.layers || []).join(" ") || (d.assign ? `by ${d.assign}` : "—")])));
+    const runs = (i) => (r.layers || []).filter((l) => l.chunk === i).length;
+    parts.push(el("ul", { class: "in-words" }, ...d.chunks.map((c, i) => el("li", { text: chunkInWords(c, runs(i)) }))));
   } else {
     parts.push(el("p", { text: "No feasible accelerator was found for this network on this platform." }));
   }
@@ -97,7 +142,7 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
   parts.push(el("h3", { text: "Search" }),
     table(["budget", "value"], [["Training images the search ran on", whole(s.search_images)], ["Architecture steps", whole(s.arch_steps)], ["Accelerator evaluations", whole(s.hw_evaluations)],
       ["Final λ", num(s.final_lambda)], ["Target band", s.target_hi ? `${num(s.target_lo)} – ${num(s.target_hi)}` : "—"],
-      ["Best cost during the final accelerator search", (s.final_trace || []).map(num).join(", ") || "—"],
+      ["Best cost during the final accelerator search", finalTrace(s.final_trace)],
       ["Configuration", r.config], ["Build", r.timing.build || "—"], ["Time in the worker", num(r.timing.total_s) + " s"]]));
   body.replaceChildren(...parts);
 }
