@@ -2,6 +2,7 @@ package viz
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -42,10 +43,12 @@ type HWPanel struct {
 	Titles, OptionLabels bool
 }
 
-// HWRowLabel names the chunk of a row of charts.
+// HWRowLabel names the chunk of a row of charts, or the knob of a column
+// (DecisionTitle says it in words where Width has room).
 type HWRowLabel struct {
-	Text string
-	At   Point // where the text starts (top-left)
+	Text  string
+	At    Point   // where the text starts (top-left)
+	Width float64 // the column's width (0 for a row)
 }
 
 // HWChart is one decision's bar chart.
@@ -76,6 +79,16 @@ func LayoutHWDist(area Rect, font float64, d *report.HWDist) HWPanel {
 	var p HWPanel
 	p.Title = Point{area.X, area.Y}
 	legendH := font * 1.6
+	if d != nil {
+		var chunks []string
+		for _, name := range d.Decisions {
+			chunk, _, _ := strings.Cut(name, ".")
+			chunks = append(chunks, chunk)
+		}
+		if ChunkNaming(chunks) != "" {
+			legendH = font * 2.7 // a second line says what the chunks' names mean
+		}
+	}
 	p.Legend = Rect{area.X, area.Y + area.H - legendH, area.W, legendH}
 	if d == nil || len(d.Probs) == 0 {
 		return p
@@ -100,7 +113,7 @@ func LayoutHWDist(area Rect, font float64, d *report.HWDist) HWPanel {
 		headH := font * 1.1
 		cw := (body.W - labelW) / float64(len(columns))
 		for j, c := range columns {
-			p.Columns = append(p.Columns, HWRowLabel{Text: c, At: Point{body.X + labelW + float64(j)*cw, body.Y}})
+			p.Columns = append(p.Columns, HWRowLabel{Text: c, At: Point{body.X + labelW + float64(j)*cw, body.Y}, Width: cw})
 		}
 		body.Y, body.H = body.Y+headH, body.H-headH
 		cols, rows = len(columns), len(groups)
@@ -319,4 +332,31 @@ func clamp01(v float64) float64 {
 		return 0
 	}
 	return math.Min(v, 1)
+}
+
+// DecisionTitle names a decision (as its column shows it) for people:
+// "gb.P" is the global buffer's tile of P, "rf.K" the register file's of K.
+func DecisionTitle(name string) string {
+	for _, r := range [...][2]string{{"gb.", "GB tile "}, {"rf.", "RF tile "}, {"unroll.", "unroll "}, {"order.", "order "}} {
+		if rest, ok := strings.CutPrefix(name, r[0]); ok {
+			return r[1] + rest
+		}
+	}
+	return name
+}
+
+// autoNBAChunk matches Auto-NBA's chunk names: a (standard) or dwa
+// (depthwise) layers, 0 (maps of at least the threshold) or 1 (smaller),
+// q and the bits.
+var autoNBAChunk = regexp.MustCompile(`^(dwa|a)([01])q([0-9]+)$`)
+
+// ChunkNaming explains Auto-NBA's chunk names when any of names is one,
+// and is empty otherwise.
+func ChunkNaming(names []string) string {
+	for _, n := range names {
+		if autoNBAChunk.MatchString(n) {
+			return "a / dwa: standard / depthwise layers · 0 / 1: large / small maps · q8: 8-bit"
+		}
+	}
+	return ""
 }

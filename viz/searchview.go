@@ -317,14 +317,39 @@ func RangeIn(vals []float64, min, max float64) (lo, hi float64, ok bool) {
 	return math.Max(min, lo-d), math.Min(max, hi+d), true
 }
 
-// CurveBounds returns the interval curve i of CurveNames lives in, if it
-// has one: accuracy and α's normalised entropy lie in [0, 1].
-func CurveBounds(i int) (lo, hi float64, bounded bool) {
+// CurveBounds returns the interval curve i of CurveNames lives in:
+// accuracy and α's normalised entropy lie in [0, 1], and the losses, FPS,
+// τ and λ are never negative (hi is then +Inf). An axis is padded only
+// within these bounds, so a loss falling to 0.05 is not drawn against
+// −0.05.
+func CurveBounds(i int) (lo, hi float64) {
 	switch i {
 	case 2, 6:
-		return 0, 1, true
+		return 0, 1
 	}
-	return 0, 0, false
+	return 0, math.Inf(1)
+}
+
+// CurveRange is the axis of curve i drawn over vals: Range, kept within
+// CurveBounds. ok is false when vals is empty.
+func CurveRange(i int, vals []float64) (lo, hi float64, ok bool) {
+	bmin, bmax := CurveBounds(i)
+	if !math.IsInf(bmax, 1) {
+		return RangeIn(vals, bmin, bmax)
+	}
+	lo, hi, ok = Range(vals)
+	return math.Max(lo, bmin), hi, ok
+}
+
+// Latest returns the last value of curve i (CurveNames) among the points:
+// the value the curve ends on, which the view's header shows.
+func (v *SearchView) Latest(i int) (float64, bool) {
+	for j := len(v.Points) - 1; j >= 0; j-- {
+		if x, ok := v.Points[j].Curve(i); ok {
+			return x, true
+		}
+	}
+	return 0, false
 }
 
 // SearchState is what the search view draws, as numbers (dianViz.state()).

@@ -489,3 +489,29 @@ func TestRangeIn(t *testing.T) {
 		}
 	}
 }
+
+// Curves are padded only within what their quantity can be, and the
+// header's τ and λ are the values their curves end on (the last search
+// step), not the last event's (fine-tuning repeats the last τ it saw).
+func TestCurveRangeAndLatest(t *testing.T) {
+	for _, c := range []struct {
+		curve  int
+		vals   []float64
+		lo, hi float64
+	}{
+		{0, []float64{2.1, 0.05}, 0, 2.1 + 0.05*2.05},  // a loss: not below 0
+		{4, []float64{5, 2}, 2 - 0.15, 5 + 0.15},       // τ away from 0: padded as usual
+		{2, []float64{0.93}, 0.93 - 0.05, 0.93 + 0.05}, // accuracy alone
+		{6, []float64{1, 0.2}, 0.2 - 0.04, 1},          // entropy at most 1
+	} {
+		lo, hi, ok := CurveRange(c.curve, c.vals)
+		if !ok || math.Abs(lo-c.lo) > 1e-9 || math.Abs(hi-c.hi) > 1e-9 {
+			t.Errorf("%s over %v: [%v, %v], want [%v, %v]", CurveNames[c.curve], c.vals, lo, hi, c.lo, c.hi)
+		}
+	}
+	var v SearchView
+	v.Points = []SearchPoint{{Phase: "search", Tau: 2.03}, {Phase: "search", Tau: 1.94}, {Phase: "finetune", Tau: 2.03}}
+	if tau, ok := v.Latest(4); !ok || tau != 1.94 {
+		t.Errorf("Latest τ = %v (%v), want 1.94, where the curve ends", tau, ok)
+	}
+}

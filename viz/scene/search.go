@@ -21,7 +21,13 @@ func (s *Scene) drawSearch(dst *ebiten.Image) {
 	status := "Waiting for the search: press Play on the page.   [v] accelerator view"
 	if n := len(sv.Points); n > 0 {
 		p := sv.Points[n-1]
-		status = fmt.Sprintf("step %d · %s · accuracy %.1f %% · τ %.3g · λ %.3g", p.Step, p.Phase, p.Acc*100, p.Tau, p.Lambda)
+		status = fmt.Sprintf("step %d · %s · accuracy %.1f %%", p.Step, p.Phase, p.Acc*100)
+		// τ and λ as their curves end: they change only while the
+		// architecture is searched.
+		if tau, ok := sv.Latest(4); ok {
+			lambda, _ := sv.Latest(5)
+			status += fmt.Sprintf(" · τ %.3g · λ %.3g", tau, lambda)
+		}
 		if p.HasHW {
 			status += fmt.Sprintf(" · %s FPS", human(p.FPS))
 		}
@@ -102,16 +108,29 @@ func (s *Scene) drawHWDist(dst *ebiten.Image) {
 	nameSize, labelSize := fs*0.72, fs*0.68
 	base := color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
 	for _, r := range append(p.Rows, p.Columns...) {
-		drawText(dst, r.Text, r.At.X, r.At.Y, nameSize, viz.Ink, text.AlignStart)
+		label := r.Text
+		if long := viz.DecisionTitle(label); r.Width > 0 && textWidth(long, nameSize) < r.Width-fs*0.3 {
+			label = long // "GB tile P" where the column has room, else "gb.P"
+		}
+		drawText(dst, label, r.At.X, r.At.Y, nameSize, viz.Ink, text.AlignStart)
 	}
 	for i, c := range p.Charts {
 		if p.Titles {
 			drawText(dst, viz.ShortLabel(c.Title, int(c.Frame.W/(nameSize*0.55))), c.Name.X, c.Name.Y, nameSize, viz.Ink, text.AlignStart)
 		}
 		line(dst, c.Plot.X, c.Plot.Y+c.Plot.H, c.Plot.X+c.Plot.W, c.Plot.Y+c.Plot.H, 1, base)
-		slotChars := 1
+		slotChars, slotW := 1, 0.0
 		if len(c.Bars) > 0 {
-			slotChars = int(c.Plot.W / float64(len(c.Bars)) / (labelSize * 0.55))
+			slotW = c.Plot.W / float64(len(c.Bars))
+			slotChars = int(slotW / (labelSize * 0.55))
+		}
+		// Options' labels side by side must not run together ("18421"):
+		// where a slot is narrower than the widest label and a gap, only
+		// the best design's choice is labelled (the hover text and the
+		// page's text name every option).
+		crowded := false
+		for _, o := range hw.Options[i] {
+			crowded = crowded || textWidth(viz.ShortLabel(o, slotChars), labelSize)+labelSize*0.4 > slotW
 		}
 		for j, b := range c.Bars {
 			clr, lbl := viz.PEIdle, viz.Muted
@@ -121,7 +140,7 @@ func (s *Scene) drawHWDist(dst *ebiten.Image) {
 				triangle(dst, bx, top, math.Min(b.W*0.45, fs*0.4), viz.Ink)
 			}
 			fillRect(dst, viz.Rect{X: b.X, Y: b.Y, W: b.W, H: math.Max(b.H, 1)}, clr)
-			if p.OptionLabels {
+			if p.OptionLabels && (!crowded || j == c.Best) {
 				drawText(dst, viz.ShortLabel(hw.Options[i][j], slotChars), c.Labels[j].X, c.Labels[j].Y, labelSize, lbl, text.AlignCenter)
 			}
 		}
@@ -135,6 +154,14 @@ func (s *Scene) drawHWDist(dst *ebiten.Image) {
 	fillRect(dst, viz.Rect{X: x, Y: r.Y + fs*0.2, W: sw, H: sw}, viz.PEBusy)
 	triangle(dst, x+sw/2, r.Y+fs*0.1, sw*0.45, viz.Ink)
 	drawText(dst, "the current best design's choice", x+sw+fs*0.3, r.Y, fs*0.8, viz.Ink, text.AlignStart)
+	// The chunks' names, said once in words where they are Auto-NBA's.
+	names := make([]string, len(p.Rows))
+	for i, row := range p.Rows {
+		names[i] = row.Text
+	}
+	if legend := viz.ChunkNaming(names); legend != "" && textWidth(legend, fs*0.75) <= r.W {
+		drawText(dst, legend, r.X, r.Y+fs*1.1, fs*0.75, viz.Muted, text.AlignStart)
+	}
 }
 
 func (s *Scene) drawCurve(dst *ebiten.Image, i int, r viz.Rect) {
@@ -157,10 +184,7 @@ func (s *Scene) drawCurve(dst *ebiten.Image, i int, r viz.Rect) {
 	if len(vals) < 1 {
 		return
 	}
-	lo, hi, _ := viz.Range(vals)
-	if bmin, bmax, ok := viz.CurveBounds(i); ok {
-		lo, hi, _ = viz.RangeIn(vals, bmin, bmax)
-	}
+	lo, hi, _ := viz.CurveRange(i, vals)
 	x0, x1, _ := viz.Range(steps)
 	ax := viz.Axis{Min: x0, Max: x1, Lo: plot.X, Hi: plot.X + plot.W}
 	ay := viz.Axis{Min: lo, Max: hi, Lo: plot.Y + plot.H, Hi: plot.Y}

@@ -67,7 +67,8 @@ func bytesText(b int64) string {
 // faces keeps one face per size: text/v2 caches glyphs per face.
 var faces = map[float64]*text.GoXFace{}
 
-func drawText(dst *ebiten.Image, str string, x, y, size float64, clr color.Color, align text.Align) {
+// face returns the face of the Go font at size (rounded to half points).
+func face(size float64) *text.GoXFace {
 	size = math.Round(size*2) / 2
 	f := faces[size]
 	if f == nil {
@@ -78,6 +79,17 @@ func drawText(dst *ebiten.Image, str string, x, y, size float64, clr color.Color
 		f = text.NewGoXFace(ff)
 		faces[size] = f
 	}
+	return f
+}
+
+// textWidth is how wide drawText draws str at size.
+func textWidth(str string, size float64) float64 {
+	w, _ := text.Measure(str, face(size), 0)
+	return w
+}
+
+func drawText(dst *ebiten.Image, str string, x, y, size float64, clr color.Color, align text.Align) {
+	f := face(size)
 	op := &text.DrawOptions{}
 	op.GeoM.Translate(math.Round(x), math.Round(y))
 	op.ColorScale.ScaleWithColor(clr)
