@@ -202,7 +202,7 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		return nil, fmt.Errorf("search: the configuration asks for dataset %s but none or another was loaded", cfg.Dataset)
 	}
 	tr := ds.Train
-	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, cfg.Ops)
+	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, cfg.Ops, cfg.Space)
 	if err != nil {
 		return nil, err
 	}

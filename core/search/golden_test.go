@@ -18,8 +18,8 @@ var update = flag.Bool("update", false, "rewrite the golden results in testdata/
 // bit for bit, natively (GOAMD64=v1 and v3), on arm64 and in WebAssembly:
 // every engine, every platform, both ways the hardware cost reaches the
 // network (hwcost), both samplings, both model modes, a fresh warm-up, and
-// every baseline. Each is short (digits8, one epoch); the files under
-// testdata/golden are their results without the timing.
+// every baseline, and FBNet's layout. Each is short (digits8, one epoch);
+// the files under testdata/golden are their results without the timing.
 var goldenConfigs = []struct{ name, fragment string }{
 	{"fixednet", "v=1&dataset=digits8&epochs=1&finetune=1&accelsteps=20&finalsteps=100&baselines=fixednet"},
 	{"gumbel-zc706-seed3", "v=1&dataset=digits8&platform=zc706&engine=gumbel&seed=3&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
@@ -32,6 +32,8 @@ var goldenConfigs = []struct{ name, fragment string }{
 	{"baselines-all", "v=1&dataset=digits8&seed=2&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100&baselines=all"},
 	// Version 2's default architecture learning rate (lra=2).
 	{"v2-lra2", "v=2&dataset=digits8&seed=4&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	// FBNet's 22-block layout (space=fbnet), warmed up here.
+	{"fbnet-space", "v=2&dataset=digits8&space=fbnet&pretrained=0&warmup=2&seed=6&epochs=1&searchset=300&finetune=1&accelsteps=20&finalsteps=100"},
 }
 
 // TestGoldenResults runs the matrix and compares each result with its

@@ -21,6 +21,9 @@ func LoadInput(assets fs.FS, cfg share.Config) (Input, error) {
 		return Input{}, err
 	}
 	in := Input{Data: ds}
+	if cfg.Pretrained && cfg.Space != "tiny" {
+		return Input{}, fmt.Errorf("pretrained=1: the shipped warm-up snapshots are of the tiny layout; with space=%s use pretrained=0 (the search warms the supernet up itself)", cfg.Space)
+	}
 	if cfg.Pretrained {
 		in.Snapshot, err = LoadSnapshot(assets, ds, cfg.Ops)
 	}

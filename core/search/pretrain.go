@@ -40,7 +40,7 @@ func PretrainConfig(space supernet.Space) string {
 // snapshot.
 func ExpectSnapshot(ds *data.Dataset, ops string) (snapshot.Expect, error) {
 	tr := ds.Train
-	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, ops)
+	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, ops, "tiny")
 	if err != nil {
 		return snapshot.Expect{}, err
 	}
@@ -55,7 +55,7 @@ func Pretrain(ctx context.Context, ds *data.Dataset, ops string, obs Observer) (
 		obs = func(report.Event) {}
 	}
 	tr := ds.Train
-	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, ops)
+	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, ops, "tiny")
 	if err != nil {
 		return nil, err
 	}

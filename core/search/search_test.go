@@ -73,7 +73,7 @@ func TestRunRejects(t *testing.T) {
 // mobileNetHardware binds the MobileNetV2-style digits network to the
 // ZC706 space: the problem the engines are compared on.
 func mobileNetHardware(t testing.TB) *Hardware {
-	space, err := supernet.NewSpace(8, 8, 1, 10, "fbnet")
+	space, err := supernet.NewSpace(8, 8, 1, 10, "fbnet", "tiny")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestEngineComparison(t *testing.T) {
 // Every platform preset can be co-searched: its space has feasible
 // designs for the supernet's networks and the costs are positive.
 func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
-	space, err := supernet.NewSpace(14, 14, 1, 10, "fbnet")
+	space, err := supernet.NewSpace(14, 14, 1, 10, "fbnet", "tiny")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,6 +278,7 @@ func TestShareKeysAgreeWithRegistries(t *testing.T) {
 		{"dataset", data.Keys()},
 		{"platform", accel.PresetNames()},
 		{"engine", EngineNames},
+		{"space", supernet.Layouts},
 	} {
 		if !slices.Equal(accepted[c.key], c.want) {
 			t.Errorf("%s accepts %v; the registry has %v", c.key, accepted[c.key], c.want)
@@ -302,7 +303,7 @@ func TestShareKeysAgreeWithRegistries(t *testing.T) {
 		}
 	}
 	for _, ops := range accepted["ops"] {
-		if _, err := supernet.NewSpace(14, 14, 1, 10, ops); err != nil {
+		if _, err := supernet.NewSpace(14, 14, 1, 10, ops, "tiny"); err != nil {
 			t.Errorf("ops %s: %v", ops, err)
 		}
 	}

@@ -49,6 +49,7 @@ type Config struct {
 	TauDecay float64 // τ_e = Tau0 · TauDecay^e
 	Sampling string  // hard (paper's top-2 proxy_hard) or soft (all ops mixed)
 	Ops      string  // candidate ops: fbnet (MBConv k3/k5 × e1/e3/e6 + skip) or fbnet-g2 (+ group-2)
+	Space    string  // the supernet's layout: tiny (5 blocks) or fbnet (FBNet's 22)
 	HWCost   string  // path (Auto-NBA: the sampled path on its searched accelerator) or table (DNA: per-op cost tables)
 	Model    string  // cost model mode: corrected or faithful (the authors' formulas as written)
 
@@ -75,7 +76,7 @@ func Default() Config {
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
 		Epochs: 2, SearchSet: 5000, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 0.5,
 		Objective: "fps", Lambda: 0.1, Adapt: true,
-		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", HWCost: "path", Model: "corrected",
+		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", Space: "tiny", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
 		LRWeights: 0.05, LRArch: 2,
 		Method: "cosearch",
@@ -276,6 +277,10 @@ var Keys = []Key{
 	floatKey("taudecay", "temperature decay per epoch", func(c *Config) *float64 { return &c.TauDecay }, 0.5, 1),
 	enumKey("sampling", "how candidate ops are sampled", func(c *Config) *string { return &c.Sampling }, "hard", "soft"),
 	enumKey("ops", "the candidate ops of each block", func(c *Config) *string { return &c.Ops }, "fbnet", "fbnet-g2"),
+	// The layouts are supernet.Layouts (core/search's tests check it):
+	// importing supernet would put the trainer in the page's binary.
+	withSince(enumKey("space", "the supernet's layout: tiny (5 blocks of 16–32 channels, a search in a browser's minute) or fbnet (FBNet's 22 blocks of 16–352 channels and a 1504-channel head; command line, pretrained=0)",
+		func(c *Config) *string { return &c.Space }, "tiny", "fbnet")),
 	enumKey("hwcost", "how the hardware cost reaches the network", func(c *Config) *string { return &c.HWCost }, "path", "table"),
 	enumKey("model", "cost model mode", func(c *Config) *string { return &c.Model }, "corrected", "faithful"),
 	intKey("accelsteps", "accelerator-search evaluations per epoch", func(c *Config) *int { return &c.AccelSteps }, 1, 100000),

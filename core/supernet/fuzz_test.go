@@ -10,7 +10,7 @@ import (
 // refused with an error; what parses names one op per block and prints
 // back to itself.
 func FuzzParsePath(f *testing.F) {
-	space, err := NewSpace(14, 14, 1, 10, "fbnet-g2")
+	space, err := NewSpace(14, 14, 1, 10, "fbnet-g2", "tiny")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package supernet
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // BlockSpec is one searchable block's place in the network.
 type BlockSpec struct {
@@ -29,8 +32,31 @@ type Space struct {
 	OpSetKey      string
 }
 
-// stage is one stage of the scaled-down FBNet layout.
+// stage is one searchable block's output channels and stride.
 type stage struct{ out, stride int }
+
+// Layouts are the supernet layouts a configuration may name (share's space
+// key): "tiny", the browser-sized default, and "fbnet", FBNet's 22 blocks.
+var Layouts = []string{"tiny", "fbnet"}
+
+// fbnetStages is FBNet's macro-architecture (Wu et al., CVPR 2019, Table
+// 1): after the stem, 22 searchable blocks in seven stages of 16, 24, 32,
+// 64, 112, 184 and 352 channels, repeated 1, 4, 4, 4, 4, 4 and 1 times,
+// the first block of a stage carrying its stride, and a 1×1 head of 1504
+// channels. On 28×28 inputs, after our stem, its maps go 7 → 4 → 2 → 1.
+var fbnetStages = func() []stage {
+	var out []stage
+	for _, st := range []struct{ ch, n, stride int }{{16, 1, 1}, {24, 4, 2}, {32, 4, 2}, {64, 4, 2}, {112, 4, 1}, {184, 4, 2}, {352, 1, 1}} {
+		for i := range st.n {
+			s := stage{st.ch, 1}
+			if i == 0 {
+				s.stride = st.stride
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}()
 
 // stages is the layout for every input size after the two-convolution
 // stem: about one block per FBNet stage, channels 16–32, one more
@@ -48,7 +74,10 @@ var stages = []stage{{16, 1}, {24, 2}, {24, 1}, {32, 1}, {32, 1}}
 // images need (with a single 3×3 stem and MBConv downsampling, MNIST at
 // 14×14 stayed near 95 %). Inputs larger than 16 pixels also get a stride-2
 // first convolution, so 28×28 runs at the cost of 14×14 after it.
-func NewSpace(h, w, c, classes int, opSet string) (Space, error) {
+//
+// layout picks the blocks: "tiny" (stages above) or "fbnet" (fbnetStages,
+// with a 16-channel stem and FBNet's 1504-channel head).
+func NewSpace(h, w, c, classes int, opSet, layout string) (Space, error) {
 	ops, err := OpSet(opSet)
 	if err != nil {
 		return Space{}, err
@@ -57,13 +86,21 @@ func NewSpace(h, w, c, classes int, opSet string) (Space, error) {
 		return Space{}, fmt.Errorf("supernet: input %d×%d×%d with %d classes is too small", h, w, c, classes)
 	}
 	s := Space{InH: h, InW: w, InC: c, Classes: classes, StemOut: 8, StemStride: 1, Stem2Out: 16, HeadOut: 32, Ops: ops, OpSetKey: opSet}
+	blocks := stages
+	switch layout {
+	case "tiny":
+	case "fbnet":
+		s.StemOut, s.HeadOut, blocks = 16, 1504, fbnetStages
+	default:
+		return Space{}, fmt.Errorf("supernet: layout %q; accepted: %s", layout, strings.Join(Layouts, ", "))
+	}
 	if h > 16 {
 		s.StemStride = 2
 	}
 	ch, cw := (h+s.StemStride-1)/s.StemStride, (w+s.StemStride-1)/s.StemStride
 	ch, cw = (ch+1)/2, (cw+1)/2 // the second stem convolution
 	in := s.Stem2Out
-	for i, st := range stages {
+	for i, st := range blocks {
 		b := BlockSpec{Name: fmt.Sprintf("b%d", i+1), In: in, Out: st.out, Stride: st.stride, H: ch, W: cw}
 		s.Blocks = append(s.Blocks, b)
 		ch, cw = b.OutSize()

@@ -1,8 +1,10 @@
 package supernet
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/dian-explorer/dian/core/nn"
@@ -11,7 +13,7 @@ import (
 
 func tinySpace(t *testing.T, ops string) Space {
 	t.Helper()
-	s, err := NewSpace(8, 8, 1, 3, ops)
+	s, err := NewSpace(8, 8, 1, 3, ops, "tiny")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,7 @@ func randomBatch(n int, s Space, seed uint64) (*tensor.Tensor, []int32) {
 func TestEveryOpRunsAndLowers(t *testing.T) {
 	for _, opSet := range []string{"fbnet", "fbnet-g2"} {
 		for _, in := range [][3]int{{8, 8, 1}, {14, 14, 1}, {28, 28, 1}} {
-			space, err := NewSpace(in[0], in[1], in[2], 10, opSet)
+			space, err := NewSpace(in[0], in[1], in[2], 10, opSet, "tiny")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -256,5 +258,37 @@ func TestTensorsRoundTrip(t *testing.T) {
 	err = b.SetTensors(func(name string, shape ...int) ([]float32, error) { return nil, nil })
 	if err == nil {
 		t.Error("SetTensors accepted missing tensors")
+	}
+}
+
+// The fbnet layout is FBNet's macro-architecture: 22 searchable blocks in
+// stages of 16, 24, 32, 64, 112, 184 and 352 channels (1, 4, 4, 4, 4, 4
+// and 1 blocks), each stage's first block carrying its stride, and a
+// 1504-channel head; on 28×28 inputs its maps end at 1×1.
+func TestFBNetLayout(t *testing.T) {
+	s, err := NewSpace(28, 28, 1, 10, "fbnet", "fbnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Blocks) != 22 || s.HeadOut != 1504 {
+		t.Fatalf("%d blocks, head %d; want 22 and 1504", len(s.Blocks), s.HeadOut)
+	}
+	var got []string
+	for i, b := range s.Blocks {
+		if i == 0 || b.Out != s.Blocks[i-1].Out {
+			got = append(got, fmt.Sprintf("%d/s%d", b.Out, b.Stride))
+		} else if b.Stride != 1 {
+			t.Errorf("block %s repeats its stage with stride %d", b.Name, b.Stride)
+		}
+	}
+	want := "16/s1 24/s2 32/s2 64/s2 112/s1 184/s2 352/s1"
+	if strings.Join(got, " ") != want {
+		t.Errorf("stages %v, want %s", got, want)
+	}
+	if h, w := s.Blocks[21].OutSize(); h != 1 || w != 1 {
+		t.Errorf("the last block's map is %d×%d, want 1×1", h, w)
+	}
+	if _, err := NewSpace(28, 28, 1, 10, "fbnet", "mobilenet"); err == nil || !strings.Contains(err.Error(), "tiny, fbnet") {
+		t.Errorf("an unknown layout: %v", err)
 	}
 }

@@ -21,7 +21,7 @@ const GROUPS = [
 ];
 const ADVANCED = [
   ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
-  ["Search space", ["tau0", "taudecay", "sampling", "ops", "hwcost", "model"]],
+  ["Search space", ["tau0", "taudecay", "sampling", "ops", "space", "hwcost", "model"]],
   ["Accelerator search and baselines", ["engine", "accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
 ];
 
@@ -33,7 +33,7 @@ const LABELS = {
   epochs: "Search epochs", searchset: "Images the search trains on", pretrained: "Start from the pretrained supernet",
   warmup: "Warm-up epochs (without pretraining)", batch: "Batch size", finetune: "Fine-tuning epochs",
   tau0: "Initial temperature τ₀", taudecay: "Temperature decay per epoch", sampling: "How ops are sampled",
-  ops: "Candidate ops", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
+  ops: "Candidate ops", space: "Supernet layout", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
   engine: "Accelerator search engine", accelsteps: "Accelerator evaluations per epoch", finalsteps: "Final accelerator evaluations",
   lrw: "Learning rate of the weights", lra: "Learning rate of the architecture", baselines: "Baselines to run beside it",
 };

@@ -157,7 +157,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 			var b, net []byte
 			b, err = ResultJSON(res)
 			if err == nil {
-				net, err = NetworkJSON(in.Data, cfg.Ops, res.Network.Ops)
+				net, err = NetworkJSON(in.Data, cfg.Ops, cfg.Space, res.Network.Ops)
 			}
 			if err == nil {
 				compact, _ := report.EncodeCompact(report.CompactOf(res)) // too large for a link: none
@@ -183,11 +183,12 @@ func ResultJSON(r *report.Result) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// NetworkJSON lowers a found network (its op per block) to the layer list
-// of `dian export -net`, at the 8-bit width the search costs networks at.
-func NetworkJSON(ds *data.Dataset, opSet string, ops []string) ([]byte, error) {
+// NetworkJSON lowers a found network (its op per block in the supernet
+// layout) to the layer list of `dian export -net`, at the 8-bit width the
+// search costs networks at.
+func NetworkJSON(ds *data.Dataset, opSet, layout string, ops []string) ([]byte, error) {
 	tr := ds.Train
-	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, opSet)
+	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, opSet, layout)
 	if err != nil {
 		return nil, err
 	}
