@@ -170,12 +170,23 @@ func Col2imAdd(dx, col []float32, g *ConvGeom, c0, cg int) {
 // groups of eight whose sums stay in registers across the window.
 func DepthwiseConv(y, x, w []float32, g *ConvGeom) {
 	C := g.C
-	n_, h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.N, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
+	n_, h_, w_, kh_, kw_ := g.N, g.H, g.W, g.KH, g.KW
 	if len(y) < g.Rows()*C || len(x) < n_*h_*w_*C || len(w) < kh_*kw_*C {
 		shapePanic("DepthwiseConv: y %d, x %d, w %d for %+v", len(y), len(x), len(w), *g)
 	}
-	r := 0
-	for n := 0; n < n_; n++ {
+	if work := g.Rows() * C * kh_ * kw_; shared(work) {
+		split(n_, 1, work, func(n0, n1 int) { depthwiseConv(y, x, w, g, n0, n1) }) // by images
+		return
+	}
+	depthwiseConv(y, x, w, g, 0, n_)
+}
+
+// depthwiseConv is DepthwiseConv for images n0 ≤ n < n1.
+func depthwiseConv(y, x, w []float32, g *ConvGeom, n0, n1 int) {
+	C := g.C
+	h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
+	r := n0 * oh_ * ow_
+	for n := n0; n < n1; n++ {
 		xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
 		for oh := 0; oh < oh_; oh++ {
 			kh0, kh1 := windowRange(oh, sh_, ph_, kh_, h_)
@@ -236,15 +247,33 @@ func windowRange(o, s, p, k, n int) (k0, k1 int) {
 // the forward loop nest, in its order.
 func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 	C := g.C
-	n_, h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.N, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
+	n_, h_, w_, kh_, kw_ := g.N, g.H, g.W, g.KH, g.KW
 	if len(dy) < g.Rows()*C || len(x) < n_*h_*w_*C || len(w) < kh_*kw_*C || len(dw) < kh_*kw_*C ||
 		(dx != nil && len(dx) < n_*h_*w_*C) {
 		shapePanic("DepthwiseConvBackward: dx %d, dw %d, x %d, w %d, dy %d for %+v", len(dx), len(dw), len(x), len(w), len(dy), *g)
 	}
-	// dw: one output row (n, oh) at a time, so the input rows under its
-	// windows stay in cache; within it one tap and eight channels at a time,
-	// the sums held in registers along the row. Each dw element still sums
-	// over output positions in increasing order.
+	// dw sums over the images, so it is split by channels; dx by images.
+	if work := g.Rows() * C * kh_ * kw_; shared(work) {
+		split(C, 8, work, func(c0, c1 int) { depthwiseDW(dw, x, dy, g, c0, c1) })
+		if dx != nil {
+			split(n_, 1, work, func(n0, n1 int) { depthwiseDX(dx, w, dy, g, n0, n1) })
+		}
+		return
+	}
+	depthwiseDW(dw, x, dy, g, 0, C)
+	if dx != nil {
+		depthwiseDX(dx, w, dy, g, 0, n_)
+	}
+}
+
+// depthwiseDW accumulates the weight gradient of channels c0 ≤ c < c1.
+// One output row (n, oh) at a time, so the input rows under its windows
+// stay in cache; within it one tap and eight channels at a time, the sums
+// held in registers along the row. Each dw element still sums over output
+// positions in increasing order.
+func depthwiseDW(dw, x, dy []float32, g *ConvGeom, c0, c1 int) {
+	C := g.C
+	n_, h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.N, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
 	for n := 0; n < n_; n++ {
 		xn := x[n*h_*w_*C : (n+1)*h_*w_*C]
 		for oh := 0; oh < oh_; oh++ {
@@ -259,8 +288,8 @@ func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 						continue
 					}
 					tap := (kh*kw_ + kw) * C
-					c := 0
-					for ; c+8 <= C; c += 8 {
+					c := c0
+					for ; c+8 <= c1; c += 8 {
 						dwc := dw[tap+c:][:8]
 						s0, s1, s2, s3, s4, s5, s6, s7 := dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7]
 						xi := (lo*sw_-pw_+kw)*C + c
@@ -279,7 +308,7 @@ func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 						}
 						dwc[0], dwc[1], dwc[2], dwc[3], dwc[4], dwc[5], dwc[6], dwc[7] = s0, s1, s2, s3, s4, s5, s6, s7
 					}
-					for ; c < C; c++ {
+					for ; c < c1; c++ {
 						s := dw[tap+c]
 						for ow := lo; ow < hi; ow++ {
 							s += float32(xRow[(ow*sw_-pw_+kw)*C+c] * dyRow[ow*C+c])
@@ -290,11 +319,14 @@ func DepthwiseConvBackward(dx, dw, x, w, dy []float32, g *ConvGeom) {
 			}
 		}
 	}
-	if dx == nil {
-		return
-	}
-	r := 0
-	for n := 0; n < n_; n++ {
+}
+
+// depthwiseDX accumulates the input gradient of images n0 ≤ n < n1.
+func depthwiseDX(dx, w, dy []float32, g *ConvGeom, n0, n1 int) {
+	C := g.C
+	h_, w_, kh_, kw_, sh_, sw_, ph_, pw_, oh_, ow_ := g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.OH, g.OW
+	r := n0 * oh_ * ow_
+	for n := n0; n < n1; n++ {
 		dxn := dx[n*h_*w_*C : (n+1)*h_*w_*C]
 		for oh := 0; oh < oh_; oh++ {
 			kh0, kh1 := windowRange(oh, sh_, ph_, kh_, h_)

@@ -1,5 +1,11 @@
 package tensor
 
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
 // Block sizes of the GEMM (those of the probe in docs/METHOD.md
 // §8.2): a blockM×blockK panel of A and a blockK×blockN panel of B stay in
 // L1/L2 while the micro-kernel sweeps them in 4×2 tiles of C.
@@ -29,6 +35,12 @@ const (
 //			}
 //		}
 //	}
+//
+// Large products are split over Workers goroutines by rows of C (or by
+// columns when C is wide and short). Each element of C is still summed by
+// one goroutine along k in the same order, so the result is the same bits
+// whatever the number of workers: natively on every core, and in wasm,
+// which has one.
 func Gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if m == 0 || n == 0 || k == 0 {
 		return
@@ -44,9 +56,83 @@ func Gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, l
 	} else {
 		checkMatrix("B", b, k, n, ldb)
 	}
-	switch {
-	case transA && transB:
+	if transA && transB {
 		shapePanic("Gemm: transposing both A and B is not supported")
+	}
+	if !shared(m * n * k) {
+		gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc) // no closure: nothing allocated
+		return
+	}
+	if m >= n {
+		// Row blocks of C, in multiples of the micro-kernel's 4 rows.
+		split(m, 4, m*n*k, func(i0, i1 int) {
+			ai := i0 * lda // A's rows i0…
+			if transA {
+				ai = i0 // …or its columns, stored transposed
+			}
+			gemm(transA, transB, i1-i0, n, k, a[ai:], lda, b, ldb, c[i0*ldc:], ldc)
+		})
+		return
+	}
+	// Column blocks of C, in multiples of the micro-kernel's 2 columns.
+	split(n, 2, m*n*k, func(j0, j1 int) {
+		bj := j0 // B's columns j0…
+		if transB {
+			bj = j0 * ldb // …or its rows, stored transposed
+		}
+		gemm(transA, transB, m, j1-j0, k, a, lda, b[bj:], ldb, c[j0:], ldc)
+	})
+}
+
+// shared reports whether work (multiply-adds) is worth splitting over
+// goroutines.
+func shared(work int) bool { return Workers() > 1 && work >= 2*minParallelWork }
+
+// split runs fn over [0, n) in contiguous pieces, multiples of align, one
+// goroutine each and at most Workers() of them, or in one call on this
+// goroutine when work (multiply-adds) is too small to share. The kernels
+// give each piece whole output elements, never part of a sum, so their
+// results do not depend on how many pieces there are.
+func split(n, align, work int, fn func(lo, hi int)) {
+	w := min(Workers(), work/minParallelWork, (n+align-1)/align)
+	if w <= 1 {
+		fn(0, n)
+		return
+	}
+	step := ((n+w-1)/w + align - 1) / align * align
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += step {
+		hi := min(lo+step, n)
+		wg.Go(func() { fn(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// minParallelWork is the fewest multiply-adds per goroutine worth starting
+// one for (about 50 µs of work against a few µs of start-up).
+const minParallelWork = 1 << 17
+
+// workers is how many goroutines a product may use (SetWorkers); 0 means
+// GOMAXPROCS.
+var workers atomic.Int32
+
+// Workers returns how many goroutines a product may be split over:
+// GOMAXPROCS unless SetWorkers said otherwise (1 in wasm, which has one
+// thread).
+func Workers() int {
+	if w := workers.Load(); w > 0 {
+		return int(w)
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// SetWorkers bounds the goroutines a product may use (n ≤ 0: GOMAXPROCS).
+// Results do not depend on it, only the time they take.
+func SetWorkers(n int) { workers.Store(int32(max(n, 0))) }
+
+// gemm is Gemm on one goroutine, for checked operands.
+func gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	switch {
 	case transB:
 		gemmNT(m, n, k, a, lda, b, ldb, c, ldc)
 	case transA:

@@ -431,3 +431,73 @@ func TestMaxPool(t *testing.T) {
 		}
 	}
 }
+
+// A product split over goroutines gives the same bits as on one: each
+// element of C is summed by one goroutine along k in the same order.
+func TestGemmSameBitsWhateverTheWorkers(t *testing.T) {
+	defer SetWorkers(0)
+	rng := rand.New(rand.NewPCG(7, 7))
+	fill := func(n int) []float32 { return randSlice(rng, n) }
+	for _, c := range []struct {
+		transA, transB bool
+		m, n, k        int
+	}{
+		{false, false, 1568, 96, 144}, // a convolution's forward pass: tall C, split by rows
+		{true, false, 96, 144, 1568},  // its weight gradient: Aᵀ, short C, split by columns
+		{false, true, 1570, 23, 97},   // ragged sizes, Bᵀ
+		{false, false, 61, 2049, 130}, // wide C with a B too large to pack
+	} {
+		lda, ldb := c.k, c.n
+		if c.transA {
+			lda = c.m
+		}
+		if c.transB {
+			ldb = c.k
+		}
+		a, b, c0 := fill(c.m*c.k), fill(c.k*c.n), fill(c.m*c.n)
+		var want []float32
+		for _, w := range []int{1, 2, 3, 8} {
+			SetWorkers(w)
+			got := append([]float32(nil), c0...)
+			Gemm(c.transA, c.transB, c.m, c.n, c.k, a, lda, b, ldb, got, c.n)
+			if want == nil {
+				want = got
+				continue
+			}
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%+v with %d workers: C[%d] = %v, on one %v", c, w, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// The depthwise kernels split by images (forward, input gradient) and by
+// channels (weight gradient, a sum over images): the same bits whatever
+// the number of workers.
+func TestDepthwiseSameBitsWhateverTheWorkers(t *testing.T) {
+	defer SetWorkers(0)
+	rng := rand.New(rand.NewPCG(8, 8))
+	fill := func(n int) []float32 { return randSlice(rng, n) }
+	g := NewConvGeom(32, 14, 14, 100, 5, 5, 2, 2, 2, 2) // 100 channels: a leftover group of 4
+	x, w, dy := fill(g.N*g.H*g.W*g.C), fill(g.KH*g.KW*g.C), fill(g.Rows()*g.C)
+	var want [3][]float32
+	for _, workers := range []int{1, 2, 3, 8} {
+		SetWorkers(workers)
+		y, dx, dw := make([]float32, g.Rows()*g.C), make([]float32, len(x)), make([]float32, len(w))
+		DepthwiseConv(y, x, w, &g)
+		DepthwiseConvBackward(dx, dw, x, w, dy, &g)
+		for i, got := range [3][]float32{y, dx, dw} {
+			if want[i] == nil {
+				want[i] = got
+				continue
+			}
+			for j := range got {
+				if math.Float32bits(got[j]) != math.Float32bits(want[i][j]) {
+					t.Fatalf("%d workers: %s[%d] = %v, on one %v", workers, [3]string{"y", "dx", "dw"}[i], j, got[j], want[i][j])
+				}
+			}
+		}
+	}
+}
