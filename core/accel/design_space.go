@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 )
 
 // Knob is the kind of design choice a Decision sets.
@@ -28,9 +29,14 @@ const (
 	// KnobUnroll is the spatial unroll of a dimension; it applies only when
 	// the chunk's dataflow may unroll that dimension (else the unroll is 1).
 	KnobUnroll
+	// KnobPipeline places one unit of the network (the stem, a searched
+	// block, the head) in the pipeline: option 0 runs its layers on their
+	// kind's large-map chunk (a0…, dwa0…), 1 on the small-map one. It has
+	// no chunk (Decision.Chunk is -1); see AddPipeline and PipelinePlan.
+	KnobPipeline
 )
 
-var knobNames = [...]string{"mode", "gb", "rf", "order", "dataflow", "unroll"}
+var knobNames = [...]string{"mode", "gb", "rf", "order", "dataflow", "unroll", "pipeline"}
 
 // String returns mode, gb, rf or order.
 func (k Knob) String() string {
@@ -156,6 +162,89 @@ func AutoNBASpace(dataset string, bits []int, platform string) (*Space, error) {
 
 func (s *Space) add(d Decision) { s.Decisions = append(s.Decisions, d) }
 
+// AddPipeline makes the layer-to-chunk allocation of an Auto-NBA space part
+// of the search: one KnobPipeline decision per unit (the network's stem,
+// blocks and head, as PipelineUnit names them) choosing the large-map or
+// the small-map chunk of the unit's layers' kind, instead of the fixed
+// rule's threshold on the map size. The template keeps its rule, which
+// PipelinePlan replaces per point.
+func (s *Space) AddPipeline(units []string) error {
+	if s.Template.Assign != AssignAutoNBACIFAR && s.Template.Assign != AssignAutoNBAImageNet {
+		return fmt.Errorf("accel: a searched pipeline needs Auto-NBA's chunks (large- and small-map chunks of each kind); design %q assigns by %q", s.Template.Name, s.Template.Assign)
+	}
+	for _, u := range units {
+		s.add(Decision{Name: "pipeline." + u, Chunk: -1, Knob: KnobPipeline, Options: []int{0, 1}, Bound: -1})
+	}
+	return nil
+}
+
+// PipelineUnit is the unit of the network a layer is placed with: its
+// block, or "stem" or "head" for the layers around the blocks.
+func PipelineUnit(l *NetworkLayer) string {
+	switch {
+	case l.Block != "":
+		return l.Block
+	case l.RoleOrBody() == RoleStem:
+		return "stem"
+	}
+	return "head"
+}
+
+// PipelinePlan writes into plan (one entry per layer of net, as Plan) the
+// chunk of the space's template that runs each layer at point choice: the
+// chunk of the layer's kind and bits that its unit's KnobPipeline decision
+// picks; -1 where mode leaves the layer out (as Plan). It allocates
+// nothing, so a search can call it per evaluation.
+func (s *Space) PipelinePlan(plan []int, choice []int, net *Network, mode Mode) error {
+	if len(plan) != len(net.Layers) {
+		return fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
+	}
+	for li := range net.Layers {
+		l := &net.Layers[li]
+		if mode == Faithful && l.RoleOrBody() != RoleBody {
+			plan[li] = -1
+			continue
+		}
+		unit, size := PipelineUnit(l), -1
+		for i := range s.Decisions {
+			d := &s.Decisions[i]
+			if d.Knob == KnobPipeline && d.Name[len("pipeline."):] == unit {
+				size = d.Options[choice[i]]
+				break
+			}
+		}
+		if size < 0 {
+			return fmt.Errorf("accel: layer %q is in unit %q, which the space does not place", l.Name, unit)
+		}
+		plan[li] = -1
+		for ci := range s.Template.Chunks {
+			if autoNBAChunkIs(s.Template.Chunks[ci].Name, l, size) {
+				plan[li] = ci
+				break
+			}
+		}
+		if plan[li] < 0 {
+			return fmt.Errorf("accel: layer %q (unit %q) has no chunk of its kind and bits at size %d", l.Name, unit, size)
+		}
+	}
+	return nil
+}
+
+// autoNBAChunkIs reports whether name is the Auto-NBA chunk of layer l's
+// kind and bits at size 0 (large maps) or 1 (small), without allocating.
+func autoNBAChunkIs(name string, l *NetworkLayer, size int) bool {
+	prefix := "a"
+	if l.Depthwise() {
+		prefix = "dwa"
+	}
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || len(rest) < 2 || rest[0] != byte('0'+size) || rest[1] != 'q' {
+		return false
+	}
+	bits, err := strconv.Atoi(rest[2:])
+	return err == nil && bits == l.Bits
+}
+
 // Cardinality returns the number of points, ignoring bounds (an upper
 // bound on the valid ones), as a float64 because it overflows int64.
 func (s *Space) Cardinality() float64 {
@@ -208,6 +297,9 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 		d := &s.Decisions[i]
 		if !s.Allowed(i, choice, choice[i]) {
 			return fmt.Errorf("accel: decision %s: option %d is out of range or above its bound", d.Name, choice[i])
+		}
+		if d.Knob == KnobPipeline {
+			continue // the layers' places: PipelinePlan
 		}
 		v := d.Options[choice[i]]
 		c := &dst.Chunks[d.Chunk]
@@ -375,6 +467,9 @@ func (s *Space) Encode(d *Design, choice []int) error {
 	}
 	for i := range s.Decisions {
 		dec := &s.Decisions[i]
+		if dec.Knob == KnobPipeline {
+			return fmt.Errorf("accel: decision %s places layers, which Encode does not read back from a design", dec.Name)
+		}
 		c := &d.Chunks[dec.Chunk]
 		var v int
 		switch dec.Knob {

@@ -165,3 +165,80 @@ func TestSpaceEncodeInvertsDecode(t *testing.T) {
 		t.Errorf("Encode error %v, want it to name dwa0q32.gb.P", err)
 	}
 }
+
+// A searched pipeline places each unit's layers on its kind's large- or
+// small-map chunk as its decision says, leaves out what the faithful mode
+// leaves out, and refuses a space without Auto-NBA's chunks.
+func TestPipelinePlan(t *testing.T) {
+	s, err := AutoNBASpace("cifar", []int{8}, "zc706")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := []string{"stem", "b1", "head"}
+	if err := s.AddPipeline(units); err != nil {
+		t.Fatal(err)
+	}
+	net := &Network{Name: "n", Layers: []NetworkLayer{
+		{Layer: Layer{Name: "stem", InC: 1, K: 8, H: 8, W: 8, R: 3, S: 3}, Role: RoleStem, Bits: 8},
+		{Layer: Layer{Name: "b1.pw", InC: 8, K: 16, H: 8, W: 8, R: 1, S: 1}, Block: "b1", Bits: 8},
+		{Layer: Layer{Name: "b1.dw", InC: 16, K: 16, H: 8, W: 8, R: 3, S: 3, Groups: 16}, Block: "b1", Bits: 8},
+		{Layer: Layer{Name: "fc", InC: 16, K: 10, H: 1, W: 1, R: 1, S: 1}, Role: RoleHead, Bits: 8},
+	}}
+	choice := make([]int, len(s.Decisions))
+	at := map[string]int{}
+	for i, d := range s.Decisions {
+		at[d.Name] = i
+	}
+	chunk := func(plan []int, i int) string {
+		if plan[i] < 0 {
+			return "-"
+		}
+		return s.Template.Chunks[plan[i]].Name
+	}
+	plan := make([]int, len(net.Layers))
+	for _, c := range []struct {
+		stem, b1, head int
+		mode           Mode
+		want           string
+	}{
+		{0, 0, 0, Corrected, "a0q8 a0q8 dwa0q8 a0q8"},
+		{1, 0, 1, Corrected, "a1q8 a0q8 dwa0q8 a1q8"},
+		{0, 1, 0, Corrected, "a0q8 a1q8 dwa1q8 a0q8"},
+		{0, 1, 0, Faithful, "- a1q8 dwa1q8 -"},
+	} {
+		choice[at["pipeline.stem"]], choice[at["pipeline.b1"]], choice[at["pipeline.head"]] = c.stem, c.b1, c.head
+		if err := s.PipelinePlan(plan, choice, net, c.mode); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i := range plan {
+			got = append(got, chunk(plan, i))
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%+v: %v", c, got)
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() { s.PipelinePlan(plan, choice, net, Corrected) }); n != 0 {
+		t.Errorf("PipelinePlan allocates %v times", n)
+	}
+	net.Layers[1].Block = "b2"
+	if err := s.PipelinePlan(plan, choice, net, Corrected); err == nil || !strings.Contains(err.Error(), `"b2"`) {
+		t.Errorf("a unit the space does not place: %v", err)
+	}
+	asic, err := PlatformSpace(mustPreset(t, "eyeriss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := asic.AddPipeline(units); err == nil {
+		t.Errorf("a one-array space took a searched pipeline")
+	}
+}
+
+func mustPreset(t *testing.T, name string) Platform {
+	t.Helper()
+	p, err := Preset(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

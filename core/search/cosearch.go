@@ -206,7 +206,15 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 	if err != nil {
 		return nil, err
 	}
-	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective)
+	var units []string // pipeline=searched: the stem, every block and the head are placed
+	if cfg.Pipeline == "searched" {
+		units = append(units, "stem")
+		for _, b := range space.Blocks {
+			units = append(units, b.Name)
+		}
+		units = append(units, "head")
+	}
+	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective, units)
 	if err != nil {
 		return nil, err
 	}

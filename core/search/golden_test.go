@@ -7,8 +7,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/costmodel"
 	"github.com/dian-explorer/dian/core/report"
 )
 
@@ -18,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden results in testdata/
 // bit for bit, natively (GOAMD64=v1 and v3), on arm64 and in WebAssembly:
 // every engine, every platform, both ways the hardware cost reaches the
 // network (hwcost), both samplings, both model modes, a fresh warm-up, and
-// every baseline, and FBNet's layout. Each is short (digits8, one epoch);
+// every baseline, a searched pipeline and FBNet's layout. Each is short (digits8, one epoch);
 // the files under testdata/golden are their results without the timing.
 var goldenConfigs = []struct{ name, fragment string }{
 	{"fixednet", "v=1&dataset=digits8&epochs=1&finetune=1&accelsteps=20&finalsteps=100&baselines=fixednet"},
@@ -32,6 +35,8 @@ var goldenConfigs = []struct{ name, fragment string }{
 	{"baselines-all", "v=1&dataset=digits8&seed=2&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100&baselines=all"},
 	// Version 2's default architecture learning rate (lra=2).
 	{"v2-lra2", "v=2&dataset=digits8&seed=4&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	// The layer-to-chunk allocation searched with the accelerator.
+	{"pipeline-searched", "v=2&dataset=digits8&pipeline=searched&seed=7&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	// FBNet's 22-block layout (space=fbnet), warmed up here.
 	{"fbnet-space", "v=2&dataset=digits8&space=fbnet&pretrained=0&warmup=2&seed=6&epochs=1&searchset=300&finetune=1&accelsteps=20&finalsteps=100"},
 }
@@ -84,5 +89,36 @@ func TestGoldenResults(t *testing.T) {
 					g.fragment, path, d)
 			}
 		})
+	}
+}
+
+// A searched pipeline's design lists each chunk's layers, and costing it
+// again as dian eval does gives the search's own figures; on a one-array
+// platform the key is refused with what it accepts.
+func TestSearchedPipeline(t *testing.T) {
+	cfg := parse(t, "v=2&dataset=digits8&pipeline=searched&seed=7&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100")
+	res, err := Run(context.Background(), cfg, loadInput(t, cfg), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Accelerator
+	if d.Assign != accel.AssignExplicit {
+		t.Fatalf("assign %q, want the searched allocation written out (explicit)", d.Assign)
+	}
+	net, err := accel.DecodeNetwork(append(append([]byte(`{"name":"found","layers":`), res.Network.Layers...), '}'), "network")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := accel.Preset(cfg.Platform)
+	c, err := costmodel.Evaluate(costmodel.FPGAChunk, d, net, p, accel.Corrected)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FPS != res.Metrics.FPS || c.BottleneckCycles <= 0 {
+		t.Errorf("the design costs %v FPS again; the search reported %v", c.FPS, res.Metrics.FPS)
+	}
+	cfg.Platform = "eyeriss"
+	if _, err := Run(context.Background(), cfg, loadInput(t, cfg), nil); err == nil || !strings.Contains(err.Error(), "accepted: pipeline=rule") {
+		t.Errorf("pipeline=searched on eyeriss: %v", err)
 	}
 }

@@ -25,11 +25,18 @@ type Hardware struct {
 	net    *accel.Network
 	design accel.Design
 	cost   accel.NetworkCost
+	// pipeline is set when the layer-to-chunk allocation is searched
+	// (accel.Space.AddPipeline); plan is then each point's allocation.
+	pipeline bool
+	plan     []int
 }
 
 // NewHardware returns the hardware side for a platform preset, cost-model
-// mode ("faithful" or "corrected") and objective.
-func NewHardware(platform, model, objective string) (*Hardware, error) {
+// mode ("faithful" or "corrected") and objective. With units (the
+// network's stem, blocks and head, in order), the allocation of their
+// layers to the chunks of an FPGA's pipeline is searched too; nil keeps
+// Auto-NBA's fixed rule.
+func NewHardware(platform, model, objective string, units []string) (*Hardware, error) {
 	p, err := accel.Preset(platform)
 	if err != nil {
 		return nil, err
@@ -42,6 +49,14 @@ func NewHardware(platform, model, objective string) (*Hardware, error) {
 	if err != nil {
 		return nil, err
 	}
+	if units != nil {
+		if p.Target != accel.FPGA {
+			return nil, fmt.Errorf("search: pipeline=searched places layers on the chunks of an FPGA's pipeline; %s (%s) runs every layer on one array (accepted: pipeline=rule)", p.Name, p.Target)
+		}
+		if err := space.AddPipeline(units); err != nil {
+			return nil, err
+		}
+	}
 	eval, err := costmodel.NewEvaluator(p, mode)
 	if err != nil {
 		return nil, err
@@ -51,7 +66,7 @@ func NewHardware(platform, model, objective string) (*Hardware, error) {
 	default:
 		return nil, fmt.Errorf("search: unknown objective %q (accepted: fps, latency, energy, edp)", objective)
 	}
-	return &Hardware{Platform: p, Space: space, Mode: mode, Objective: objective, eval: eval}, nil
+	return &Hardware{Platform: p, Space: space, Mode: mode, Objective: objective, eval: eval, pipeline: units != nil}, nil
 }
 
 // Model is the cost model the platform's designs are costed with.
@@ -64,6 +79,9 @@ func (h *Hardware) Bind(net *accel.Network) error {
 		return fmt.Errorf("search: planning %s on the %s space: %w", net.Name, h.Platform.Name, err)
 	}
 	h.net = net
+	if h.pipeline {
+		h.plan = make([]int, len(net.Layers))
+	}
 	return nil
 }
 
@@ -73,7 +91,15 @@ func (h *Hardware) Eval(choice []int) (float64, bool) {
 	if err := h.Space.Decode(choice, &h.design); err != nil {
 		return 0, false
 	}
-	if err := h.eval.EvaluateInto(&h.cost, &h.design); err != nil || !h.cost.Feasible {
+	var err error
+	if h.pipeline {
+		if err = h.Space.PipelinePlan(h.plan, choice, h.net, h.Mode); err == nil {
+			err = h.eval.EvaluatePlanInto(&h.cost, &h.design, h.plan)
+		}
+	} else {
+		err = h.eval.EvaluateInto(&h.cost, &h.design)
+	}
+	if err != nil || !h.cost.Feasible {
 		return 0, false
 	}
 	c := objectiveCost(&h.cost, h.Objective)
@@ -100,6 +126,24 @@ func (h *Hardware) Evaluate(choice []int) (*accel.Design, *accel.NetworkCost, er
 	d := &accel.Design{}
 	if err := h.Space.Decode(choice, d); err != nil {
 		return nil, nil, err
+	}
+	if h.pipeline {
+		// The searched allocation, written out: each chunk lists its
+		// layers, so the design costs the same anywhere (dian eval, the
+		// page's views and exports).
+		plan := make([]int, len(h.net.Layers))
+		if err := h.Space.PipelinePlan(plan, choice, h.net, h.Mode); err != nil {
+			return nil, nil, err
+		}
+		d.Assign = accel.AssignExplicit
+		for i := range d.Chunks {
+			d.Chunks[i].Layers = nil
+		}
+		for li, ci := range plan {
+			if ci >= 0 {
+				d.Chunks[ci].Layers = append(d.Chunks[ci].Layers, h.net.Layers[li].Name)
+			}
+		}
 	}
 	c, err := costmodel.Evaluate(h.eval.Model, d, h.net, h.Platform, h.Mode)
 	if err != nil {
@@ -169,7 +213,7 @@ func CostNetwork(ctx context.Context, net *accel.Network, platform string, evals
 	if evals < 1 || evals > 1_000_000 {
 		return nil, fmt.Errorf("search: %d evaluations to cost a network (accepted 1..1000000)", evals)
 	}
-	hw, err := NewHardware(platform, "corrected", "fps")
+	hw, err := NewHardware(platform, "corrected", "fps", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -77,7 +77,7 @@ func mobileNetHardware(t testing.TB) *Hardware {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hw, err := NewHardware("zc706", "corrected", "fps")
+	hw, err := NewHardware("zc706", "corrected", "fps", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, platform := range []string{"zc706", "ultra96", "eyeriss", "systolic16"} {
-		hw, err := NewHardware(platform, "corrected", "edp")
+		hw, err := NewHardware(platform, "corrected", "edp", nil)
 		if err != nil {
 			t.Fatalf("%s: %v", platform, err)
 		}
@@ -287,7 +287,7 @@ func TestShareKeysAgreeWithRegistries(t *testing.T) {
 	for _, p := range accepted["platform"] {
 		for _, obj := range accepted["objective"] {
 			for _, m := range accepted["model"] {
-				if _, err := NewHardware(p, m, obj); err != nil {
+				if _, err := NewHardware(p, m, obj, nil); err != nil {
 					t.Errorf("platform %s, objective %s, model %s: %v", p, obj, m, err)
 				}
 			}

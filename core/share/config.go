@@ -50,6 +50,7 @@ type Config struct {
 	Sampling string  // hard (paper's top-2 proxy_hard) or soft (all ops mixed)
 	Ops      string  // candidate ops: fbnet (MBConv k3/k5 × e1/e3/e6 + skip) or fbnet-g2 (+ group-2)
 	Space    string  // the supernet's layout: tiny (5 blocks) or fbnet (FBNet's 22)
+	Pipeline string  // layers to an FPGA's chunks: rule (Auto-NBA's fixed rule) or searched
 	HWCost   string  // path (Auto-NBA: the sampled path on its searched accelerator) or table (DNA: per-op cost tables)
 	Model    string  // cost model mode: corrected or faithful (the authors' formulas as written)
 
@@ -76,7 +77,7 @@ func Default() Config {
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
 		Epochs: 2, SearchSet: 5000, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 0.5,
 		Objective: "fps", Lambda: 0.1, Adapt: true,
-		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", Space: "tiny", HWCost: "path", Model: "corrected",
+		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", Space: "tiny", Pipeline: "rule", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
 		LRWeights: 0.05, LRArch: 2,
 		Method: "cosearch",
@@ -283,6 +284,8 @@ var Keys = []Key{
 		func(c *Config) *string { return &c.Space }, "tiny", "fbnet")),
 	enumKey("hwcost", "how the hardware cost reaches the network", func(c *Config) *string { return &c.HWCost }, "path", "table"),
 	enumKey("model", "cost model mode", func(c *Config) *string { return &c.Model }, "corrected", "faithful"),
+	withSince(enumKey("pipeline", "which chunk of an FPGA's pipeline runs each layer: rule (Auto-NBA's fixed rule on the map size) or searched (the accelerator search places the stem, each block and the head)",
+		func(c *Config) *string { return &c.Pipeline }, "rule", "searched")),
 	intKey("accelsteps", "accelerator-search evaluations per epoch", func(c *Config) *int { return &c.AccelSteps }, 1, 100000),
 	intKey("finalsteps", "evaluations of the final accelerator search", func(c *Config) *int { return &c.FinalSteps }, 1, 1000000),
 	floatKey("lrw", "learning rate of the weights (SGD, cosine)", func(c *Config) *float64 { return &c.LRWeights }, 1e-6, 10),

@@ -22,7 +22,7 @@ const GROUPS = [
 const ADVANCED = [
   ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
   ["Search space", ["tau0", "taudecay", "sampling", "ops", "space", "hwcost", "model"]],
-  ["Accelerator search and baselines", ["engine", "accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
+  ["Accelerator search and baselines", ["engine", "pipeline", "accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
 ];
 
 // LABELS name the settings for people; the URL key stays in small print
@@ -34,7 +34,7 @@ const LABELS = {
   warmup: "Warm-up epochs (without pretraining)", batch: "Batch size", finetune: "Fine-tuning epochs",
   tau0: "Initial temperature τ₀", taudecay: "Temperature decay per epoch", sampling: "How ops are sampled",
   ops: "Candidate ops", space: "Supernet layout", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
-  engine: "Accelerator search engine", accelsteps: "Accelerator evaluations per epoch", finalsteps: "Final accelerator evaluations",
+  engine: "Accelerator search engine", pipeline: "Layers to the FPGA's chunks", accelsteps: "Accelerator evaluations per epoch", finalsteps: "Final accelerator evaluations",
   lrw: "Learning rate of the weights", lra: "Learning rate of the architecture", baselines: "Baselines to run beside it",
 };
 

@@ -101,17 +101,24 @@ func (e *Evaluator) Bind(template *accel.Design, net *accel.Network) error {
 // EvaluateInto costs the bound network on d, writing into dst and reusing
 // its storage.
 func (e *Evaluator) EvaluateInto(dst *accel.NetworkCost, d *accel.Design) error {
+	return e.EvaluatePlanInto(dst, d, e.plan)
+}
+
+// EvaluatePlanInto is EvaluateInto with another plan (one chunk index per
+// layer of the bound network, as accel.Plan writes): a searched pipeline
+// places the layers anew at every point (accel.Space.PipelinePlan).
+func (e *Evaluator) EvaluatePlanInto(dst *accel.NetworkCost, d *accel.Design, plan []int) error {
 	if e.net == nil {
 		return fmt.Errorf("costmodel: EvaluateInto before Bind")
 	}
 	var err error
 	switch e.Model {
 	case DNA:
-		e.nest, err = dna.EvaluatePlan(dst, d, e.net, e.Platform, e.plan, e.nest)
+		e.nest, err = dna.EvaluatePlan(dst, d, e.net, e.Platform, plan, e.nest)
 	case Systolic:
 		err = systolic.EvaluateInto(dst, d, e.net, e.Platform)
 	default:
-		err = fpga.EvaluatePlan(dst, d, e.net, e.Platform, e.Mode, e.plan)
+		err = fpga.EvaluatePlan(dst, d, e.net, e.Platform, e.Mode, plan)
 	}
 	return err
 }
