@@ -2,9 +2,10 @@ package accel
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
-	"strings"
 )
 
 // Knob is the kind of design choice a Decision sets.
@@ -32,7 +33,7 @@ const (
 	// KnobPipeline places one unit of the network (the stem, a searched
 	// block, the head) in the pipeline: option 0 runs its layers on their
 	// kind's large-map chunk (a0…, dwa0…), 1 on the small-map one. It has
-	// no chunk (Decision.Chunk is -1); see AddPipeline and PipelinePlan.
+	// no chunk (Decision.Chunk is -1); see AddPipeline and PipelineSlots.
 	KnobPipeline
 )
 
@@ -167,7 +168,7 @@ func (s *Space) add(d Decision) { s.Decisions = append(s.Decisions, d) }
 // blocks and head, as PipelineUnit names them) choosing the large-map or
 // the small-map chunk of the unit's layers' kind, instead of the fixed
 // rule's threshold on the map size. The template keeps its rule, which
-// PipelinePlan replaces per point.
+// PipelineSlots and PlacePipeline replace per point.
 func (s *Space) AddPipeline(units []string) error {
 	if s.Template.Assign != AssignAutoNBACIFAR && s.Template.Assign != AssignAutoNBAImageNet {
 		return fmt.Errorf("accel: a searched pipeline needs Auto-NBA's chunks (large- and small-map chunks of each kind); design %q assigns by %q", s.Template.Name, s.Template.Assign)
@@ -190,59 +191,60 @@ func PipelineUnit(l *NetworkLayer) string {
 	return "head"
 }
 
-// PipelinePlan writes into plan (one entry per layer of net, as Plan) the
-// chunk of the space's template that runs each layer at point choice: the
-// chunk of the layer's kind and bits that its unit's KnobPipeline decision
-// picks; -1 where mode leaves the layer out (as Plan). It allocates
-// nothing, so a search can call it per evaluation.
-func (s *Space) PipelinePlan(plan []int, choice []int, net *Network, mode Mode) error {
-	if len(plan) != len(net.Layers) {
-		return fmt.Errorf("accel: plan has %d entries for %d layers", len(plan), len(net.Layers))
-	}
+// PipelineSlot is where one layer may go in a searched pipeline: the
+// KnobPipeline decision that places it and, per option of that decision,
+// the template's chunk (Decision -1: the mode leaves the layer out).
+type PipelineSlot struct {
+	Decision int
+	Chunks   [2]int
+}
+
+// PipelineSlots resolves, once per network, each layer's unit decision and
+// the chunks of its kind and bits its options name; PlacePipeline then
+// writes a point's plan with a lookup per layer. The faithful mode leaves
+// out what Plan leaves out.
+func (s *Space) PipelineSlots(net *Network, mode Mode) ([]PipelineSlot, error) {
+	slots := make([]PipelineSlot, len(net.Layers))
 	for li := range net.Layers {
 		l := &net.Layers[li]
 		if mode == Faithful && l.RoleOrBody() != RoleBody {
-			plan[li] = -1
+			slots[li] = PipelineSlot{Decision: -1}
 			continue
 		}
-		unit, size := PipelineUnit(l), -1
-		for i := range s.Decisions {
-			d := &s.Decisions[i]
-			if d.Knob == KnobPipeline && d.Name[len("pipeline."):] == unit {
-				size = d.Options[choice[i]]
-				break
+		unit := PipelineUnit(l)
+		di := slices.IndexFunc(s.Decisions, func(d Decision) bool { return d.Knob == KnobPipeline && d.Name == "pipeline."+unit })
+		if di < 0 {
+			return nil, fmt.Errorf("accel: layer %q is in unit %q, which the space does not place", l.Name, unit)
+		}
+		sl := PipelineSlot{Decision: di}
+		for o, size := range s.Decisions[di].Options {
+			// The rule's own names: a threshold every map reaches names the
+			// large-map chunk, one none reaches the small-map one.
+			name := AutoNBAChunkName(l, 0)
+			if size == 1 {
+				name = AutoNBAChunkName(l, math.MaxInt)
+			}
+			sl.Chunks[o] = slices.IndexFunc(s.Template.Chunks, func(c SubAccel) bool { return c.Name == name })
+			if sl.Chunks[o] < 0 {
+				return nil, fmt.Errorf("accel: layer %q (unit %q) needs chunk %q, which design %q does not have", l.Name, unit, name, s.Template.Name)
 			}
 		}
-		if size < 0 {
-			return fmt.Errorf("accel: layer %q is in unit %q, which the space does not place", l.Name, unit)
-		}
-		plan[li] = -1
-		for ci := range s.Template.Chunks {
-			if autoNBAChunkIs(s.Template.Chunks[ci].Name, l, size) {
-				plan[li] = ci
-				break
-			}
-		}
-		if plan[li] < 0 {
-			return fmt.Errorf("accel: layer %q (unit %q) has no chunk of its kind and bits at size %d", l.Name, unit, size)
-		}
+		slots[li] = sl
 	}
-	return nil
+	return slots, nil
 }
 
-// autoNBAChunkIs reports whether name is the Auto-NBA chunk of layer l's
-// kind and bits at size 0 (large maps) or 1 (small), without allocating.
-func autoNBAChunkIs(name string, l *NetworkLayer, size int) bool {
-	prefix := "a"
-	if l.Depthwise() {
-		prefix = "dwa"
+// PlacePipeline writes into plan (one entry per layer, as Plan) the chunk
+// that runs each layer at point choice. It allocates nothing, so a search
+// calls it at every evaluation.
+func PlacePipeline(plan []int, slots []PipelineSlot, choice []int) {
+	for li, sl := range slots {
+		if sl.Decision < 0 {
+			plan[li] = -1
+		} else {
+			plan[li] = sl.Chunks[choice[sl.Decision]]
+		}
 	}
-	rest, ok := strings.CutPrefix(name, prefix)
-	if !ok || len(rest) < 2 || rest[0] != byte('0'+size) || rest[1] != 'q' {
-		return false
-	}
-	bits, err := strconv.Atoi(rest[2:])
-	return err == nil && bits == l.Bits
 }
 
 // Cardinality returns the number of points, ignoring bounds (an upper
@@ -299,7 +301,7 @@ func (s *Space) Decode(choice []int, dst *Design) error {
 			return fmt.Errorf("accel: decision %s: option %d is out of range or above its bound", d.Name, choice[i])
 		}
 		if d.Knob == KnobPipeline {
-			continue // the layers' places: PipelinePlan
+			continue // the layers' places: PlacePipeline
 		}
 		v := d.Options[choice[i]]
 		c := &dst.Chunks[d.Chunk]

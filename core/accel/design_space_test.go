@@ -206,10 +206,12 @@ func TestPipelinePlan(t *testing.T) {
 		{0, 1, 0, Corrected, "a0q8 a1q8 dwa1q8 a0q8"},
 		{0, 1, 0, Faithful, "- a1q8 dwa1q8 -"},
 	} {
-		choice[at["pipeline.stem"]], choice[at["pipeline.b1"]], choice[at["pipeline.head"]] = c.stem, c.b1, c.head
-		if err := s.PipelinePlan(plan, choice, net, c.mode); err != nil {
+		slots, err := s.PipelineSlots(net, c.mode)
+		if err != nil {
 			t.Fatal(err)
 		}
+		choice[at["pipeline.stem"]], choice[at["pipeline.b1"]], choice[at["pipeline.head"]] = c.stem, c.b1, c.head
+		PlacePipeline(plan, slots, choice)
 		var got []string
 		for i := range plan {
 			got = append(got, chunk(plan, i))
@@ -217,12 +219,12 @@ func TestPipelinePlan(t *testing.T) {
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("%+v: %v", c, got)
 		}
-	}
-	if n := testing.AllocsPerRun(10, func() { s.PipelinePlan(plan, choice, net, Corrected) }); n != 0 {
-		t.Errorf("PipelinePlan allocates %v times", n)
+		if n := testing.AllocsPerRun(10, func() { PlacePipeline(plan, slots, choice) }); n != 0 {
+			t.Errorf("PlacePipeline allocates %v times", n)
+		}
 	}
 	net.Layers[1].Block = "b2"
-	if err := s.PipelinePlan(plan, choice, net, Corrected); err == nil || !strings.Contains(err.Error(), `"b2"`) {
+	if _, err := s.PipelineSlots(net, Corrected); err == nil || !strings.Contains(err.Error(), `"b2"`) {
 		t.Errorf("a unit the space does not place: %v", err)
 	}
 	asic, err := PlatformSpace(mustPreset(t, "eyeriss"))

@@ -26,8 +26,10 @@ type Hardware struct {
 	design accel.Design
 	cost   accel.NetworkCost
 	// pipeline is set when the layer-to-chunk allocation is searched
-	// (accel.Space.AddPipeline); plan is then each point's allocation.
+	// (accel.Space.AddPipeline); slots are then the bound network's places
+	// and plan each point's allocation.
 	pipeline bool
+	slots    []accel.PipelineSlot
 	plan     []int
 }
 
@@ -80,7 +82,11 @@ func (h *Hardware) Bind(net *accel.Network) error {
 	}
 	h.net = net
 	if h.pipeline {
-		h.plan = make([]int, len(net.Layers))
+		slots, err := h.Space.PipelineSlots(net, h.Mode)
+		if err != nil {
+			return fmt.Errorf("search: placing %s on the %s pipeline: %w", net.Name, h.Platform.Name, err)
+		}
+		h.slots, h.plan = slots, make([]int, len(net.Layers))
 	}
 	return nil
 }
@@ -93,9 +99,8 @@ func (h *Hardware) Eval(choice []int) (float64, bool) {
 	}
 	var err error
 	if h.pipeline {
-		if err = h.Space.PipelinePlan(h.plan, choice, h.net, h.Mode); err == nil {
-			err = h.eval.EvaluatePlanInto(&h.cost, &h.design, h.plan)
-		}
+		accel.PlacePipeline(h.plan, h.slots, choice)
+		err = h.eval.EvaluatePlanInto(&h.cost, &h.design, h.plan)
 	} else {
 		err = h.eval.EvaluateInto(&h.cost, &h.design)
 	}
@@ -132,9 +137,7 @@ func (h *Hardware) Evaluate(choice []int) (*accel.Design, *accel.NetworkCost, er
 		// layers, so the design costs the same anywhere (dian eval, the
 		// page's views and exports).
 		plan := make([]int, len(h.net.Layers))
-		if err := h.Space.PipelinePlan(plan, choice, h.net, h.Mode); err != nil {
-			return nil, nil, err
-		}
+		accel.PlacePipeline(plan, h.slots, choice)
 		d.Assign = accel.AssignExplicit
 		for i := range d.Chunks {
 			d.Chunks[i].Layers = nil

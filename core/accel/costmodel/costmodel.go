@@ -106,7 +106,7 @@ func (e *Evaluator) EvaluateInto(dst *accel.NetworkCost, d *accel.Design) error 
 
 // EvaluatePlanInto is EvaluateInto with another plan (one chunk index per
 // layer of the bound network, as accel.Plan writes): a searched pipeline
-// places the layers anew at every point (accel.Space.PipelinePlan).
+// places the layers anew at every point (accel.PlacePipeline).
 func (e *Evaluator) EvaluatePlanInto(dst *accel.NetworkCost, d *accel.Design, plan []int) error {
 	if e.net == nil {
 		return fmt.Errorf("costmodel: EvaluateInto before Bind")
