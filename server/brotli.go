@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -115,19 +114,4 @@ func unbrotlisTo(br []byte, hash string) bool {
 		return false
 	}
 	return hex.EncodeToString(h.Sum(nil)) == hash
-}
-
-// brotliStatus says how many of the site's compressible files have their
-// brotli encoding yet.
-func (s *site) brotliStatus() string {
-	ready, all := 0, 0
-	for _, f := range s.files {
-		if f.gz != nil {
-			all++
-			if f.br.Load() != nil {
-				ready++
-			}
-		}
-	}
-	return fmt.Sprintf("%d of %d", ready, all)
 }

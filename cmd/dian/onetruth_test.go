@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/dian-explorer/dian/core/accel"
-	"github.com/dian-explorer/dian/core/report"
 	"github.com/dian-explorer/dian/viz"
 )
 
@@ -33,15 +32,7 @@ import (
 func TestOneTruthPerLayer(t *testing.T) {
 	for _, p := range accel.Presets() {
 		t.Run(p.Name, func(t *testing.T) {
-			var so, se bytes.Buffer
-			cfg := "dataset=digits8&seed=1&platform=" + p.Name
-			if code := run([]string{"search", "-config", cfg, "-json", "-assets", "../../assets"}, &so, &se); code != 0 {
-				t.Fatalf("search exit %d: %s", code, se.String())
-			}
-			var r report.Result
-			if err := json.Unmarshal(so.Bytes(), &r); err != nil {
-				t.Fatal(err)
-			}
+			r := searchJSON(t, "dataset=digits8&seed=1&platform="+p.Name)
 			dir := t.TempDir()
 			design, network := filepath.Join(dir, "design.json"), filepath.Join(dir, "network.json")
 			writeJSON(t, design, r.Accelerator)
