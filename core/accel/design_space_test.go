@@ -169,7 +169,7 @@ func TestSpaceEncodeInvertsDecode(t *testing.T) {
 // A searched pipeline places each unit's layers on its kind's large- or
 // small-map chunk as its decision says, leaves out what the faithful mode
 // leaves out, and refuses a space without Auto-NBA's chunks.
-func TestPipelinePlan(t *testing.T) {
+func TestPipelinePlacement(t *testing.T) {
 	s, err := AutoNBASpace("cifar", []int{8}, "zc706")
 	if err != nil {
 		t.Fatal(err)
