@@ -393,7 +393,7 @@ func TestBrowserVizAcceleratorChoices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hw, err := search.NewHardware(link.Config.Platform, link.Config.Model, link.Config.Objective, nil)
+	hw, err := search.NewHardware(link.Config.Platform, link.Config.Model, link.Config.Objective, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // prefers the first options, with a best design when best is set.
 func engineDist(t *testing.T, platform string, best bool) *report.HWDist {
 	t.Helper()
-	hw, err := search.NewHardware(platform, "corrected", "fps", nil)
+	hw, err := search.NewHardware(platform, "corrected", "fps", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -157,12 +157,12 @@ func printKeys(w io.Writer) {
 func printSummary(w io.Writer, r *report.Result) {
 	m := r.Metrics
 	fmt.Fprintf(w, "config      %s\n", r.Config)
-	fmt.Fprintf(w, "network     %s  (%d MACs/image, %d weights)\n", strings.Join(r.Network.Ops, " "), r.Network.MACs, r.Network.Params)
+	fmt.Fprintf(w, "network     %s  (%d MACs/image, %d weights)\n", report.DescribeNetwork(r.Network.Ops, r.Network.Bits), r.Network.MACs, r.Network.Params)
 	fmt.Fprintf(w, "accuracy    %.2f %%\n", 100*m.Accuracy)
 	fmt.Fprintf(w, "hardware    %.0f FPS, %.3f ms, energy %.4g, EDP %.4g, %.0f DSP, %d BRAM18, feasible %v\n",
 		m.FPS, m.LatencyMs, m.Energy, m.EDP, m.DSP, m.BRAM18, m.Feasible)
 	for _, b := range r.Baselines {
-		fmt.Fprintf(w, "baseline    %-10s %s: %.2f %%, %.0f FPS, EDP %.4g\n", b.Name, strings.Join(b.Network, " "), 100*b.Metrics.Accuracy, b.Metrics.FPS, b.Metrics.EDP)
+		fmt.Fprintf(w, "baseline    %-10s %s: %.2f %%, %.0f FPS, EDP %.4g\n", b.Name, report.DescribeNetwork(b.Network, b.Bits), 100*b.Metrics.Accuracy, b.Metrics.FPS, b.Metrics.EDP)
 	}
 	fmt.Fprintf(w, "time        %.1f s\n", r.Timing.TotalSeconds)
 }

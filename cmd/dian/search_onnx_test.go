@@ -35,6 +35,9 @@ func TestSearchONNXOutRunsInONNXRuntime(t *testing.T) {
 	for _, frag := range []string{
 		"v=2&dataset=digits8&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100",
 		"v=2&dataset=mnist14&epochs=1&searchset=1000&finetune=0.2&accelsteps=20&finalsteps=100",
+		// A precision search: each op's input fake-quantized in the graph,
+		// its weights stored at their levels.
+		"v=2&dataset=digits8&bits=4,6,8&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100",
 	} {
 		dir := t.TempDir()
 		model := filepath.Join(dir, "net.onnx")
@@ -76,6 +79,6 @@ func TestSearchONNXOutRunsInONNXRuntime(t *testing.T) {
 		if acc.N != len(labels) || acc.Correct != want {
 			t.Errorf("%s: ONNX Runtime classifies %d of %d test images correctly; the search reported %.4f (%d)", key, acc.Correct, acc.N, res.Metrics.Accuracy, want)
 		}
-		t.Logf("%s (%s): ONNX Runtime %d of %d correct, the search %.2f %%", key, strings.Join(res.Network.Ops, " "), acc.Correct, acc.N, 100*res.Metrics.Accuracy)
+		t.Logf("%s (%s, bits %v): ONNX Runtime %d of %d correct, the search %.2f %%", key, strings.Join(res.Network.Ops, " "), res.Network.Bits, acc.Correct, acc.N, 100*res.Metrics.Accuracy)
 	}
 }

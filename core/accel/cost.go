@@ -68,6 +68,17 @@ func (e *Energy) Add(f *Energy) {
 	e.MAC += f.MAC
 }
 
+// MACEnergy is the energy of a q-bit MAC relative to a 16-bit one, built
+// from 4-bit adders and multipliers as in the DNA simulator
+// (docs/METHOD.md §4.4): (⌈q/4⌉/68 + ⌈q/4⌉²/17) / (4/68 + 16/17).
+func MACEnergy(q int) float64 {
+	a := float64((q + 3) / 4)
+	return (a/68 + float64(a*a)/17) / (4.0/68 + 16.0/17)
+}
+
+// MACEnergyRatio is the energy of a q-bit MAC relative to a ref-bit one.
+func MACEnergyRatio(q, ref int) float64 { return MACEnergy(q) / MACEnergy(ref) }
+
 // LayerCost is what one layer costs on one chunk.
 type LayerCost struct {
 	Layer     string `json:"layer"`
@@ -92,6 +103,11 @@ type LayerCost struct {
 	DRAMWords [NumOperands]float64 `json:"dram_words"`
 	Energy    Energy               `json:"energy"`
 	EnergySum float64              `json:"energy_total"`
+	// WBits and ABits are the widths of the layer's weights and input
+	// activations after a precision search (equal: Auto-NBA searches one
+	// width per op); absent without one.
+	WBits int `json:"w_bits,omitempty"`
+	ABits int `json:"a_bits,omitempty"`
 }
 
 // ChunkCost sums one chunk's layers. A chunk is sized for its worst layer,

@@ -253,6 +253,11 @@ type SubAccel struct {
 	Dataflow   Dataflow
 	// Bits is the word width of weights and activations.
 	Bits int
+	// Scalable marks a precision-scalable array (as Bit Fusion's): its
+	// MACs and buffers are built for Bits, and a layer of fewer bits
+	// (NetworkLayer.Bits) moves and multiplies words of its own width, at
+	// the energy of that width; its cycles are the array's at Bits.
+	Scalable bool
 
 	// Buffer capacities in bytes; 0 means unbounded (or, on an FPGA, sized
 	// by the model and charged as BRAM18).
@@ -265,6 +270,27 @@ type SubAccel struct {
 
 	// Layers names the network layers this chunk runs (explicit assignment).
 	Layers []string
+}
+
+// WidthFor returns the width layer l runs at on c: its own on a scalable
+// array (when set and at most c.Bits), else c.Bits.
+func (c *SubAccel) WidthFor(l *NetworkLayer) int {
+	if c.Scalable && l.Bits > 0 && l.Bits <= c.Bits {
+		return l.Bits
+	}
+	return c.Bits
+}
+
+// At returns the chunk as layer l runs on it: c itself, or, when l runs at
+// another width (WidthFor), a copy at that width written into scratch.
+func (c *SubAccel) At(l *NetworkLayer, scratch *SubAccel) *SubAccel {
+	w := c.WidthFor(l)
+	if w == c.Bits {
+		return c
+	}
+	*scratch = *c
+	scratch.Bits = w
+	return scratch
 }
 
 // PEs returns the size of the PE array.

@@ -49,6 +49,7 @@ type subAccelJSON struct {
 	Cols     int         `json:"cols"`
 	Dataflow string      `json:"dataflow"`
 	Bits     int         `json:"bits"`
+	Scalable bool        `json:"scalable,omitempty"`
 	Buffers  buffersJSON `json:"buffers"`
 	Tiles    tilesJSON   `json:"tiles"`
 	Unroll   extentsJSON `json:"unroll"`
@@ -126,7 +127,7 @@ func (d *Design) MarshalJSON() ([]byte, error) {
 			return nil, fmt.Errorf("accel: chunk %q: invalid dataflow %d", c.Name, c.Dataflow)
 		}
 		dj.Chunks = append(dj.Chunks, subAccelJSON{
-			Name: c.Name, Rows: c.Rows, Cols: c.Cols, Dataflow: c.Dataflow.String(), Bits: c.Bits,
+			Name: c.Name, Rows: c.Rows, Cols: c.Cols, Dataflow: c.Dataflow.String(), Bits: c.Bits, Scalable: c.Scalable,
 			Buffers: buffersJSON{c.RFBytes, c.GBBytes, c.DRAMBytes},
 			Tiles:   tilesJSON{RF: toExtentsJSON(c.Tiles[LevelRF]), GB: toExtentsJSON(c.Tiles[LevelGB])},
 			Unroll:  toExtentsJSON(c.Unroll),
@@ -162,7 +163,7 @@ func DecodeDesign(data []byte, file string) (*Design, error) {
 	d := &Design{Name: dj.Name, Platform: dj.Platform, Assign: dj.Assign, Pad: dj.Pad}
 	for i, cj := range dj.Chunks {
 		c := SubAccel{
-			Name: cj.Name, Rows: cj.Rows, Cols: cj.Cols, Bits: cj.Bits,
+			Name: cj.Name, Rows: cj.Rows, Cols: cj.Cols, Bits: cj.Bits, Scalable: cj.Scalable,
 			RFBytes: cj.Buffers.RF, GBBytes: cj.Buffers.GB, DRAMBytes: cj.Buffers.DRAM,
 			Unroll: cj.Unroll.extents(), Layers: cj.Layers,
 		}

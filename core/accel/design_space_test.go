@@ -227,7 +227,7 @@ func TestPipelinePlacement(t *testing.T) {
 	if _, err := s.PipelineSlots(net, Corrected); err == nil || !strings.Contains(err.Error(), `"b2"`) {
 		t.Errorf("a unit the space does not place: %v", err)
 	}
-	asic, err := PlatformSpace(mustPreset(t, "eyeriss"))
+	asic, err := PlatformSpace(mustPreset(t, "eyeriss"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package accel
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // PlatformSpace returns the design space the co-search explores on
 // platform p, one per kind of target:
@@ -17,17 +20,44 @@ import "fmt"
 //
 // On the one-array targets the template's chunk lists no layers: the
 // caller assigns the network it costs (see AssignAll).
-func PlatformSpace(p Platform) (*Space, error) {
+//
+// With bits (a precision search's widths; nil for none) the network's
+// layers run at several widths: an FPGA gets Auto-NBA's chunks for each
+// width and for 8 (the stem and head); a one-array target becomes a
+// precision-scalable array (SubAccel.Scalable) built for the widest width,
+// on which each layer moves and multiplies words of its own width.
+func PlatformSpace(p Platform, bits []int) (*Space, error) {
 	switch p.Target {
 	case FPGA:
-		return AutoNBASpace("cifar", []int{8}, p.Name)
+		return AutoNBASpace("cifar", withWidth(bits, 8), p.Name)
 	case ASIC:
-		return GenericSpace(asicTemplate(p), asicChoices)
+		return GenericSpace(scalable(asicTemplate(p), bits), asicChoices)
 	case Systolic:
-		return GenericSpace(systolicTemplate(p), ChunkChoices{
+		return GenericSpace(scalable(systolicTemplate(p), bits), ChunkChoices{
 			Dataflows: []Dataflow{OutputStationary, WeightStationary, InputStationary}})
 	}
 	return nil, fmt.Errorf("accel: platform %q has target %q, which has no design space", p.Name, p.Target)
+}
+
+// withWidth returns bits with b added, in increasing order ([b] for nil).
+func withWidth(bits []int, b int) []int {
+	out := append([]int(nil), bits...)
+	if !slices.Contains(out, b) {
+		out = append(out, b)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// scalable makes d's one array precision-scalable at the widest of bits
+// (and of the 8 bits the unsearched layers run at); nil leaves d as it is.
+func scalable(d Design, bits []int) Design {
+	if len(bits) == 0 {
+		return d
+	}
+	c := &d.Chunks[0]
+	c.Bits, c.Scalable = slices.Max(withWidth(bits, 8)), true
+	return d
 }
 
 // asicTemplate is one row-stationary PE array with the platform's shape and

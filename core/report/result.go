@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dian-explorer/dian/core/accel"
 )
@@ -25,13 +26,32 @@ type Result struct {
 
 // NetworkResult is the derived network.
 type NetworkResult struct {
-	Ops    []string      `json:"ops"` // op per block
+	Ops []string `json:"ops"` // op per block
+	// Bits is each block's bit-width after a precision search (0 for a
+	// skip block); absent without one (every layer 8 bits).
+	Bits   []int         `json:"bits,omitempty"`
 	Blocks []BlockResult `json:"blocks"`
 	MACs   int64         `json:"macs"`   // per image
 	Params int64         `json:"params"` // convolution and classifier weights
 	// Layers is the lowered network, every layer's shape, in the "layers"
 	// form of the network files `dian eval -net` reads.
 	Layers json.RawMessage `json:"layers"`
+}
+
+// DescribeNetwork writes ops one per block, each followed by its width
+// when bits are given ("k3_e6/4b skip k5_e3/8b"), separated by spaces.
+func DescribeNetwork(ops []string, bits []int) string {
+	var b strings.Builder
+	for i, o := range ops {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(o)
+		if i < len(bits) && bits[i] > 0 {
+			fmt.Fprintf(&b, "/%db", bits[i])
+		}
+	}
+	return b.String()
 }
 
 // BlockResult is one searched block of the derived network.
@@ -93,6 +113,7 @@ type Baseline struct {
 	Name        string        `json:"name"`
 	Description string        `json:"description"`
 	Network     []string      `json:"network"`
+	Bits        []int         `json:"bits,omitempty"` // per block, after a precision search
 	Metrics     Metrics       `json:"metrics"`
 	Accelerator *accel.Design `json:"accelerator"`
 	// TrainSteps and HWEvaluations are what it spent (SearchSummary's).

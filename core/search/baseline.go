@@ -46,7 +46,7 @@ func (r *runner) baseline(name string, in Input) (*report.Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &report.Baseline{Name: name, Description: baselineDescriptions[name], Network: res.Network.Ops,
+	return &report.Baseline{Name: name, Description: baselineDescriptions[name], Network: res.Network.Ops, Bits: res.Network.Bits,
 		Metrics: res.Metrics, Accelerator: res.Accelerator,
 		TrainSteps: res.Search.TrainSteps, HWEvaluations: res.Search.HWEvaluations}, nil
 }
@@ -84,13 +84,13 @@ func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 	case "fixednet":
 		r.finalEvals = budget.HWEvaluations
 		r.steps = budget.TrainSteps + 2
-		if err := r.trainLikeTheSearch(r.mobileNetPath()); err != nil {
+		if err := r.trainLikeTheSearch(r.mobileNetPath(), r.widest()); err != nil {
 			return nil, err
 		}
-		res, err = r.evaluatePath(r.mobileNetPath())
+		res, err = r.evaluatePath(r.mobileNetPath(), r.widest())
 	case "fixedhw":
 		var choice []int
-		choice, _, err = r.searchAccelerator(r.mobileNetPath(), budget.HWEvaluations-r.probeEvals(), r.engine)
+		choice, _, err = r.searchAccelerator(r.mobileNetPath(), r.widest(), budget.HWEvaluations-r.probeEvals(), r.engine)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 		res, err = r.run(in)
 	case "random":
 		r.steps = budget.TrainSteps + 2
-		if err := r.trainLikeTheSearch(nil); err != nil {
+		if err := r.trainLikeTheSearch(nil, nil); err != nil {
 			return nil, err
 		}
 		res, err = r.randomCoExploration(budget.HWEvaluations)
@@ -118,14 +118,15 @@ func (r *runner) runBaseline(name string, in Input) (*report.Result, error) {
 // trainLikeTheSearch spends the training steps of the co-search's warm-up
 // and search (its weight and architecture steps alike) on weight steps, with
 // the co-search's weight schedule: on the fixed path when path is not nil,
-// on single paths drawn uniformly otherwise (α stays uniform).
-func (r *runner) trainLikeTheSearch(path supernet.Path) error {
+// on single paths drawn uniformly otherwise (α stays uniform); a fixed path
+// runs at widths w.
+func (r *runner) trainLikeTheSearch(path supernet.Path, w supernet.Widths) error {
 	n := r.weightBatches()
 	total := (r.warmup + 2*r.cfg.Epochs) * n
 	opt := nn.NewSGD(r.net.WeightParams(), float32(r.cfg.LRWeights), weightMomentum, weightDecay)
 	b := data.NewBatcher(r.splits.Weights, r.cfg.Batch, uint64(r.cfg.Seed)^0x77)
 	if path != nil {
-		r.net.SetPath(path)
+		r.net.SetPath(path, w)
 	}
 	for s := range total {
 		if err := r.ctx.Err(); err != nil {
@@ -136,7 +137,7 @@ func (r *runner) trainLikeTheSearch(path supernet.Path) error {
 		if path != nil {
 			lw = r.trainBatch(b, opt)
 		} else {
-			lw = r.weightStep(b, opt)
+			lw = r.weightStep(b, opt, r.tau(r.epochsDone()))
 		}
 		r.lastLossW = lw
 		r.step++
@@ -174,17 +175,17 @@ func (r *runner) mobileNetPath() supernet.Path {
 
 // evaluatePath gives a fixed network its accelerator, fine-tunes and
 // tests it: the end of a search without the search.
-func (r *runner) evaluatePath(path supernet.Path) (*report.Result, error) {
-	choice, _, err := r.finalAccelerator(path)
+func (r *runner) evaluatePath(path supernet.Path, w supernet.Widths) (*report.Result, error) {
+	choice, _, err := r.finalAccelerator(path, w)
 	if err != nil {
 		return nil, err
 	}
-	acc, err := r.finetune(path)
+	acc, err := r.finetune(path, w)
 	if err != nil {
 		return nil, err
 	}
 	res := &report.Result{}
-	return res, r.fillResult(res, path, choice, acc)
+	return res, r.fillResult(res, path, w, choice, acc)
 }
 
 // randomCoExploration samples networks uniformly, gives each a random
@@ -204,6 +205,7 @@ func (r *runner) randomCoExploration(budget int) (*report.Result, error) {
 	eng, _ := NewEngine("random", r.hw.Space, rng)
 	type candidate struct {
 		path   supernet.Path
+		widths supernet.Widths
 		acc, v float64
 		ok     bool
 	}
@@ -226,11 +228,18 @@ func (r *runner) randomCoExploration(budget int) (*report.Result, error) {
 		for i := range p {
 			p[i] = rng.IntN(len(r.space.Ops))
 		}
-		choice, _, err := r.searchAccelerator(p, per, eng)
+		var w supernet.Widths // with a precision search, a width per block too
+		if bits := r.space.Bits; len(bits) > 0 {
+			w = make(supernet.Widths, len(p))
+			for i := range w {
+				w[i] = bits[rng.IntN(len(bits))]
+			}
+		}
+		choice, _, err := r.searchAccelerator(p, w, per, eng)
 		if err != nil {
 			return nil, err
 		}
-		c := &candidate{path: p, acc: r.accuracy(p, r.splits.Arch, evalImages), ok: choice != nil}
+		c := &candidate{path: p, widths: w, acc: r.accuracy(p, w, r.splits.Arch, evalImages), ok: choice != nil}
 		if c.ok {
 			c.v = objectiveValue(r.lastHW, r.cfg.Objective)
 		}
@@ -238,7 +247,7 @@ func (r *runner) randomCoExploration(budget int) (*report.Result, error) {
 			best = c
 		}
 	}
-	return r.evaluatePath(best.path)
+	return r.evaluatePath(best.path, best.widths)
 }
 
 // inBand reports whether an objective value lies in the target band.

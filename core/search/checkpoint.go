@@ -198,6 +198,8 @@ const (
 	finetunePrefix = "opt.finetune.velocity."
 	adamMPrefix    = "opt.arch.m."
 	adamVPrefix    = "opt.arch.v."
+	// quantStateName holds a precision search's running activation ranges.
+	quantStateName = "quant.ranges"
 )
 
 // encodeCheckpoint encodes the runner's state at its current position.
@@ -239,7 +241,13 @@ func (r *runner) encodeCheckpoint() ([]byte, error) {
 	for _, t := range r.net.Tensors() {
 		add(t.Name, t.Shape, t.Data)
 	}
-	add(r.net.Alpha.Name, r.net.Alpha.Value.Shape, r.net.Alpha.Value.Data)
+	arch := r.net.ArchParams()
+	for _, p := range arch {
+		add(p.Name, p.Value.Shape, p.Value.Data)
+	}
+	if q := r.net.QuantState(); q != nil {
+		add(quantStateName, []int{len(q)}, q)
+	}
 	params := r.net.WeightParams()
 	for i, v := range r.weightOpt.Velocity() {
 		add(velocityPrefix+params[i].Name, params[i].Value.Shape, v)
@@ -250,8 +258,10 @@ func (r *runner) encodeCheckpoint() ([]byte, error) {
 		}
 	}
 	m, v := r.archOpt.Moments()
-	add(adamMPrefix+r.net.Alpha.Name, r.net.Alpha.Value.Shape, m[0])
-	add(adamVPrefix+r.net.Alpha.Name, r.net.Alpha.Value.Shape, v[0])
+	for i, p := range arch {
+		add(adamMPrefix+p.Name, p.Value.Shape, m[i])
+		add(adamVPrefix+p.Name, p.Value.Shape, v[i])
+	}
 	return snapshot.Encode(snap)
 }
 
@@ -353,9 +363,19 @@ func (r *runner) restoreState(snap *snapshot.Snapshot, st *checkpointState) erro
 		copy(dst, d)
 		return nil
 	}
-	alpha := r.net.Alpha
-	if err := load(alpha.Name, alpha.Value.Data, alpha.Value.Shape); err != nil {
-		return err
+	arch := r.net.ArchParams()
+	for _, p := range arch {
+		if err := load(p.Name, p.Value.Data, p.Value.Shape); err != nil {
+			return err
+		}
+	}
+	if q := r.net.QuantState(); q != nil {
+		if err := load(quantStateName, q, []int{len(q)}); err != nil {
+			return err
+		}
+		if err := r.net.SetQuantState(q); err != nil {
+			return err
+		}
 	}
 	params := r.net.WeightParams()
 	for i, v := range r.weightOpt.Velocity() {
@@ -364,11 +384,13 @@ func (r *runner) restoreState(snap *snapshot.Snapshot, st *checkpointState) erro
 		}
 	}
 	m, v := r.archOpt.Moments()
-	if err := load(adamMPrefix+alpha.Name, m[0], alpha.Value.Shape); err != nil {
-		return err
-	}
-	if err := load(adamVPrefix+alpha.Name, v[0], alpha.Value.Shape); err != nil {
-		return err
+	for i, p := range arch {
+		if err := load(adamMPrefix+p.Name, m[i], p.Value.Shape); err != nil {
+			return err
+		}
+		if err := load(adamVPrefix+p.Name, v[i], p.Value.Shape); err != nil {
+			return err
+		}
 	}
 	r.archOpt.SetPowers(st.AdamB1t, st.AdamB2t)
 	if err := r.weightBatcher.Restore(st.Weights); err != nil {

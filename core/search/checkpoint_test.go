@@ -118,6 +118,7 @@ func TestResumeGivesTheUninterruptedResult(t *testing.T) {
 		// A warm-up here, soft sampling, DNA's cost table, evolution.
 		{"warmup-table-evolution", "v=2&dataset=digits8&pretrained=0&warmup=1&sampling=soft&hwcost=table&engine=evolution&epochs=1&finetune=0.5&accelsteps=20&finalsteps=200"},
 		// Gumbel's Adam state, and the baselines phase.
+		{"bits", "v=2&dataset=digits8&bits=4,6,8&seed=3&epochs=2&finetune=0.5&accelsteps=20&finalsteps=200&baselines=random"},
 		{"gumbel-baselines", "v=2&dataset=digits8&engine=gumbel&platform=zc706&epochs=1&finetune=0.5&accelsteps=20&finalsteps=200&baselines=sequential,fixednet"},
 	}
 	for _, c := range cases {

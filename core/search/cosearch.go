@@ -206,6 +206,13 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 	if err != nil {
 		return nil, err
 	}
+	bits := cfg.BitWidths()
+	if space, err = space.WithBits(bits); err != nil {
+		return nil, err
+	}
+	if bits != nil && cfg.HWCost == "table" {
+		return nil, fmt.Errorf("search: bits=%s searches precision with Auto-NBA's path cost; DNA's cost tables (hwcost=table) have no precision (accepted: hwcost=path, or bits=8)", cfg.Bits)
+	}
 	var units []string // pipeline=searched: the stem, every block and the head are placed
 	if cfg.Pipeline == "searched" {
 		units = append(units, "stem")
@@ -214,7 +221,7 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		}
 		units = append(units, "head")
 	}
-	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective, units)
+	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective, units, bits)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +260,7 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 	}
 	r.warmup = warm
 	r.weightOpt = nn.NewSGD(r.net.WeightParams(), float32(cfg.LRWeights), weightMomentum, weightDecay)
-	r.archOpt = nn.NewAdam([]*nn.Param{r.net.Alpha}, float32(cfg.LRArch), 0.5, 0.999)
+	r.archOpt = nn.NewAdam(r.net.ArchParams(), float32(cfg.LRArch), 0.5, 0.999)
 	r.weightBatcher = data.NewBatcher(r.splits.Weights, cfg.Batch, seed^0x77)
 	r.archBatcher = data.NewBatcher(r.splits.Arch, cfg.Batch, seed^0xa4)
 	r.steps = warm*perEpoch + cfg.Epochs*perEpoch + 1 + finetuneSteps(cfg.Finetune, ds.Train.N/cfg.Batch) + 1
@@ -332,7 +339,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 					return nil, err
 				}
 				r.weightOpt.LR = r.lr(r.weightSteps, totalWeightSteps)
-				lw := r.weightStep(r.weightBatcher, r.weightOpt)
+				lw := r.weightStep(r.weightBatcher, r.weightOpt, r.tau(epoch))
 				r.lastLossW = lw
 				r.weightSteps++
 				r.step++
@@ -370,7 +377,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 				}
 				r.archSteps++
 				r.weightOpt.LR = r.lr(r.weightSteps, totalWeightSteps)
-				lw := r.weightStep(r.weightBatcher, r.weightOpt)
+				lw := r.weightStep(r.weightBatcher, r.weightOpt, tau)
 				r.lastLossW = lw
 				r.weightSteps++
 				r.step++
@@ -393,6 +400,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 
 	// Derive, search its accelerator, fine-tune, test.
 	path := r.net.Derive()
+	widths := r.net.DeriveWidths(path)
 	if r.before(phaseFinetune) {
 		// The final search is one long step: a checkpoint taken before it
 		// is what an interruption inside it keeps.
@@ -400,7 +408,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 			return nil, err
 		}
 		t2 := time.Now()
-		choice, trace, err := r.finalAccelerator(path)
+		choice, trace, err := r.finalAccelerator(path, widths)
 		if err != nil {
 			return nil, r.interrupted(err)
 		}
@@ -411,12 +419,12 @@ func (r *runner) run(in Input) (*report.Result, error) {
 	}
 
 	t3 := time.Now()
-	acc, err := r.finetune(path)
+	acc, err := r.finetune(path, widths)
 	if err != nil {
 		return nil, err
 	}
 	res.Timing.FinetuneSeconds += time.Since(t3).Seconds()
-	if err := r.fillResult(res, path, r.finalChoice, acc); err != nil {
+	if err := r.fillResult(res, path, widths, r.finalChoice, acc); err != nil {
 		return nil, err
 	}
 	res.Search.TrainSteps = r.trainSteps
@@ -425,22 +433,22 @@ func (r *runner) run(in Input) (*report.Result, error) {
 
 // finalAccelerator is the accelerator the derived network gets: a long
 // search (FinalSteps evaluations), or the pinned design.
-func (r *runner) finalAccelerator(path supernet.Path) ([]int, Trace, error) {
+func (r *runner) finalAccelerator(path supernet.Path, w supernet.Widths) ([]int, Trace, error) {
 	defer func() { r.step++; r.emit(report.PhaseFinalHW, 0, nil) }()
 	if r.fixedHW != nil {
-		return r.fixedHW, Trace{}, r.costOn(path, r.fixedHW)
+		return r.fixedHW, Trace{}, r.costOn(path, w, r.fixedHW)
 	}
 	budget := r.cfg.FinalSteps
 	if r.finalEvals > 0 {
 		budget = r.finalEvals
 	}
-	return r.searchAccelerator(path, budget, r.engine)
+	return r.searchAccelerator(path, w, budget, r.engine)
 }
 
-// costOn evaluates path on the design at choice and makes it the current
-// hardware summary.
-func (r *runner) costOn(path supernet.Path, choice []int) error {
-	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+// costOn evaluates path at widths w on the design at choice and makes it
+// the current hardware summary.
+func (r *runner) costOn(path supernet.Path, w supernet.Widths, choice []int) error {
+	if err := r.hw.Bind(r.space.Network(path, w)); err != nil {
 		return err
 	}
 	_, c, err := r.hw.Evaluate(choice)
@@ -457,13 +465,17 @@ func (r *runner) lr(step, total int) float32 {
 	return nn.CosineLR(base, base*lrFloor, step, total)
 }
 
-// weightStep trains the weights of one sampled path on a weight batch.
-func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD) float64 {
+// weightStep trains the weights of one sampled path on a weight batch;
+// with a precision search, its ops' widths are mixed by a Gumbel-softmax
+// sample at temperature tau (heterogeneous sampling).
+func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD, tau float64) float64 {
+	var path supernet.Path
 	if r.cfg.Sampling == "soft" {
-		r.net.SampleSoft(r.rngSample, r.tau(r.epochsDone()))
+		path = r.net.SampleSoft(r.rngSample, r.tau(r.epochsDone()))
 	} else {
-		r.net.SampleHard(r.rngSample, 1)
+		path = r.net.SampleHard(r.rngSample, 1)
 	}
+	r.net.SampleWidths(r.rngSample, path, tau, false)
 	return r.trainBatch(b, opt)
 }
 
@@ -484,12 +496,13 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 	} else {
 		path = r.net.SampleHard(r.rngSample, 2)
 	}
+	widths := r.net.SampleWidths(r.rngSample, path, tau, true)
 	if r.fixedHW != nil && r.bestChoice == nil {
 		r.bestChoice, r.blockCache = r.fixedHW, map[string][]float64{}
 	}
 	if r.hwAware && r.fixedHW == nil && r.cfg.HWCost == "path" && archSteps%hwUpdateEvery == 0 {
 		// Auto-NBA: search an accelerator for the sampled single path.
-		choice, _, err := r.stepSearch(path, r.cfg.AccelSteps, r.engine)
+		choice, _, err := r.stepSearch(path, widths, r.cfg.AccelSteps, r.engine)
 		if err != nil {
 			return 0, err
 		}
@@ -500,25 +513,27 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 	}
 	b.Next(r.x.Data, r.labels)
 	r.trainSteps++
-	r.net.Alpha.Grad.Zero()
+	nn.ZeroGrad(r.net.ArchParams())
 	loss := float64(r.ce.Forward(r.net.Net.Forward(r.x, true), r.labels))
 	r.net.Net.Backward(r.ce.Backward())
 	r.net.AccumulateAlphaGrad(tau)
+	r.net.AccumulateBetaGrad()
 	if r.hwAware && r.lambda > 0 {
-		if err := r.addHardwareGrad(path); err != nil {
+		if err := r.addHardwareGrad(path, widths); err != nil {
 			return 0, err
 		}
 	}
-	old := r.net.ActiveLogits()
+	old, oldWidths := r.net.ActiveLogits(), r.net.WidthLogits()
 	opt.Step()
 	if r.cfg.Sampling != "soft" {
 		r.net.OffsetCorrect(old)
 	}
+	r.net.OffsetCorrectWidths(oldWidths)
 	return loss, nil
 }
 
-// addHardwareGrad adds λ·∂(hardware cost)/∂α.
-func (r *runner) addHardwareGrad(path supernet.Path) error {
+// addHardwareGrad adds λ·∂(hardware cost)/∂α (and ∂β for the widths w).
+func (r *runner) addHardwareGrad(path supernet.Path, w supernet.Widths) error {
 	if r.cfg.HWCost == "table" {
 		if r.table == nil {
 			return nil
@@ -541,10 +556,10 @@ func (r *runner) addHardwareGrad(path supernet.Path) error {
 	if r.bestChoice == nil {
 		return nil // no feasible accelerator yet: no hardware signal this step
 	}
-	key := fmt.Sprint(path)
+	key := fmt.Sprint(path, w)
 	costs, ok := r.blockCache[key]
 	if !ok {
-		if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+		if err := r.hw.Bind(r.space.Network(path, w)); err != nil {
 			return err
 		}
 		var err error
@@ -557,15 +572,15 @@ func (r *runner) addHardwareGrad(path supernet.Path) error {
 	for i, c := range costs {
 		scaled[i] = r.lambda * c
 	}
-	r.net.AddPathGrad(path, scaled)
+	r.net.AddPathGrad(path, w, scaled)
 	return nil
 }
 
 // searchAccelerator runs engine for budget evaluations on path's network
 // and returns the best point it found (nil if none was feasible). It stops
 // early, with the context's error, when the search is cancelled.
-func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
-	return r.searchAcceleratorIn(r.ctx, path, budget, engine)
+func (r *runner) searchAccelerator(path supernet.Path, w supernet.Widths, budget int, engine Engine) ([]int, Trace, error) {
+	return r.searchAcceleratorIn(r.ctx, path, w, budget, engine)
 }
 
 // stepSearch is an accelerator search that is part of a training step
@@ -573,12 +588,12 @@ func (r *runner) searchAccelerator(path supernet.Path, budget int, engine Engine
 // probes, DNA's table). It runs to the end even when the search is
 // cancelled, accelsteps evaluations at most, so that a step is done whole
 // or not at all and the next step boundary can save a checkpoint.
-func (r *runner) stepSearch(path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
-	return r.searchAcceleratorIn(context.WithoutCancel(r.ctx), path, budget, engine)
+func (r *runner) stepSearch(path supernet.Path, w supernet.Widths, budget int, engine Engine) ([]int, Trace, error) {
+	return r.searchAcceleratorIn(context.WithoutCancel(r.ctx), path, w, budget, engine)
 }
 
-func (r *runner) searchAcceleratorIn(ctx context.Context, path supernet.Path, budget int, engine Engine) ([]int, Trace, error) {
-	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+func (r *runner) searchAcceleratorIn(ctx context.Context, path supernet.Path, w supernet.Widths, budget int, engine Engine) ([]int, Trace, error) {
+	if err := r.hw.Bind(r.space.Network(path, w)); err != nil {
 		return nil, Trace{}, err
 	}
 	t := engine.Search(ctx, budget, r.hw.Eval)
@@ -635,7 +650,7 @@ func (r *runner) initTarget() error {
 			p[i] = op
 		}
 		eng, _ := NewEngine("random", r.hw.Space, rand.New(rand.NewPCG(uint64(r.cfg.Seed), 0x7a)))
-		choice, _, err := r.stepSearch(p, r.cfg.AccelSteps, eng)
+		choice, _, err := r.stepSearch(p, r.widest(), r.cfg.AccelSteps, eng)
 		if err != nil || choice == nil {
 			return 0, err
 		}
@@ -658,6 +673,20 @@ func (r *runner) initTarget() error {
 	return nil
 }
 
+// widest is every block at the widest width of a precision search (nil
+// without one): the costliest precision, for the target probes and the
+// fixed networks of the baselines.
+func (r *runner) widest() supernet.Widths {
+	if len(r.space.Bits) == 0 {
+		return nil
+	}
+	w := make(supernet.Widths, len(r.space.Blocks))
+	for i := range w {
+		w[i] = r.space.Bits[len(r.space.Bits)-1]
+	}
+	return w
+}
+
 // largestOp is the op with the most MACs (k5_e6).
 func (r *runner) largestOp() int {
 	best, bestMACs := 0, int64(-1)
@@ -677,15 +706,16 @@ func (r *runner) largestOp() int {
 // architecture split, cost on a fresh accelerator search) and adapts λ.
 func (r *runner) endEpoch() error {
 	path := r.net.Derive()
-	r.lastAcc = r.accuracy(path, r.splits.Arch, evalImages)
+	widths := r.net.DeriveWidths(path)
+	r.lastAcc = r.accuracy(path, widths, r.splits.Arch, evalImages)
 	if !r.hwAware {
 		return nil
 	}
 	if r.fixedHW != nil {
-		if err := r.costOn(path, r.fixedHW); err != nil {
+		if err := r.costOn(path, widths, r.fixedHW); err != nil {
 			return err
 		}
-	} else if _, _, err := r.stepSearch(path, r.cfg.AccelSteps, r.engine); err != nil {
+	} else if _, _, err := r.stepSearch(path, widths, r.cfg.AccelSteps, r.engine); err != nil {
 		return err
 	}
 	if !r.cfg.Adapt || r.lastHW == nil {
@@ -719,7 +749,7 @@ func (r *runner) buildTable() error {
 		choice := r.fixedHW // hardware-aware NAS on a fixed accelerator costs on it
 		if choice == nil {
 			var err error
-			if choice, _, err = r.stepSearch(path, max(1, r.cfg.AccelSteps/tableNets), r.engine); err != nil {
+			if choice, _, err = r.stepSearch(path, nil, max(1, r.cfg.AccelSteps/tableNets), r.engine); err != nil {
 				return err
 			}
 		}
@@ -731,7 +761,7 @@ func (r *runner) buildTable() error {
 			for o := range k {
 				p := append(supernet.Path(nil), path...)
 				p[bi] = o
-				if err := r.hw.Bind(r.space.Network(p, 8)); err != nil {
+				if err := r.hw.Bind(r.space.Network(p, nil)); err != nil {
 					return err
 				}
 				costs, err := r.hw.BlockCosts(choice, r.blocks)
@@ -754,10 +784,10 @@ func (r *runner) buildTable() error {
 	return nil
 }
 
-// accuracy is the fraction of the first limit images of set that path
-// classifies correctly (evaluation mode).
-func (r *runner) accuracy(path supernet.Path, set *data.Set, limit int) float64 {
-	r.net.SetPath(path)
+// accuracy is the fraction of the first limit images of set that path,
+// at widths w, classifies correctly (evaluation mode).
+func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, limit int) float64 {
+	r.net.SetPath(path, w)
 	n := min(set.N, limit)
 	if limit <= 0 {
 		n = set.N
@@ -791,10 +821,10 @@ func finetuneSteps(epochs float64, batchesPerEpoch int) int {
 	return int(math.Round(float64(epochs * float64(batchesPerEpoch))))
 }
 
-// finetune trains the derived network's weights on the whole training set
-// and returns its test accuracy.
-func (r *runner) finetune(path supernet.Path) (float64, error) {
-	r.net.SetPath(path)
+// finetune trains the derived network's weights (at widths w) on the
+// whole training set and returns its test accuracy.
+func (r *runner) finetune(path supernet.Path, w supernet.Widths) (float64, error) {
+	r.net.SetPath(path, w)
 	r.startFinetune()
 	b, opt := r.finetuneBatcher, r.finetuneOpt
 	base := float32(r.cfg.LRWeights)
@@ -811,7 +841,7 @@ func (r *runner) finetune(path supernet.Path) (float64, error) {
 		r.obs(report.Event{Phase: report.PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
 			LossWeights: lw, Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})
 	}
-	acc := r.accuracy(path, r.splits.Test, 0)
+	acc := r.accuracy(path, w, r.splits.Test, 0)
 	r.lastAcc = acc
 	r.step++
 	r.emit(report.PhaseEvaluate, 0, nil)

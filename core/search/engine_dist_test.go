@@ -18,7 +18,7 @@ import (
 // options, some bounded by others.
 func zc706Space(t *testing.T) *accel.Space {
 	t.Helper()
-	hw, err := NewHardware("zc706", "corrected", "fps", nil)
+	hw, err := NewHardware("zc706", "corrected", "fps", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestDistributionAllocs(t *testing.T) {
 
 func TestOptionLabels(t *testing.T) {
 	for _, platform := range []string{"zc706", "ultra96", "eyeriss", "systolic16"} {
-		hw, err := NewHardware(platform, "corrected", "fps", nil)
+		hw, err := NewHardware(platform, "corrected", "fps", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestOptionLabels(t *testing.T) {
 			}
 		}
 	}
-	hw, _ := NewHardware("systolic16", "corrected", "fps", nil)
+	hw, _ := NewHardware("systolic16", "corrected", "fps", nil, nil)
 	if got := report.OptionLabels(hw.Space); len(got) != 1 || !slices.Equal(got[0], []string{"os", "ws", "is"}) {
 		t.Errorf("systolic16 labels %q, want one dataflow decision os, ws, is", got)
 	}
@@ -241,7 +241,7 @@ func TestEventsCarryHWDist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective, nil)
+	hw, err := NewHardware(cfg.Platform, cfg.Model, cfg.Objective, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

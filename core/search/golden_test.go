@@ -37,6 +37,10 @@ var goldenConfigs = []struct{ name, fragment string }{
 	{"v2-lra2", "v=2&dataset=digits8&seed=4&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	// The layer-to-chunk allocation searched with the accelerator.
 	{"pipeline-searched", "v=2&dataset=digits8&pipeline=searched&seed=7&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	// Precision search (Auto-NBA's β): FPGA chunks per width, and a
+	// precision-scalable ASIC array.
+	{"bits-468-zc706", "v=2&dataset=digits8&bits=4,6,8&seed=8&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	{"bits-48-eyeriss", "v=2&dataset=digits8&platform=eyeriss&bits=4,8&seed=9&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	// FBNet's 22-block layout (space=fbnet), warmed up here.
 	{"fbnet-space", "v=2&dataset=digits8&space=fbnet&pretrained=0&warmup=2&seed=6&epochs=1&searchset=300&finetune=1&accelsteps=20&finalsteps=100"},
 }

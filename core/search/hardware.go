@@ -37,8 +37,9 @@ type Hardware struct {
 // mode ("faithful" or "corrected") and objective. With units (the
 // network's stem, blocks and head, in order), the allocation of their
 // layers to the chunks of an FPGA's pipeline is searched too; nil keeps
-// Auto-NBA's fixed rule.
-func NewHardware(platform, model, objective string, units []string) (*Hardware, error) {
+// Auto-NBA's fixed rule. bits are a precision search's widths (nil: none;
+// see accel.PlatformSpace).
+func NewHardware(platform, model, objective string, units []string, bits []int) (*Hardware, error) {
 	p, err := accel.Preset(platform)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func NewHardware(platform, model, objective string, units []string) (*Hardware, 
 	if err != nil {
 		return nil, err
 	}
-	space, err := accel.PlatformSpace(p)
+	space, err := accel.PlatformSpace(p, bits)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +217,7 @@ func CostNetwork(ctx context.Context, net *accel.Network, platform string, evals
 	if evals < 1 || evals > 1_000_000 {
 		return nil, fmt.Errorf("search: %d evaluations to cost a network (accepted 1..1000000)", evals)
 	}
-	hw, err := NewHardware(platform, "corrected", "fps", nil)
+	hw, err := NewHardware(platform, "corrected", "fps", nil, nil)
 	if err != nil {
 		return nil, err
 	}

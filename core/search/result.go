@@ -7,10 +7,10 @@ import (
 	"github.com/dian-explorer/dian/core/supernet"
 )
 
-// networkResult describes path in space.
-func networkResult(space supernet.Space, path supernet.Path) report.NetworkResult {
-	nr := report.NetworkResult{Ops: path.Names(space.Ops)}
-	net := space.Network(path, 8)
+// networkResult describes path at widths w in space.
+func networkResult(space supernet.Space, path supernet.Path, w supernet.Widths) report.NetworkResult {
+	nr := report.NetworkResult{Ops: path.Names(space.Ops), Bits: w}
+	net := space.Network(path, w)
 	if b, err := net.MarshalJSON(); err == nil {
 		var file struct {
 			Layers json.RawMessage `json:"layers"`
@@ -35,13 +35,13 @@ func networkResult(space supernet.Space, path supernet.Path) report.NetworkResul
 	return nr
 }
 
-func (r *runner) fillResult(res *report.Result, path supernet.Path, choice []int, acc float64) error {
-	res.Network = networkResult(r.space, path)
+func (r *runner) fillResult(res *report.Result, path supernet.Path, w supernet.Widths, choice []int, acc float64) error {
+	res.Network = networkResult(r.space, path, w)
 	res.Metrics.Accuracy = acc
 	if choice == nil {
 		return nil // no feasible accelerator: metrics stay zero, Feasible false
 	}
-	if err := r.hw.Bind(r.space.Network(path, 8)); err != nil {
+	if err := r.hw.Bind(r.space.Network(path, w)); err != nil {
 		return err
 	}
 	d, c, err := r.hw.Evaluate(choice)
@@ -51,5 +51,11 @@ func (r *runner) fillResult(res *report.Result, path supernet.Path, choice []int
 	res.Accelerator = d
 	res.Metrics = report.MetricsOf(c, acc)
 	res.Layers = c.Layers
+	if w != nil {
+		net := r.space.Network(path, w)
+		for i := range res.Layers {
+			res.Layers[i].WBits, res.Layers[i].ABits = net.Layers[i].Bits, net.Layers[i].Bits
+		}
+	}
 	return nil
 }

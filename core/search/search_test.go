@@ -77,7 +77,7 @@ func mobileNetHardware(t testing.TB) *Hardware {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hw, err := NewHardware("zc706", "corrected", "fps", nil)
+	hw, err := NewHardware("zc706", "corrected", "fps", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func mobileNetHardware(t testing.TB) *Hardware {
 	for i := range p {
 		p[i] = 2 // k3_e6
 	}
-	if err := hw.Bind(space.Network(p, 8)); err != nil {
+	if err := hw.Bind(space.Network(p, nil)); err != nil {
 		t.Fatal(err)
 	}
 	return hw
@@ -178,7 +178,7 @@ func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, platform := range []string{"zc706", "ultra96", "eyeriss", "systolic16"} {
-		hw, err := NewHardware(platform, "corrected", "edp", nil)
+		hw, err := NewHardware(platform, "corrected", "edp", nil, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", platform, err)
 		}
@@ -186,7 +186,7 @@ func TestEveryPlatformHasFeasibleDesigns(t *testing.T) {
 		for i := range p {
 			p[i] = i % len(space.Ops)
 		}
-		if err := hw.Bind(space.Network(p, 8)); err != nil {
+		if err := hw.Bind(space.Network(p, nil)); err != nil {
 			t.Fatalf("%s: %v", platform, err)
 		}
 		e, _ := NewEngine("random", hw.Space, rand.New(rand.NewPCG(1, 2)))
@@ -287,13 +287,13 @@ func TestShareKeysAgreeWithRegistries(t *testing.T) {
 	for _, p := range accepted["platform"] {
 		for _, obj := range accepted["objective"] {
 			for _, m := range accepted["model"] {
-				if _, err := NewHardware(p, m, obj, nil); err != nil {
+				if _, err := NewHardware(p, m, obj, nil, nil); err != nil {
 					t.Errorf("platform %s, objective %s, model %s: %v", p, obj, m, err)
 				}
 			}
 		}
 	}
-	space, err := accel.PlatformSpace(accel.Presets()[0])
+	space, err := accel.PlatformSpace(accel.Presets()[0], nil)
 	if err != nil {
 		t.Fatal(err)
 	}

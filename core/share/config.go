@@ -51,8 +51,14 @@ type Config struct {
 	Ops      string  // candidate ops: fbnet (MBConv k3/k5 × e1/e3/e6 + skip) or fbnet-g2 (+ group-2)
 	Space    string  // the supernet's layout: tiny (5 blocks) or fbnet (FBNet's 22)
 	Pipeline string  // layers to an FPGA's chunks: rule (Auto-NBA's fixed rule) or searched
-	HWCost   string  // path (Auto-NBA: the sampled path on its searched accelerator) or table (DNA: per-op cost tables)
-	Model    string  // cost model mode: corrected or faithful (the authors' formulas as written)
+	// Bits are the bit-widths each block's op may run at, comma-separated
+	// in increasing order: "8" (the default) trains in float32 and costs
+	// every layer at 8 bits, as before precision search existed; any other
+	// list trains quantization-aware and, with more than one width,
+	// searches each block's width (Auto-NBA). See BitWidths.
+	Bits   string
+	HWCost string // path (Auto-NBA: the sampled path on its searched accelerator) or table (DNA: per-op cost tables)
+	Model  string // cost model mode: corrected or faithful (the authors' formulas as written)
 
 	AccelSteps int // accelerator-search evaluations per architecture epoch
 	FinalSteps int // evaluations of the final accelerator search for the derived network
@@ -77,7 +83,7 @@ func Default() Config {
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
 		Epochs: 2, SearchSet: 5000, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 0.5,
 		Objective: "fps", Lambda: 0.1, Adapt: true,
-		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", Space: "tiny", Pipeline: "rule", HWCost: "path", Model: "corrected",
+		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", Space: "tiny", Pipeline: "rule", Bits: "8", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
 		LRWeights: 0.05, LRArch: 2,
 		Method: "cosearch",
@@ -109,6 +115,9 @@ type Key struct {
 	// earlier link (and the configuration its result records) keeps its
 	// canonical form.
 	sinceV1 bool
+	// accepts, when set, replaces the description Accepts builds from the
+	// kind (bits lists presets but reads any increasing list).
+	accepts string
 	get     func(*Config) string
 	set     func(*Config, string) error
 }
@@ -130,6 +139,9 @@ func (k Key) Default() string {
 
 // Accepts describes the accepted values, for error messages and help.
 func (k Key) Accepts() string {
+	if k.accepts != "" {
+		return k.accepts
+	}
 	switch k.kind {
 	case enumKind:
 		return "one of " + strings.Join(k.Accepted, ", ")
@@ -286,6 +298,18 @@ var Keys = []Key{
 	enumKey("model", "cost model mode", func(c *Config) *string { return &c.Model }, "corrected", "faithful"),
 	withSince(enumKey("pipeline", "which chunk of an FPGA's pipeline runs each layer: rule (Auto-NBA's fixed rule on the map size) or searched (the accelerator search places the stem, each block and the head)",
 		func(c *Config) *string { return &c.Pipeline }, "rule", "searched")),
+	withSince(Key{Name: "bits", Doc: "the bit-widths each block's op may run at: 8 trains in float32 and costs 8-bit layers (every link before precision search); a list such as 4,6,8 trains quantization-aware and searches each block's width with its op (Auto-NBA)",
+		Accepted: BitPresets, kind: enumKind,
+		accepts: fmt.Sprintf("a comma-separated, increasing list of widths from %d to %d, such as 8 or 4,6,8", MinBits, MaxBits),
+		get:     func(c *Config) string { return c.Bits },
+		set: func(c *Config, v string) error {
+			w, err := parseWidths(v)
+			if err != nil {
+				return err
+			}
+			c.Bits = formatWidths(w)
+			return nil
+		}}),
 	intKey("accelsteps", "accelerator-search evaluations per epoch", func(c *Config) *int { return &c.AccelSteps }, 1, 100000),
 	intKey("finalsteps", "evaluations of the final accelerator search", func(c *Config) *int { return &c.FinalSteps }, 1, 1000000),
 	floatKey("lrw", "learning rate of the weights (SGD, cosine)", func(c *Config) *float64 { return &c.LRWeights }, 1e-6, 10),
@@ -308,6 +332,50 @@ var Keys = []Key{
 		}},
 	withSince(enumKey("method", "what runs: the co-search, or one baseline alone on the co-search's budgets (a sweep's unit of work)",
 		func(c *Config) *string { return &c.Method }, Methods...)),
+}
+
+// BitPresets are the bit-width lists the page offers; a link may name any
+// increasing list of widths from MinBits to MaxBits.
+var BitPresets = []string{"8", "4,6,8", "4,8", "6,8", "2,4,6,8", "4", "6"}
+
+// The widths a bits list may hold: 2^bits levels must be exact in float32.
+const (
+	MinBits = 2
+	MaxBits = 16
+)
+
+// BitWidths returns the widths of c.Bits for a precision search, nil for
+// "8" (float32 training, every layer costed at 8 bits).
+func (c Config) BitWidths() []int {
+	w, err := parseWidths(c.Bits)
+	if err != nil || c.Bits == "8" {
+		return nil
+	}
+	return w
+}
+
+// parseWidths reads a comma-separated, strictly increasing list of widths.
+func parseWidths(v string) ([]int, error) {
+	if v == "" || len(v) > 64 {
+		return nil, errNotAccepted
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < MinBits || n > MaxBits || (len(out) > 0 && n <= out[len(out)-1]) {
+			return nil, errNotAccepted
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func formatWidths(w []int) string {
+	s := make([]string, len(w))
+	for i, b := range w {
+		s[i] = strconv.Itoa(b)
+	}
+	return strings.Join(s, ",")
 }
 
 // Methods are what a search may run: the co-search, then the baselines.

@@ -45,7 +45,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				}
 				i := 0
 				for b.Loop() {
-					s.SetPath(paths[i%len(paths)])
+					s.SetPath(paths[i%len(paths)], nil)
 					nn.TrainStep(s.Net, s.WeightParams(), &ce, opt, x, labels, 5)
 					i++
 				}

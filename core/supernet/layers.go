@@ -10,9 +10,23 @@ import (
 
 // convBNReLU is conv → batch norm → (ReLU when relu).
 func convBNReLU(name string, cfg nn.ConvConfig, relu bool, rng *rand.Rand, bns *[]*nn.BatchNorm) []nn.Layer {
+	return qconvBNReLU(name, cfg, relu, rng, bns, nil, nil)
+}
+
+// qconvBNReLU is convBNReLU whose convolution, when mix is set, trains
+// quantization-aware at mix's widths (and is listed in qconvs). The
+// convolution's weights are drawn the same way either way, so a supernet
+// with a precision search starts from the same weights as one without.
+func qconvBNReLU(name string, cfg nn.ConvConfig, relu bool, rng *rand.Rand, bns *[]*nn.BatchNorm, mix *nn.BitMix, qconvs *[]*nn.QConv) []nn.Layer {
 	bn := nn.NewBatchNorm(name+".bn", cfg.Out)
 	*bns = append(*bns, bn)
-	layers := []nn.Layer{nn.NewConv2D(name, cfg, rng), bn}
+	var conv nn.Layer = nn.NewConv2D(name, cfg, rng)
+	if mix != nil {
+		q := nn.NewQConv(conv.(*nn.Conv2D), mix)
+		*qconvs = append(*qconvs, q)
+		conv = q
+	}
+	layers := []nn.Layer{conv, bn}
 	if relu {
 		layers = append(layers, nn.NewReLU())
 	}
@@ -36,7 +50,9 @@ func newShortcut(b BlockSpec, rng *rand.Rand, bns *[]*nn.BatchNorm) nn.Layer {
 // to its shortcut: an inverted residual (1×1 expand → k×k depthwise → 1×1
 // project, each with batch norm, ReLU after the first two, a channel
 // shuffle after the first when grouped), or for skip a layer of zeros.
-func newOpLayer(b BlockSpec, o Op, rng *rand.Rand, bns *[]*nn.BatchNorm) nn.Layer {
+// With mix, its three convolutions train quantization-aware at mix's
+// widths.
+func newOpLayer(b BlockSpec, o Op, rng *rand.Rand, bns *[]*nn.BatchNorm, mix *nn.BitMix, qconvs *[]*nn.QConv) nn.Layer {
 	name := b.Name + "." + o.Name
 	if o.IsSkip() {
 		return &zeros{out: b.Out, stride: b.Stride}
@@ -47,12 +63,12 @@ func newOpLayer(b BlockSpec, o Op, rng *rand.Rand, bns *[]*nn.BatchNorm) nn.Laye
 		panic(fmt.Sprintf("supernet: %s: channels %d→%d→%d not divisible by %d groups", name, b.In, mid, b.Out, g))
 	}
 	var layers []nn.Layer
-	layers = append(layers, convBNReLU(name+".pw1", nn.ConvConfig{In: b.In, Out: mid, Kernel: 1, Stride: 1, Groups: g}, true, rng, bns)...)
+	layers = append(layers, qconvBNReLU(name+".pw1", nn.ConvConfig{In: b.In, Out: mid, Kernel: 1, Stride: 1, Groups: g}, true, rng, bns, mix, qconvs)...)
 	if g > 1 {
 		layers = append(layers, nn.NewChannelShuffle(g))
 	}
-	layers = append(layers, convBNReLU(name+".dw", nn.ConvConfig{In: mid, Out: mid, Kernel: o.Kernel, Stride: b.Stride, Padding: o.Kernel / 2, Groups: mid}, true, rng, bns)...)
-	layers = append(layers, convBNReLU(name+".pw2", nn.ConvConfig{In: mid, Out: b.Out, Kernel: 1, Stride: 1, Groups: g}, false, rng, bns)...)
+	layers = append(layers, qconvBNReLU(name+".dw", nn.ConvConfig{In: mid, Out: mid, Kernel: o.Kernel, Stride: b.Stride, Padding: o.Kernel / 2, Groups: mid}, true, rng, bns, mix, qconvs)...)
+	layers = append(layers, qconvBNReLU(name+".pw2", nn.ConvConfig{In: mid, Out: b.Out, Kernel: 1, Stride: 1, Groups: g}, false, rng, bns, mix, qconvs)...)
 	return nn.NewSequential(layers...)
 }
 

@@ -139,32 +139,35 @@ func (w *onnxWriter) layer(l nn.Layer, x string) (string, error) {
 			}
 		}
 		return x, nil
-	case *nn.Conv2D:
-		c := l.Cfg
-		g := max(1, c.Groups)
-		cig := c.In / g
-		// HWIO (k, k, in/groups, out) to ONNX's OIHW.
-		src := l.Weight.Value.Data
-		dst := make([]float32, len(src))
-		for kh := 0; kh < c.Kernel; kh++ {
-			for kw := 0; kw < c.Kernel; kw++ {
-				for i := 0; i < cig; i++ {
-					for o := 0; o < c.Out; o++ {
-						dst[((o*cig+i)*c.Kernel+kh)*c.Kernel+kw] = src[((kh*c.Kernel+kw)*cig+i)*c.Out+o]
-					}
-				}
+	case *nn.QConv:
+		// Evaluation's fake quantization of the input, node by node as
+		// nn.FakeQuant computes it, then the convolution of the quantized
+		// weights.
+		bits, ok := l.Width()
+		if !ok {
+			return "", fmt.Errorf("supernet: ONNX export of %s: its widths are mixed; export a derived network (one width per op)", l.Conv.Weight.Name)
+		}
+		lo, hi, seen := l.EvalRange()
+		if !seen {
+			return "", fmt.Errorf("supernet: ONNX export of %s: no training batch has set its input range", l.Conv.Weight.Name)
+		}
+		if hi > lo {
+			name := l.Conv.Weight.Name + ".quant"
+			scalar := func(suffix string, v float32) string {
+				w.g.Initializers = append(w.g.Initializers, onnx.Tensor{Name: name + suffix, Dims: []int64{}, Float: []float32{v}})
+				return name + suffix
 			}
+			lon, scale := scalar(".lo", lo), scalar(".scale", nn.QuantScale(lo, hi, bits))
+			x = w.node("Clip", name+".clip", []string{x, lon, scalar(".hi", hi)}, "")
+			x = w.node("Sub", name+".shift", []string{x, lon}, "")
+			x = w.node("Div", name+".level", []string{x, scale}, "")
+			x = w.node("Round", name+".round", []string{x}, "")
+			x = w.node("Mul", name+".unscale", []string{x, scale}, "")
+			x = w.node("Add", name+".unshift", []string{x, lon}, "")
 		}
-		in := []string{x, w.weight(l.Weight.Name, []int64{int64(c.Out), int64(cig), int64(c.Kernel), int64(c.Kernel)}, dst)}
-		if l.Bias != nil {
-			in = append(in, w.weight(l.Bias.Name, []int64{int64(c.Out)}, l.Bias.Value.Data))
-		}
-		p := int64(c.Padding)
-		return w.node("Conv", l.Weight.Name, in, "",
-			onnx.Attr{Name: "kernel_shape", Kind: onnx.AttrInts, Ints: []int64{int64(c.Kernel), int64(c.Kernel)}},
-			onnx.Attr{Name: "strides", Kind: onnx.AttrInts, Ints: []int64{int64(c.Stride), int64(c.Stride)}},
-			onnx.Attr{Name: "pads", Kind: onnx.AttrInts, Ints: []int64{p, p, p, p}},
-			onnx.Attr{Name: "group", Kind: onnx.AttrInt, Int: int64(g)}), nil
+		return w.conv(l.Conv, l.QuantizedWeights(), x), nil
+	case *nn.Conv2D:
+		return w.conv(l, l.Weight.Value.Data, x), nil
 	case *nn.BatchNorm:
 		name := l.Gamma.Name
 		c := []int64{int64(l.C)}
@@ -178,4 +181,32 @@ func (w *onnxWriter) layer(l nn.Layer, x string) (string, error) {
 		return w.node("Relu", "relu", []string{x}, ""), nil
 	}
 	return "", fmt.Errorf("supernet: ONNX export of a %T layer is not supported (the fbnet op set exports; fbnet-g2's shuffle does not yet)", l)
+}
+
+// conv writes convolution l with weights src (HWIO, as l holds them).
+func (w *onnxWriter) conv(l *nn.Conv2D, src []float32, x string) string {
+	c := l.Cfg
+	g := max(1, c.Groups)
+	cig := c.In / g
+	// HWIO (k, k, in/groups, out) to ONNX's OIHW.
+	dst := make([]float32, len(src))
+	for kh := 0; kh < c.Kernel; kh++ {
+		for kw := 0; kw < c.Kernel; kw++ {
+			for i := 0; i < cig; i++ {
+				for o := 0; o < c.Out; o++ {
+					dst[((o*cig+i)*c.Kernel+kh)*c.Kernel+kw] = src[((kh*c.Kernel+kw)*cig+i)*c.Out+o]
+				}
+			}
+		}
+	}
+	in := []string{x, w.weight(l.Weight.Name, []int64{int64(c.Out), int64(cig), int64(c.Kernel), int64(c.Kernel)}, dst)}
+	if l.Bias != nil {
+		in = append(in, w.weight(l.Bias.Name, []int64{int64(c.Out)}, l.Bias.Value.Data))
+	}
+	p := int64(c.Padding)
+	return w.node("Conv", l.Weight.Name, in, "",
+		onnx.Attr{Name: "kernel_shape", Kind: onnx.AttrInts, Ints: []int64{int64(c.Kernel), int64(c.Kernel)}},
+		onnx.Attr{Name: "strides", Kind: onnx.AttrInts, Ints: []int64{int64(c.Stride), int64(c.Stride)}},
+		onnx.Attr{Name: "pads", Kind: onnx.AttrInts, Ints: []int64{p, p, p, p}},
+		onnx.Attr{Name: "group", Kind: onnx.AttrInt, Int: int64(g)})
 }

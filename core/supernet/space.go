@@ -3,6 +3,8 @@ package supernet
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dian-explorer/dian/core/nn"
 )
 
 // BlockSpec is one searchable block's place in the network.
@@ -30,6 +32,33 @@ type Space struct {
 	HeadOut       int
 	Ops           []Op
 	OpSetKey      string
+	// Bits are the widths a precision search chooses among for each
+	// block's op (Auto-NBA's num_bits_list, e.g. 4, 6, 8). Nil trains in
+	// float32 and costs every layer at 8 bits, as a search without one.
+	// The stem, shortcuts, head and classifier are never quantized (as in
+	// Auto-NBA) and are costed at 8 bits.
+	Bits []int
+}
+
+// DefaultBits is the width every layer is costed at without a precision
+// search, and that of the layers a precision search leaves alone.
+const DefaultBits = 8
+
+// WithBits returns the space with a precision search over bits (nil: none).
+func (s Space) WithBits(bits []int) (Space, error) {
+	for i, b := range bits {
+		if b < 2 || b > nn.MaxQuantBits {
+			return Space{}, fmt.Errorf("supernet: bit-width %d: accepted 2..%d", b, nn.MaxQuantBits)
+		}
+		if i > 0 && b <= bits[i-1] {
+			return Space{}, fmt.Errorf("supernet: bit-widths %v: list each once, in increasing order", bits)
+		}
+	}
+	s.Bits = append([]int(nil), bits...)
+	if len(bits) == 0 {
+		s.Bits = nil
+	}
+	return s, nil
 }
 
 // stage is one searchable block's output channels and stride.

@@ -21,8 +21,13 @@ type Supernet struct {
 	// BatchNorms lists every batch norm in construction order; their
 	// running statistics are part of a snapshot.
 	BatchNorms []*nn.BatchNorm
+	// Beta holds the bit-width logits of a precision search,
+	// [len(Blocks), len(Space.Ops), len(Space.Bits)], row-major; nil
+	// without one.
+	Beta *nn.Param
 
 	weights []*nn.Param
+	prec    *precision // nil without a precision search
 }
 
 // AlphaInit is the initial value of every op logit (uniform, as Auto-NBA).
@@ -35,11 +40,20 @@ func New(space Space, seed uint64) *Supernet {
 	var layers []nn.Layer
 	layers = append(layers, convBNReLU("stem", nn.ConvConfig{In: space.InC, Out: space.StemOut, Kernel: 3, Stride: space.StemStride, Padding: 1}, true, rng, &s.BatchNorms)...)
 	layers = append(layers, convBNReLU("stem2", nn.ConvConfig{In: space.StemOut, Out: space.Stem2Out, Kernel: 3, Stride: 2, Padding: 1}, true, rng, &s.BatchNorms)...)
-	for _, spec := range space.Blocks {
+	var qconvs []*nn.QConv
+	if len(space.Bits) > 0 {
+		s.prec = newPrecision(len(space.Blocks), len(space.Ops), len(space.Bits))
+	}
+	for bi, spec := range space.Blocks {
 		shortcut := newShortcut(spec, rng, &s.BatchNorms)
 		cands := make([]nn.Layer, len(space.Ops))
 		for i, o := range space.Ops {
-			cands[i] = newOpLayer(spec, o, rng, &s.BatchNorms)
+			var mix *nn.BitMix
+			if s.prec != nil && !o.IsSkip() {
+				mix, _ = nn.NewBitMix(space.Bits) // WithBits checked the widths
+				s.prec.mixes[bi][i] = mix
+			}
+			cands[i] = newOpLayer(spec, o, rng, &s.BatchNorms, mix, &qconvs)
 		}
 		b := newBlock(spec, shortcut, cands)
 		s.Blocks = append(s.Blocks, b)
@@ -62,7 +76,25 @@ func New(space Space, seed uint64) *Supernet {
 	for i := range s.Alpha.Value.Data {
 		s.Alpha.Value.Data[i] = AlphaInit
 	}
+	if s.prec != nil {
+		s.prec.qconvs = qconvs
+		n := len(space.Blocks) * len(space.Ops) * len(space.Bits)
+		s.Beta = &nn.Param{Name: "beta", NoDecay: true}
+		s.Beta.Value, s.Beta.Grad = newVec(n), newVec(n)
+		for i := range s.Beta.Value.Data {
+			s.Beta.Value.Data[i] = AlphaInit
+		}
+	}
 	return s
+}
+
+// ArchParams returns the architecture parameters: α, then β when the
+// supernet searches precision.
+func (s *Supernet) ArchParams() []*nn.Param {
+	if s.Beta != nil {
+		return []*nn.Param{s.Alpha, s.Beta}
+	}
+	return []*nn.Param{s.Alpha}
 }
 
 // WeightParams returns the network weights (everything but α), in a fixed
@@ -126,10 +158,17 @@ func (s *Supernet) SampleSoft(rng *rand.Rand, tau float64) Path {
 }
 
 // SetPath fixes the network to one op per block (a derived network, or the
-// path whose weights a step trains).
-func (s *Supernet) SetPath(p Path) {
+// path whose weights a step trains) and, with a precision search, each
+// block's op to its width in w (nil: the widths Derive's β prefers).
+func (s *Supernet) SetPath(p Path, w Widths) {
 	for bi, b := range s.Blocks {
 		b.Soft, b.NActive, b.Active = false, 1, [2]int{p[bi], -1}
+	}
+	if s.prec != nil {
+		if w == nil {
+			w = s.DeriveWidths(p)
+		}
+		s.setWidths(p, w)
 	}
 }
 
@@ -167,10 +206,14 @@ func (s *Supernet) AccumulateAlphaGrad(tau float64) {
 
 // AddPathGrad adds per-block constants to the gradient of each block's
 // first active op: the straight-through hardware penalty of Auto-NBA,
-// Σ_b ST1(α[b, o_b])·cost_b, whose gradient is cost_b for the op in use.
-func (s *Supernet) AddPathGrad(path Path, perBlock []float64) {
+// Σ_b ST1(α[b, o_b])·ST1(β[b, o_b, q_b])·cost_b, whose gradient is cost_b
+// for the op in use and, with a precision search, for its width w[b].
+func (s *Supernet) AddPathGrad(path Path, w Widths, perBlock []float64) {
 	for bi := range s.Blocks {
 		s.alphaGrad(bi)[path[bi]] += float32(perBlock[bi])
+		if j := s.widthIndex(w, bi); j >= 0 {
+			s.betaGrad(bi, path[bi])[j] += float32(perBlock[bi])
+		}
 	}
 }
 

@@ -49,12 +49,12 @@ func TestEveryOpRunsAndLowers(t *testing.T) {
 				for i := range p {
 					p[i] = o
 				}
-				net.SetPath(p)
+				net.SetPath(p, nil)
 				y := net.Net.Forward(x, true)
 				if y.Shape[0] != 2 || y.Shape[1] != 10 {
 					t.Fatalf("%s %v op %s: logits shape %v", opSet, in, space.Ops[o].Name, y.Shape)
 				}
-				lowered := space.Network(p, 8)
+				lowered := space.Network(p, nil)
 				if err := lowered.Validate(); err != nil {
 					t.Fatalf("%s %v op %s: lowered network: %v", opSet, in, space.Ops[o].Name, err)
 				}
@@ -136,7 +136,7 @@ func TestHardDotsAreMixWeightGradients(t *testing.T) {
 	// Evaluate L with block bi mixing its two active ops by (w0, w1) and
 	// every other block on its first active op.
 	lossAt := func(w0, w1 float32) float64 {
-		net.SetPath(path)
+		net.SetPath(path, nil)
 		b := net.Blocks[bi]
 		b.Soft = true
 		mw := b.MixWeights()

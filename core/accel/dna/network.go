@@ -136,6 +136,7 @@ func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p
 	}
 	layers, chunks, viol := dst.Reset(d, net, p, "dna-estimator")
 	clock := 0.0
+	var scratch accel.SubAccel // a scalable chunk at a layer's own width
 	for li := range net.Layers {
 		l := &net.Layers[li]
 		dst.Batch = max(dst.Batch, accel.OrOne(l.N))
@@ -145,7 +146,7 @@ func EvaluatePlan(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p
 		if ci < 0 || ci >= len(d.Chunks) {
 			return nest, fmt.Errorf("dna: plan sends layer %q to chunk %d of %d", l.Name, ci, len(d.Chunks))
 		}
-		c := &d.Chunks[ci]
+		c := d.Chunks[ci].At(l, &scratch)
 		hw := HardwareFor(p, c)
 		clock = hw.ClockPE
 		var err error

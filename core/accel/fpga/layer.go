@@ -14,13 +14,6 @@ const (
 	unitRF     = 1.0
 )
 
-// macUnit is the energy of a q-bit MAC relative to a 16-bit one, built from
-// 4-bit adders and multipliers as in the DNA simulator (docs/METHOD.md §4.4).
-func macUnit(q int) float64 {
-	a := float64((q + 3) / 4)
-	return (a/68 + float64(a*a)/17) / (4.0/68 + 16.0/17)
-}
-
 // port is Auto-NBA's memory port width in words: min(max(x, 2), 4).
 func port(x float64) float64 { return math.Min(math.Max(x, 2), 4) }
 
@@ -255,7 +248,7 @@ func fillEnergy(dst *accel.LayerCost, c *accel.SubAccel, l *accel.Layer, dw bool
 	e.RF[accel.OpInput] = macs * unitRF * word
 	e.RF[accel.OpWeight] = macs * unitRF * word
 	e.RF[accel.OpOutput] = 2 * macs * unitRF * word
-	e.MAC = macs * macUnit(c.Bits)
+	e.MAC = macs * accel.MACEnergy(c.Bits)
 	dst.EnergySum = e.Total()
 }
 

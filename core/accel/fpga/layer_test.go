@@ -157,11 +157,11 @@ func TestFPGAUnsupportedDataflow(t *testing.T) {
 }
 
 func TestMacUnit(t *testing.T) {
-	if got := macUnit(16); math.Abs(got-1) > 1e-15 {
-		t.Errorf("macUnit(16) = %v, want 1", got)
+	if got := accel.MACEnergy(16); math.Abs(got-1) > 1e-15 {
+		t.Errorf("accel.MACEnergy(16) = %v, want 1", got)
 	}
 	// A 4-bit MAC uses 1 adder and 1 multiplier of the 16-bit MAC's 4 and 16.
-	if got, want := macUnit(4), (1.0/68+1.0/17)/(4.0/68+16.0/17); got != want {
-		t.Errorf("macUnit(4) = %v, want %v", got, want)
+	if got, want := accel.MACEnergy(4), (1.0/68+1.0/17)/(4.0/68+16.0/17); got != want {
+		t.Errorf("accel.MACEnergy(4) = %v, want %v", got, want)
 	}
 }

@@ -58,6 +58,13 @@ func EvaluateInto(dst *accel.NetworkCost, d *accel.Design, net *accel.Network, p
 		sram := float64(st.SRAMIfmapReads + st.SRAMFilterReads + st.SRAMOfmapWrites)
 		dram := float64(st.DRAMIfmapReads + st.DRAMFilterReads + st.DRAMOfmapWrites)
 		energy := float64(sramEnergy*sram) + float64(dramEnergy*dram) + float64(st.MACs)
+		if w := chunk.WidthFor(l); w != chunk.Bits {
+			// A narrower layer on a scalable array: accesses move words of
+			// its width, its MACs cost the 4-bit-unit model's share.
+			words := float64(w) / float64(chunk.Bits)
+			energy = float64(sramEnergy*float64(sram*words)) + float64(dramEnergy*float64(dram*words)) +
+				float64(float64(st.MACs)*accel.MACEnergyRatio(w, chunk.Bits))
+		}
 		cycles := float64(st.Cycles)
 		dst.Layers = append(dst.Layers, accel.LayerCost{Layer: l.Name, Chunk: 0, Modelled: true, Cycles: cycles,
 			ComputeCycles: cycles, PipelineCycles: cycles, MACs: st.MACs, EnergySum: energy})

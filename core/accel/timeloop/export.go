@@ -54,7 +54,8 @@ func Export(net *accel.Network, chunks []*accel.SubAccel, o ExportOptions) (*acc
 			continue
 		}
 		found = true
-		c := chunks[i]
+		var scratch accel.SubAccel
+		c := chunks[i].At(l, &scratch)
 		res, err := loopnest.RunLayer(o.Platform, l.Layer, c, o.Pad, o.Table, o.Mapper)
 		if err != nil {
 			return nil, fmt.Errorf("timeloop: layer %q on chunk %q: %w", l.Name, c.Name, err)

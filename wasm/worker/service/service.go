@@ -196,7 +196,7 @@ func NetworkJSON(ds *data.Dataset, opSet, layout string, ops []string) ([]byte, 
 	if err != nil {
 		return nil, fmt.Errorf("worker: the result's network: %w", err)
 	}
-	b, err := json.MarshalIndent(space.Network(path, 8), "", "  ")
+	b, err := json.MarshalIndent(space.Network(path, nil), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("worker: encoding the network: %w", err)
 	}
