@@ -103,10 +103,13 @@ type ParetoPoint struct {
 // SearchView is the search view's state: the history of progress events,
 // the latest architecture probabilities, baselines and the final result.
 type SearchView struct {
-	Points    []SearchPoint
-	Probs     [][]float64
-	OpNames   []string
-	Path      []string
+	Points  []SearchPoint
+	Probs   [][]float64
+	OpNames []string
+	Path    []string
+	// Bits is the derived network's width per block after a precision
+	// search (nil without one): the heatmap labels its rows with them.
+	Bits      []int
 	Baselines []ParetoPoint
 	Final     *ParetoPoint
 	// HW is the accelerator engine's latest distribution (nil before the
@@ -133,13 +136,16 @@ var (
 // to what the view shows.
 func (v *SearchView) Push(e *report.Event) {
 	v.push(SearchPointOf(e), e.Probs, e.Path)
+	if e.Bits != nil && e.Phase != "baselines" {
+		v.Bits = e.Bits
+	}
 	v.PushHW(e.Phase, e.HWDist)
 }
 
 func (v *SearchView) push(pt SearchPoint, probs [][]float64, path []string) {
 	if len(v.Points) > 0 && pt.Step < v.Points[len(v.Points)-1].Step {
 		v.Points = v.Points[:0] // a new search started
-		v.Final, v.HW = nil, nil
+		v.Final, v.HW, v.Bits = nil, nil, nil
 	}
 	if len(v.Points) >= MaxSearchPoints {
 		v.Points = report.Halve(v.Points)
@@ -367,6 +373,7 @@ type SearchState struct {
 	// Argmax is the most probable op of each block.
 	Argmax    []int         `json:"argmax"`
 	Path      []string      `json:"path"`
+	Bits      []int         `json:"bits,omitempty"`
 	Trail     int           `json:"trail"`
 	Front     []ParetoPoint `json:"front"`
 	Baselines []ParetoPoint `json:"baselines"`
@@ -378,7 +385,7 @@ type SearchState struct {
 
 // State returns the view's numbers.
 func (v *SearchView) State() SearchState {
-	s := SearchState{Events: len(v.Points), OpNames: v.OpNames, Probs: v.Probs, Path: v.Path,
+	s := SearchState{Events: len(v.Points), OpNames: v.OpNames, Probs: v.Probs, Path: v.Path, Bits: v.Bits,
 		Baselines: v.Baselines, Final: v.Final, Hover: v.Hover, HW: v.HW}
 	if n := len(v.Points); n > 0 {
 		last := v.Points[n-1]

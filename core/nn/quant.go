@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dian-explorer/dian/core/tensor"
 )
@@ -34,8 +33,19 @@ func FakeQuant(v, lo, hi float32, bits int) float32 {
 func fakeQuantScaled(v, lo, hi, scale float32) float32 {
 	v = min(max(v, lo), hi)
 	t := float32((v - lo) / scale)
-	q := float32(math.RoundToEven(float64(t)))
+	q := roundHalfEven(t)
 	return float32(float32(q*scale) + lo)
+}
+
+// roundMagic is 1.5·2^23: adding it to a float32 in [0, 2^22] leaves a sum
+// whose unit in the last place is 1, so the addition rounds to the nearest
+// integer, half to even (IEEE's default rounding), and subtracting it back
+// is exact. It is math.RoundToEven for FakeQuant's levels (at most
+// 2^16 − 1), without the round trip through float64.
+const roundMagic float32 = 12582912
+
+func roundHalfEven(t float32) float32 {
+	return float32(float32(t+roundMagic) - roundMagic)
 }
 
 // QuantScale is the step between two levels of FakeQuant over [lo, hi].
@@ -60,8 +70,11 @@ type BitMix struct {
 	// ST1 and ST0) when the widths' logits train, one-hot for a fixed width.
 	Weights []float32
 	// Grads accumulate dL/dm_j over every QConv sharing the mix, in float64
-	// and in construction order; ZeroGrads resets them.
-	Grads []float64
+	// and in construction order, when WantGrads is set; ZeroGrads resets
+	// them. Without WantGrads a Forward quantizes at the widths in use
+	// (m_j ≠ 0) alone and a Backward skips the dots.
+	Grads     []float64
+	WantGrads bool
 }
 
 // NewBitMix returns a mix over bits, set to the first width.
@@ -79,10 +92,12 @@ func NewBitMix(bits []int) (*BitMix, error) {
 	return m, nil
 }
 
-// SetOne makes width index j the only one in use.
+// SetOne makes width index j the only one in use (and wants no
+// gradients).
 func (m *BitMix) SetOne(j int) {
 	clear(m.Weights)
 	m.Weights[j] = 1
+	m.WantGrads = false
 }
 
 // ZeroGrads resets the mixing-weight gradients.
@@ -214,9 +229,13 @@ func (q *QConv) quantizeWeights() {
 }
 
 // mixLevels fills lev[j] with width j's quantization of src (by quantize)
-// and dst with Σ_j m_j·lev[j], summed in width order.
+// and dst with Σ_j m_j·lev[j], summed in width order. Widths not in use
+// are quantized only when m wants gradients.
 func mixLevels(dst []float32, lev [][]float32, src []float32, m *BitMix, quantize func(j int, dst, src []float32)) {
 	for j := range lev {
+		if m.Weights[j] == 0 && !m.WantGrads {
+			continue
+		}
 		if cap(lev[j]) < len(src) {
 			lev[j] = make([]float32, len(src))
 		}
@@ -251,6 +270,9 @@ func (q *QConv) Backward(dy *tensor.Tensor) *tensor.Tensor {
 		masterGrad.Data[i] += float32(s * g)
 	}
 	for j := range q.Mix.Grads {
+		if !q.Mix.WantGrads {
+			break
+		}
 		g := dot32(q.dwq.Data, q.wlev[j])
 		if dxq != nil {
 			g += dot32(dxq.Data, q.xlev[j])

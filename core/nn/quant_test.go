@@ -84,6 +84,7 @@ func TestQConvGradients(t *testing.T) {
 					t.Fatal(err)
 				}
 				copy(mix.Weights, mx.weights)
+				mix.WantGrads = true
 				q := NewQConv(conv, mix)
 				x := randTensor(rng, 1, tc.n, tc.h, tc.w, cfg.In)
 				y := q.Forward(x, true)
@@ -195,5 +196,22 @@ func TestQConvEvaluationRange(t *testing.T) {
 	// The top level is n·scale + lo, within rounding of hi.
 	if q.xq.Data[0] != wantLo || math.Abs(float64(q.xq.Data[3]-wantHi)) > 1e-6 {
 		t.Errorf("evaluation input quantized to %v, want its ends clamped to [%v, %v]", q.xq.Data, wantLo, wantHi)
+	}
+}
+
+// roundHalfEven is math.RoundToEven on every quarter step of FakeQuant's
+// level range, halves included, and on random values in it.
+func TestRoundHalfEven(t *testing.T) {
+	check := func(v float32) {
+		if got, want := roundHalfEven(v), float32(math.RoundToEven(float64(v))); got != want {
+			t.Fatalf("roundHalfEven(%v) = %v, want %v", v, got, want)
+		}
+	}
+	for i := 0; i <= 4*(1<<MaxQuantBits); i++ {
+		check(float32(i) / 4)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		check(float32(rng.Float64() * (1 << MaxQuantBits)))
 	}
 }

@@ -33,7 +33,10 @@ type Compact struct {
 	Version int      `msgpack:"v"`
 	Build   string   `msgpack:"build"` // the build that computed it
 	Ops     []string `msgpack:"ops"`   // op per block
-	MACs    int64    `msgpack:"macs"`
+	// Bits is each block's width after a precision search (absent in
+	// links without one, and in every link made before it existed).
+	Bits []int `msgpack:"bits,omitempty"`
+	MACs int64 `msgpack:"macs"`
 	// The headline numbers, inlined: acc, fps, latencyMs, energy, edp,
 	// dsp, bram18, area, feasible.
 	Metrics `msgpack:",inline"`
@@ -43,7 +46,7 @@ type Compact struct {
 
 // CompactOf summarises a result for a link.
 func CompactOf(r *Result) Compact {
-	c := Compact{Build: r.Timing.Build, Ops: r.Network.Ops, MACs: r.Network.MACs, Metrics: r.Metrics}
+	c := Compact{Build: r.Timing.Build, Ops: r.Network.Ops, Bits: r.Network.Bits, MACs: r.Network.MACs, Metrics: r.Metrics}
 	if d := r.Accelerator; d != nil {
 		for _, ch := range d.Chunks {
 			c.Chunks = append(c.Chunks, fmt.Sprintf("%s %d×%d %s", ch.Name, ch.Rows, ch.Cols, ch.Dataflow))
@@ -96,6 +99,14 @@ func DecodeCompact(s string) (Compact, error) {
 func (c Compact) check() error {
 	if len(c.Ops) > maxCompactOps || len(c.Chunks) > maxCompactChunks {
 		return fmt.Errorf("%d ops and %d chunks exceed the limits (%d, %d)", len(c.Ops), len(c.Chunks), maxCompactOps, maxCompactChunks)
+	}
+	if len(c.Bits) > 0 && len(c.Bits) != len(c.Ops) {
+		return fmt.Errorf("%d bit-widths for %d ops", len(c.Bits), len(c.Ops))
+	}
+	for _, b := range c.Bits {
+		if b < 0 || b > 32 {
+			return fmt.Errorf("bit-width %d outside 0..32", b)
+		}
 	}
 	for _, s := range append([]string{c.Build}, append(c.Ops, c.Chunks...)...) {
 		if len(s) > maxCompactText || strings.ContainsAny(s, "\x00\n") {

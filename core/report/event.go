@@ -36,6 +36,9 @@ type Event struct {
 	Probs [][]float64 `json:"probs,omitempty"`
 	// Path is the op per block of the currently derived network.
 	Path []string `json:"path,omitempty"`
+	// Bits is, with a precision search, the width per block of that
+	// network (0 for skip); nil without one.
+	Bits []int `json:"bits,omitempty"`
 	// HW is the cost of the best accelerator found so far for the current
 	// network (its Accuracy is 0: the event's own is Accuracy).
 	HW *Metrics `json:"hw,omitempty"`

@@ -290,7 +290,7 @@ func (r *runner) tau(epoch int) float64 {
 
 func (r *runner) emit(phase string, epoch int, probs [][]float64) {
 	r.obs(report.Event{Phase: phase, Step: r.step, Steps: r.steps, Epoch: epoch, Accuracy: r.lastAcc,
-		LossWeights: r.lastLossW, LossArch: r.lastLossA, Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW,
+		LossWeights: r.lastLossW, LossArch: r.lastLossA, Lambda: r.lambda, Tau: r.tau(r.epochsDone() + epoch), Probs: probs, Path: r.net.Derive().Names(r.space.Ops), Bits: r.derivedWidths(), HW: r.lastHW,
 		HWDist: r.hwDist()})
 }
 
@@ -382,7 +382,7 @@ func (r *runner) run(in Input) (*report.Result, error) {
 				r.weightSteps++
 				r.step++
 				ev := report.Event{Phase: report.PhaseSearch, Step: r.step, Steps: r.steps, Epoch: e, LossWeights: lw, LossArch: la,
-					Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), HW: r.lastHW}
+					Accuracy: r.lastAcc, Tau: tau, Lambda: r.lambda, Probs: r.net.Probs(), Path: r.net.Derive().Names(r.space.Ops), Bits: r.derivedWidths(), HW: r.lastHW}
 				if r.hwFresh {
 					ev.HWDist = r.hwDist()
 				}
@@ -671,6 +671,12 @@ func (r *runner) initTarget() error {
 	}
 	r.cfg.TargetLo, r.cfg.TargetHi = lo, hi
 	return nil
+}
+
+// derivedWidths is the derived network's width per block (nil without a
+// precision search), for the events.
+func (r *runner) derivedWidths() []int {
+	return r.net.DeriveWidths(r.net.Derive())
 }
 
 // widest is every block at the widest width of a precision search (nil

@@ -140,10 +140,12 @@ func (s *Supernet) SampleWidths(rng *rand.Rand, path Path, tau float64, pair boo
 				for j := range mix.Weights {
 					mix.Weights[j] = float32(y[j])
 				}
+				mix.WantGrads = false
 			case b.Soft || k == 0:
 				mix.SetOne(top)
 				if second >= 0 {
 					s.prec.pairs[bi][o] = [2]int{top, second}
+					mix.WantGrads = true
 				}
 			default:
 				mix.SetOne(top)

@@ -43,6 +43,7 @@ type RunResult struct {
 	Point   string   `json:"point"`
 	Config  string   `json:"config"` // the unit's fragment
 	Network []string `json:"network"`
+	Bits    []int    `json:"bits,omitempty"` // per block, after a precision search
 	report.Metrics
 	TrainSteps    int     `json:"train_steps"`
 	HWEvaluations int     `json:"hw_evaluations"`

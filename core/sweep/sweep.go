@@ -306,7 +306,7 @@ feed:
 // seconds (the page runs units in its workers and hands the results back).
 func RunOf(u Unit, spec Spec, res *report.Result, seconds float64) RunResult {
 	return RunResult{Index: u.Index, Method: u.Method, Seed: u.Seed, Point: spec.Points[u.Point].String(),
-		Config: u.Fragment(), Network: res.Network.Ops, Metrics: res.Metrics,
+		Config: u.Fragment(), Network: res.Network.Ops, Bits: res.Network.Bits, Metrics: res.Metrics,
 		TrainSteps: res.Search.TrainSteps, HWEvaluations: res.Search.HWEvaluations, Seconds: seconds}
 }
 

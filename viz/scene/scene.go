@@ -230,7 +230,11 @@ func (s *Scene) layoutSearch() {
 	s.slay = viz.LayoutSearch(w, h, fs)
 	s.heat = nil
 	if n := len(s.search.Probs); n > 0 {
-		s.heat = viz.HeatCells(s.slay.Heatmap, n, len(s.search.Probs[0]), fs*3, fs*4)
+		labelW := fs * 3
+		if len(s.search.Bits) > 0 {
+			labelW = fs * 4.2 // "b12 16b": the block and its width
+		}
+		s.heat = viz.HeatCells(s.slay.Heatmap, n, len(s.search.Probs[0]), labelW, fs*4)
 	}
 	s.hwp = viz.LayoutHWDist(s.slay.HWDist, fs, s.search.HW)
 }

@@ -43,7 +43,11 @@ func (s *Scene) drawSearch(dst *ebiten.Image) {
 
 func (s *Scene) drawHeatmap(dst *ebiten.Image) {
 	sv, l, fs := &s.search, s.slay, s.fontSize()
-	drawText(dst, "Op probabilities per block (softmax α)", l.Heatmap.X, l.Heatmap.Y, fs, viz.Ink, text.AlignStart)
+	title := "Op probabilities per block (softmax α)"
+	if len(sv.Bits) > 0 {
+		title = "Op probabilities (softmax α) · bits" // rows: block, its op's width
+	}
+	drawText(dst, title, l.Heatmap.X, l.Heatmap.Y, fs, viz.Ink, text.AlignStart)
 	if len(s.heat) == 0 {
 		drawText(dst, "no probabilities yet", l.Heatmap.X, l.Heatmap.Y+fs*2, fs, viz.Muted, text.AlignStart)
 	}
@@ -72,7 +76,11 @@ func (s *Scene) drawHeatmap(dst *ebiten.Image) {
 			drawText(dst, name, c.X+c.W/2, c.Y-fs*1.2*float64(1+o%2)+fs*0.1, fs*0.75, viz.Ink, text.AlignCenter)
 		}
 		if o == 0 {
-			drawText(dst, "b"+strconv.Itoa(b+1), c.X-fs*0.4, c.Y+c.H/2-fs*0.45, fs*0.8, viz.Ink, text.AlignEnd)
+			label := "b" + strconv.Itoa(b+1)
+			if b < len(sv.Bits) && sv.Bits[b] > 0 {
+				label += " " + strconv.Itoa(sv.Bits[b]) + "b" // the chosen op's width
+			}
+			drawText(dst, label, c.X-fs*0.4, c.Y+c.H/2-fs*0.45, fs*0.8, viz.Ink, text.AlignEnd)
 		}
 	}
 	// Legend: the colour scale from 0 to 1, and the argmax outline.

@@ -34,6 +34,9 @@ type Progress struct {
 	Probs  []byte `msgpack:"probs"`
 
 	Path []string `msgpack:"path"`
+	// Bits is the derived network's width per block after a precision
+	// search (report.Event's Bits); empty without one.
+	Bits []int `msgpack:"bits,omitempty"`
 
 	// Held marks the event a paused search holds at: posted after the
 	// reply to the pause or step, so nothing in flight overtakes it.
@@ -63,7 +66,7 @@ type Progress struct {
 func ProgressOf(id int64, e report.Event) Progress {
 	p := Progress{Type: "progress", ID: id, Phase: e.Phase, Step: e.Step, Steps: e.Steps, Epoch: e.Epoch,
 		LossWeights: e.LossWeights, LossArch: e.LossArch, Accuracy: e.Accuracy, Tau: e.Tau, Lambda: e.Lambda,
-		Path: e.Path, HW: e.HW}
+		Path: e.Path, Bits: e.Bits, HW: e.HW}
 	p.Blocks, p.Ops, p.Probs = EncodeProbs(e.Probs)
 	if d := e.HWDist; d != nil {
 		p.SetHWDist(d)
@@ -76,7 +79,7 @@ func ProgressOf(id int64, e report.Event) Progress {
 // and probability.
 func (p *Progress) Event() (report.Event, error) {
 	e := report.Event{Phase: p.Phase, Step: p.Step, Steps: p.Steps, Epoch: p.Epoch, LossWeights: p.LossWeights,
-		LossArch: p.LossArch, Accuracy: p.Accuracy, Tau: p.Tau, Lambda: p.Lambda, Path: p.Path, HW: p.HW}
+		LossArch: p.LossArch, Accuracy: p.Accuracy, Tau: p.Tau, Lambda: p.Lambda, Path: p.Path, Bits: p.Bits, HW: p.HW}
 	var err error
 	if p.Blocks > 0 || len(p.Probs) > 0 {
 		if e.Probs, err = p.DecodeProbs(); err != nil {
@@ -85,6 +88,14 @@ func (p *Progress) Event() (report.Event, error) {
 	}
 	if e.HWDist, err = p.DecodeHWDist(); err != nil {
 		return report.Event{}, err
+	}
+	if len(p.Bits) > 0 && len(p.Bits) != len(p.Path) {
+		return report.Event{}, fmt.Errorf("protocol: %d bit-widths for a path of %d blocks", len(p.Bits), len(p.Path))
+	}
+	for _, b := range p.Bits {
+		if b < 0 || b > 32 {
+			return report.Event{}, fmt.Errorf("protocol: bit-width %d outside 0..32", b)
+		}
 	}
 	return e, nil
 }

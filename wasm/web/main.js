@@ -6,7 +6,7 @@
 // search's result (the JSON of `dian search -json`).
 import { $, el, setState, showError, clearError, num, whole, pct, duration, problemText } from "./dom.js";
 import { CoreWorker, withTimeout, vizReady } from "./core.js";
-import { renderResult, table, metricRows } from "./result.js";
+import { renderResult, table, metricRows, describeNet } from "./result.js";
 import { Comparison } from "./compare.js";
 import { loadCheckpoint, saveCheckpoint, clearCheckpoint, keepResult, keptResults, clearAll, MAX_RESULTS } from "./saved.js";
 
@@ -21,7 +21,7 @@ const GROUPS = [
 ];
 const ADVANCED = [
   ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
-  ["Search space", ["tau0", "taudecay", "sampling", "ops", "space", "hwcost", "model"]],
+  ["Search space", ["tau0", "taudecay", "sampling", "ops", "space", "bits", "hwcost", "model"]],
   ["Accelerator search and baselines", ["engine", "pipeline", "accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
 ];
 
@@ -33,7 +33,7 @@ const LABELS = {
   epochs: "Search epochs", searchset: "Images the search trains on", pretrained: "Start from the pretrained supernet",
   warmup: "Warm-up epochs (without pretraining)", batch: "Batch size", finetune: "Fine-tuning epochs",
   tau0: "Initial temperature τ₀", taudecay: "Temperature decay per epoch", sampling: "How ops are sampled",
-  ops: "Candidate ops", space: "Supernet layout", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
+  ops: "Candidate ops", space: "Supernet layout", bits: "Bit-widths (8: no precision search)", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
   engine: "Accelerator search engine", pipeline: "Layers to the FPGA's chunks", accelsteps: "Accelerator evaluations per epoch", finalsteps: "Final accelerator evaluations",
   lrw: "Learning rate of the weights", lra: "Learning rate of the architecture", baselines: "Baselines to run beside it",
 };
@@ -92,7 +92,11 @@ class Page {
       }
       s.addEventListener("change", changed);
       row.append(labelFor(key.name, { for: key.name }), s);
-      get = () => s.value; set = (v) => { s.value = v; }; controls = [s];
+      // A link may name a value the list does not offer (bits=3,5,7):
+      // it becomes an option rather than a blank.
+      get = () => s.value;
+      set = (v) => { if (![...s.options].some((o) => o.value === v)) s.append(new Option(v, v)); s.value = v; };
+      controls = [s];
     } else if (key.kind === "bool") {
       const c = el("input", { type: "checkbox", id: key.name, name: key.name, "aria-describedby": describe });
       c.addEventListener("change", changed);
@@ -192,7 +196,7 @@ class Page {
     $("carried-build").textContent = c.build || "an unnamed build";
     const m = { accuracy: c.acc, fps: c.fps, latency_ms: c.latencyMs, energy: c.energy, edp: c.edp, dsp: c.dsp, bram18: c.bram18, area_mm2: c.area, feasible: c.feasible };
     $("carried-body").replaceChildren(
-      el("p", { text: `Network: ${(c.ops || []).join(" · ")} (${whole(c.macs)} MACs per image). Accelerator: ${(c.chunks || []).join("; ") || "none"}.` }),
+      el("p", { text: `Network: ${describeNet(c.ops, c.bits)} (${whole(c.macs)} MACs per image). Accelerator: ${(c.chunks || []).join("; ") || "none"}.` }),
       table(["metric", "carried"], metricRows(m)));
   }
 
@@ -205,7 +209,7 @@ class Page {
     const m = result.metrics;
     const diffs = [];
     const same = (what, a, b) => { if (a !== b) diffs.push(`${what}: carried ${a}, now ${b}`); };
-    same("network", (c.ops || []).join(" "), result.network.ops.join(" "));
+    same("network", describeNet(c.ops, c.bits, " "), describeNet(result.network.ops, result.network.bits, " "));
     same("MACs", c.macs, result.network.macs);
     for (const [what, a, b] of [["accuracy", c.acc, m.accuracy], ["FPS", c.fps, m.fps], ["latency", c.latencyMs, m.latency_ms],
       ["energy", c.energy, m.energy], ["EDP", c.edp, m.edp], ["DSP", c.dsp, m.dsp], ["BRAM18", c.bram18, m.bram18]]) same(what, a, b);
@@ -656,7 +660,7 @@ class Page {
       set("p-edp", num(p.hw.edp));
       set("p-dsp", `${whole(p.hw.dsp)} / ${whole(p.hw.bram18)}`);
     }
-    if (p.path && p.path.length) set("p-path", p.path.join(" · "));
+    if (p.path && p.path.length) set("p-path", describeNet(p.path, p.bits));
     $("bar").value = frac;
     set("bar", (100 * frac).toFixed(0) + " %");
     if (p.blocks > 0 && p.probs && $("probs-box").open) this.showProbs(p);
@@ -677,9 +681,10 @@ class Page {
     for (let b = 0; b < p.blocks; b++) {
       const row = Array.from(f.subarray(b * p.ops, (b + 1) * p.ops));
       const best = row.indexOf(Math.max(...row));
-      rows.push([`block ${b + 1}`, ...row.map((x, i) => (i === best ? `${(100 * x).toFixed(1)} % ◆` : `${(100 * x).toFixed(1)} %`))]);
+      const width = p.bits && p.bits[b] > 0 ? [`${p.bits[b]}`] : p.bits ? ["—"] : [];
+      rows.push([`block ${b + 1}`, ...row.map((x, i) => (i === best ? `${(100 * x).toFixed(1)} % ◆` : `${(100 * x).toFixed(1)} %`)), ...width]);
     }
-    const head = ["block", ...Array.from({ length: p.ops }, (_, i) => `op ${i + 1}`)];
+    const head = ["block", ...Array.from({ length: p.ops }, (_, i) => `op ${i + 1}`), ...(p.bits ? ["bits of ◆"] : [])];
     $("probs").replaceChildren(table(head, rows, "Softmax of the architecture parameters: probability of each candidate op per block; ◆ marks the most likely"));
   }
 
@@ -871,7 +876,7 @@ class Page {
   // them side by side.
   async keep(result, seconds) {
     const m = result.metrics;
-    const summary = { config: result.config, ops: result.network.ops, accuracy: m.accuracy, fps: m.fps, latencyMs: m.latency_ms,
+    const summary = { config: result.config, ops: result.network.ops, bits: result.network.bits, accuracy: m.accuracy, fps: m.fps, latencyMs: m.latency_ms,
       energy: m.energy, edp: m.edp, seconds, at: Date.now() };
     try { this.showKept(await keepResult(summary)); } catch (err) { this.cannotKeep(err); }
   }
@@ -886,7 +891,7 @@ class Page {
     const shown = keys.length ? keys : ["dataset", "platform", "seed"];
     const rows = list.map((r, i) => el("tr", {},
       el("td", {}, el("a", { href: "#" + r.config, text: shown.map((k) => `${k}=${parsed[i].get(k)}`).join(", ") })),
-      el("td", { text: r.ops.join(" ") }), el("td", { text: pct(r.accuracy) }), el("td", { text: num(r.fps) }),
+      el("td", { text: describeNet(r.ops, r.bits, " ") }), el("td", { text: pct(r.accuracy) }), el("td", { text: num(r.fps) }),
       el("td", { text: num(r.latencyMs) }), el("td", { text: num(r.energy) }), el("td", { text: num(r.edp) }),
       el("td", { text: new Date(r.at).toLocaleTimeString() })));
     $("kept-body").replaceChildren(el("table", {},

@@ -10,6 +10,12 @@ export function table(head, rows, caption) {
   return t;
 }
 
+// describeNet writes a network's op per block, each with its width after a
+// precision search ("k3_e6/4b · skip · k5_e3/8b"), as the command line does.
+export function describeNet(ops, bits, sep = " · ") {
+  return (ops || []).map((o, i) => (bits && bits[i] > 0 ? `${o}/${bits[i]}b` : o)).join(sep);
+}
+
 export function metricRows(m) {
   return [
     ["Accuracy", pct(m.accuracy)], ["FPS", num(m.fps)], ["Latency", num(m.latency_ms) + " ms"], ["Energy (16-bit MACs)", num(m.energy)],
@@ -50,10 +56,11 @@ function chunkInWords(c, layers) {
 // box per block with its op and shape (a skipped block dashed), the head.
 function networkDiagram(n) {
   const box = (title, detail, cls = "") => el("li", { class: "net-node " + cls }, el("strong", { text: title }), el("span", { text: detail }));
-  const items = [box("stem", "3×3 convolutions")];
-  for (const b of n.blocks) {
-    items.push(box(`${b.name}: ${b.op}`, `${b.in} → ${b.out} ch · ${b.h}×${b.w}${b.stride > 1 ? " · stride " + b.stride : ""}`, b.op === "skip" ? "skip" : ""));
-  }
+  const items = [box("stem", "3×3 convolutions" + (n.bits ? " · 8-bit" : ""))];
+  n.blocks.forEach((b, i) => {
+    const bits = n.bits && n.bits[i] > 0 ? ` · ${n.bits[i]}-bit` : "";
+    items.push(box(`${b.name}: ${b.op}`, `${b.in} → ${b.out} ch · ${b.h}×${b.w}${b.stride > 1 ? " · stride " + b.stride : ""}${bits}`, b.op === "skip" ? "skip" : ""));
+  });
   items.push(box("head", "1×1 conv, pool, classifier"));
   return el("ol", { class: "net-diagram", "aria-label": "The derived network, input to output" }, ...items);
 }
@@ -84,7 +91,7 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
   $("summary").textContent = costed
     ? `Costed ${costed}: ${r.layers.length} layers, ${whole(r.network.macs)} MACs per image, ${num(m0.fps)} frames/s, EDP ${num(m0.edp)}` +
       (r.accelerator ? ` on ${usedChunks(r)} of ${r.accelerator.platform || "the platform"}, the best of ${whole(r.search.hw_evaluations)} designs the accelerator search tried.` : ".")
-    : `Found ${r.network.ops.join(" · ")}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
+    : `Found ${describeNet(r.network.ops, r.network.bits)}: ${pct(m0.accuracy)} test accuracy at ${num(m0.fps)} frames/s, ` +
       `EDP ${num(m0.edp)}` + (r.accelerator ? ` on ${usedChunks(r)} of ${r.accelerator.platform || "the platform"}.` : ", with no feasible accelerator.");
   const parts = [];
   // Headline beside the baselines.
@@ -95,17 +102,19 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
   parts.push(el("h3", { text: "Metrics" }),
     table(head, metrics.map(([k, v], i) => [k, v, ...bm.map((m) => m[i][1])]), base.length ? "The co-search beside its baselines" : "The found network on its accelerator"));
   if (base.length) {
-    parts.push(table(["baseline", "what it is", "network"], base.map((b) => [b.name, b.description, (b.network || []).join(" · ")])));
+    parts.push(table(["baseline", "what it is", "network"], base.map((b) => [b.name, b.description, describeNet(b.network, b.bits)])));
   }
   // Network.
   const n = r.network;
   parts.push(el("h3", { text: `Network: ${whole(n.macs)} MACs per image, ${whole(n.params)} weights` }));
   if (n.blocks && n.blocks.length) {
+    const widths = n.bits ? " The search also chose each op's bit-width (weights and activations quantized to that many bits, trained aware of it); " +
+      "the stem, shortcuts and head stay at 8 bits." : "";
     parts.push(networkDiagram(n), el("p", { class: "hint", text: "Ops: kK_eE is an inverted-residual block (as in MobileNetV2): a 1×1 convolution widens the channels E times, " +
       "a K×K depthwise convolution filters each channel, a 1×1 convolution narrows them again; _g2 splits the 1×1 convolutions into 2 groups; " +
-      "skip passes the input through unchanged (the block is left out)." }),
-    table(["block", "op", "channels in → out", "stride", "input", "MACs"],
-      n.blocks.map((b) => [b.name, b.op, `${b.in} → ${b.out}`, b.stride, `${b.h}×${b.w}`, whole(b.macs)])));
+      "skip passes the input through unchanged (the block is left out)." + widths }),
+    table(["block", "op", ...(n.bits ? ["bits"] : []), "channels in → out", "stride", "input", "MACs"],
+      n.blocks.map((b, i) => [b.name, b.op, ...(n.bits ? [n.bits[i] > 0 ? n.bits[i] : "—"] : []), `${b.in} → ${b.out}`, b.stride, `${b.h}×${b.w}`, whole(b.macs)])));
   }
   // Accelerator.
   const d = r.accelerator;
@@ -123,13 +132,16 @@ export function renderResult(r, costed = "", model = "the search's cost model") 
   // Layers.
   if (r.layers && r.layers.length) {
     const chunkName = (i) => (d && i >= 0 && d.chunks[i] ? d.chunks[i].name : "—");
+    // Without a precision search a layer runs at its chunk's width.
+    const chunkBits = (i) => (d && i >= 0 && d.chunks[i] ? `${d.chunks[i].bits} / ${d.chunks[i].bits}` : "—");
     const sum = (a) => (a || []).reduce((x, y) => x + y, 0);
     parts.push(el("h3", { text: `Per layer, as the ${model} costs it` }),
       el("p", { class: "hint", text: `Cycles and energy here are the ${model}'s, the figures the search optimised. ` +
         "The accelerator view also shows them for the layer it plays, beside the loop-nest model's count (Timeloop's rules) " +
         "for the same mapping, which the Timeloop download carries. The two models count different things, so their cycles differ." }),
-      table(["layer", "chunk", "MACs", `cycles (${model})`, "pipeline cycles", "DSP", "BRAM18", "DRAM words", "energy DRAM", "energy buffer", "energy RF", "energy MAC", "energy total"],
-        r.layers.map((l) => [l.layer + (l.depthwise ? " (dw)" : "") + (l.modelled ? "" : " (not modelled)"), chunkName(l.chunk), whole(l.macs), whole(l.cycles),
+      table(["layer", "chunk", "w / a bits", "MACs", `cycles (${model})`, "pipeline cycles", "DSP", "BRAM18", "DRAM words", "energy DRAM", "energy buffer", "energy RF", "energy MAC", "energy total"],
+        r.layers.map((l) => [l.layer + (l.depthwise ? " (dw)" : "") + (l.modelled ? "" : " (not modelled)"), chunkName(l.chunk),
+          l.w_bits ? `${l.w_bits} / ${l.a_bits}` : chunkBits(l.chunk), whole(l.macs), whole(l.cycles),
           whole(l.pipeline_cycles), whole(l.dsp), whole(l.bram18), whole(sum(l.dram_words)),
           num(sum(l.energy && l.energy.dram)), num(sum(l.energy && l.energy.buffer)), num(sum(l.energy && l.energy.rf)), num(l.energy && l.energy.mac), num(l.energy_total)])));
   }

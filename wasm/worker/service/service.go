@@ -157,7 +157,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 			var b, net []byte
 			b, err = ResultJSON(res)
 			if err == nil {
-				net, err = NetworkJSON(in.Data, cfg.Ops, cfg.Space, res.Network.Ops)
+				net, err = NetworkJSON(in.Data, cfg.Ops, cfg.Space, res.Network.Ops, res.Network.Bits)
 			}
 			if err == nil {
 				compact, _ := report.EncodeCompact(report.CompactOf(res)) // too large for a link: none
@@ -184,9 +184,9 @@ func ResultJSON(r *report.Result) ([]byte, error) {
 }
 
 // NetworkJSON lowers a found network (its op per block in the supernet
-// layout) to the layer list of `dian export -net`, at the 8-bit width the
-// search costs networks at.
-func NetworkJSON(ds *data.Dataset, opSet, layout string, ops []string) ([]byte, error) {
+// layout, and after a precision search its width per block; nil: every
+// layer at 8 bits) to the layer list of `dian export -net`.
+func NetworkJSON(ds *data.Dataset, opSet, layout string, ops []string, bits []int) ([]byte, error) {
 	tr := ds.Train
 	space, err := supernet.NewSpace(tr.H, tr.W, tr.C, tr.Classes, opSet, layout)
 	if err != nil {
@@ -196,7 +196,13 @@ func NetworkJSON(ds *data.Dataset, opSet, layout string, ops []string) ([]byte, 
 	if err != nil {
 		return nil, fmt.Errorf("worker: the result's network: %w", err)
 	}
-	b, err := json.MarshalIndent(space.Network(path, nil), "", "  ")
+	var widths supernet.Widths
+	if bits != nil {
+		if widths = bits; len(widths) != len(space.Blocks) {
+			return nil, fmt.Errorf("worker: the result's network has %d widths for %d blocks", len(bits), len(space.Blocks))
+		}
+	}
+	b, err := json.MarshalIndent(space.Network(path, widths), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("worker: encoding the network: %w", err)
 	}
