@@ -18,6 +18,14 @@ type BatchNorm struct {
 	Eps, Momentum           float32
 	Gamma, Beta             *Param
 	RunningMean, RunningVar []float32
+	// Deferred keeps a training Forward from updating the running
+	// statistics: it leaves the batch's mean and unbiased variance in
+	// BatchMean and BatchVar (and Ran true) for ApplyRunning, so the
+	// updates of a batch's shards can be applied in shard order whichever
+	// process computed them.
+	Deferred            bool
+	Ran                 bool
+	BatchMean, BatchVar []float32
 
 	train          bool
 	rows           int
@@ -41,6 +49,16 @@ func NewBatchNorm(name string, c int) *BatchNorm {
 	return b
 }
 
+// ApplyRunning folds a batch's mean and unbiased variance into the running
+// statistics: running = (1−Momentum)·running + Momentum·batch.
+func (b *BatchNorm) ApplyRunning(mean, unbiasedVar []float32) {
+	mom := b.Momentum
+	for j := range b.C {
+		b.RunningMean[j] = float32((1-mom)*b.RunningMean[j]) + float32(mom*mean[j])
+		b.RunningVar[j] = float32((1-mom)*b.RunningVar[j]) + float32(mom*unbiasedVar[j])
+	}
+}
+
 // Forward normalises x.
 func (b *BatchNorm) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	c := b.C
@@ -57,7 +75,9 @@ func (b *BatchNorm) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 			b.mean[j] = float32(b.sum[j] / float64(rows))
 		}
 		channelSqDev(b.sumSq, x.Data, b.mean, rows, c)
-		mom := b.Momentum
+		if b.BatchMean == nil {
+			b.BatchMean, b.BatchVar = make([]float32, c), make([]float32, c)
+		}
 		for j := range c {
 			v := b.sumSq[j] / float64(rows)
 			b.invStd[j] = float32(1 / math.Sqrt(v+float64(b.Eps)))
@@ -65,8 +85,11 @@ func (b *BatchNorm) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 			if rows > 1 {
 				unbiased = v * float64(rows) / float64(rows-1)
 			}
-			b.RunningMean[j] = float32((1-mom)*b.RunningMean[j]) + float32(mom*b.mean[j])
-			b.RunningVar[j] = float32((1-mom)*b.RunningVar[j]) + float32(mom*float32(unbiased))
+			b.BatchMean[j], b.BatchVar[j] = b.mean[j], float32(unbiased)
+		}
+		b.Ran = true
+		if !b.Deferred {
+			b.ApplyRunning(b.BatchMean, b.BatchVar)
 		}
 	} else {
 		for j := range c {

@@ -11,6 +11,11 @@ import (
 // It is computed in float64 with the pure-Go Exp and the max subtracted, so it
 // neither overflows nor differs between platforms.
 type SoftmaxCrossEntropy struct {
+	// Denom, when set, divides the loss and its gradient instead of the
+	// batch's rows: a shard of a batch (see core/supernet's shards) is
+	// scored as its share of the whole batch's mean.
+	Denom int
+
 	probs, dlogits tensor.Tensor
 	labels         []int32
 	n, k           int
@@ -50,13 +55,21 @@ func (l *SoftmaxCrossEntropy) Forward(logits *tensor.Tensor, labels []int32) flo
 		}
 		total += detmath.Log(s) - float64(row[y]-m)
 	}
-	return float32(total / float64(n))
+	return float32(total / float64(l.denom()))
+}
+
+// denom is what the loss is divided by: Denom, or the batch's rows.
+func (l *SoftmaxCrossEntropy) denom() int {
+	if l.Denom > 0 {
+		return l.Denom
+	}
+	return l.n
 }
 
 // Backward returns d(mean loss)/d logits = (softmax − onehot)/N.
 func (l *SoftmaxCrossEntropy) Backward() *tensor.Tensor {
 	l.dlogits.ResizeLike(&l.probs)
-	inv := 1 / float32(l.n)
+	inv := 1 / float32(l.denom())
 	for i := 0; i < l.n; i++ {
 		pr := l.probs.Data[i*l.k:][:l.k]
 		dr := l.dlogits.Data[i*l.k:][:l.k]

@@ -132,6 +132,12 @@ type QConv struct {
 	// training batch sets them.
 	Lo, Hi float32
 	Seen   bool
+	// Deferred keeps a training Forward from folding its batch's range
+	// into the running one: BatchLo and BatchHi hold it (and Ran is true)
+	// for ApplyRange, as BatchNorm's Deferred does for its statistics.
+	Deferred         bool
+	Ran              bool
+	BatchLo, BatchHi float32
 
 	x        *tensor.Tensor
 	lo, hi   float32 // the last Forward's input range
@@ -167,11 +173,9 @@ func (q *QConv) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	q.x = x
 	lo, hi := tensorRange(x.Data)
 	if train {
-		if q.Seen {
-			q.Lo = float32(float32(q.Lo*(1-activationMomentum)) + float32(lo*activationMomentum))
-			q.Hi = float32(float32(q.Hi*(1-activationMomentum)) + float32(hi*activationMomentum))
-		} else {
-			q.Lo, q.Hi, q.Seen = lo, hi, true
+		q.BatchLo, q.BatchHi, q.Ran = lo, hi, true
+		if !q.Deferred {
+			q.ApplyRange(lo, hi)
 		}
 	} else if q.Seen {
 		lo, hi = q.Lo, q.Hi
@@ -196,6 +200,17 @@ func (q *QConv) Forward(x *tensor.Tensor, train bool) *tensor.Tensor {
 	y := q.Conv.Forward(&q.xq, train)
 	w.Value = q.master
 	return y
+}
+
+// ApplyRange folds a training batch's input range into the running one
+// (momentum 0.1; the first batch sets it).
+func (q *QConv) ApplyRange(lo, hi float32) {
+	if q.Seen {
+		q.Lo = float32(float32(q.Lo*(1-activationMomentum)) + float32(lo*activationMomentum))
+		q.Hi = float32(float32(q.Hi*(1-activationMomentum)) + float32(hi*activationMomentum))
+	} else {
+		q.Lo, q.Hi, q.Seen = lo, hi, true
+	}
 }
 
 // quantizeWeights fills wlev with Q_j(W) per output channel (the last axis

@@ -134,10 +134,14 @@ func (r *runner) trainLikeTheSearch(path supernet.Path, w supernet.Widths) error
 		}
 		opt.LR = r.lr(s, total)
 		var lw float64
+		var err error
 		if path != nil {
-			lw = r.trainBatch(b, opt)
+			lw, err = r.trainBatch(b, opt)
 		} else {
-			lw = r.weightStep(b, opt, r.tau(r.epochsDone()))
+			lw, err = r.weightStep(b, opt, r.tau(r.epochsDone()))
+		}
+		if err != nil {
+			return err
 		}
 		r.lastLossW = lw
 		r.step++

@@ -44,6 +44,10 @@ type Input struct {
 	// continue from (see DecodeCheckpoint). The search first reports the
 	// events the checkpoint kept, then goes on from where it stopped.
 	Resume []byte
+	// Group, when set, is the processes a sharded search (shards > 1)
+	// runs on: this one computes the shards it owns and Exchange brings
+	// the others'. Nil computes every shard here.
+	Group Group
 	// Trained, when set, is given the co-search's supernet once its
 	// derived network is fine-tuned, and that network's path (to export
 	// it, e.g. with Supernet.ONNX). An error stops the search.
@@ -88,6 +92,12 @@ type runner struct {
 	x      *tensor.Tensor
 	labels []int32
 	ce     nn.SoftmaxCrossEntropy
+	// A sharded batch (cfg.Shards > 1): each shard's rows of x, what its
+	// pass left, the processes computing them, and the exchanges so far.
+	shardX    []*tensor.Tensor
+	shardBufs []supernet.Shard
+	group     Group
+	exchanges int
 
 	step, steps int
 	lambda      float64
@@ -210,6 +220,9 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 	if space, err = space.WithBits(bits); err != nil {
 		return nil, err
 	}
+	if cfg.Batch%cfg.Shards != 0 {
+		return nil, fmt.Errorf("search: shards=%d does not divide batch=%d (accepted: a divisor of the batch)", cfg.Shards, cfg.Batch)
+	}
 	if bits != nil && cfg.HWCost == "table" {
 		return nil, fmt.Errorf("search: bits=%s searches precision with Auto-NBA's path cost; DNA's cost tables (hwcost=table) have no precision (accepted: hwcost=path, or bits=8)", cfg.Bits)
 	}
@@ -240,6 +253,20 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 		labels:  make([]int32, cfg.Batch),
 		lambda:  cfg.Lambda,
 		hwAware: true,
+		group:   in.Group,
+	}
+	if cfg.Shards > 1 {
+		per := cfg.Batch / cfg.Shards
+		size := tr.H * tr.W * tr.C
+		for i := range cfg.Shards {
+			r.shardX = append(r.shardX, &tensor.Tensor{Shape: []int{per, tr.H, tr.W, tr.C}, Data: r.x.Data[i*per*size : (i+1)*per*size]})
+		}
+		r.shardBufs = make([]supernet.Shard, cfg.Shards)
+		if in.Group != nil {
+			if err := in.Group.Check(cfg.Shards); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, b := range space.Blocks {
 		r.blocks = append(r.blocks, b.Name)
@@ -339,7 +366,10 @@ func (r *runner) run(in Input) (*report.Result, error) {
 					return nil, err
 				}
 				r.weightOpt.LR = r.lr(r.weightSteps, totalWeightSteps)
-				lw := r.weightStep(r.weightBatcher, r.weightOpt, r.tau(epoch))
+				lw, err := r.weightStep(r.weightBatcher, r.weightOpt, r.tau(epoch))
+				if err != nil {
+					return nil, err
+				}
 				r.lastLossW = lw
 				r.weightSteps++
 				r.step++
@@ -377,7 +407,10 @@ func (r *runner) run(in Input) (*report.Result, error) {
 				}
 				r.archSteps++
 				r.weightOpt.LR = r.lr(r.weightSteps, totalWeightSteps)
-				lw := r.weightStep(r.weightBatcher, r.weightOpt, tau)
+				lw, err := r.weightStep(r.weightBatcher, r.weightOpt, tau)
+				if err != nil {
+					return nil, err
+				}
 				r.lastLossW = lw
 				r.weightSteps++
 				r.step++
@@ -468,7 +501,7 @@ func (r *runner) lr(step, total int) float32 {
 // weightStep trains the weights of one sampled path on a weight batch;
 // with a precision search, its ops' widths are mixed by a Gumbel-softmax
 // sample at temperature tau (heterogeneous sampling).
-func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD, tau float64) float64 {
+func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD, tau float64) (float64, error) {
 	var path supernet.Path
 	if r.cfg.Sampling == "soft" {
 		path = r.net.SampleSoft(r.rngSample, r.tau(r.epochsDone()))
@@ -481,10 +514,55 @@ func (r *runner) weightStep(b *data.Batcher, opt *nn.SGD, tau float64) float64 {
 
 // trainBatch is one SGD step of the supernet's current path on the next
 // batch of b, counted in the run's budget; it returns the batch's loss.
-func (r *runner) trainBatch(b *data.Batcher, opt *nn.SGD) float64 {
+func (r *runner) trainBatch(b *data.Batcher, opt *nn.SGD) (float64, error) {
 	b.Next(r.x.Data, r.labels)
 	r.trainSteps++
-	return float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip))
+	if r.cfg.Shards <= 1 {
+		return float64(nn.TrainStep(r.net.Net, r.net.WeightParams(), &r.ce, opt, r.x, r.labels, gradClip)), nil
+	}
+	params := r.net.WeightParams()
+	nn.ZeroGrad(params)
+	loss, err := r.backprop(true)
+	if err != nil {
+		return 0, err
+	}
+	nn.ClipGradNorm(params, gradClip)
+	opt.Step()
+	return loss, nil
+}
+
+// backprop runs the batch in r.x forward and backward in training mode and
+// returns its loss: in one pass, or shard by shard (cfg.Shards), this
+// process computing the shards it owns and the group bringing the rest,
+// summed in shard order (supernet.ReduceShards). With weights the weight
+// gradients are summed too (an architecture step needs only α's and β's).
+func (r *runner) backprop(weights bool) (float64, error) {
+	if r.cfg.Shards <= 1 {
+		loss := float64(r.ce.Forward(r.net.Net.Forward(r.x, true), r.labels))
+		r.net.Net.Backward(r.ce.Backward())
+		return loss, nil
+	}
+	r.net.SetDeferred(true)
+	defer r.net.SetDeferred(false)
+	r.ce.Denom = r.cfg.Batch
+	defer func() { r.ce.Denom = 0 }()
+	per := r.cfg.Batch / r.cfg.Shards
+	for i, x := range r.shardX {
+		if r.group != nil && !r.group.Owns(i, r.cfg.Shards) {
+			continue
+		}
+		r.net.BeginShard(weights)
+		loss := float64(r.ce.Forward(r.net.Net.Forward(x, true), r.labels[i*per:(i+1)*per]))
+		r.net.Net.Backward(r.ce.Backward())
+		r.net.CaptureShard(&r.shardBufs[i], weights, loss)
+	}
+	if r.group != nil {
+		if err := r.group.Exchange(r.exchanges, r.shardBufs); err != nil {
+			return 0, fmt.Errorf("search: exchanging shards: %w", err)
+		}
+		r.exchanges++
+	}
+	return r.net.ReduceShards(r.shardBufs, weights)
 }
 
 // archStep is one architecture update: CE on an architecture batch plus λ
@@ -514,8 +592,10 @@ func (r *runner) archStep(b *data.Batcher, opt *nn.Adam, tau float64, archSteps 
 	b.Next(r.x.Data, r.labels)
 	r.trainSteps++
 	nn.ZeroGrad(r.net.ArchParams())
-	loss := float64(r.ce.Forward(r.net.Net.Forward(r.x, true), r.labels))
-	r.net.Net.Backward(r.ce.Backward())
+	loss, err := r.backprop(false)
+	if err != nil {
+		return 0, err
+	}
 	r.net.AccumulateAlphaGrad(tau)
 	r.net.AccumulateBetaGrad()
 	if r.hwAware && r.lambda > 0 {
@@ -841,7 +921,10 @@ func (r *runner) finetune(path supernet.Path, w supernet.Widths) (float64, error
 			return 0, err
 		}
 		opt.LR = nn.CosineLR(base, base*lrFloor, s, total)
-		lw := r.trainBatch(b, opt)
+		lw, err := r.trainBatch(b, opt)
+		if err != nil {
+			return 0, err
+		}
 		r.lastLossW = lw
 		r.step++
 		r.obs(report.Event{Phase: report.PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),

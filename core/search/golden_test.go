@@ -41,6 +41,8 @@ var goldenConfigs = []struct{ name, fragment string }{
 	// precision-scalable ASIC array.
 	{"bits-468-zc706", "v=2&dataset=digits8&bits=4,6,8&seed=8&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	{"bits-48-eyeriss", "v=2&dataset=digits8&platform=eyeriss&bits=4,8&seed=9&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
+	// Version 3: each batch trains as 4 shards (what several workers share).
+	{"v3-shards4", "v=3&dataset=digits8&seed=10&epochs=1&finetune=0.5&accelsteps=20&finalsteps=100"},
 	// FBNet's 22-block layout (space=fbnet), warmed up here.
 	{"fbnet-space", "v=2&dataset=digits8&space=fbnet&pretrained=0&warmup=2&seed=6&epochs=1&searchset=300&finetune=1&accelsteps=20&finalsteps=100"},
 }

@@ -16,12 +16,15 @@ import (
 //	1: the first release.
 //	2: lra (the architecture's learning rate) defaults to 2, not 0.05: in
 //	   a two-epoch search α barely moved at 0.05 (docs/METHOD.md §2.7a).
-const Version = 2
+//	3: shards defaults to 4, not 1: a batch trains as four shards, which
+//	   the page spreads over several Web Workers (docs/METHOD.md §2.7b).
+const Version = 3
 
 // OldDefaults lists, per version before Version, the keys whose default
 // has changed since, with the default that version had.
 var OldDefaults = map[int][][2]string{
-	1: {{"lra", "0.05"}},
+	1: {{"lra", "0.05"}, {"shards", "1"}},
+	2: {{"shards", "1"}},
 }
 
 // Config is every setting of a search. Its zero value is not valid; start
@@ -37,7 +40,14 @@ type Config struct {
 	Pretrained bool // start from the shipped warm-up snapshot of the dataset's supernet
 	Warmup     int  // weight-only epochs before the search when not pretrained
 	Batch      int
-	Finetune   float64 // epochs of fine-tuning the derived network (fractions allowed: 0.5 is half the training set)
+	// Shards splits each batch into that many equal shards ("ghost
+	// batches"): each runs forward and backward on its own, its batch
+	// norms normalising over the shard, and their gradients are summed in
+	// shard order. The page spreads the shards over several Web Workers;
+	// the result is the same whatever the number of workers. 1 (links
+	// before version 3) trains on the whole batch at once.
+	Shards   int
+	Finetune float64 // epochs of fine-tuning the derived network (fractions allowed: 0.5 is half the training set)
 
 	Objective string  // hardware cost the search minimises: fps (maximised), latency, energy, edp
 	Lambda    float64 // initial weight of the hardware cost in the architecture loss
@@ -81,7 +91,7 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Dataset: "mnist14", Platform: "zc706", Engine: "reinforce", Seed: 1,
-		Epochs: 2, SearchSet: 5000, Pretrained: true, Warmup: 3, Batch: 32, Finetune: 0.5,
+		Epochs: 2, SearchSet: 5000, Pretrained: true, Warmup: 3, Batch: 32, Shards: 4, Finetune: 0.5,
 		Objective: "fps", Lambda: 0.1, Adapt: true,
 		Tau0: 5, TauDecay: 0.956, Sampling: "hard", Ops: "fbnet", Space: "tiny", Pipeline: "rule", Bits: "8", HWCost: "path", Model: "corrected",
 		AccelSteps: 200, FinalSteps: 2000,
@@ -260,6 +270,8 @@ var Keys = []Key{
 	boolKey("pretrained", "start from the shipped warm-up snapshot (0: warm up here)", func(c *Config) *bool { return &c.Pretrained }),
 	intKey("warmup", "weight-only epochs before the search when pretrained=0", func(c *Config) *int { return &c.Warmup }, 0, 100),
 	intKey("batch", "mini-batch size", func(c *Config) *int { return &c.Batch }, 8, 512),
+	withSince(intKey("shards", "shards each batch is split into, each normalised and differentiated on its own and summed in order, so the page can train them on several Web Workers with the same result (1: the whole batch at once; must divide batch)",
+		func(c *Config) *int { return &c.Shards }, 1, 64)),
 	floatKey("finetune", "epochs of fine-tuning the derived network on the whole training set (0.5: half of it)", func(c *Config) *float64 { return &c.Finetune }, 0, 100),
 	enumKey("objective", "the hardware cost to optimise", func(c *Config) *string { return &c.Objective },
 		"fps", "latency", "energy", "edp"),

@@ -9,7 +9,7 @@ import (
 )
 
 func TestParseDefaults(t *testing.T) {
-	for _, frag := range []string{"", "#", "v=2", "#v=2&"} {
+	for _, frag := range []string{"", "#", "v=3", "#v=3&"} {
 		l, err := Parse(frag)
 		if err != nil {
 			t.Fatalf("Parse(%q): %v", frag, err)
@@ -21,29 +21,33 @@ func TestParseDefaults(t *testing.T) {
 }
 
 // A link keeps the search it was made with: a version 1 link without lra
-// gets version 1's 0.05, one that sets it keeps its value, and both encode
-// as today's version with lra written out.
+// gets version 1's 0.05, one that sets it keeps its value, links before
+// version 3 train unsharded, and all encode as today's version with those
+// keys written out.
 func TestParseOldVersionKeepsItsDefaults(t *testing.T) {
 	for _, tt := range []struct {
-		frag string
-		lra  float64
+		frag   string
+		lra    float64
+		shards int
 	}{
-		{"v=1", 0.05},
-		{"v=1&seed=7", 0.05},
-		{"seed=7&v=1", 0.05}, // v anywhere in the link
-		{"v=1&lra=0.3", 0.3},
-		{"v=2", 2},
-		{"seed=7", 2},
+		{"v=1", 0.05, 1},
+		{"v=1&seed=7", 0.05, 1},
+		{"seed=7&v=1", 0.05, 1}, // v anywhere in the link
+		{"v=1&lra=0.3", 0.3, 1},
+		{"v=2", 2, 1},
+		{"v=2&shards=2", 2, 2},
+		{"v=3", 2, 4},
+		{"seed=7", 2, 4},
 	} {
 		l, err := Parse(tt.frag)
 		if err != nil {
 			t.Fatalf("Parse(%q): %v", tt.frag, err)
 		}
-		if l.Config.LRArch != tt.lra {
-			t.Errorf("Parse(%q): lra %v, want %v", tt.frag, l.Config.LRArch, tt.lra)
+		if l.Config.LRArch != tt.lra || l.Config.Shards != tt.shards {
+			t.Errorf("Parse(%q): lra %v, shards %d; want %v, %d", tt.frag, l.Config.LRArch, l.Config.Shards, tt.lra, tt.shards)
 		}
 		again, err := Parse(l.Config.Encode())
-		if err != nil || again.Config.LRArch != tt.lra || !strings.HasPrefix(l.Config.Encode(), fmt.Sprintf("v=%d&", Version)) {
+		if err != nil || again.Config.LRArch != tt.lra || again.Config.Shards != tt.shards || !strings.HasPrefix(l.Config.Encode(), fmt.Sprintf("v=%d&", Version)) {
 			t.Errorf("Parse(%q) encodes as %q, which reads back lra %v (%v)", tt.frag, l.Config.Encode(), again.Config.LRArch, err)
 		}
 	}
@@ -79,7 +83,7 @@ func TestParseErrorsNameTheKey(t *testing.T) {
 	tests := []struct {
 		frag, key, want string
 	}{
-		{"v=3", "v", "not supported"},
+		{"v=4", "v", "not supported"},
 		{"v=0", "v", "not supported"},
 		{"dataset=cifar10", "dataset", "mnist14, fashion14, digits8, mnist28, fashion28"},
 		{"epochs=0", "epochs", "from 1 to 200"},
@@ -143,7 +147,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	if back.Encode() != frag {
 		t.Errorf("round trip changed the fragment:\n%s\n%s", frag, back.Encode())
 	}
-	if !strings.HasPrefix(frag, "v=2&dataset=mnist14&platform=zc706&") {
+	if !strings.HasPrefix(frag, "v=3&dataset=mnist14&platform=zc706&") {
 		t.Errorf("fragment %q is not in canonical order", frag)
 	}
 }

@@ -37,6 +37,13 @@ type ParseRequest struct {
 	// Resume, when set, is a checkpoint the worker posted (Checkpoint) for
 	// this same fragment: the search continues from it (search only).
 	Resume []byte `msgpack:"resume,omitempty"`
+	// Rank and Size place this worker in a group of Size workers training
+	// one sharded search (shards > 1) together, rank 0 leading: the page
+	// first posts each its MessagePorts (a "peers" message), then the same
+	// search to all. Only the leader posts progress, checkpoints and the
+	// result. Size 0 or 1 is a worker alone.
+	Rank int `msgpack:"rank,omitempty"`
+	Size int `msgpack:"size,omitempty"`
 }
 
 // Checkpoint is a running search's saved state, posted every

@@ -20,7 +20,7 @@ const GROUPS = [
   ["Objective", ["objective", "lambda", "adapt", "target"]],
 ];
 const ADVANCED = [
-  ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "finetune"]],
+  ["Schedule", ["epochs", "searchset", "pretrained", "warmup", "batch", "shards", "finetune"]],
   ["Search space", ["tau0", "taudecay", "sampling", "ops", "space", "bits", "hwcost", "model"]],
   ["Accelerator search and baselines", ["engine", "pipeline", "accelsteps", "finalsteps", "lrw", "lra", "baselines"]],
 ];
@@ -31,7 +31,7 @@ const LABELS = {
   dataset: "Dataset", platform: "Hardware platform", seed: "Seed",
   objective: "Hardware objective", lambda: "Hardware weight λ", adapt: "Adapt λ to hold the target", target: "Target band",
   epochs: "Search epochs", searchset: "Images the search trains on", pretrained: "Start from the pretrained supernet",
-  warmup: "Warm-up epochs (without pretraining)", batch: "Batch size", finetune: "Fine-tuning epochs",
+  warmup: "Warm-up epochs (without pretraining)", batch: "Batch size", shards: "Shards per batch (trained on several workers)", finetune: "Fine-tuning epochs",
   tau0: "Initial temperature τ₀", taudecay: "Temperature decay per epoch", sampling: "How ops are sampled",
   ops: "Candidate ops", space: "Supernet layout", bits: "Bit-widths (8: no precision search)", hwcost: "How the hardware cost reaches the network", model: "FPGA cost model mode",
   engine: "Accelerator search engine", pipeline: "Layers to the FPGA's chunks", accelsteps: "Accelerator evaluations per epoch", finalsteps: "Final accelerator evaluations",
@@ -556,6 +556,17 @@ class Page {
     if (this.viz && typeof this.viz.setView === "function") this.viz.setView("search");
     const msg = { type: "search", fragment: parsed.canonical, paused };
     if (resume) msg.resume = resume.state;
+    let helpers = [];
+    try {
+      helpers = await this.startHelpers(s, parsed.canonical, msg);
+    } catch (err) {
+      helpers = []; // the search runs on the page's worker alone, with the same result
+      delete msg.rank;
+      delete msg.size;
+      console.warn("helper workers:", err.message);
+    }
+    s.helpers = helpers;
+    window.dianWorkersUsed = helpers.length + 1;
     const promise = this.core.request(msg, (p, bytes) => this.progress(s, p, bytes), (c) => this.keepCheckpoint(s, parsed.canonical, c));
     s.id = this.core.nextID - 1;
     if (paused) {
@@ -566,9 +577,16 @@ class Page {
     try {
       reply = await promise;
     } catch (err) {
+      for (const h of helpers) h.worker.terminate();
       if (this.search !== s) return; // replaced by a newer search
       this.search = null;
       this.buttons();
+      if (s.helperError) {
+        showError(`A helper worker failed (${s.helperError}); the search stopped. Running it again uses one worker less.`, true);
+        this.maxWorkers = Math.max(1, helpers.length);
+        setState("idle");
+        return;
+      }
       if (err.message === "search stopped") {
         $("status").textContent = "Stopped.";
         setState("idle");
@@ -580,10 +598,50 @@ class Page {
       $("status").textContent = "The search failed.";
       return;
     }
+    for (const h of helpers) h.worker.terminate();
     if (this.search !== s) return;
     this.search = null;
     this.buttons();
     this.finish(reply, s);
+  }
+
+  // startHelpers starts the workers that train a sharded search (shards >
+  // 1) with the page's own: one per core the browser reports, minus one
+  // for the page, at most one per shard (window.dianWorkers overrides the
+  // count). Each gets a MessagePort to the page's worker, which leads;
+  // msg is then the leader's request. The result is the same whatever the
+  // number of workers (core/search's Group), so this is about speed alone.
+  async startHelpers(s, fragment, msg) {
+    const shards = Number(new URLSearchParams(fragment).get("shards") || 1);
+    const cores = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+    const size = Math.min(shards, window.dianWorkers || cores, this.maxWorkers || Infinity);
+    if (!(size > 1)) return [];
+    const helpers = [];
+    for (let k = 1; k < size; k++) {
+      const h = new CoreWorker("worker.js");
+      h.restarts = 3; // a helper that fails is not restarted: the search stops
+      h.onStray = () => {};
+      helpers.push(h);
+    }
+    try {
+      await Promise.all([this.core.ready, ...helpers.map((h) => withTimeout(h.ready, "a helper worker"))]);
+    } catch (err) {
+      for (const h of helpers) h.worker.terminate();
+      throw err;
+    }
+    const channels = helpers.map(() => new MessageChannel());
+    this.core.worker.postMessage({ type: "peers", ports: channels.map((c) => c.port1) }, channels.map((c) => c.port1));
+    helpers.forEach((h, k) => {
+      h.worker.postMessage({ type: "peers", ports: [channels[k].port2] }, [channels[k].port2]);
+      h.request({ ...msg, rank: k + 1, size }).catch((err) => {
+        if (this.search !== s || s.helperError) return;
+        s.helperError = err.message;
+        this.control("stop");
+      });
+    });
+    msg.rank = 0;
+    msg.size = size;
+    return helpers;
   }
 
   async control(action) {

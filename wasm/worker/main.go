@@ -39,6 +39,16 @@ func main() {
 		// negative length) would kill the Go program, so the type is checked
 		// before any conversion.
 		data := args[0].Get("data")
+		if data.Type() == js.TypeObject && data.Get("type").Type() == js.TypeString && data.Get("type").String() == "peers" {
+			// The ports to this worker's peers in a group (group.go),
+			// for the next search; they cannot travel as MessagePack.
+			ports := data.Get("ports")
+			peers = nil
+			for i := 0; ports.Type() == js.TypeObject && i < ports.Length() && i < 64; i++ {
+				peers = append(peers, ports.Index(i))
+			}
+			return nil
+		}
 		if !data.InstanceOf(arrayBuffer) && !data.InstanceOf(uint8Array) {
 			postNow(protocol.Encode(protocol.Error{Type: "error",
 				Message: "worker: a message must be MessagePack bytes (an ArrayBuffer or a Uint8Array), not a " + data.Type().String()}))
@@ -65,6 +75,7 @@ func main() {
 
 	post := postNow
 	svc := service.New(post, fetch, protocol.Version())
+	svc.Ports = ports
 	post(protocol.ReadyMessage())
 	for msg := range jobs {
 		svc.Handle(msg)

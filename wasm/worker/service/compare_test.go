@@ -3,8 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,14 +26,7 @@ func TestPlanAndSummarize(t *testing.T) {
 	if p.Type != "plan" || p.ID != 3 || len(p.Units) != 4 || strings.Join(p.Methods, ",") != "cosearch,fixednet" || len(p.Points) != 1 {
 		t.Fatalf("plan %+v", p)
 	}
-	link, err := share.Parse(frag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := search.LoadInput(os.DirFS(filepath.Join(repoRoot, "assets")), link.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	link, in := loadFragment(t, frag)
 	req := protocol.SummarizeRequest{Type: "summarize", ID: 4, Fragment: frag}
 	for _, u := range p.Units {
 		ul, err := share.Parse(u.Fragment)

@@ -41,7 +41,7 @@ func TestParseLink(t *testing.T) {
 	if len(p.Values) != len(share.Keys) {
 		t.Errorf("ParseLink gives %d values, want one per key (%d)", len(p.Values), len(share.Keys))
 	}
-	if !strings.HasPrefix(p.Canonical, "v=2&dataset=digits8&") || !strings.HasSuffix(p.Canonical, "&run=1&lock=seed&lesson=tradeoff") {
+	if !strings.HasPrefix(p.Canonical, "v=3&dataset=digits8&") || !strings.HasSuffix(p.Canonical, "&run=1&lock=seed&lesson=tradeoff") {
 		t.Errorf("canonical = %q", p.Canonical)
 	}
 

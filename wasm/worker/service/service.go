@@ -46,6 +46,11 @@ type Service struct {
 	fetch   Fetch
 	version string
 
+	// Ports, when set, gives this worker's ports to its peers for a search
+	// of rank and size (ParseRequest; NewStarGroup says which); nil
+	// refuses groups.
+	Ports func(rank, size int) ([]Port, error)
+
 	mu        sync.Mutex
 	job       *job // the running search; nil when none
 	datasets  map[string]*data.Dataset
@@ -105,7 +110,7 @@ func (s *Service) search(msg []byte) {
 	}
 	s.job = j
 	s.mu.Unlock()
-	go s.run(ctx, j, link.Config, req.Resume)
+	go s.run(ctx, j, link.Config, req)
 }
 
 // eventLoopContext is a running search's context in the worker. In wasm
@@ -129,7 +134,7 @@ func (c *eventLoopContext) Err() error {
 	return c.Context.Err()
 }
 
-func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []byte) {
+func (s *Service) run(ctx context.Context, j *job, cfg share.Config, req protocol.ParseRequest) {
 	defer func() {
 		s.mu.Lock()
 		if s.job == j {
@@ -140,11 +145,19 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 	}()
 	start := time.Now()
 	in, err := s.input(ctx, cfg)
+	if err == nil && req.Size > 1 {
+		in.Group, err = s.group(ctx, cfg, req.Rank, req.Size)
+	}
 	if err == nil {
 		load := time.Since(start).Seconds()
-		in.Resume = resume
+		in.Resume = req.Resume
 		var model []byte
-		if cfg.Method == "cosearch" {
+		observe := j.observe
+		if req.Rank > 0 {
+			// A helper: the leader reports the search, keeps its
+			// checkpoints and exports its network.
+			observe = func(report.Event) {}
+		} else if cfg.Method == "cosearch" {
 			in.Checkpoints = j.checkpoints()
 			in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
 				model, _ = search.ExportONNX(net, path, in.Data) // an op set without export: no download
@@ -152,7 +165,7 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 			}
 		}
 		var res *report.Result
-		res, err = search.Run(ctx, cfg, in, j.observe)
+		res, err = search.Run(ctx, cfg, in, observe)
 		if err == nil {
 			var b, net []byte
 			b, err = ResultJSON(res)
@@ -171,6 +184,21 @@ func (s *Service) run(ctx context.Context, j *job, cfg share.Config, resume []by
 		err = errors.New(protocol.Stopped)
 	}
 	s.postError(j.id, err)
+}
+
+// group connects a search of rank and size to its peers.
+func (s *Service) group(ctx context.Context, cfg share.Config, rank, size int) (search.Group, error) {
+	if cfg.Shards < size {
+		return nil, fmt.Errorf("worker: %d workers for shards=%d: each needs a shard (accepted: at most shards workers)", size, cfg.Shards)
+	}
+	if s.Ports == nil {
+		return nil, errors.New("worker: this worker cannot join a group of workers")
+	}
+	ports, err := s.Ports(rank, size)
+	if err != nil {
+		return nil, err
+	}
+	return NewStarGroup(ctx, rank, size, ports)
 }
 
 // ResultJSON encodes a result exactly as `dian search -json` prints it

@@ -156,9 +156,9 @@ func withoutTiming(t *testing.T, b []byte) map[string]any {
 	return m
 }
 
-// directRun runs the fragment's search in this process, as `dian search
-// -json -onnx-out` does, and returns its JSON and its ONNX model.
-func directRun(t *testing.T, fragment string) (result, model []byte) {
+// loadFragment parses a search's fragment and loads what it runs on from
+// the repository's assets, as the page's worker loads them.
+func loadFragment(t *testing.T, fragment string) (share.Link, search.Input) {
 	t.Helper()
 	link, err := share.Parse(fragment)
 	if err != nil {
@@ -168,7 +168,16 @@ func directRun(t *testing.T, fragment string) (result, model []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return link, in
+}
+
+// directRun runs the fragment's search in this process, as `dian search
+// -json -onnx-out` does, and returns its JSON and its ONNX model.
+func directRun(t *testing.T, fragment string) (result, model []byte) {
+	t.Helper()
+	link, in := loadFragment(t, fragment)
 	in.Trained = func(net *supernet.Supernet, path supernet.Path) error {
+		var err error
 		model, err = search.ExportONNX(net, path, in.Data)
 		return err
 	}
