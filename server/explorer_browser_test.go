@@ -254,7 +254,7 @@ func TestExplorerBadLink(t *testing.T) {
 	if err := chromedp.Do(b.ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}
-	if state := b.open(t, url+"#v=3&colour=red"); state != "idle" {
+	if state := b.open(t, url+"#v=4&colour=red"); state != "idle" {
 		t.Errorf("a bad link without run=1 left the page %q, want idle", state)
 	}
 	shown := eval[string](t, b, `document.getElementById("error").hidden ? "" : document.getElementById("error").innerText`)

@@ -558,7 +558,7 @@ class Page {
     if (resume) msg.resume = resume.state;
     let helpers = [];
     try {
-      helpers = await this.startHelpers(s, parsed.canonical, msg);
+      helpers = await this.startHelpers(s, Number(parsed.values.shards || 1), msg);
     } catch (err) {
       helpers = []; // the search runs on the page's worker alone, with the same result
       delete msg.rank;
@@ -567,6 +567,7 @@ class Page {
     }
     s.helpers = helpers;
     window.dianWorkersUsed = helpers.length + 1;
+    if (helpers.length) $("status").textContent += ` Training on ${helpers.length + 1} workers.`;
     const promise = this.core.request(msg, (p, bytes) => this.progress(s, p, bytes), (c) => this.keepCheckpoint(s, parsed.canonical, c));
     s.id = this.core.nextID - 1;
     if (paused) {
@@ -611,8 +612,7 @@ class Page {
   // count). Each gets a MessagePort to the page's worker, which leads;
   // msg is then the leader's request. The result is the same whatever the
   // number of workers (core/search's Group), so this is about speed alone.
-  async startHelpers(s, fragment, msg) {
-    const shards = Number(new URLSearchParams(fragment).get("shards") || 1);
+  async startHelpers(s, shards, msg) {
     const cores = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
     const size = Math.min(shards, window.dianWorkers || cores, this.maxWorkers || Infinity);
     if (!(size > 1)) return [];
