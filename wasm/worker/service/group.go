@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dian-explorer/dian/core/search"
 	"github.com/dian-explorer/dian/core/supernet"
@@ -37,6 +38,10 @@ type Port interface {
 	// Close stops the port (when its search ends).
 	Close()
 }
+
+// StopGrace is how long a stopped search still waits for its peers'
+// shards of the step it is in.
+const StopGrace = 2 * time.Second
 
 // MaxShardValues bounds the values one shard of a peer's message may hold
 // (the largest layout's weight gradients are far below it).
@@ -106,7 +111,15 @@ func (g *starGroup) receive(port Port, step int, shards []supernet.Shard, expect
 	select {
 	case m = <-port.Inbox():
 	case <-g.ctx.Done():
-		return g.ctx.Err()
+		// A stopped search finishes the step it is in, so the next step
+		// boundary keeps it in a checkpoint: the peers, computing their
+		// shards of it, answer within milliseconds. A peer that does not
+		// has failed, and the search stops without this step.
+		select {
+		case m = <-port.Inbox():
+		case <-time.After(StopGrace):
+			return g.ctx.Err()
+		}
 	}
 	if m.Err != nil {
 		return m.Err
