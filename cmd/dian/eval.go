@@ -21,7 +21,7 @@ const evalUsage = `exactly one mode per call:
   dian eval -design FILE.json -net FILE.json [-model auto|faithful|corrected|dna|systolic] [-json]
   dian eval -problem FILE.yaml -platform NAME [-dataflow DF] [-objective edp|energy|cycles] [-tech 45nm|65nm] [-json]
   dian eval -onnx MODEL.onnx -platform NAME [-dataflow DF] [-objective …] [-tech …] [-json]
-  dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml [-ert ERT.yaml]]
+  dian eval -timeloop-map FILE.map.txt -problem FILE.yaml [-arch FILE.yaml [-ert ERT.yaml] [-platform NAME [-model M]]]
   dian eval -scalesim-config FILE.cfg -topology FILE.csv`
 
 // runEval parses the flags of every mode and dispatches to the one chosen.
@@ -32,7 +32,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	design := fs.String("design", "", "design `FILE.json` (our format; with -net)")
 	net := fs.String("net", "", "network `FILE.json` (our format; with -design)")
 	asJSON := fs.Bool("json", false, "with -design: print JSON instead of CSV")
-	model := fs.String("model", "auto", "with -design: cost `model`: auto (the platform's, as the co-search costs it: the corrected FPGA chunk model on an FPGA, DNA's estimator on an ASIC, the systolic model on a systolic array), faithful (Auto-NBA's FPGA chunk model as published), corrected (its fixed version), dna or systolic")
+	model := fs.String("model", "auto", "with -design, or -timeloop-map and -platform: cost `model`: auto (the platform's, as the co-search costs it: the corrected FPGA chunk model on an FPGA, DNA's estimator on an ASIC, the systolic model on a systolic array), faithful (Auto-NBA's FPGA chunk model as published), corrected (its fixed version), dna or systolic")
 	scaleCfg := fs.String("scalesim-config", "", "SCALE-Sim config `FILE.cfg` (with -topology)")
 	topology := fs.String("topology", "", "SCALE-Sim topology `FILE.csv` (with -scalesim-config)")
 	tlMap := fs.String("timeloop-map", "", "Timeloop mapping printout `FILE.map.txt` (with -problem)")
@@ -40,7 +40,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("arch", "", "Timeloop architecture `FILE.yaml` (optional, for energy)")
 	ert := fs.String("ert", "", "Accelergy's energy reference table `ERT.yaml` (with -arch: prices every component)")
 	onnxPath := fs.String("onnx", "", "an ONNX `MODEL.onnx` (with -platform): cost every layer on the preset")
-	platform := fs.String("platform", "", "with -problem alone or -onnx: map the layers onto this preset's PE array (dian presets lists them)")
+	platform := fs.String("platform", "", "with -problem alone or -onnx: map the layers onto this preset's PE array (dian presets lists them); with -timeloop-map and -arch: also cost the mapping with this preset's search model (-model)")
 	dataflow := fs.String("dataflow", "", "with -platform: the array's dataflow (default: the preset's; rs, ws, os, is)")
 	objective := fs.String("objective", "edp", "with -platform: what the mapper minimises (edp, energy, cycles)")
 	tech := fs.String("tech", "", "with -platform: the energy table (45nm, 65nm; default: the preset's)")
@@ -54,7 +54,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 
 	ourMode := *design != "" || *net != ""
 	onnxMode := *onnxPath != ""
-	problemMode := *platform != "" && !onnxMode
+	problemMode := *platform != "" && !onnxMode && *tlMap == ""
 	tlMode := !problemMode && (*tlMap != "" || *problem != "" || *arch != "" || *ert != "")
 	ssMode := *scaleCfg != "" || *topology != ""
 	modes := 0
@@ -68,8 +68,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	modeSet := false
 	fs.Visit(func(f *flag.Flag) { modeSet = modeSet || f.Name == "model" })
-	if modeSet && !ourMode {
-		return fmt.Errorf("%w: -model applies to -design/-net only", errUsage)
+	if modeSet && !ourMode && !(tlMode && *platform != "") {
+		return fmt.Errorf("%w: -model applies to -design/-net, or to -timeloop-map with -platform", errUsage)
 	}
 	if *asJSON && !ourMode && !problemMode && !onnxMode {
 		return fmt.Errorf("%w: -json applies to -design/-net, -problem/-platform and -onnx", errUsage)
@@ -104,15 +104,31 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		if *ert != "" && *arch == "" {
 			return fmt.Errorf("%w: -ert prices the components of -arch", errUsage)
 		}
-		return evalTimeloop(*tlMap, *problem, *arch, *ert, stdout)
+		if *platform != "" && *arch == "" {
+			return fmt.Errorf("%w: -timeloop-map with -platform needs -arch (the PE array and buffers the preset's model costs)", errUsage)
+		}
+		var sm *searchModel
+		if *platform != "" {
+			p, err := accel.Preset(*platform)
+			if err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			if err := checkModelName(*model); err != nil {
+				return err
+			}
+			m, mode, err := costModel(*model, p)
+			if err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			sm = &searchModel{platform: p, model: m, mode: mode}
+		}
+		return evalTimeloop(*tlMap, *problem, *arch, *ert, sm, stdout)
 	default:
 		if *design == "" || *net == "" {
 			return fmt.Errorf("%w: -design and -net go together", errUsage)
 		}
-		switch *model {
-		case "auto", "faithful", "corrected", "dna", "systolic":
-		default:
-			return fmt.Errorf("%w: -model %q is not one of auto, faithful, corrected, dna, systolic", errUsage, *model)
+		if err := checkModelName(*model); err != nil {
+			return err
 		}
 		return evalDesign(*design, *net, *model, *asJSON, stdout)
 	}
@@ -167,6 +183,15 @@ func costModel(name string, p accel.Platform) (costmodel.Model, accel.Mode, erro
 	}
 	m, err := costmodel.Parse(name)
 	return m, accel.Corrected, err
+}
+
+// checkModelName accepts the -model flag's values.
+func checkModelName(model string) error {
+	switch model {
+	case "auto", "faithful", "corrected", "dna", "systolic":
+		return nil
+	}
+	return fmt.Errorf("%w: -model %q is not one of auto, faithful, corrected, dna, systolic", errUsage, model)
 }
 
 // costLayerHeader is the header of the per-layer CSV block.

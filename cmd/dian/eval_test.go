@@ -149,6 +149,10 @@ func TestEvalUsageErrors(t *testing.T) {
 		{"-design", exampleDesign, "-net", exampleNet, "-model", "exact"},
 		{"-scalesim-config", "a.cfg"},
 		{"-problem", "p.yaml"},
+		{"-timeloop-map", "m.txt", "-problem", "p.yaml", "-platform", "zc706"},                                   // the model needs -arch
+		{"-timeloop-map", "m.txt", "-problem", "p.yaml", "-arch", "a.yaml", "-model", "dna"},                     // -model needs -platform
+		{"-timeloop-map", "m.txt", "-problem", "p.yaml", "-arch", "a.yaml", "-platform", "tpu"},                  // no such preset
+		{"-timeloop-map", "m.txt", "-problem", "p.yaml", "-arch", "a.yaml", "-platform", "zc706", "-model", "x"}, // no such model
 	} {
 		var out, errb bytes.Buffer
 		if code := run(append([]string{"eval"}, args...), &out, &errb); code != 2 {

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
+	"github.com/dian-explorer/dian/core/accel"
+	"github.com/dian-explorer/dian/core/accel/costmodel"
 	"github.com/dian-explorer/dian/core/accel/loopnest"
 	"github.com/dian-explorer/dian/core/accel/timeloop"
 )
@@ -39,7 +42,12 @@ func readInput(path string) ([]byte, error) {
 // (innermost first, as Timeloop's stats list them) and kept data space, the
 // per-instance reads, fills and updates; then the cycles and, with an arch,
 // the energy in pJ.
-func evalTimeloop(mapPath, problemPath, archPath, ertPath string, stdout io.Writer) error {
+//
+// With sm, the mapping is also read as the chunk it describes
+// (loopnest.ChunkOf) and costed with the preset's search model, as the
+// co-search costs a layer of a found design: rows search_model,
+// search_cycles and search_energy (in 16-bit-MAC units).
+func evalTimeloop(mapPath, problemPath, archPath, ertPath string, sm *searchModel, stdout io.Writer) error {
 	p, files, err := readProblemFile(problemPath)
 	if err != nil {
 		return err
@@ -77,6 +85,12 @@ func evalTimeloop(mapPath, problemPath, archPath, ertPath string, stdout io.Writ
 			return fmt.Errorf("%s with %s: %w", mapPath, archPath, err)
 		}
 	}
+	var sc *accel.LayerCost
+	if sm != nil {
+		if sc, err = sm.cost(p, tm.Mapping, arch); err != nil {
+			return fmt.Errorf("%s on %s: %w", mapPath, archPath, err)
+		}
+	}
 	w := bufio.NewWriter(stdout)
 	fmt.Fprintln(w, timeloopHeader)
 	for li := len(st.Levels) - 1; li >= 0; li-- {
@@ -111,6 +125,10 @@ func evalTimeloop(mapPath, problemPath, archPath, ertPath string, stdout io.Writ
 		}
 		fmt.Fprintf(w, "fj_per_compute,Total,%.2f\n", 1000*eb.TotalPJ/macs)
 	}
+	if sc != nil {
+		f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+		fmt.Fprintf(w, "search_model,%s\nsearch_cycles,%s\nsearch_energy,%s\n", accel.CostModelTitle(sm.platform.Target), f(sc.Cycles), f(sc.EnergySum))
+	}
 	// What the files hold that Timeloop ignores too (instance keys that are
 	// no dimension, mapper constraints, …), as note rows.
 	cw := csv.NewWriter(w)
@@ -119,4 +137,29 @@ func evalTimeloop(mapPath, problemPath, archPath, ertPath string, stdout io.Writ
 	}
 	cw.Flush()
 	return w.Flush()
+}
+
+// searchModel is a preset's search cost model, as -platform and -model
+// choose it for a Timeloop mapping.
+type searchModel struct {
+	platform accel.Platform
+	model    costmodel.Model
+	mode     accel.Mode
+}
+
+// cost costs the layer and chunk that mapping m of p on arch describes
+// (loopnest.ChunkOf) with the model: a one-chunk design running the one
+// layer, tiles padded as the search's designs pad them.
+func (sm *searchModel) cost(p *loopnest.Problem, m *loopnest.Mapping, arch *loopnest.Arch) (*accel.LayerCost, error) {
+	l, c, err := loopnest.ChunkOf(p, m, arch)
+	if err != nil {
+		return nil, err
+	}
+	d := accel.Design{Name: "timeloop", Platform: sm.platform.Name, Assign: accel.AssignExplicit, Pad: true, Chunks: []accel.SubAccel{c}}
+	net := accel.Network{Name: l.Name, Layers: []accel.NetworkLayer{{Layer: l}}}
+	nc, err := costmodel.Evaluate(sm.model, &d, &net, sm.platform, sm.mode)
+	if err != nil {
+		return nil, err
+	}
+	return &nc.Layers[0], nil
 }

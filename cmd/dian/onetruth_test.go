@@ -78,6 +78,17 @@ func TestOneTruthPerLayer(t *testing.T) {
 				if got := eo.String(); !strings.Contains(got, fmt.Sprintf("\ncycles,%d\nenergy_pj,%s\n", st.NestCycles, want["energy_pj"])) {
 					t.Errorf("%s: dian eval reads the export back as\n%s\nthe view shows %d cycles, %s pJ", lc.Layer, got, st.NestCycles, want["energy_pj"])
 				}
+				// With -platform, the same files are costed with the
+				// search's own model, as the chunk they describe.
+				eo.Reset()
+				if code := run(append(args, "-platform", p.Name), &eo, &ee); code != 0 {
+					t.Fatalf("%s: eval -platform exit %d: %s", lc.Layer, code, ee.String())
+				}
+				f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+				wantSearch := fmt.Sprintf("search_model,%s\nsearch_cycles,%s\nsearch_energy,%s\n", accel.CostModelTitle(p.Target), f(lc.Cycles), f(lc.EnergySum))
+				if got := eo.String(); !strings.Contains(got, wantSearch) {
+					t.Errorf("%s: dian eval -platform reads the export back as\n%s\nthe search's row says\n%s", lc.Layer, got[strings.Index(got, "search_model"):], wantSearch)
+				}
 				if ss == nil {
 					continue
 				}

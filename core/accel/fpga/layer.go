@@ -203,20 +203,34 @@ func EvalLayer(dst *accel.LayerCost, l *accel.Layer, c *accel.SubAccel, mode acc
 	}
 	dst.BRAM18 = int(bram)
 
-	fillEnergy(dst, c, l, dw, tr*tc, tn*kr*ks)
+	// The array's spatial reuse: the unroll of each dimension, clipped in
+	// corrected mode to the compute tile it unrolls (PEs past a layer's
+	// extent idle; they share nothing).
+	var reuse accel.Extents
+	for d := accel.Dim(0); d < accel.NumDims; d++ {
+		reuse[d] = accel.OrOne(c.Unroll[d])
+	}
+	if corrected {
+		tile := accel.Extents{accel.DimN: accel.OrOne(l.N), accel.DimK: itm, accel.DimC: itn, accel.DimP: itr, accel.DimQ: itc, accel.DimR: l.R, accel.DimS: l.S}
+		for d := range reuse {
+			reuse[d] = min(reuse[d], tile[d])
+		}
+	}
+	fillEnergy(dst, c, &reuse, dw, tr*tc, tn*kr*ks)
 	return nil
 }
 
 // fillEnergy fills dst.Energy from the layer's counts. On-chip buffer reads
 // per operand are the MACs divided by the operand's spatial reuse (the
-// product of the unroll factors over dimensions the operand does not
-// depend on: a broadcast for inputs and weights, a reduction for outputs)
+// product of reuse, the unroll factors, clipped to the compute tile in
+// corrected mode, over dimensions the operand does not depend on: a
+// broadcast for inputs and weights, a reduction for outputs)
 // and, for the stationary operand, by its reuse inside the compute tile
 // (a weight stays for the tile's output pixels under ws, a partial sum for
 // its input channels and kernel under os). Partial sums are read and
 // written; fills equal the DRAM words. Every MAC touches one register per
 // operand (two for the partial sum).
-func fillEnergy(dst *accel.LayerCost, c *accel.SubAccel, l *accel.Layer, dw bool, pixelsPerTile, reductionPerTile float64) {
+func fillEnergy(dst *accel.LayerCost, c *accel.SubAccel, reuse *accel.Extents, dw bool, pixelsPerTile, reductionPerTile float64) {
 	macs := float64(dst.MACs)
 	q := float64(c.Bits)
 	word := q / 16
@@ -224,7 +238,7 @@ func fillEnergy(dst *accel.LayerCost, c *accel.SubAccel, l *accel.Layer, dw bool
 		r := 1.0
 		for d := accel.Dim(0); d < accel.NumDims; d++ {
 			if !operandDimSet[o].Has(d) && !(dw && d == accel.DimC) {
-				r *= float64(accel.OrOne(c.Unroll[d]))
+				r *= float64(reuse[d])
 			}
 		}
 		return r

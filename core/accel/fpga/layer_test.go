@@ -144,6 +144,40 @@ func TestFPGACorrectedHandDerived(t *testing.T) {
 	}
 }
 
+// In corrected mode an unroll wider than the layer shares nothing past the
+// layer's extent: a 4 × 32 ws array (K × C) on a layer of 8 input channels
+// reads the buffer as the 4 × 8 array that its mapping keeps busy, with
+// the same cycles. Faithful mode keeps the original's unclipped reuse.
+// Hand count: 8·16·8·8 = 8,192 MACs; partial sums are read 2·MACs / (C
+// reuse) times beside the DRAM fills: 2,048 with C's reuse clipped to 8,
+// 512 with the unclipped 32.
+func TestFPGACorrectedClipsReuseToTheLayer(t *testing.T) {
+	l := accel.Layer{Name: "l", N: 1, InC: 8, K: 16, H: 8, W: 8, R: 1, S: 1}
+	wide := accel.SubAccel{Name: "wide", Rows: 32, Cols: 4, Bits: 16, Dataflow: accel.WeightStationary, Unroll: accel.Extents{accel.DimK: 4, accel.DimC: 32}}
+	fit := wide
+	fit.Unroll[accel.DimC] = 8
+	var w, f, wf accel.LayerCost
+	for _, e := range []struct {
+		dst  *accel.LayerCost
+		c    *accel.SubAccel
+		mode accel.Mode
+	}{{&w, &wide, accel.Corrected}, {&f, &fit, accel.Corrected}, {&wf, &wide, accel.Faithful}} {
+		if err := EvalLayer(e.dst, &l, e.c, e.mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w.Cycles != f.Cycles || w.EnergySum != f.EnergySum || w.Energy != f.Energy {
+		t.Errorf("corrected: the 32-wide unroll costs %v cycles, %v energy; the 8-wide one it maps as %v, %v", w.Cycles, w.EnergySum, f.Cycles, f.EnergySum)
+	}
+	word := 1.0 // 16-bit words
+	if got, want := w.Energy.Buffer[accel.OpOutput], (w.DRAMWords[accel.OpOutput]+2048)*unitBuffer*word; got != want {
+		t.Errorf("corrected output buffer energy %v, want (fills + 2048 reads)·%v = %v", got, unitBuffer, want)
+	}
+	if got, want := wf.Energy.Buffer[accel.OpOutput], (wf.DRAMWords[accel.OpOutput]+512)*unitBuffer*word; got != want {
+		t.Errorf("faithful output buffer energy %v, want (fills + 512 reads)·%v = %v", got, unitBuffer, want)
+	}
+}
+
 func TestFPGAUnsupportedDataflow(t *testing.T) {
 	l := autoNBALayer(16, 96, 32, 1, false)
 	for _, df := range []accel.Dataflow{accel.InputStationary, accel.RowStationary} {
