@@ -243,7 +243,11 @@ func (r *runner) randomCoExploration(budget int) (*report.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := &candidate{path: p, widths: w, acc: r.accuracy(p, w, r.splits.Arch, evalImages), ok: choice != nil}
+		acc, err := r.accuracy(p, w, r.splits.Arch, evalImages)
+		if err != nil {
+			return nil, err
+		}
+		c := &candidate{path: p, widths: w, acc: acc, ok: choice != nil}
 		if c.ok {
 			c.v = objectiveValue(r.lastHW, r.cfg.Objective)
 		}

@@ -98,6 +98,9 @@ type runner struct {
 	shardBufs []supernet.Shard
 	group     Group
 	exchanges int
+	// evalCounts are the correct classifications per shard of an
+	// evaluation that several processes share.
+	evalCounts []supernet.Shard
 
 	step, steps int
 	lambda      float64
@@ -262,6 +265,9 @@ func newRunner(ctx context.Context, cfg share.Config, in Input, obs Observer) (*
 			r.shardX = append(r.shardX, &tensor.Tensor{Shape: []int{per, tr.H, tr.W, tr.C}, Data: r.x.Data[i*per*size : (i+1)*per*size]})
 		}
 		r.shardBufs = make([]supernet.Shard, cfg.Shards)
+		for range cfg.Shards {
+			r.evalCounts = append(r.evalCounts, supernet.Shard{F64: make([]float64, 1)})
+		}
 		if in.Group != nil {
 			if err := in.Group.Check(cfg.Shards); err != nil {
 				return nil, err
@@ -793,7 +799,10 @@ func (r *runner) largestOp() int {
 func (r *runner) endEpoch() error {
 	path := r.net.Derive()
 	widths := r.net.DeriveWidths(path)
-	r.lastAcc = r.accuracy(path, widths, r.splits.Arch, evalImages)
+	var err error
+	if r.lastAcc, err = r.accuracy(path, widths, r.splits.Arch, evalImages); err != nil {
+		return err
+	}
 	if !r.hwAware {
 		return nil
 	}
@@ -871,8 +880,9 @@ func (r *runner) buildTable() error {
 }
 
 // accuracy is the fraction of the first limit images of set that path,
-// at widths w, classifies correctly (evaluation mode).
-func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, limit int) float64 {
+// at widths w, classifies correctly (evaluation mode). With a group it
+// fails only when the exchange of counts does.
+func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, limit int) (float64, error) {
 	r.net.SetPath(path, w)
 	n := min(set.N, limit)
 	if limit <= 0 {
@@ -880,7 +890,18 @@ func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, 
 	}
 	size := set.ImageSize()
 	correct := 0
-	for i := 0; i < n; i += r.cfg.Batch {
+	// On several processes each classifies the batches of the shards it
+	// owns (batch b is shard b mod Shards's) and the counts are exchanged:
+	// images are classified one by one, so the count is the same whoever
+	// classified which.
+	var counts []supernet.Shard
+	if r.group != nil {
+		counts = r.evalCounts
+	}
+	for i, b := 0, 0; i < n; i, b = i+r.cfg.Batch, b+1 {
+		if counts != nil && !r.group.Owns(b%r.cfg.Shards, r.cfg.Shards) {
+			continue
+		}
 		m := min(r.cfg.Batch, n-i)
 		x := r.x
 		if m != r.cfg.Batch {
@@ -892,13 +913,27 @@ func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, 
 		for j := range m {
 			if nn.Argmax(logits.Data[j*classes:(j+1)*classes]) == int(set.Labels[i+j]) {
 				correct++
+				if counts != nil {
+					counts[b%r.cfg.Shards].F64[0]++
+				}
 			}
 		}
 	}
-	if n == 0 {
-		return 0
+	if counts != nil {
+		if err := r.group.Exchange(r.exchanges, counts); err != nil {
+			return 0, fmt.Errorf("search: exchanging evaluation counts: %w", err)
+		}
+		r.exchanges++
+		correct = 0
+		for i := range counts {
+			correct += int(counts[i].F64[0])
+			counts[i].F64[0] = 0
+		}
 	}
-	return float64(correct) / float64(n)
+	if n == 0 {
+		return 0, nil
+	}
+	return float64(correct) / float64(n), nil
 }
 
 // finetuneSteps is the number of batches in epochs (possibly fractional)
@@ -930,7 +965,10 @@ func (r *runner) finetune(path supernet.Path, w supernet.Widths) (float64, error
 		r.obs(report.Event{Phase: report.PhaseFinetune, Step: r.step, Steps: r.steps, Epoch: s / max(1, b.BatchesPerEpoch()),
 			LossWeights: lw, Accuracy: r.lastAcc, Lambda: r.lambda, Path: path.Names(r.space.Ops), HW: r.lastHW})
 	}
-	acc := r.accuracy(path, w, r.splits.Test, 0)
+	acc, err := r.accuracy(path, w, r.splits.Test, 0)
+	if err != nil {
+		return 0, err
+	}
 	r.lastAcc = acc
 	r.step++
 	r.emit(report.PhaseEvaluate, 0, nil)
