@@ -607,13 +607,16 @@ class Page {
   }
 
   // startHelpers starts the workers that train a sharded search (shards >
-  // 1) with the page's own: one per core the browser reports, minus one
-  // for the page, at most one per shard (window.dianWorkers overrides the
-  // count). Each gets a MessagePort to the page's worker, which leads;
-  // msg is then the leader's request. The result is the same whatever the
-  // number of workers (core/search's Group), so this is about speed alone.
+  // 1) with the page's own: one per core the browser reports, at most one
+  // per shard (window.dianWorkers overrides the count). No core is kept for
+  // the page: while a search runs its thread uses about a tenth of one
+  // (measured in headless Chromium on 2 cores, where 2 workers finished the
+  // default search in 21–24 s against 32–38 s for 1; docs/METHOD.md §2.7b).
+  // Each gets a MessagePort to the page's worker, which leads; msg is then
+  // the leader's request. The result is the same whatever the number of
+  // workers (core/search's Group), so this is about speed alone.
   async startHelpers(s, shards, msg) {
-    const cores = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+    const cores = Math.max(1, navigator.hardwareConcurrency || 2);
     const size = Math.min(shards, window.dianWorkers || cores, this.maxWorkers || Infinity);
     if (!(size > 1)) return [];
     const helpers = [];
