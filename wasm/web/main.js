@@ -611,7 +611,7 @@ class Page {
   // per shard (window.dianWorkers overrides the count). No core is kept for
   // the page: while a search runs its thread uses about a tenth of one
   // (measured in headless Chromium on 2 cores, where 2 workers finished the
-  // default search in 21–24 s against 32–38 s for 1; docs/METHOD.md §2.7b).
+  // default search in 21–27 s against 32–38 s for 1; docs/METHOD.md §2.7b).
   // Each gets a MessagePort to the page's worker, which leads; msg is then
   // the leader's request. The result is the same whatever the number of
   // workers (core/search's Group), so this is about speed alone.
