@@ -57,7 +57,9 @@
 //     Arch (Arch.Energy, Arch.Cycles) with an EnergyTable (45 nm, 65 nm or
 //     Eyeriss-normalised);
 //   - ConvProblem and DesignMapping: a convolution layer as a Problem, and
-//     the mapping a sub-accelerator's tiles and unrolling imply;
+//     the mapping a sub-accelerator's tiles and unrolling imply; ChunkOf
+//     reads a mapping back as the layer and sub-accelerator it describes,
+//     for the search's own cost models;
 //   - Tracer: steps through a mapping cycle by cycle (what the page's
 //     accelerator view plays), ending on Evaluate's counts;
 //   - MapLayer and MapProblem: the mapper, which finds the mapping of a

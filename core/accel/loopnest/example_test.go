@@ -105,3 +105,35 @@ func ExampleMapLayer() {
 	// Output:
 	// 3 levels; 10838016 MACs; at most 168 PEs busy: true
 }
+
+// A design's chunk maps a layer (DesignMapping); ChunkOf reads the chunk
+// back from the mapping and its architecture, as `dian eval -timeloop-map
+// -platform` does with exported Timeloop files, so the search's own models
+// can cost it. The tiles come back clipped to the layer.
+func ExampleChunkOf() {
+	l := accel.Layer{Name: "conv", N: 1, InC: 16, K: 32, H: 14, W: 14, R: 3, S: 3, PadH: 1, PadW: 1}
+	c := accel.SubAccel{Name: "ws", Rows: 16, Cols: 8, Dataflow: accel.WeightStationary, Bits: 8, RFBytes: 256, GBBytes: 65536,
+		Unroll: accel.Extents{accel.DimC: 16, accel.DimK: 8},
+		Tiles:  [accel.LevelDRAM]accel.Extents{accel.LevelRF: {accel.DimK: 8, accel.DimC: 64}, accel.LevelGB: {accel.DimK: 16}}}
+	p, m, err := loopnest.DesignMapping(l, &c, true)
+	if err != nil {
+		panic(err)
+	}
+	arch, err := loopnest.ArchOf(&c, loopnest.Horowitz45)
+	if err != nil {
+		panic(err)
+	}
+	_, got, err := loopnest.ChunkOf(p, m, arch)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d×%d %s, %d-bit, RF %d B, GB %d B\n", got.Rows, got.Cols, got.Dataflow, got.Bits, got.RFBytes, got.GBBytes)
+	fmt.Println("unroll K, C:", got.Unroll[accel.DimK], got.Unroll[accel.DimC])
+	fmt.Println("RF tile K, C:", got.Tiles[accel.LevelRF][accel.DimK], got.Tiles[accel.LevelRF][accel.DimC])
+	fmt.Println("GB tile K, P:", got.Tiles[accel.LevelGB][accel.DimK], got.Tiles[accel.LevelGB][accel.DimP])
+	// Output:
+	// 16×8 ws, 8-bit, RF 256 B, GB 65536 B
+	// unroll K, C: 8 16
+	// RF tile K, C: 8 16
+	// GB tile K, P: 16 14
+}
