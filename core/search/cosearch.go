@@ -911,11 +911,13 @@ func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, 
 		logits := r.net.Net.Forward(x, false)
 		classes := logits.Shape[1]
 		for j := range m {
-			if nn.Argmax(logits.Data[j*classes:(j+1)*classes]) == int(set.Labels[i+j]) {
+			if nn.Argmax(logits.Data[j*classes:(j+1)*classes]) != int(set.Labels[i+j]) {
+				continue
+			}
+			if counts != nil {
+				counts[b%r.cfg.Shards].F64[0]++
+			} else {
 				correct++
-				if counts != nil {
-					counts[b%r.cfg.Shards].F64[0]++
-				}
 			}
 		}
 	}
@@ -924,7 +926,6 @@ func (r *runner) accuracy(path supernet.Path, w supernet.Widths, set *data.Set, 
 			return 0, fmt.Errorf("search: exchanging evaluation counts: %w", err)
 		}
 		r.exchanges++
-		correct = 0
 		for i := range counts {
 			correct += int(counts[i].F64[0])
 			counts[i].F64[0] = 0

@@ -173,6 +173,10 @@ func (s *Supernet) ReduceShards(shards []Shard, weights bool) (float64, error) {
 			return 0, fmt.Errorf("supernet: shard %d holds %d+%d values, this step leaves %d+%d: the shards did not run the same step", i, len(sh.F32), len(sh.F64), want32, want64)
 		}
 	}
+	var active []*nn.Param // the same layers ran in every shard
+	if weights {
+		active = s.activeWeights()
+	}
 	var loss float64
 	for i, sh := range shards {
 		f32, f64 := sh.F32, sh.F64
@@ -219,10 +223,8 @@ func (s *Supernet) ReduceShards(shards []Shard, weights bool) (float64, error) {
 				bn.ApplyRunning(mean, v)
 			}
 		}
-		if weights {
-			for _, p := range s.activeWeights() {
-				sumInto(p.Grad.Data, take32(len(p.Grad.Data)), i == 0)
-			}
+		for _, p := range active {
+			sumInto(p.Grad.Data, take32(len(p.Grad.Data)), i == 0)
 		}
 	}
 	return loss, nil
